@@ -1,0 +1,66 @@
+//! Native Rust versions of the CPython-ABI hot paths.
+//!
+//! In the CPython ABI an `HPy` *is* a `PyObject*`, and C HPy inlines `HPy_Dup`/`HPy_Close` to
+//! `Py_INCREF`/`Py_DECREF`. Calling them through a C shim would add a call per handle, so they
+//! are written here against the object header, for the Python version the build script found
+//! (`hpy_py_3_12` covers 3.12 and 3.13, whose immortal objects must not be counted).
+
+use crate::bindings::{HPy, HPyContext};
+
+/// The start of every `PyObject` in a release (non-`Py_TRACE_REFS`) build.
+#[repr(C)]
+struct ObjectHead {
+    ob_refcnt: isize,
+}
+
+extern "C" {
+    fn _Py_Dealloc(op: *mut ObjectHead);
+}
+
+/// `HPy_Dup`: `Py_INCREF`, returning the same handle.
+///
+/// # Safety
+/// `h` must be an open handle (a live `PyObject*`) and the GIL must be held.
+#[inline(always)]
+pub unsafe fn dup(_ctx: *mut HPyContext, h: HPy) -> HPy {
+    let op = h._i as *mut ObjectHead;
+    // SAFETY: the caller guarantees `op` is a live object and we hold the GIL.
+    unsafe {
+        #[cfg(hpy_py_3_12)]
+        {
+            // 3.12+: the low 32 bits are the count; immortal objects saturate at u32::MAX.
+            let low = op.cast::<u32>();
+            let next = (*low).wrapping_add(1);
+            if next != 0 {
+                *low = next;
+            }
+        }
+        #[cfg(not(hpy_py_3_12))]
+        {
+            (*op).ob_refcnt += 1;
+        }
+    }
+    h
+}
+
+/// `HPy_Close`: `Py_DECREF`.
+///
+/// # Safety
+/// `h` must be an open handle that is not used again, and the GIL must be held.
+#[inline(always)]
+pub unsafe fn close(_ctx: *mut HPyContext, h: HPy) {
+    let op = h._i as *mut ObjectHead;
+    // SAFETY: the caller guarantees `op` is a live object it owns a reference to; we hold the GIL.
+    unsafe {
+        #[cfg(hpy_py_3_12)]
+        {
+            if (*op.cast::<i32>()) < 0 {
+                return; // immortal
+            }
+        }
+        (*op).ob_refcnt -= 1;
+        if (*op).ob_refcnt == 0 {
+            _Py_Dealloc(op);
+        }
+    }
+}
