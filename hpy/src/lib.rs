@@ -1,1 +1,55 @@
-//! placeholder
+//! Safe Rust for writing Python extensions on [HPy](https://hpyproject.org) 0.9.
+//!
+//! One source builds either a **universal** binary (`<name>.hpy0.so`, loaded by
+//! `hpy.universal` on any HPy-capable Python, the default) or a **CPython-ABI** binary
+//! (`<name>.cpython-3XY-*.so`, the `cpython-abi` feature) with no overhead over C HPy.
+//!
+//! ```ignore
+//! use hpy::prelude::*;
+//!
+//! /// A tiny module.
+//! #[hpy_module]
+//! mod quickstart {
+//!     use hpy::prelude::*;
+//!
+//!     /// Add two integers.
+//!     #[hpy_function]
+//!     fn add(a: i64, b: i64) -> PyResult<i64> {
+//!         a.checked_add(b).ok_or_else(|| PyErr::overflow_error("sum does not fit in i64"))
+//!     }
+//! }
+//! ```
+//!
+//! The handle types carry the lifetime `'py` of the call they belong to:
+//! [`Context<'py>`](Context), owned [`Handle<'py>`](Handle) (closed on drop) and
+//! [`Borrowed<'py>`](Borrowed) (arguments and constants, never closed). None of them can leave
+//! the call or cross threads; the compiler enforces what C HPy checks only in debug mode.
+//! Object operations are methods of [`AnyHandle`]; conversions are [`FromPy`]/[`IntoPy`].
+//! Errors are [`PyErr`]; a panic becomes `SystemError` at the boundary and never unwinds into C.
+#![deny(unsafe_code)]
+
+mod convert;
+mod err;
+#[allow(unsafe_code)] // the one audited FFI module
+mod ffi;
+mod object;
+mod types;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use convert::{FromPy, IntoArgs, IntoPy, IntoPyResult};
+pub use err::{PyErr, PyResult};
+pub use ffi::{Borrowed, Context, Handle};
+pub use object::{AnyHandle, CompareOp};
+pub use types::{BuiltinType, ExceptionKind};
+
+/// `true` when this build targets the CPython ABI, `false` for the universal ABI.
+pub const CPYTHON_ABI: bool = cfg!(feature = "cpython-abi");
+
+/// Everything an extension module usually needs.
+pub mod prelude {
+    pub use crate::{AnyHandle, Borrowed, BuiltinType, CompareOp, Context, ExceptionKind, FromPy, Handle, IntoPy};
+    pub use crate::{PyErr, PyResult};
+}

@@ -1,0 +1,552 @@
+//! Conversions between Rust values and Python objects.
+//!
+//! | Rust | Python |
+//! |---|---|
+//! | `bool` | `bool` (only `True`/`False` are accepted) |
+//! | `i8`..`i128`, `u8`..`u128`, `isize`, `usize` | `int` (`OverflowError` when out of range) |
+//! | `f64`, `f32` | `float` (ints are accepted) |
+//! | `&str`, `String`, `char` | `str` (UTF-8; a `str` with lone surrogates → `UnicodeEncodeError`) |
+//! | `&[u8]`, `Vec<u8>` | `bytes` |
+//! | `Option<T>` | `None` or `T` |
+//! | `(A, B, ...)` (up to 12) | `tuple` |
+//! | `Vec<T>` | `list` (a `tuple` is accepted too) |
+//! | `()` | `None` (results only) |
+//! | [`Handle`], [`Borrowed`] | the object itself |
+
+use std::borrow::Cow;
+
+use crate::err::{PyErr, PyResult};
+use crate::ffi::raw;
+use crate::ffi::{Borrowed, Context, Handle};
+use crate::object::{check, AnyHandle};
+use crate::types::{BuiltinType, ExceptionKind};
+
+/// Extracting a Rust value from a Python object.
+///
+/// `'a` is how long the object stays open: borrowed extractions such as `&'a str` point into it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be converted from a Python object",
+    label = "this type does not implement `hpy::FromPy`",
+    note = "parameters of an #[hpy_function] must implement `FromPy`: integers, floats, bool, &str, String, &[u8], Vec<T>, Option<T>, tuples, or `Borrowed<'py>`"
+)]
+pub trait FromPy<'a>: Sized {
+    /// Converts, raising `TypeError`/`OverflowError`/... on failure.
+    fn from_py(obj: Borrowed<'a>) -> PyResult<Self>;
+
+    /// Lets `Vec<u8>` read a `bytes` object directly; `None` means "use the list path".
+    #[doc(hidden)]
+    fn vec_from_bytes(_obj: Borrowed<'a>) -> Option<PyResult<Vec<Self>>> {
+        None
+    }
+}
+
+/// Converting a Rust value into a new Python object.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be converted into a Python object",
+    label = "this type does not implement `hpy::IntoPy`",
+    note = "return values of an #[hpy_function] must implement `IntoPy` (or be `PyResult<T>` of one)"
+)]
+pub trait IntoPy<'py> {
+    /// Converts, raising on failure (e.g. out of memory).
+    fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>>;
+
+    /// Converts a `Vec<Self>`; `u8` overrides this to make `bytes`.
+    #[doc(hidden)]
+    fn vec_into_py(items: Vec<Self>, ctx: Context<'py>) -> PyResult<Handle<'py>>
+    where
+        Self: Sized,
+    {
+        let handles = items.into_iter().map(|item| item.into_py(ctx)).collect::<PyResult<Vec<_>>>()?;
+        let views: Vec<Borrowed<'_>> = handles.iter().map(Handle::as_borrowed).collect();
+        check(ctx, raw::list_from(ctx, &views))
+    }
+}
+
+/// Positional arguments for a call: `()` or a tuple of values.
+pub trait IntoArgs<'py> {
+    /// Converts every argument.
+    fn into_args(self, ctx: Context<'py>) -> PyResult<Vec<Handle<'py>>>;
+}
+
+/// What an `#[hpy_function]` may return: a value, or a `Result` of one.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned from an #[hpy_function]",
+    note = "return a type implementing `hpy::IntoPy`, or `Result<T, E>` where `T: IntoPy` and `E: Into<PyErr>`"
+)]
+pub trait IntoPyResult<'py> {
+    /// Converts the return value.
+    fn into_py_result(self, ctx: Context<'py>) -> PyResult<Handle<'py>>;
+}
+
+impl<'py, T: IntoPy<'py>> IntoPyResult<'py> for T {
+    #[inline(always)]
+    fn into_py_result(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        self.into_py(ctx)
+    }
+}
+
+impl<'py, T: IntoPy<'py>, E: Into<PyErr>> IntoPyResult<'py> for Result<T, E> {
+    #[inline(always)]
+    fn into_py_result(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        match self {
+            Ok(value) => value.into_py(ctx),
+            Err(err) => Err(err.into()),
+        }
+    }
+}
+
+fn type_error(expected: &str, obj: Borrowed<'_>) -> PyErr {
+    PyErr::type_error(format!("expected {expected}, got '{}'", obj.type_name()))
+}
+
+// ---- handles ----
+
+impl<'a> FromPy<'a> for Borrowed<'a> {
+    #[inline(always)]
+    fn from_py(obj: Borrowed<'a>) -> PyResult<Self> {
+        Ok(obj)
+    }
+}
+
+impl<'py> IntoPy<'py> for Handle<'py> {
+    #[inline(always)]
+    fn into_py(self, _ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        Ok(self)
+    }
+}
+
+impl<'py> IntoPy<'py> for &Handle<'py> {
+    #[inline(always)]
+    fn into_py(self, _ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        Ok(self.clone())
+    }
+}
+
+impl<'py> IntoPy<'py> for Borrowed<'py> {
+    #[inline(always)]
+    fn into_py(self, _ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        Ok(self.dup())
+    }
+}
+
+impl<'py> IntoPy<'py> for &Borrowed<'py> {
+    #[inline(always)]
+    fn into_py(self, _ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        Ok(self.dup())
+    }
+}
+
+impl<'py> IntoPy<'py> for () {
+    #[inline(always)]
+    fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        Ok(ctx.none().dup())
+    }
+}
+
+// ---- bool ----
+
+impl FromPy<'_> for bool {
+    fn from_py(obj: Borrowed<'_>) -> PyResult<Self> {
+        let ctx = obj.context();
+        if obj.is(&ctx.bool(true)) {
+            Ok(true)
+        } else if obj.is(&ctx.bool(false)) {
+            Ok(false)
+        } else {
+            Err(type_error("bool", obj))
+        }
+    }
+}
+
+impl<'py> IntoPy<'py> for bool {
+    #[inline]
+    fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        check(ctx, raw::bool_from_bool(ctx, self))
+    }
+}
+
+// ---- integers ----
+
+/// Turns a failed HPy integer conversion into an error naming the Rust type: a `TypeError`
+/// for non-integers, an `OverflowError` for out-of-range values; anything else (an exception
+/// raised by a user `__index__`) stays as Python raised it.
+fn int_error(obj: Borrowed<'_>, rust_type: &str) -> PyErr {
+    let ctx = obj.context();
+    if !raw::err_occurred(ctx) {
+        return PyErr::system_error("integer conversion failed without an exception");
+    }
+    let err = PyErr::fetch(ctx);
+    if err.matches(ctx, ExceptionKind::OverflowError) {
+        err.clear(ctx);
+        PyErr::overflow_error(format!("Python int too large (or too small) for Rust {rust_type}"))
+    } else if err.matches(ctx, ExceptionKind::TypeError) && !obj.is_instance_of(BuiltinType::Int) {
+        err.clear(ctx);
+        type_error("int", obj)
+    } else {
+        err
+    }
+}
+
+fn extract_i64(obj: Borrowed<'_>, rust_type: &str) -> PyResult<i64> {
+    let value = raw::long_as_i64(obj.context(), obj);
+    if value == -1 && raw::err_occurred(obj.context()) {
+        return Err(int_error(obj, rust_type));
+    }
+    Ok(value)
+}
+
+fn extract_u64(obj: Borrowed<'_>, rust_type: &str) -> PyResult<u64> {
+    let value = raw::long_as_u64(obj.context(), obj);
+    if value == u64::MAX && raw::err_occurred(obj.context()) {
+        return Err(int_error(obj, rust_type));
+    }
+    Ok(value)
+}
+
+macro_rules! int_via {
+    ($extract:ident, $wide:ty, $from:ident: $($ty:ty),*) => {$(
+        impl FromPy<'_> for $ty {
+            #[inline]
+            fn from_py(obj: Borrowed<'_>) -> PyResult<Self> {
+                let wide = $extract(obj, stringify!($ty))?;
+                <$ty>::try_from(wide).map_err(|_| {
+                    PyErr::overflow_error(format!(
+                        "{wide} is out of range for Rust {} ({}..={})",
+                        stringify!($ty), <$ty>::MIN, <$ty>::MAX
+                    ))
+                })
+            }
+        }
+
+        impl<'py> IntoPy<'py> for $ty {
+            #[inline]
+            fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+                check(ctx, raw::$from(ctx, self as $wide))
+            }
+        }
+    )*};
+}
+
+int_via!(extract_i64, i64, long_from_i64: i8, i16, i32, i64, isize);
+int_via!(extract_u64, u64, long_from_u64: u16, u32, u64, usize);
+
+impl FromPy<'_> for u8 {
+    #[inline]
+    fn from_py(obj: Borrowed<'_>) -> PyResult<Self> {
+        let wide = extract_u64(obj, "u8")?;
+        u8::try_from(wide).map_err(|_| PyErr::overflow_error(format!("{wide} is out of range for Rust u8 (0..=255)")))
+    }
+
+    fn vec_from_bytes(obj: Borrowed<'_>) -> Option<PyResult<Vec<u8>>> {
+        obj.is_instance_of(BuiltinType::Bytes).then(|| <&[u8]>::from_py(obj).map(<[u8]>::to_vec))
+    }
+}
+
+impl<'py> IntoPy<'py> for u8 {
+    #[inline]
+    fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        check(ctx, raw::long_from_u64(ctx, self as u64))
+    }
+
+    fn vec_into_py(items: Vec<u8>, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        items.as_slice().into_py(ctx)
+    }
+}
+
+/// `true` for the lazy `OverflowError` that `extract_i64`/`extract_u64` report.
+fn is_overflow(err: &PyErr) -> bool {
+    err.kind() == Some(ExceptionKind::OverflowError)
+}
+
+fn out_of_range(rust_type: &str) -> PyErr {
+    PyErr::overflow_error(format!("Python int too large (or too small) for Rust {rust_type}"))
+}
+
+impl FromPy<'_> for i128 {
+    fn from_py(obj: Borrowed<'_>) -> PyResult<Self> {
+        match extract_i64(obj, "i128") {
+            Ok(small) => Ok(small as i128),
+            Err(err) if is_overflow(&err) => {
+                let high = extract_i64(obj.rshift(64i64)?.as_borrowed(), "i128").map_err(|_| out_of_range("i128"))?;
+                let low = raw::long_as_u64_mask(obj.context(), obj);
+                Ok(((high as i128) << 64) | low as i128)
+            }
+            Err(err) => Err(err),
+        }
+    }
+}
+
+impl FromPy<'_> for u128 {
+    fn from_py(obj: Borrowed<'_>) -> PyResult<Self> {
+        match extract_u64(obj, "u128") {
+            Ok(small) => Ok(small as u128),
+            Err(err) if is_overflow(&err) => {
+                if obj.compare_bool(0i64, crate::CompareOp::Lt)? {
+                    return Err(out_of_range("u128"));
+                }
+                let high = extract_u64(obj.rshift(64i64)?.as_borrowed(), "u128").map_err(|_| out_of_range("u128"))?;
+                let low = raw::long_as_u64_mask(obj.context(), obj);
+                Ok(((high as u128) << 64) | low as u128)
+            }
+            Err(err) => Err(err),
+        }
+    }
+}
+
+impl<'py> IntoPy<'py> for i128 {
+    fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        if let Ok(small) = i64::try_from(self) {
+            return small.into_py(ctx);
+        }
+        let high = ((self >> 64) as i64).into_py(ctx)?;
+        let low = (self as u64).into_py(ctx)?;
+        high.lshift(64i64)?.bitor(low)
+    }
+}
+
+impl<'py> IntoPy<'py> for u128 {
+    fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        if let Ok(small) = u64::try_from(self) {
+            return small.into_py(ctx);
+        }
+        let high = ((self >> 64) as u64).into_py(ctx)?;
+        let low = (self as u64).into_py(ctx)?;
+        high.lshift(64i64)?.bitor(low)
+    }
+}
+
+// ---- floats ----
+
+impl FromPy<'_> for f64 {
+    #[inline]
+    fn from_py(obj: Borrowed<'_>) -> PyResult<Self> {
+        let ctx = obj.context();
+        let value = raw::float_as_f64(ctx, obj);
+        if value == -1.0 && raw::err_occurred(ctx) {
+            let err = PyErr::fetch(ctx);
+            if err.matches(ctx, ExceptionKind::TypeError) {
+                err.clear(ctx);
+                return Err(type_error("float", obj));
+            }
+            return Err(err);
+        }
+        Ok(value)
+    }
+}
+
+impl FromPy<'_> for f32 {
+    #[inline]
+    fn from_py(obj: Borrowed<'_>) -> PyResult<Self> {
+        f64::from_py(obj).map(|v| v as f32)
+    }
+}
+
+impl<'py> IntoPy<'py> for f64 {
+    #[inline]
+    fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        check(ctx, raw::float_from_f64(ctx, self))
+    }
+}
+
+impl<'py> IntoPy<'py> for f32 {
+    #[inline]
+    fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        check(ctx, raw::float_from_f64(ctx, self as f64))
+    }
+}
+
+// ---- strings ----
+
+impl<'a> FromPy<'a> for &'a str {
+    fn from_py(obj: Borrowed<'a>) -> PyResult<Self> {
+        let ctx = obj.context();
+        if raw::predicate(ctx, hpy_sys::HPyUnicode_Check, obj) != 1 {
+            return Err(type_error("str", obj));
+        }
+        match raw::unicode_as_utf8(ctx, obj) {
+            // HPy produced it by encoding to UTF-8, so it is valid UTF-8.
+            Some(bytes) => std::str::from_utf8(bytes).map_err(|e| PyErr::system_error(e.to_string())),
+            None => Err(PyErr::fetch(ctx)),
+        }
+    }
+}
+
+impl FromPy<'_> for String {
+    fn from_py(obj: Borrowed<'_>) -> PyResult<Self> {
+        <&str>::from_py(obj).map(str::to_owned)
+    }
+}
+
+impl FromPy<'_> for char {
+    fn from_py(obj: Borrowed<'_>) -> PyResult<Self> {
+        let text = <&str>::from_py(obj)?;
+        let mut chars = text.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(c),
+            _ => Err(PyErr::value_error(format!("expected a string of length 1, got length {}", text.chars().count()))),
+        }
+    }
+}
+
+impl<'py> IntoPy<'py> for &str {
+    fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        if self.is_ascii() {
+            check(ctx, raw::unicode_from_ascii(ctx, self.as_bytes()))
+        } else {
+            let bytes = check(ctx, raw::bytes_from_slice(ctx, self.as_bytes()))?;
+            check(ctx, raw::unicode_from_utf8_bytes(ctx, bytes.as_borrowed()))
+        }
+    }
+}
+
+impl<'py> IntoPy<'py> for String {
+    fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        self.as_str().into_py(ctx)
+    }
+}
+
+impl<'py> IntoPy<'py> for &String {
+    fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        self.as_str().into_py(ctx)
+    }
+}
+
+impl<'py> IntoPy<'py> for Cow<'_, str> {
+    fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        self.as_ref().into_py(ctx)
+    }
+}
+
+impl<'py> IntoPy<'py> for char {
+    fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        self.encode_utf8(&mut [0; 4]).into_py(ctx)
+    }
+}
+
+// ---- bytes ----
+
+impl<'a> FromPy<'a> for &'a [u8] {
+    fn from_py(obj: Borrowed<'a>) -> PyResult<Self> {
+        let ctx = obj.context();
+        if raw::predicate(ctx, hpy_sys::HPyBytes_Check, obj) != 1 {
+            return Err(type_error("bytes", obj));
+        }
+        raw::bytes_as_slice(ctx, obj).ok_or_else(|| PyErr::fetch(ctx))
+    }
+}
+
+impl<'py> IntoPy<'py> for &[u8] {
+    fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        check(ctx, raw::bytes_from_slice(ctx, self))
+    }
+}
+
+// ---- Option, Vec, tuples ----
+
+impl<'a, T: FromPy<'a>> FromPy<'a> for Option<T> {
+    fn from_py(obj: Borrowed<'a>) -> PyResult<Self> {
+        if obj.is_none() {
+            Ok(None)
+        } else {
+            T::from_py(obj).map(Some)
+        }
+    }
+}
+
+impl<'py, T: IntoPy<'py>> IntoPy<'py> for Option<T> {
+    fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        match self {
+            Some(value) => value.into_py(ctx),
+            None => Ok(ctx.none().dup()),
+        }
+    }
+}
+
+/// The items of a `list` or `tuple`, each converted. Items are new handles closed right
+/// after conversion, so `T` must not borrow from them (`for<'x> FromPy<'x>`).
+fn sequence_items<T: for<'x> FromPy<'x>>(obj: Borrowed<'_>) -> PyResult<Vec<T>> {
+    if !(obj.is_instance_of(BuiltinType::List) || obj.is_instance_of(BuiltinType::Tuple)) {
+        return Err(type_error("list or tuple", obj));
+    }
+    let length = obj.len()?;
+    let mut items = Vec::with_capacity(length);
+    for index in 0..length {
+        let item = obj.get_index(index as isize)?;
+        items.push(T::from_py(item.as_borrowed()).map_err(|e| e.with_context(&format!("item {index}")))?);
+    }
+    Ok(items)
+}
+
+impl<'a, T: for<'x> FromPy<'x>> FromPy<'a> for Vec<T> {
+    fn from_py(obj: Borrowed<'a>) -> PyResult<Self> {
+        match <T as FromPy<'a>>::vec_from_bytes(obj) {
+            Some(bytes) => bytes,
+            None => sequence_items(obj),
+        }
+    }
+}
+
+impl<'py, T: IntoPy<'py>> IntoPy<'py> for Vec<T> {
+    fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        T::vec_into_py(self, ctx)
+    }
+}
+
+impl<'py> IntoArgs<'py> for () {
+    fn into_args(self, _ctx: Context<'py>) -> PyResult<Vec<Handle<'py>>> {
+        Ok(Vec::new())
+    }
+}
+
+macro_rules! tuples {
+    ($($len:literal => ($($name:ident . $index:tt),+);)*) => {$(
+        impl<'a, $($name: for<'x> FromPy<'x>),+> FromPy<'a> for ($($name,)+) {
+            fn from_py(obj: Borrowed<'a>) -> PyResult<Self> {
+                if !obj.is_instance_of(BuiltinType::Tuple) {
+                    return Err(type_error(concat!("a tuple of length ", $len), obj));
+                }
+                let length = obj.len()?;
+                if length != $len {
+                    return Err(PyErr::value_error(format!(
+                        "expected a tuple of length {}, got length {length}", $len
+                    )));
+                }
+                Ok(($(extract_item::<$name>(obj, $index)?,)+))
+            }
+        }
+
+        impl<'py, $($name: IntoPy<'py>),+> IntoPy<'py> for ($($name,)+) {
+            fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+                let items = [$(self.$index.into_py(ctx)?),+];
+                let views = [$(items[$index].as_borrowed()),+];
+                check(ctx, raw::tuple_from(ctx, &views))
+            }
+        }
+
+        impl<'py, $($name: IntoPy<'py>),+> IntoArgs<'py> for ($($name,)+) {
+            fn into_args(self, ctx: Context<'py>) -> PyResult<Vec<Handle<'py>>> {
+                Ok(vec![$(self.$index.into_py(ctx)?),+])
+            }
+        }
+    )*};
+}
+
+tuples! {
+    1 => (A.0);
+    2 => (A.0, B.1);
+    3 => (A.0, B.1, C.2);
+    4 => (A.0, B.1, C.2, D.3);
+    5 => (A.0, B.1, C.2, D.3, E.4);
+    6 => (A.0, B.1, C.2, D.3, E.4, F.5);
+    7 => (A.0, B.1, C.2, D.3, E.4, F.5, G.6);
+    8 => (A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7);
+    9 => (A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7, I.8);
+    10 => (A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7, I.8, J.9);
+    11 => (A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7, I.8, J.9, K.10);
+    12 => (A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7, I.8, J.9, K.10, L.11);
+}
+
+fn extract_item<T: for<'x> FromPy<'x>>(obj: Borrowed<'_>, index: usize) -> PyResult<T> {
+    let item = obj.get_index(index as isize)?;
+    T::from_py(item.as_borrowed()).map_err(|e| e.with_context(&format!("item {index}")))
+}

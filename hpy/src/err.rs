@@ -1,0 +1,257 @@
+//! Python exceptions as Rust errors.
+//!
+//! HPy 0.9 has no way to fetch the exception the interpreter holds, so a [`PyErr`] is one of:
+//! * **lazy**: an exception kind and a message, raised when the error reaches the boundary
+//!   (or [`PyErr::restore`]); what Rust code creates;
+//! * **pending**: the interpreter already holds the exception (a failed HPy call, or an
+//!   exception raised from a handle). It is left exactly as Python set it.
+//!
+//! A pending error must be propagated (`?`, returning `Err`) or handled with
+//! [`PyErr::clear`]. Dropping it otherwise would let the function return a value while an
+//! exception is set, so its `Drop` panics, and the boundary reports that as a `SystemError`.
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::ffi::CString;
+use std::fmt;
+
+use crate::ffi::raw;
+use crate::ffi::{Borrowed, Context};
+use crate::types::ExceptionKind;
+
+/// The result of anything that can raise a Python exception.
+pub type PyResult<T> = Result<T, PyErr>;
+
+/// A Python exception, raised or to be raised. See the [module docs](self).
+pub struct PyErr {
+    state: Option<State>,
+}
+
+enum State {
+    Pending,
+    Lazy(Box<Lazy>),
+}
+
+struct Lazy {
+    kind: ExceptionKind,
+    message: Cow<'static, str>,
+}
+
+impl PyErr {
+    /// An exception of a builtin kind with a message, raised when it reaches Python.
+    pub fn new(kind: ExceptionKind, message: impl Into<Cow<'static, str>>) -> PyErr {
+        PyErr { state: Some(State::Lazy(Box::new(Lazy { kind, message: message.into() }))) }
+    }
+
+    /// `TypeError(message)`.
+    pub fn type_error(message: impl Into<Cow<'static, str>>) -> PyErr {
+        PyErr::new(ExceptionKind::TypeError, message)
+    }
+
+    /// `ValueError(message)`.
+    pub fn value_error(message: impl Into<Cow<'static, str>>) -> PyErr {
+        PyErr::new(ExceptionKind::ValueError, message)
+    }
+
+    /// `OverflowError(message)`.
+    pub fn overflow_error(message: impl Into<Cow<'static, str>>) -> PyErr {
+        PyErr::new(ExceptionKind::OverflowError, message)
+    }
+
+    /// `IndexError(message)`.
+    pub fn index_error(message: impl Into<Cow<'static, str>>) -> PyErr {
+        PyErr::new(ExceptionKind::IndexError, message)
+    }
+
+    /// `KeyError(message)`.
+    pub fn key_error(message: impl Into<Cow<'static, str>>) -> PyErr {
+        PyErr::new(ExceptionKind::KeyError, message)
+    }
+
+    /// `RuntimeError(message)`.
+    pub fn runtime_error(message: impl Into<Cow<'static, str>>) -> PyErr {
+        PyErr::new(ExceptionKind::RuntimeError, message)
+    }
+
+    /// `ZeroDivisionError(message)`.
+    pub fn zero_division_error(message: impl Into<Cow<'static, str>>) -> PyErr {
+        PyErr::new(ExceptionKind::ZeroDivisionError, message)
+    }
+
+    /// `SystemError(message)`.
+    pub fn system_error(message: impl Into<Cow<'static, str>>) -> PyErr {
+        PyErr::new(ExceptionKind::SystemError, message)
+    }
+
+    /// Raises `exception_type(message)` now, where `exception_type` is any exception class
+    /// (for example one the module created), and returns the pending error.
+    pub fn raise_type(ctx: Context<'_>, exception_type: Borrowed<'_>, message: &str) -> PyErr {
+        let message = c_message(message);
+        raw::err_set_string(ctx, exception_type, &message);
+        PyErr::pending()
+    }
+
+    /// Raises an exception object now (like Python's `raise obj`) and returns the pending error.
+    /// If `exception` is an exception class rather than an instance, it is raised without arguments.
+    pub fn raise_object(ctx: Context<'_>, exception: Borrowed<'_>) -> PyErr {
+        match raw::unary(ctx, hpy_sys::HPy_Type, exception) {
+            Some(ty) => raw::err_set_object(ctx, ty.as_borrowed(), exception),
+            None => return PyErr::pending(),
+        }
+        PyErr::pending()
+    }
+
+    /// The error for an HPy call that just failed: the interpreter holds the exception.
+    ///
+    /// HPy's contract is that a failing call sets an exception; should one not be set, the
+    /// error becomes a `SystemError` rather than letting Python see `NULL` without one.
+    pub fn fetch(ctx: Context<'_>) -> PyErr {
+        if raw::err_occurred(ctx) {
+            PyErr::pending()
+        } else {
+            PyErr::system_error("an HPy call failed without setting an exception")
+        }
+    }
+
+    pub(crate) fn pending() -> PyErr {
+        PyErr { state: Some(State::Pending) }
+    }
+
+    /// `true` if the interpreter already holds this exception.
+    pub fn is_pending(&self) -> bool {
+        matches!(self.state, Some(State::Pending))
+    }
+
+    /// The kind of a lazy error (`None` for a pending one: ask [`PyErr::matches`]).
+    pub fn kind(&self) -> Option<ExceptionKind> {
+        match &self.state {
+            Some(State::Lazy(lazy)) => Some(lazy.kind),
+            _ => None,
+        }
+    }
+
+    /// Whether this error is an instance of `kind` (like `except kind:`).
+    pub fn matches(&self, ctx: Context<'_>, kind: ExceptionKind) -> bool {
+        match &self.state {
+            Some(State::Lazy(lazy)) => {
+                let ty = lazy.kind.type_object(ctx);
+                let target = kind.type_object(ctx);
+                raw::is(ctx, ty, target)
+                    || crate::object::is_subclass(ctx, ty, target).unwrap_or(false)
+            }
+            Some(State::Pending) => raw::err_matches(ctx, kind.type_object(ctx)),
+            None => false,
+        }
+    }
+
+    /// Handles the error: clears the interpreter's exception if it holds one.
+    pub fn clear(mut self, ctx: Context<'_>) {
+        if let Some(State::Pending) = self.state.take() {
+            raw::err_clear(ctx);
+        }
+    }
+
+    /// Raises the error in the interpreter (a pending one already is).
+    pub fn restore(mut self, ctx: Context<'_>) {
+        match self.state.take() {
+            Some(State::Lazy(lazy)) => {
+                let message = c_message(&lazy.message);
+                raw::err_set_string(ctx, lazy.kind.type_object(ctx), &message);
+            }
+            Some(State::Pending) => {
+                if !raw::err_occurred(ctx) {
+                    let message = c"a pending Python error was lost before it reached Python";
+                    raw::err_set_string(ctx, ExceptionKind::SystemError.type_object(ctx), message);
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Prefixes a lazy error's message with the function and parameter it came from
+    /// (`"f() argument 'x': ..."`); a pending error keeps Python's own message.
+    pub fn with_argument(mut self, function: &str, parameter: &str) -> PyErr {
+        if let Some(State::Lazy(lazy)) = &mut self.state {
+            lazy.message = format!("{function}() argument '{parameter}': {}", lazy.message).into();
+        }
+        self
+    }
+
+    /// Prefixes a lazy error's message with where it happened (`"item 3: ..."`).
+    pub fn with_context(mut self, context: &str) -> PyErr {
+        if let Some(State::Lazy(lazy)) = &mut self.state {
+            lazy.message = format!("{context}: {}", lazy.message).into();
+        }
+        self
+    }
+
+    /// The error for a Rust panic at the boundary: `SystemError("Rust panic in f(): msg")`.
+    pub(crate) fn from_panic(function: &str, payload: Box<dyn Any + Send>) -> PyErr {
+        let message = if let Some(text) = payload.downcast_ref::<&str>() {
+            (*text).to_owned()
+        } else if let Some(text) = payload.downcast_ref::<String>() {
+            text.clone()
+        } else {
+            "(a panic payload that is not a string)".to_owned()
+        };
+        // A pending error dropped while unwinding leaves its exception set: replace it.
+        PyErr::system_error(format!("Rust panic in {function}(): {message}"))
+    }
+}
+
+/// A message as a C string; interior NULs (which C cannot carry) become U+FFFD.
+fn c_message(message: &str) -> CString {
+    CString::new(message).unwrap_or_else(|_| {
+        CString::new(message.replace('\0', "\u{fffd}")).expect("NULs were replaced")
+    })
+}
+
+impl Drop for PyErr {
+    fn drop(&mut self) {
+        if matches!(self.state, Some(State::Pending)) && !std::thread::panicking() {
+            panic!(
+                "a PyErr holding a raised Python exception was dropped: propagate it with `?` \
+                 or handle it with `err.clear(ctx)`"
+            );
+        }
+    }
+}
+
+impl fmt::Debug for PyErr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.state {
+            Some(State::Lazy(lazy)) => write!(f, "PyErr({:?}: {})", lazy.kind, lazy.message),
+            Some(State::Pending) => f.write_str("PyErr(<raised in the interpreter>)"),
+            None => f.write_str("PyErr(<handled>)"),
+        }
+    }
+}
+
+impl fmt::Display for PyErr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.state {
+            Some(State::Lazy(lazy)) => write!(f, "{:?}: {}", lazy.kind, lazy.message),
+            _ => f.write_str("a Python exception is set in the interpreter"),
+        }
+    }
+}
+
+impl std::error::Error for PyErr {}
+
+impl From<std::num::TryFromIntError> for PyErr {
+    fn from(err: std::num::TryFromIntError) -> PyErr {
+        PyErr::overflow_error(err.to_string())
+    }
+}
+
+impl From<std::str::Utf8Error> for PyErr {
+    fn from(err: std::str::Utf8Error) -> PyErr {
+        PyErr::value_error(err.to_string())
+    }
+}
+
+impl From<std::fmt::Error> for PyErr {
+    fn from(err: std::fmt::Error) -> PyErr {
+        PyErr::runtime_error(err.to_string())
+    }
+}

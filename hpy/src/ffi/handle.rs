@@ -1,0 +1,174 @@
+//! `Context`, `Handle` and `Borrowed`: the three types every other module builds on.
+
+use core::fmt;
+use core::marker::PhantomData;
+use core::ptr::NonNull;
+
+use hpy_sys as sys;
+
+/// The HPy context of one call from Python into Rust.
+///
+/// Valid for the lifetime `'py` of that call, `Copy`, and neither `Send` nor `Sync`: it
+/// cannot be kept, sent to another thread or used after the call returns. Generated code
+/// hands one to every `#[hpy_function]`; there is no public way to make one.
+#[derive(Clone, Copy)]
+pub struct Context<'py> {
+    raw: NonNull<sys::HPyContext>,
+    // `&'py`: shrinking the lifetime is fine, growing it is not. `*mut ()`: !Send + !Sync.
+    _call: PhantomData<(&'py sys::HPyContext, *mut ())>,
+}
+
+impl<'py> Context<'py> {
+    /// Wraps the context HPy passed to the current call.
+    ///
+    /// # Safety
+    /// `raw` must be the context of a call that is running now and outlives `'py`.
+    #[inline(always)]
+    pub(crate) unsafe fn from_raw(raw: *mut sys::HPyContext) -> Context<'py> {
+        Context {
+            // SAFETY: HPy never passes a NULL context to a function it calls.
+            raw: unsafe { NonNull::new_unchecked(raw) },
+            _call: PhantomData,
+        }
+    }
+
+    /// The raw context pointer, for the calls in this module.
+    #[inline(always)]
+    pub(crate) fn as_ptr(self) -> *mut sys::HPyContext {
+        self.raw.as_ptr()
+    }
+
+    /// Borrows one of the context's constants (`None`, `True`, builtin types, exception types).
+    #[inline(always)]
+    pub(crate) fn constant(self, read: unsafe fn(*mut sys::HPyContext) -> sys::HPy) -> Borrowed<'py> {
+        // SAFETY: `read` is one of hpy-sys's `h_*` readers and the context is live; constants
+        // are immortal, borrowed handles owned by the context.
+        let raw = unsafe { read(self.as_ptr()) };
+        Borrowed { ctx: self, raw }
+    }
+
+    /// Takes ownership of a handle an HPy call just returned, or `None` if it returned
+    /// `HPy_NULL` (which always comes with an exception set).
+    #[inline(always)]
+    pub(crate) fn own(self, raw: sys::HPy) -> Option<Handle<'py>> {
+        if sys::HPy_IsNull(raw) {
+            None
+        } else {
+            Some(Handle { ctx: self, raw })
+        }
+    }
+}
+
+impl fmt::Debug for Context<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context").finish_non_exhaustive()
+    }
+}
+
+/// An owned HPy handle: closed when dropped, duplicated (`HPy_Dup`) when cloned.
+///
+/// Like every handle it lives at most as long as the call (`'py`) and cannot cross threads.
+/// To keep a reference to a Python object longer, store it in an `HPyField` or `HPyGlobal`.
+pub struct Handle<'py> {
+    ctx: Context<'py>,
+    raw: sys::HPy,
+}
+
+impl<'py> Handle<'py> {
+    /// A borrowed view of this handle, valid while the handle is borrowed.
+    #[inline(always)]
+    pub fn as_borrowed(&self) -> Borrowed<'_> {
+        Borrowed { ctx: self.ctx, raw: self.raw }
+    }
+
+    /// The context this handle belongs to.
+    #[inline(always)]
+    pub fn context(&self) -> Context<'py> {
+        self.ctx
+    }
+
+    /// Closes the handle now (the same as dropping it).
+    #[inline(always)]
+    pub fn close(self) {
+        drop(self)
+    }
+
+    /// Gives up ownership: the caller (a trampoline returning it to HPy) closes it.
+    #[inline(always)]
+    pub(crate) fn into_raw(self) -> sys::HPy {
+        let raw = self.raw;
+        core::mem::forget(self);
+        raw
+    }
+}
+
+impl Drop for Handle<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        // SAFETY: we own this open handle, and this is the only place that closes it.
+        unsafe { sys::HPy_Close(self.ctx.as_ptr(), self.raw) }
+    }
+}
+
+impl Clone for Handle<'_> {
+    #[inline(always)]
+    fn clone(&self) -> Self {
+        // SAFETY: the handle is open; `HPy_Dup` returns a new handle we then own.
+        let raw = unsafe { sys::HPy_Dup(self.ctx.as_ptr(), self.raw) };
+        Handle { ctx: self.ctx, raw }
+    }
+}
+
+/// A borrowed HPy handle: an argument of the current call, a context constant, or a view of
+/// a [`Handle`]. It is `Copy` and can never be closed; return it with `.dup()`.
+#[derive(Clone, Copy)]
+pub struct Borrowed<'py> {
+    ctx: Context<'py>,
+    raw: sys::HPy,
+}
+
+impl<'py> Borrowed<'py> {
+    /// Wraps a handle HPy lent to the current call.
+    ///
+    /// # Safety
+    /// `raw` must be open for all of `'py` and closed by someone else.
+    #[inline(always)]
+    pub(crate) unsafe fn from_raw(ctx: Context<'py>, raw: sys::HPy) -> Borrowed<'py> {
+        Borrowed { ctx, raw }
+    }
+
+    /// The context this handle belongs to.
+    #[inline(always)]
+    pub fn context(self) -> Context<'py> {
+        self.ctx
+    }
+
+    /// A new owned handle to the same object (`HPy_Dup`).
+    #[inline(always)]
+    pub fn dup(self) -> Handle<'py> {
+        // SAFETY: the handle is open; `HPy_Dup` returns a new handle we then own.
+        let raw = unsafe { sys::HPy_Dup(self.ctx.as_ptr(), self.raw) };
+        Handle { ctx: self.ctx, raw }
+    }
+
+    /// The raw handle, for the calls in this module.
+    #[inline(always)]
+    pub(crate) fn raw(self) -> sys::HPy {
+        self.raw
+    }
+}
+
+impl fmt::Debug for Handle<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.as_borrowed(), f)
+    }
+}
+
+impl fmt::Debug for Borrowed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match crate::object::repr_string(*self) {
+            Some(text) => f.write_str(&text),
+            None => f.write_str("<object with failing repr>"),
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! Safe wrappers of the HPy calls the rest of the crate uses.
+//!
+//! Each takes handles only as [`Borrowed`]/[`Handle`] (so they are open) and the [`Context`]
+//! they belong to, and returns owned results as `Option<Handle>` (`None` = the call failed and
+//! an exception is set) or plain values with HPy's error convention left to the caller.
+
+use core::ffi::{c_int, CStr};
+
+use hpy_sys as sys;
+
+use super::{Borrowed, Context, Handle};
+
+/// Raw constructors and unary operations: `fn(ctx, h) -> new handle`.
+pub(crate) type UnaryOp = unsafe fn(*mut sys::HPyContext, sys::HPy) -> sys::HPy;
+/// Binary operations: `fn(ctx, a, b) -> new handle`.
+pub(crate) type BinaryOp = unsafe fn(*mut sys::HPyContext, sys::HPy, sys::HPy) -> sys::HPy;
+/// Predicates: `fn(ctx, h) -> 0/1 (or -1 with an exception)`.
+pub(crate) type Predicate = unsafe fn(*mut sys::HPyContext, sys::HPy) -> c_int;
+
+/// Applies an hpy-sys unary operation (`HPy_Repr`, `HPy_Negative`, `HPy_Type`, ...).
+#[inline(always)]
+pub(crate) fn unary<'py>(ctx: Context<'py>, op: UnaryOp, a: Borrowed<'_>) -> Option<Handle<'py>> {
+    // SAFETY: `op` is an hpy-sys API function taking one open handle; `a` is open.
+    ctx.own(unsafe { op(ctx.as_ptr(), a.raw()) })
+}
+
+/// Applies an hpy-sys binary operation (`HPy_Add`, `HPy_GetAttr`, `HPy_GetItem`, ...).
+#[inline(always)]
+pub(crate) fn binary<'py>(ctx: Context<'py>, op: BinaryOp, a: Borrowed<'_>, b: Borrowed<'_>) -> Option<Handle<'py>> {
+    // SAFETY: `op` is an hpy-sys API function taking two open handles; both are open.
+    ctx.own(unsafe { op(ctx.as_ptr(), a.raw(), b.raw()) })
+}
+
+/// Evaluates an hpy-sys predicate (`HPy_IsTrue`, `HPyUnicode_Check`, ...).
+#[inline(always)]
+pub(crate) fn predicate(ctx: Context<'_>, op: Predicate, a: Borrowed<'_>) -> c_int {
+    // SAFETY: `op` is an hpy-sys API function taking one open handle; `a` is open.
+    unsafe { op(ctx.as_ptr(), a.raw()) }
+}
+
+/// A new handle (of the longer-lived context `ctx`) to the object `obj` refers to.
+#[inline(always)]
+pub(crate) fn dup<'py>(ctx: Context<'py>, obj: Borrowed<'_>) -> Handle<'py> {
+    // SAFETY: `obj` is open; `HPy_Dup` returns a new handle owned by the caller, which is valid
+    // for the whole call (`'py`), independently of `obj`.
+    let raw = unsafe { sys::HPy_Dup(ctx.as_ptr(), obj.raw()) };
+    ctx.own(raw).expect("HPy_Dup of an open handle never fails")
+}
+
+pub(crate) fn power<'py>(ctx: Context<'py>, a: Borrowed<'_>, b: Borrowed<'_>, modulo: Borrowed<'_>) -> Option<Handle<'py>> {
+    // SAFETY: three open handles.
+    ctx.own(unsafe { sys::HPy_Power(ctx.as_ptr(), a.raw(), b.raw(), modulo.raw()) })
+}
+
+pub(crate) fn getattr_s<'py>(ctx: Context<'py>, obj: Borrowed<'_>, name: &CStr) -> Option<Handle<'py>> {
+    // SAFETY: open handle, NUL-terminated name.
+    ctx.own(unsafe { sys::HPy_GetAttr_s(ctx.as_ptr(), obj.raw(), name.as_ptr()) })
+}
+
+pub(crate) fn hasattr_s(ctx: Context<'_>, obj: Borrowed<'_>, name: &CStr) -> bool {
+    // SAFETY: open handle, NUL-terminated name; never raises.
+    unsafe { sys::HPy_HasAttr_s(ctx.as_ptr(), obj.raw(), name.as_ptr()) != 0 }
+}
+
+/// `HPy_SetAttr_s`; a `None` value deletes the attribute. Returns -1 on error.
+pub(crate) fn setattr_s(ctx: Context<'_>, obj: Borrowed<'_>, name: &CStr, value: Option<Borrowed<'_>>) -> c_int {
+    let value = value.map_or(sys::HPy_NULL, Borrowed::raw);
+    // SAFETY: open handles (or HPy_NULL, which HPy defines as deletion), NUL-terminated name.
+    unsafe { sys::HPy_SetAttr_s(ctx.as_ptr(), obj.raw(), name.as_ptr(), value) }
+}
+
+pub(crate) fn getitem_i<'py>(ctx: Context<'py>, obj: Borrowed<'_>, index: isize) -> Option<Handle<'py>> {
+    // SAFETY: open handle.
+    ctx.own(unsafe { sys::HPy_GetItem_i(ctx.as_ptr(), obj.raw(), index) })
+}
+
+/// `HPy_SetItem` / `HPy_DelItem` (value `None`). Returns -1 on error.
+pub(crate) fn setitem(ctx: Context<'_>, obj: Borrowed<'_>, key: Borrowed<'_>, value: Option<Borrowed<'_>>) -> c_int {
+    // SAFETY: open handles.
+    unsafe {
+        match value {
+            Some(value) => sys::HPy_SetItem(ctx.as_ptr(), obj.raw(), key.raw(), value.raw()),
+            None => sys::HPy_DelItem(ctx.as_ptr(), obj.raw(), key.raw()),
+        }
+    }
+}
+
+pub(crate) fn length(ctx: Context<'_>, obj: Borrowed<'_>) -> isize {
+    // SAFETY: open handle.
+    unsafe { sys::HPy_Length(ctx.as_ptr(), obj.raw()) }
+}
+
+pub(crate) fn contains(ctx: Context<'_>, container: Borrowed<'_>, key: Borrowed<'_>) -> c_int {
+    // SAFETY: open handles.
+    unsafe { sys::HPy_Contains(ctx.as_ptr(), container.raw(), key.raw()) }
+}
+
+pub(crate) fn rich_compare<'py>(ctx: Context<'py>, a: Borrowed<'_>, b: Borrowed<'_>, op: c_int) -> Option<Handle<'py>> {
+    // SAFETY: open handles; `op` is one of HPy_LT..HPy_GE (checked by the caller's enum).
+    ctx.own(unsafe { sys::HPy_RichCompare(ctx.as_ptr(), a.raw(), b.raw(), op) })
+}
+
+pub(crate) fn rich_compare_bool(ctx: Context<'_>, a: Borrowed<'_>, b: Borrowed<'_>, op: c_int) -> c_int {
+    // SAFETY: open handles; `op` is one of HPy_LT..HPy_GE.
+    unsafe { sys::HPy_RichCompareBool(ctx.as_ptr(), a.raw(), b.raw(), op) }
+}
+
+pub(crate) fn hash(ctx: Context<'_>, obj: Borrowed<'_>) -> isize {
+    // SAFETY: open handle.
+    unsafe { sys::HPy_Hash(ctx.as_ptr(), obj.raw()) }
+}
+
+pub(crate) fn type_check(ctx: Context<'_>, obj: Borrowed<'_>, ty: Borrowed<'_>) -> bool {
+    // SAFETY: open handles; callers pass a type object as `ty` (checked in debug mode).
+    unsafe { sys::HPy_TypeCheck(ctx.as_ptr(), obj.raw(), ty.raw()) != 0 }
+}
+
+pub(crate) fn is(ctx: Context<'_>, a: Borrowed<'_>, b: Borrowed<'_>) -> bool {
+    // SAFETY: open handles.
+    unsafe { sys::HPy_Is(ctx.as_ptr(), a.raw(), b.raw()) != 0 }
+}
+
+/// The name of a type object, valid while `ty` is.
+pub(crate) fn type_name<'a>(ctx: Context<'_>, ty: Borrowed<'a>) -> Option<&'a CStr> {
+    // SAFETY: `ty` is an open handle to a type (callers get it from `HPy_Type`).
+    let name = unsafe { sys::HPyType_GetName(ctx.as_ptr(), ty.raw()) };
+    // SAFETY: HPy documents the name as a NUL-terminated string valid while `ty` is open.
+    (!name.is_null()).then(|| unsafe { CStr::from_ptr(name) })
+}
+
+/// Calls `callable` vectorcall-style: `args` = positionals then keyword values, `nargs` of
+/// them positional, `kwnames` the tuple of keyword names.
+pub(crate) fn call<'py>(
+    ctx: Context<'py>,
+    callable: Borrowed<'_>,
+    args: &[Borrowed<'_>],
+    nargs: usize,
+    kwnames: Option<Borrowed<'_>>,
+) -> Option<Handle<'py>> {
+    debug_assert!(nargs <= args.len());
+    let mut inline = [sys::HPy_NULL; 8];
+    let heap: Vec<sys::HPy>;
+    let raw: &[sys::HPy] = if args.len() <= inline.len() {
+        for (slot, arg) in inline.iter_mut().zip(args) {
+            *slot = arg.raw();
+        }
+        &inline[..args.len()]
+    } else {
+        heap = args.iter().map(|a| a.raw()).collect();
+        &heap
+    };
+    let kwnames = kwnames.map_or(sys::HPy_NULL, Borrowed::raw);
+    // SAFETY: `raw` holds `args.len()` open handles; `kwnames` is a tuple of str or NULL.
+    ctx.own(unsafe { sys::HPy_Call(ctx.as_ptr(), callable.raw(), raw.as_ptr(), nargs, kwnames) })
+}
+
+pub(crate) fn import_module<'py>(ctx: Context<'py>, name: &CStr) -> Option<Handle<'py>> {
+    // SAFETY: NUL-terminated name.
+    ctx.own(unsafe { sys::HPyImport_ImportModule(ctx.as_ptr(), name.as_ptr()) })
+}
+
+// ---- numbers ----
+
+pub(crate) fn long_from_i64(ctx: Context<'_>, value: i64) -> Option<Handle<'_>> {
+    // SAFETY: scalar argument.
+    ctx.own(unsafe { sys::HPyLong_FromInt64_t(ctx.as_ptr(), value) })
+}
+
+pub(crate) fn long_from_u64(ctx: Context<'_>, value: u64) -> Option<Handle<'_>> {
+    // SAFETY: scalar argument.
+    ctx.own(unsafe { sys::HPyLong_FromUInt64_t(ctx.as_ptr(), value) })
+}
+
+/// `HPyLong_AsInt64_t`: -1 with an exception set on failure.
+pub(crate) fn long_as_i64(ctx: Context<'_>, obj: Borrowed<'_>) -> i64 {
+    // SAFETY: open handle.
+    unsafe { sys::HPyLong_AsInt64_t(ctx.as_ptr(), obj.raw()) }
+}
+
+/// `HPyLong_AsUInt64_t`: `u64::MAX` with an exception set on failure.
+pub(crate) fn long_as_u64(ctx: Context<'_>, obj: Borrowed<'_>) -> u64 {
+    // SAFETY: open handle.
+    unsafe { sys::HPyLong_AsUInt64_t(ctx.as_ptr(), obj.raw()) }
+}
+
+/// `HPyLong_AsUInt64_tMask`: the low 64 bits, two's complement.
+pub(crate) fn long_as_u64_mask(ctx: Context<'_>, obj: Borrowed<'_>) -> u64 {
+    // SAFETY: open handle.
+    unsafe { sys::HPyLong_AsUInt64_tMask(ctx.as_ptr(), obj.raw()) }
+}
+
+pub(crate) fn float_from_f64(ctx: Context<'_>, value: f64) -> Option<Handle<'_>> {
+    // SAFETY: scalar argument.
+    ctx.own(unsafe { sys::HPyFloat_FromDouble(ctx.as_ptr(), value) })
+}
+
+/// `HPyFloat_AsDouble`: -1.0 with an exception set on failure.
+pub(crate) fn float_as_f64(ctx: Context<'_>, obj: Borrowed<'_>) -> f64 {
+    // SAFETY: open handle.
+    unsafe { sys::HPyFloat_AsDouble(ctx.as_ptr(), obj.raw()) }
+}
+
+pub(crate) fn bool_from_bool(ctx: Context<'_>, value: bool) -> Option<Handle<'_>> {
+    // SAFETY: scalar argument.
+    ctx.own(unsafe { sys::HPyBool_FromBool(ctx.as_ptr(), value) })
+}
+
+// ---- str and bytes ----
+
+/// The UTF-8 bytes of a `str`, valid while `obj` is; `None` with an exception set (e.g.
+/// `UnicodeEncodeError` for lone surrogates).
+pub(crate) fn unicode_as_utf8<'a>(ctx: Context<'_>, obj: Borrowed<'a>) -> Option<&'a [u8]> {
+    let mut size: sys::HPy_ssize_t = 0;
+    // SAFETY: open handle to a `str` (callers check), valid out-pointer.
+    let data = unsafe { sys::HPyUnicode_AsUTF8AndSize(ctx.as_ptr(), obj.raw(), &mut size) };
+    if data.is_null() {
+        return None;
+    }
+    // SAFETY: HPy returns `size` readable bytes that stay valid (and unchanged) while the handle
+    // is open, which `'a` guarantees.
+    Some(unsafe { core::slice::from_raw_parts(data.cast::<u8>(), size as usize) })
+}
+
+/// A `str` from ASCII bytes (the caller checked they are ASCII).
+pub(crate) fn unicode_from_ascii<'py>(ctx: Context<'py>, text: &[u8]) -> Option<Handle<'py>> {
+    // SAFETY: `text` is `len` readable bytes; the error handler name is NUL-terminated.
+    ctx.own(unsafe {
+        sys::HPyUnicode_DecodeASCII(ctx.as_ptr(), text.as_ptr().cast(), text.len() as isize, c"strict".as_ptr())
+    })
+}
+
+/// A `str` decoded from UTF-8 bytes held in a `bytes` object.
+pub(crate) fn unicode_from_utf8_bytes<'py>(ctx: Context<'py>, bytes: Borrowed<'_>) -> Option<Handle<'py>> {
+    // SAFETY: open handle; NUL-terminated encoding and error handler names.
+    ctx.own(unsafe {
+        sys::HPyUnicode_FromEncodedObject(ctx.as_ptr(), bytes.raw(), c"utf-8".as_ptr(), c"strict".as_ptr())
+    })
+}
+
+/// The contents of a `bytes` object, valid while `obj` is.
+pub(crate) fn bytes_as_slice<'a>(ctx: Context<'_>, obj: Borrowed<'a>) -> Option<&'a [u8]> {
+    // SAFETY: open handle to a `bytes` (callers check).
+    let size = unsafe { sys::HPyBytes_Size(ctx.as_ptr(), obj.raw()) };
+    if size < 0 {
+        return None;
+    }
+    // SAFETY: as above.
+    let data = unsafe { sys::HPyBytes_AsString(ctx.as_ptr(), obj.raw()) };
+    if data.is_null() {
+        return None;
+    }
+    // SAFETY: HPy returns `size` readable bytes valid while the handle is open (`'a`).
+    Some(unsafe { core::slice::from_raw_parts(data.cast::<u8>(), size as usize) })
+}
+
+pub(crate) fn bytes_from_slice<'py>(ctx: Context<'py>, data: &[u8]) -> Option<Handle<'py>> {
+    // HPy rejects a NULL buffer even for length 0, and an empty slice may dangle: pass a real one.
+    let ptr = if data.is_empty() { c"".as_ptr() } else { data.as_ptr().cast() };
+    // SAFETY: `ptr` points to `data.len()` readable bytes (or an empty C string).
+    ctx.own(unsafe { sys::HPyBytes_FromStringAndSize(ctx.as_ptr(), ptr, data.len() as isize) })
+}
+
+// ---- tuples, lists, dicts ----
+
+/// A tuple of the given items (not stolen).
+pub(crate) fn tuple_from<'py>(ctx: Context<'py>, items: &[Borrowed<'_>]) -> Option<Handle<'py>> {
+    let mut raw: Vec<sys::HPy> = items.iter().map(|i| i.raw()).collect();
+    // SAFETY: `raw` holds `items.len()` open handles; HPy does not steal them.
+    ctx.own(unsafe { sys::HPyTuple_FromArray(ctx.as_ptr(), raw.as_mut_ptr(), raw.len() as isize) })
+}
+
+/// A list of the given items (not stolen).
+pub(crate) fn list_from<'py>(ctx: Context<'py>, items: &[Borrowed<'_>]) -> Option<Handle<'py>> {
+    // SAFETY: the builder gets every index set exactly once, then is built exactly once.
+    unsafe {
+        let builder = sys::HPyListBuilder_New(ctx.as_ptr(), items.len() as isize);
+        for (index, item) in items.iter().enumerate() {
+            sys::HPyListBuilder_Set(ctx.as_ptr(), builder, index as isize, item.raw());
+        }
+        ctx.own(sys::HPyListBuilder_Build(ctx.as_ptr(), builder))
+    }
+}
+
+pub(crate) fn dict_new(ctx: Context<'_>) -> Option<Handle<'_>> {
+    // SAFETY: no arguments.
+    ctx.own(unsafe { sys::HPyDict_New(ctx.as_ptr()) })
+}
+
+// ---- errors ----
+
+pub(crate) fn err_set_string(ctx: Context<'_>, ty: Borrowed<'_>, message: &CStr) {
+    // SAFETY: `ty` is an open handle to an exception type; NUL-terminated message.
+    unsafe { sys::HPyErr_SetString(ctx.as_ptr(), ty.raw(), message.as_ptr()) }
+}
+
+pub(crate) fn err_set_object(ctx: Context<'_>, ty: Borrowed<'_>, value: Borrowed<'_>) {
+    // SAFETY: open handles.
+    unsafe { sys::HPyErr_SetObject(ctx.as_ptr(), ty.raw(), value.raw()) }
+}
+
+pub(crate) fn err_occurred(ctx: Context<'_>) -> bool {
+    // SAFETY: no handle arguments.
+    unsafe { sys::HPyErr_Occurred(ctx.as_ptr()) != 0 }
+}
+
+pub(crate) fn err_clear(ctx: Context<'_>) {
+    // SAFETY: no handle arguments.
+    unsafe { sys::HPyErr_Clear(ctx.as_ptr()) }
+}
+
+pub(crate) fn err_matches(ctx: Context<'_>, ty: Borrowed<'_>) -> bool {
+    // SAFETY: open handle.
+    unsafe { sys::HPyErr_ExceptionMatches(ctx.as_ptr(), ty.raw()) != 0 }
+}

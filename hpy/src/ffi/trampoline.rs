@@ -1,0 +1,601 @@
+//! Entry points: the `extern "C"` functions HPy calls, the definitions that point at them,
+//! and the module's exported symbols.
+//!
+//! Every user function is a unit type implementing one calling-convention trait; the
+//! `extern "C"` functions here are generic over it, so each definition gets its own
+//! monomorphised, *typed* `impl` and `cpy_trampoline`. Their types are erased to HPy's
+//! "any function" pointer in exactly one place, `erase!`, when the `HPyDef` is built.
+//!
+//! * `impl` (the HPy-signature function, called by the universal runtime, PyPy and GraalPy)
+//!   wraps the context and handles, runs the user code under [`guard`] (panics become
+//!   exceptions, errors are raised) and returns the result handle or the error value.
+//! * `cpy_trampoline` (the CPython-signature function): universal ABI → packs its arguments
+//!   and calls `ctx_CallRealFunctionFromTrampoline` with the module's global context, like
+//!   C HPy; CPython ABI → `PyObject*` *is* `HPy`, so it calls `impl` directly (inlined).
+
+use core::cell::UnsafeCell;
+use core::ffi::{c_int, CStr};
+use core::marker::PhantomData;
+use core::ptr;
+use core::sync::atomic::{AtomicPtr, Ordering};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use hpy_sys as sys;
+
+use super::{Borrowed, Context, Handle};
+use crate::err::{PyErr, PyResult};
+
+/// The one place where a typed function pointer becomes HPy's "any function" pointers. The
+/// runtime casts it back using the signature stored next to it, which `meth_*`/`slot_*` set
+/// to match the function type they were given.
+macro_rules! erase {
+    ($typed:expr) => {
+        // SAFETY: both sides are `extern "C"` function pointers (same size and representation);
+        // HPy only calls the pointer with the signature recorded in the same definition.
+        Some(unsafe { core::mem::transmute::<_, unsafe extern "C" fn() -> *mut core::ffi::c_void>($typed) })
+    };
+}
+
+/// Same as `erase!` for the CPython-side pointer slot.
+macro_rules! erase_cpy {
+    ($typed:expr) => {
+        // SAFETY: as for `erase!`; CPython calls it with the signature implied by the METH_*
+        // flags or slot that HPy derives from the recorded signature.
+        Some(unsafe {
+            core::mem::transmute::<_, unsafe extern "C" fn(CpyObject, *const CpyObject, isize) -> CpyObject>($typed)
+        })
+    };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The module's global context.
+
+/// Universal ABI: the context `HPyInitGlobalContext_<name>` received (the per-module global
+/// C HPy calls `_ctx_for_trampolines`). Only trampolines read it, to hand it back to the
+/// runtime; user code always gets the context of its own call.
+/// CPython ABI: HPy's static CPython context, fetched once at `PyInit_<name>`.
+static MODULE_CONTEXT: AtomicPtr<sys::HPyContext> = AtomicPtr::new(ptr::null_mut());
+
+#[inline(always)]
+fn module_context() -> *mut sys::HPyContext {
+    MODULE_CONTEXT.load(Ordering::Relaxed)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calling-convention traits (implemented by generated code).
+
+/// A function taking no arguments (`HPyFunc_NOARGS`).
+pub trait NoArgsFn {
+    /// The Python name, for error messages.
+    const NAME: &'static str;
+    /// Runs the function; `module` is the module object (HPy's `self`).
+    fn call<'py>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<Handle<'py>>;
+}
+
+/// A function taking exactly one positional argument (`HPyFunc_O`).
+pub trait OneArgFn {
+    /// The Python name, for error messages.
+    const NAME: &'static str;
+    /// Runs the function.
+    fn call<'py>(ctx: Context<'py>, module: Borrowed<'py>, arg: Borrowed<'py>) -> PyResult<Handle<'py>>;
+}
+
+/// A function taking positional arguments (`HPyFunc_VARARGS`).
+pub trait VarArgsFn {
+    /// The Python name, for error messages.
+    const NAME: &'static str;
+    /// Runs the function.
+    fn call<'py>(ctx: Context<'py>, module: Borrowed<'py>, args: Args<'py>) -> PyResult<Handle<'py>>;
+}
+
+/// A function taking positional and keyword arguments (`HPyFunc_KEYWORDS`).
+pub trait KeywordsFn {
+    /// The Python name, for error messages.
+    const NAME: &'static str;
+    /// Runs the function; `args` holds the positionals, `args.keyword_values()` the values
+    /// named by `kwnames`.
+    fn call<'py>(
+        ctx: Context<'py>,
+        module: Borrowed<'py>,
+        args: Args<'py>,
+        kwnames: Option<Borrowed<'py>>,
+    ) -> PyResult<Handle<'py>>;
+}
+
+/// A module exec hook (`HPy_mod_exec`).
+pub trait ModExecFn {
+    /// A name for error messages.
+    const NAME: &'static str;
+    /// Runs the hook on the new module.
+    fn call<'py>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()>;
+}
+
+/// The arguments of a VARARGS or KEYWORDS call: borrowed handles HPy lent to this call.
+#[derive(Clone, Copy)]
+pub struct Args<'py> {
+    ctx: Context<'py>,
+    items: *const sys::HPy,
+    positional: usize,
+    keyword: usize,
+}
+
+impl<'py> Args<'py> {
+    /// # Safety
+    /// `items` must point to `positional + keyword` handles open for `'py`.
+    #[inline(always)]
+    unsafe fn new(ctx: Context<'py>, items: *const sys::HPy, positional: usize, keyword: usize) -> Self {
+        Args { ctx, items, positional, keyword }
+    }
+
+    /// The number of positional arguments.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.positional
+    }
+
+    /// `true` when there are no positional arguments.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.positional == 0
+    }
+
+    /// Positional argument `index`.
+    ///
+    /// # Panics
+    /// If `index >= self.len()`.
+    #[inline(always)]
+    pub fn get(&self, index: usize) -> Borrowed<'py> {
+        assert!(index < self.positional, "argument index out of range");
+        // SAFETY: in bounds, and the handles are open for 'py (see `new`).
+        unsafe { Borrowed::from_raw(self.ctx, *self.items.add(index)) }
+    }
+
+    /// The values of the keyword arguments, in the order of `kwnames`.
+    pub fn keyword_values(&self) -> impl Iterator<Item = Borrowed<'py>> + '_ {
+        (self.positional..self.positional + self.keyword).map(move |index| {
+            // SAFETY: in bounds, and the handles are open for 'py (see `new`).
+            unsafe { Borrowed::from_raw(self.ctx, *self.items.add(index)) }
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The boundary: panics and errors.
+
+/// What an `impl` returns to HPy when it failed (with an exception set).
+trait ErrorValue {
+    const ERROR: Self;
+}
+impl ErrorValue for sys::HPy {
+    const ERROR: Self = sys::HPy_NULL;
+}
+impl ErrorValue for c_int {
+    const ERROR: Self = -1;
+}
+
+/// Runs user code at the boundary: a panic becomes a `SystemError`, an `Err` is raised, and
+/// either way HPy gets its error value. Nothing unwinds past this.
+#[inline(always)]
+fn guard<'py, R: ErrorValue>(ctx: Context<'py>, name: &'static str, body: impl FnOnce() -> PyResult<R>) -> R {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(value)) => value,
+        Ok(Err(err)) => {
+            err.restore(ctx);
+            R::ERROR
+        }
+        Err(payload) => {
+            PyErr::from_panic(name, payload).restore(ctx);
+            R::ERROR
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The generic `impl` / `cpy_trampoline` pairs.
+
+type CpyObject = *mut sys::cpy_PyObject;
+
+/// The `extern "C"` functions for user function `F`.
+pub struct Trampolines<F>(PhantomData<F>);
+
+/// Turns a CPython object pointer into the handle it is in the CPython ABI.
+#[cfg(feature = "cpython-abi")]
+#[inline(always)]
+fn py2h(obj: CpyObject) -> sys::HPy {
+    sys::HPy { _i: obj as isize }
+}
+
+#[cfg(feature = "cpython-abi")]
+#[inline(always)]
+fn h2py(h: sys::HPy) -> CpyObject {
+    h._i as CpyObject
+}
+
+/// Calls `impl` through the universal runtime, exactly as C HPy's trampolines do.
+#[cfg(not(feature = "cpython-abi"))]
+#[inline(always)]
+unsafe fn call_real<A>(signature: sys::HPyFunc_Signature, func: sys::HPyCFunction, args: &mut A) {
+    let ctx = module_context();
+    // SAFETY: the loader set the module context before any function could be called, and
+    // `args` is the `_HPyFunc_args_<signature>` struct the runtime expects for `signature`.
+    unsafe { sys::_HPy_CallRealFunctionFromTrampoline(ctx, signature, func, (args as *mut A).cast()) }
+}
+
+impl<F: NoArgsFn> Trampolines<F> {
+    unsafe extern "C" fn noargs_impl(ctx: *mut sys::HPyContext, module: sys::HPy) -> sys::HPy {
+        // SAFETY: HPy calls us with the live context and an open `self` handle it closes itself.
+        let ctx = unsafe { Context::from_raw(ctx) };
+        // SAFETY: as above.
+        let module = unsafe { Borrowed::from_raw(ctx, module) };
+        guard(ctx, F::NAME, || F::call(ctx, module).map(Handle::into_raw))
+    }
+
+    unsafe extern "C" fn noargs_trampoline(module: CpyObject, _unused: CpyObject) -> CpyObject {
+        #[cfg(not(feature = "cpython-abi"))]
+        {
+            let mut args = sys::_HPyFunc_args_NOARGS { self_: module, result: ptr::null_mut() };
+            let typed: NoArgsImpl = Self::noargs_impl;
+            let func = erase!(typed);
+            // SAFETY: the NOARGS argument struct for a NOARGS impl.
+            unsafe { call_real(sys::HPyFunc_NOARGS, func, &mut args) };
+            args.result
+        }
+        #[cfg(feature = "cpython-abi")]
+        // SAFETY: CPython passes a live object; in this ABI it is the handle.
+        h2py(unsafe { Self::noargs_impl(module_context(), py2h(module)) })
+    }
+}
+
+impl<F: OneArgFn> Trampolines<F> {
+    unsafe extern "C" fn o_impl(ctx: *mut sys::HPyContext, module: sys::HPy, arg: sys::HPy) -> sys::HPy {
+        // SAFETY: HPy calls us with the live context and open handles it closes itself.
+        let ctx = unsafe { Context::from_raw(ctx) };
+        // SAFETY: as above.
+        let (module, arg) = unsafe { (Borrowed::from_raw(ctx, module), Borrowed::from_raw(ctx, arg)) };
+        guard(ctx, F::NAME, || F::call(ctx, module, arg).map(Handle::into_raw))
+    }
+
+    unsafe extern "C" fn o_trampoline(module: CpyObject, arg: CpyObject) -> CpyObject {
+        #[cfg(not(feature = "cpython-abi"))]
+        {
+            let mut args = sys::_HPyFunc_args_O { self_: module, arg, result: ptr::null_mut() };
+            let typed: OImpl = Self::o_impl;
+            let func = erase!(typed);
+            // SAFETY: the O argument struct for a O impl.
+            unsafe { call_real(sys::HPyFunc_O, func, &mut args) };
+            args.result
+        }
+        #[cfg(feature = "cpython-abi")]
+        // SAFETY: CPython passes live objects; in this ABI they are the handles.
+        h2py(unsafe { Self::o_impl(module_context(), py2h(module), py2h(arg)) })
+    }
+}
+
+impl<F: VarArgsFn> Trampolines<F> {
+    unsafe extern "C" fn varargs_impl(
+        ctx: *mut sys::HPyContext,
+        module: sys::HPy,
+        items: *const sys::HPy,
+        nargs: usize,
+    ) -> sys::HPy {
+        // SAFETY: HPy calls us with the live context and `nargs` open handles it closes itself.
+        let ctx = unsafe { Context::from_raw(ctx) };
+        // SAFETY: as above.
+        let (module, args) = unsafe { (Borrowed::from_raw(ctx, module), Args::new(ctx, items, nargs, 0)) };
+        guard(ctx, F::NAME, || F::call(ctx, module, args).map(Handle::into_raw))
+    }
+
+    unsafe extern "C" fn varargs_trampoline(module: CpyObject, items: *const CpyObject, nargs: isize) -> CpyObject {
+        #[cfg(not(feature = "cpython-abi"))]
+        {
+            let mut args = sys::_HPyFunc_args_VARARGS { self_: module, args: items, nargs, result: ptr::null_mut() };
+            let typed: VarArgsImpl = Self::varargs_impl;
+            let func = erase!(typed);
+            // SAFETY: the VARARGS argument struct for a VARARGS impl.
+            unsafe { call_real(sys::HPyFunc_VARARGS, func, &mut args) };
+            args.result
+        }
+        #[cfg(feature = "cpython-abi")]
+        // SAFETY: CPython passes `nargs` live objects (METH_FASTCALL); handles are objects here.
+        h2py(unsafe { Self::varargs_impl(module_context(), py2h(module), items.cast(), nargs as usize) })
+    }
+}
+
+impl<F: KeywordsFn> Trampolines<F> {
+    unsafe extern "C" fn keywords_impl(
+        ctx: *mut sys::HPyContext,
+        module: sys::HPy,
+        items: *const sys::HPy,
+        nargs: usize,
+        kwnames: sys::HPy,
+    ) -> sys::HPy {
+        // SAFETY: HPy calls us with the live context and open handles it closes itself:
+        // `nargs` positionals followed by one value per name in `kwnames` (a tuple or NULL).
+        let ctx = unsafe { Context::from_raw(ctx) };
+        // SAFETY: as above.
+        let module = unsafe { Borrowed::from_raw(ctx, module) };
+        let (kwnames, keyword) = if sys::HPy_IsNull(kwnames) {
+            (None, 0)
+        } else {
+            // SAFETY: as above.
+            let names = unsafe { Borrowed::from_raw(ctx, kwnames) };
+            (Some(names), super::raw::length(ctx, names).max(0) as usize)
+        };
+        // SAFETY: as above.
+        let args = unsafe { Args::new(ctx, items, nargs, keyword) };
+        guard(ctx, F::NAME, || F::call(ctx, module, args, kwnames).map(Handle::into_raw))
+    }
+
+    unsafe extern "C" fn keywords_trampoline(
+        module: CpyObject,
+        items: *const CpyObject,
+        nargsf: usize,
+        kwnames: CpyObject,
+    ) -> CpyObject {
+        #[cfg(not(feature = "cpython-abi"))]
+        {
+            let mut args =
+                sys::_HPyFunc_args_KEYWORDS { self_: module, args: items, nargsf, kwnames, result: ptr::null_mut() };
+            let typed: KeywordsImpl = Self::keywords_impl;
+            let func = erase!(typed);
+            // SAFETY: the KEYWORDS argument struct for a KEYWORDS impl.
+            unsafe { call_real(sys::HPyFunc_KEYWORDS, func, &mut args) };
+            args.result
+        }
+        #[cfg(feature = "cpython-abi")]
+        {
+            // Vectorcall may flag that args[-1] is writable; the count is the rest.
+            let nargs = nargsf & !(1usize << (usize::BITS - 1));
+            // SAFETY: CPython passes live objects (vectorcall convention); handles are objects here.
+            h2py(unsafe { Self::keywords_impl(module_context(), py2h(module), items.cast(), nargs, py2h(kwnames)) })
+        }
+    }
+}
+
+impl<F: ModExecFn> Trampolines<F> {
+    unsafe extern "C" fn exec_impl(ctx: *mut sys::HPyContext, module: sys::HPy) -> c_int {
+        // SAFETY: HPy calls us with the live context and an open module handle.
+        let ctx = unsafe { Context::from_raw(ctx) };
+        // SAFETY: as above.
+        let module = unsafe { Borrowed::from_raw(ctx, module) };
+        guard(ctx, F::NAME, || F::call(ctx, module).map(|()| 0))
+    }
+
+    unsafe extern "C" fn exec_trampoline(module: CpyObject) -> c_int {
+        #[cfg(not(feature = "cpython-abi"))]
+        {
+            let mut args = sys::_HPyFunc_args_INQUIRY { arg0: module, result: 0 };
+            let typed: ExecImpl = Self::exec_impl;
+            let func = erase!(typed);
+            // SAFETY: the INQUIRY argument struct for a INQUIRY impl.
+            unsafe { call_real(sys::HPyFunc_INQUIRY, func, &mut args) };
+            args.result
+        }
+        #[cfg(feature = "cpython-abi")]
+        // SAFETY: CPython passes the live module object; it is the handle in this ABI.
+        unsafe {
+            Self::exec_impl(module_context(), py2h(module))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Definitions.
+
+type NoArgsImpl = unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy) -> sys::HPy;
+type OImpl = unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, sys::HPy) -> sys::HPy;
+type VarArgsImpl = unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, *const sys::HPy, usize) -> sys::HPy;
+type KeywordsImpl = unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, *const sys::HPy, usize, sys::HPy) -> sys::HPy;
+type ExecImpl = unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy) -> c_int;
+type NoArgsTrampoline = unsafe extern "C" fn(CpyObject, CpyObject) -> CpyObject;
+type OTrampoline = unsafe extern "C" fn(CpyObject, CpyObject) -> CpyObject;
+type VarArgsTrampoline = unsafe extern "C" fn(CpyObject, *const CpyObject, isize) -> CpyObject;
+type KeywordsTrampoline = unsafe extern "C" fn(CpyObject, *const CpyObject, usize, CpyObject) -> CpyObject;
+type ExecTrampoline = unsafe extern "C" fn(CpyObject) -> c_int;
+
+const fn c_ptr(text: Option<&'static CStr>) -> *const core::ffi::c_char {
+    match text {
+        Some(text) => text.as_ptr(),
+        None => ptr::null(),
+    }
+}
+
+const fn meth(
+    name: &'static CStr,
+    doc: Option<&'static CStr>,
+    signature: sys::HPyFunc_Signature,
+    impl_: sys::HPyCFunction,
+    cpy_trampoline: sys::cpy_PyCFunction,
+) -> sys::HPyDef {
+    sys::HPyDef {
+        kind: sys::HPyDef_Kind_Meth,
+        __bindgen_anon_1: sys::HPyDef__bindgen_ty_1 {
+            meth: sys::HPyMeth { name: name.as_ptr(), impl_, cpy_trampoline, signature, doc: c_ptr(doc) },
+        },
+    }
+}
+
+/// The definition of a NOARGS module function.
+pub const fn meth_noargs<F: NoArgsFn>(name: &'static CStr, doc: Option<&'static CStr>) -> sys::HPyDef {
+    let impl_: NoArgsImpl = Trampolines::<F>::noargs_impl;
+    let trampoline: NoArgsTrampoline = Trampolines::<F>::noargs_trampoline;
+    meth(name, doc, sys::HPyFunc_NOARGS, erase!(impl_), erase_cpy!(trampoline))
+}
+
+/// The definition of an O (one argument) module function.
+pub const fn meth_o<F: OneArgFn>(name: &'static CStr, doc: Option<&'static CStr>) -> sys::HPyDef {
+    let impl_: OImpl = Trampolines::<F>::o_impl;
+    let trampoline: OTrampoline = Trampolines::<F>::o_trampoline;
+    meth(name, doc, sys::HPyFunc_O, erase!(impl_), erase_cpy!(trampoline))
+}
+
+/// The definition of a VARARGS module function.
+pub const fn meth_varargs<F: VarArgsFn>(name: &'static CStr, doc: Option<&'static CStr>) -> sys::HPyDef {
+    let impl_: VarArgsImpl = Trampolines::<F>::varargs_impl;
+    let trampoline: VarArgsTrampoline = Trampolines::<F>::varargs_trampoline;
+    meth(name, doc, sys::HPyFunc_VARARGS, erase!(impl_), erase_cpy!(trampoline))
+}
+
+/// The definition of a KEYWORDS module function.
+pub const fn meth_keywords<F: KeywordsFn>(name: &'static CStr, doc: Option<&'static CStr>) -> sys::HPyDef {
+    let impl_: KeywordsImpl = Trampolines::<F>::keywords_impl;
+    let trampoline: KeywordsTrampoline = Trampolines::<F>::keywords_trampoline;
+    meth(name, doc, sys::HPyFunc_KEYWORDS, erase!(impl_), erase_cpy!(trampoline))
+}
+
+/// The definition of an `HPy_mod_exec` slot.
+pub const fn slot_mod_exec<F: ModExecFn>() -> sys::HPyDef {
+    let impl_: ExecImpl = Trampolines::<F>::exec_impl;
+    let trampoline: ExecTrampoline = Trampolines::<F>::exec_trampoline;
+    sys::HPyDef {
+        kind: sys::HPyDef_Kind_Slot,
+        __bindgen_anon_1: sys::HPyDef__bindgen_ty_1 {
+            slot: sys::HPySlot { slot: sys::HPy_mod_exec, impl_: erase!(impl_), cpy_trampoline: erase_cpy!(trampoline) },
+        },
+    }
+}
+
+/// A writable, `'static` `HPyDef`. HPy's runtime may write into definitions (it rewrites
+/// member offsets in the universal ABI), so they cannot live in read-only memory.
+#[repr(transparent)]
+pub struct DefCell(UnsafeCell<sys::HPyDef>);
+
+// SAFETY: only HPy's runtime writes to a definition, while it creates the module or type,
+// which happens with the GIL (or the implementation's equivalent) held.
+unsafe impl Sync for DefCell {}
+
+impl DefCell {
+    /// Wraps a definition.
+    pub const fn new(def: sys::HPyDef) -> Self {
+        DefCell(UnsafeCell::new(def))
+    }
+
+    const fn as_ptr(&'static self) -> *mut sys::HPyDef {
+        self.0.get()
+    }
+}
+
+/// A NULL-terminated array of `N` definitions (`HPyDef **`).
+#[repr(C)]
+pub struct DefTable<const N: usize> {
+    defs: UnsafeCell<[*mut sys::HPyDef; N]>,
+    terminator: UnsafeCell<*mut sys::HPyDef>,
+}
+
+// SAFETY: as for `DefCell`: the runtime only reads (and may write) it under the GIL.
+unsafe impl<const N: usize> Sync for DefTable<N> {}
+
+impl<const N: usize> DefTable<N> {
+    /// Collects the definitions; the terminating NULL is added here.
+    pub const fn new(cells: [&'static DefCell; N]) -> Self {
+        let mut defs = [ptr::null_mut(); N];
+        let mut index = 0;
+        while index < N {
+            defs[index] = cells[index].as_ptr();
+            index += 1;
+        }
+        DefTable { defs: UnsafeCell::new(defs), terminator: UnsafeCell::new(ptr::null_mut()) }
+    }
+
+    const fn as_ptr(&'static self) -> *mut *mut sys::HPyDef {
+        // `repr(C)`: the terminator directly follows the `N` pointers.
+        self.defs.get().cast()
+    }
+}
+
+/// A writable, `'static` `HPyModuleDef`.
+#[repr(transparent)]
+pub struct ModuleDefCell(UnsafeCell<sys::HPyModuleDef>);
+
+// SAFETY: read by the loader under the GIL, never written by us after construction.
+unsafe impl Sync for ModuleDefCell {}
+
+impl ModuleDefCell {
+    /// A module definition with a docstring and its definitions (functions, exec slots).
+    pub const fn new<const N: usize>(doc: Option<&'static CStr>, defines: &'static DefTable<N>) -> Self {
+        ModuleDefCell(UnsafeCell::new(sys::HPyModuleDef {
+            doc: c_ptr(doc),
+            size: 0,
+            legacy_methods: ptr::null_mut(),
+            defines: defines.as_ptr(),
+            globals: ptr::null_mut(),
+        }))
+    }
+
+    /// The pointer the loader wants.
+    pub const fn as_ptr(&'static self) -> *mut sys::HPyModuleDef {
+        self.0.get()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Module entry points (called from the symbols `export_module!` generates).
+
+/// Universal ABI: `HPyInitGlobalContext_<name>`.
+///
+/// # Safety
+/// Only the HPy loader may call this, with the context the module's trampolines must use.
+pub unsafe fn init_global_context(ctx: *mut sys::HPyContext) {
+    MODULE_CONTEXT.store(ctx, Ordering::Relaxed);
+}
+
+/// CPython ABI: the body of `PyInit_<name>`: multi-phase init through HPy's runtime.
+///
+/// # Safety
+/// Only CPython's import machinery may call this (with the GIL held).
+#[cfg(feature = "cpython-abi")]
+pub unsafe fn cpython_module_init(def: &'static ModuleDefCell) -> *mut core::ffi::c_void {
+    // SAFETY: HPy's static CPython context, initialised on first use; we hold the GIL.
+    MODULE_CONTEXT.store(unsafe { sys::shims::hpy_sys_cpython_context() }, Ordering::Relaxed);
+    // SAFETY: `def` is a complete, 'static module definition.
+    unsafe { sys::cpython::_HPyModuleDef_AsPyInit(def.as_ptr()).cast() }
+}
+
+/// Emits the module's exported entry points for the ABI `hpy` was built with.
+///
+/// Generated by `#[hpy_module]`; not for direct use.
+#[doc(hidden)]
+#[macro_export]
+#[cfg(not(feature = "cpython-abi"))]
+macro_rules! __hpy_export_module {
+    ($def:path, cpython: $py_init:ident, universal: [$major:ident, $minor:ident, $init_ctx:ident, $init:ident]) => {
+        #[doc(hidden)]
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $major() -> u32 {
+            $crate::__private::sys::HPY_ABI_VERSION
+        }
+        #[doc(hidden)]
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $minor() -> u32 {
+            $crate::__private::sys::HPY_ABI_VERSION_MINOR
+        }
+        #[doc(hidden)]
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $init_ctx(ctx: *mut $crate::__private::sys::HPyContext) {
+            // SAFETY: called by the HPy loader only.
+            unsafe { $crate::__private::init_global_context(ctx) }
+        }
+        #[doc(hidden)]
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $init() -> *mut $crate::__private::sys::HPyModuleDef {
+            $def.as_ptr()
+        }
+    };
+}
+
+/// Emits the module's exported entry points for the ABI `hpy` was built with.
+///
+/// Generated by `#[hpy_module]`; not for direct use.
+#[doc(hidden)]
+#[macro_export]
+#[cfg(feature = "cpython-abi")]
+macro_rules! __hpy_export_module {
+    ($def:path, cpython: $py_init:ident, universal: [$major:ident, $minor:ident, $init_ctx:ident, $init:ident]) => {
+        #[doc(hidden)]
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $py_init() -> *mut ::core::ffi::c_void {
+            // SAFETY: called by CPython's import machinery only.
+            unsafe { $crate::__private::cpython_module_init(&$def) }
+        }
+    };
+}

@@ -1,0 +1,496 @@
+//! Operations on Python objects, shared by [`Handle`] and [`Borrowed`] through [`AnyHandle`].
+
+use std::ffi::CString;
+
+use crate::convert::{FromPy, IntoArgs, IntoPy};
+use crate::err::{PyErr, PyResult};
+use crate::ffi::raw;
+use crate::ffi::{Borrowed, Context, Handle};
+use crate::types::{BuiltinType, ExceptionKind};
+
+/// Rich comparison operators (`HPy_RichCmpOp`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareOp {
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl CompareOp {
+    fn raw(self) -> core::ffi::c_int {
+        match self {
+            CompareOp::Lt => hpy_sys::HPy_LT as _,
+            CompareOp::Le => hpy_sys::HPy_LE as _,
+            CompareOp::Eq => hpy_sys::HPy_EQ as _,
+            CompareOp::Ne => hpy_sys::HPy_NE as _,
+            CompareOp::Gt => hpy_sys::HPy_GT as _,
+            CompareOp::Ge => hpy_sys::HPy_GE as _,
+        }
+    }
+}
+
+/// Turns HPy's "new handle or NULL" into a result.
+#[inline(always)]
+pub(crate) fn check<'py>(ctx: Context<'py>, result: Option<Handle<'py>>) -> PyResult<Handle<'py>> {
+    match result {
+        Some(handle) => Ok(handle),
+        None => Err(PyErr::fetch(ctx)),
+    }
+}
+
+/// Turns HPy's "-1 means error" into a result.
+#[inline(always)]
+pub(crate) fn check_status(ctx: Context<'_>, status: core::ffi::c_int) -> PyResult<core::ffi::c_int> {
+    if status < 0 {
+        Err(PyErr::fetch(ctx))
+    } else {
+        Ok(status)
+    }
+}
+
+/// Runs `f` with `text` as a NUL-terminated string, on the stack when it is short.
+pub(crate) fn with_c_str<R>(text: &str, f: impl FnOnce(&core::ffi::CStr) -> PyResult<R>) -> PyResult<R> {
+    let bytes = text.as_bytes();
+    if bytes.contains(&0) {
+        return Err(PyErr::value_error("embedded null character"));
+    }
+    let mut buffer = [0u8; 64];
+    if bytes.len() < buffer.len() {
+        buffer[..bytes.len()].copy_from_slice(bytes);
+        let c_str = core::ffi::CStr::from_bytes_until_nul(&buffer).expect("buffer is NUL-terminated");
+        f(c_str)
+    } else {
+        f(&CString::new(bytes).expect("NULs were rejected"))
+    }
+}
+
+/// `repr(obj)` as a Rust string, or `None` (with no exception left set) if it failed.
+pub(crate) fn repr_string(obj: Borrowed<'_>) -> Option<String> {
+    let ctx = obj.context();
+    match obj.repr().and_then(|r| r.extract::<String>()) {
+        Ok(text) => Some(text),
+        Err(err) => {
+            err.clear(ctx);
+            None
+        }
+    }
+}
+
+/// `issubclass(sub, base)` via `type.__subclasscheck__`-free means: `base in sub.__mro__`.
+pub(crate) fn is_subclass(ctx: Context<'_>, sub: Borrowed<'_>, base: Borrowed<'_>) -> PyResult<bool> {
+    let mro = check(ctx, raw::getattr_s(ctx, sub, c"__mro__"))?;
+    Ok(check_status(ctx, raw::contains(ctx, mro.as_borrowed(), base))? == 1)
+}
+
+/// Python-object operations available on every handle, owned ([`Handle`]) or borrowed
+/// ([`Borrowed`]). Results are new owned handles of the same call.
+///
+/// Bring it into scope with `use hpy::prelude::*;`.
+pub trait AnyHandle<'py>: sealed::Sealed {
+    /// The context this handle belongs to.
+    fn ctx(&self) -> Context<'py>;
+
+    /// A borrowed view, valid while `self` is borrowed.
+    fn borrowed(&self) -> Borrowed<'_>;
+
+    /// A new owned handle to the same object (`HPy_Dup`).
+    fn to_handle(&self) -> Handle<'py> {
+        raw::dup(self.ctx(), self.borrowed())
+    }
+
+    /// Converts the object to a Rust value (`T::from_py`).
+    fn extract<'a, T: FromPy<'a>>(&'a self) -> PyResult<T> {
+        T::from_py(self.borrowed())
+    }
+
+    /// `getattr(self, name)`.
+    fn getattr(&self, name: &str) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        with_c_str(name, |name| check(ctx, raw::getattr_s(ctx, self.borrowed(), name)))
+    }
+
+    /// `hasattr(self, name)`; never raises (HPy reports errors as `false`).
+    fn hasattr(&self, name: &str) -> bool {
+        let ctx = self.ctx();
+        with_c_str(name, |name| Ok(raw::hasattr_s(ctx, self.borrowed(), name))).unwrap_or(false)
+    }
+
+    /// `setattr(self, name, value)`.
+    fn setattr<V: IntoPy<'py>>(&self, name: &str, value: V) -> PyResult<()> {
+        let ctx = self.ctx();
+        let value = value.into_py(ctx)?;
+        with_c_str(name, |name| {
+            check_status(ctx, raw::setattr_s(ctx, self.borrowed(), name, Some(value.as_borrowed()))).map(drop)
+        })
+    }
+
+    /// `delattr(self, name)`.
+    fn delattr(&self, name: &str) -> PyResult<()> {
+        let ctx = self.ctx();
+        with_c_str(name, |name| check_status(ctx, raw::setattr_s(ctx, self.borrowed(), name, None)).map(drop))
+    }
+
+    /// `self[key]`.
+    fn getitem<K: IntoPy<'py>>(&self, key: K) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        let key = key.into_py(ctx)?;
+        check(ctx, raw::binary(ctx, hpy_sys::HPy_GetItem, self.borrowed(), key.as_borrowed()))
+    }
+
+    /// `self[index]` for an integer index.
+    fn get_index(&self, index: isize) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        check(ctx, raw::getitem_i(ctx, self.borrowed(), index))
+    }
+
+    /// `self[key] = value`.
+    fn setitem<K: IntoPy<'py>, V: IntoPy<'py>>(&self, key: K, value: V) -> PyResult<()> {
+        let ctx = self.ctx();
+        let (key, value) = (key.into_py(ctx)?, value.into_py(ctx)?);
+        check_status(ctx, raw::setitem(ctx, self.borrowed(), key.as_borrowed(), Some(value.as_borrowed()))).map(drop)
+    }
+
+    /// `del self[key]`.
+    fn delitem<K: IntoPy<'py>>(&self, key: K) -> PyResult<()> {
+        let ctx = self.ctx();
+        let key = key.into_py(ctx)?;
+        check_status(ctx, raw::setitem(ctx, self.borrowed(), key.as_borrowed(), None)).map(drop)
+    }
+
+    /// `len(self)`.
+    fn len(&self) -> PyResult<usize> {
+        let ctx = self.ctx();
+        let length = raw::length(ctx, self.borrowed());
+        if length < 0 {
+            Err(PyErr::fetch(ctx))
+        } else {
+            Ok(length as usize)
+        }
+    }
+
+    /// `len(self) == 0`.
+    fn is_empty(&self) -> PyResult<bool> {
+        self.len().map(|n| n == 0)
+    }
+
+    /// `key in self`.
+    fn contains<K: IntoPy<'py>>(&self, key: K) -> PyResult<bool> {
+        let ctx = self.ctx();
+        let key = key.into_py(ctx)?;
+        Ok(check_status(ctx, raw::contains(ctx, self.borrowed(), key.as_borrowed()))? == 1)
+    }
+
+    /// `self(*args)`; `args` is a tuple of Rust values (or `()`).
+    fn call<A: IntoArgs<'py>>(&self, args: A) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        let args = args.into_args(ctx)?;
+        let views: Vec<Borrowed<'_>> = args.iter().map(Handle::as_borrowed).collect();
+        check(ctx, raw::call(ctx, self.borrowed(), &views, views.len(), None))
+    }
+
+    /// `self(*args, **kwargs)` with keyword arguments given as `(name, value)` pairs.
+    fn call_with_kwargs<A, K, V>(&self, args: A, kwargs: K) -> PyResult<Handle<'py>>
+    where
+        A: IntoArgs<'py>,
+        K: IntoIterator<Item = (&'py str, V)>,
+        V: IntoPy<'py>,
+    {
+        let ctx = self.ctx();
+        let mut values = args.into_args(ctx)?;
+        let nargs = values.len();
+        let mut names = Vec::new();
+        for (name, value) in kwargs {
+            names.push(name.into_py(ctx)?);
+            values.push(value.into_py(ctx)?);
+        }
+        let name_views: Vec<Borrowed<'_>> = names.iter().map(Handle::as_borrowed).collect();
+        let kwnames = check(ctx, raw::tuple_from(ctx, &name_views))?;
+        let views: Vec<Borrowed<'_>> = values.iter().map(Handle::as_borrowed).collect();
+        let kwnames = (!names.is_empty()).then(|| kwnames.as_borrowed());
+        check(ctx, raw::call(ctx, self.borrowed(), &views, nargs, kwnames))
+    }
+
+    /// `self.name(*args)`.
+    fn call_method<A: IntoArgs<'py>>(&self, name: &str, args: A) -> PyResult<Handle<'py>> {
+        self.getattr(name)?.call(args)
+    }
+
+    /// `repr(self)`.
+    fn repr(&self) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        check(ctx, raw::unary(ctx, hpy_sys::HPy_Repr, self.borrowed()))
+    }
+
+    /// `str(self)`.
+    fn str(&self) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        check(ctx, raw::unary(ctx, hpy_sys::HPy_Str, self.borrowed()))
+    }
+
+    /// `hash(self)`.
+    fn hash(&self) -> PyResult<isize> {
+        let ctx = self.ctx();
+        let hash = raw::hash(ctx, self.borrowed());
+        if hash == -1 && raw::err_occurred(ctx) {
+            Err(PyErr::pending())
+        } else {
+            Ok(hash)
+        }
+    }
+
+    /// `bool(self)`.
+    fn is_true(&self) -> PyResult<bool> {
+        let ctx = self.ctx();
+        Ok(check_status(ctx, raw::predicate(ctx, hpy_sys::HPy_IsTrue, self.borrowed()))? == 1)
+    }
+
+    /// The rich comparison `self <op> other`, as a Python object.
+    fn compare<O: IntoPy<'py>>(&self, other: O, op: CompareOp) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        let other = other.into_py(ctx)?;
+        check(ctx, raw::rich_compare(ctx, self.borrowed(), other.as_borrowed(), op.raw()))
+    }
+
+    /// The rich comparison `self <op> other`, as a truth value.
+    fn compare_bool<O: IntoPy<'py>>(&self, other: O, op: CompareOp) -> PyResult<bool> {
+        let ctx = self.ctx();
+        let other = other.into_py(ctx)?;
+        Ok(check_status(ctx, raw::rich_compare_bool(ctx, self.borrowed(), other.as_borrowed(), op.raw()))? == 1)
+    }
+
+    /// `self == other`.
+    fn eq<O: IntoPy<'py>>(&self, other: O) -> PyResult<bool> {
+        self.compare_bool(other, CompareOp::Eq)
+    }
+
+    /// `self is other`.
+    fn is<O: AnyHandle<'py>>(&self, other: &O) -> bool {
+        raw::is(self.ctx(), self.borrowed(), other.borrowed())
+    }
+
+    /// `self is None`.
+    fn is_none(&self) -> bool {
+        let ctx = self.ctx();
+        raw::is(ctx, self.borrowed(), ctx.none())
+    }
+
+    /// `type(self)`.
+    fn get_type(&self) -> Handle<'py> {
+        let ctx = self.ctx();
+        check(ctx, raw::unary(ctx, hpy_sys::HPy_Type, self.borrowed())).expect("HPy_Type cannot fail")
+    }
+
+    /// The name of `type(self)` (e.g. `"int"`).
+    fn type_name(&self) -> String {
+        let ty = self.get_type();
+        raw::type_name(self.ctx(), ty.as_borrowed())
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "<unknown>".to_owned())
+    }
+
+    /// `isinstance(self, ty)` where `ty` is a type object.
+    fn is_instance<T: AnyHandle<'py>>(&self, ty: &T) -> bool {
+        raw::type_check(self.ctx(), self.borrowed(), ty.borrowed())
+    }
+
+    /// `isinstance(self, <builtin type>)`.
+    fn is_instance_of(&self, ty: BuiltinType) -> bool {
+        let ctx = self.ctx();
+        raw::type_check(ctx, self.borrowed(), ty.type_object(ctx))
+    }
+
+    /// `callable(self)`.
+    fn is_callable(&self) -> bool {
+        raw::predicate(self.ctx(), hpy_sys::HPyCallable_Check, self.borrowed()) == 1
+    }
+
+    /// `self + other`.
+    fn add<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_Add)
+    }
+
+    /// `self - other`.
+    fn sub<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_Subtract)
+    }
+
+    /// `self * other`.
+    fn mul<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_Multiply)
+    }
+
+    /// `self / other`.
+    fn truediv<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_TrueDivide)
+    }
+
+    /// `self // other`.
+    fn floordiv<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_FloorDivide)
+    }
+
+    /// `self % other`.
+    fn rem<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_Remainder)
+    }
+
+    /// `self ** other`.
+    fn pow<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        let other = other.into_py(ctx)?;
+        check(ctx, raw::power(ctx, self.borrowed(), other.as_borrowed(), ctx.none()))
+    }
+
+    /// `self << other`.
+    fn lshift<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_Lshift)
+    }
+
+    /// `self >> other`.
+    fn rshift<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_Rshift)
+    }
+
+    /// `self & other`.
+    fn bitand<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_And)
+    }
+
+    /// `self | other`.
+    fn bitor<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_Or)
+    }
+
+    /// `self ^ other`.
+    fn bitxor<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_Xor)
+    }
+
+    /// `-self`.
+    fn neg(&self) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        check(ctx, raw::unary(ctx, hpy_sys::HPy_Negative, self.borrowed()))
+    }
+
+    /// `abs(self)`.
+    fn abs(&self) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        check(ctx, raw::unary(ctx, hpy_sys::HPy_Absolute, self.borrowed()))
+    }
+}
+
+fn binary_op<'py, S: AnyHandle<'py> + ?Sized, O: IntoPy<'py>>(
+    this: &S,
+    other: O,
+    op: raw::BinaryOp,
+) -> PyResult<Handle<'py>> {
+    let ctx = this.ctx();
+    let other = other.into_py(ctx)?;
+    check(ctx, raw::binary(ctx, op, this.borrowed(), other.as_borrowed()))
+}
+
+impl<'py> AnyHandle<'py> for Handle<'py> {
+    #[inline(always)]
+    fn ctx(&self) -> Context<'py> {
+        self.context()
+    }
+    #[inline(always)]
+    fn borrowed(&self) -> Borrowed<'_> {
+        self.as_borrowed()
+    }
+}
+
+impl<'py> AnyHandle<'py> for Borrowed<'py> {
+    #[inline(always)]
+    fn ctx(&self) -> Context<'py> {
+        self.context()
+    }
+    #[inline(always)]
+    fn borrowed(&self) -> Borrowed<'_> {
+        *self
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for crate::Handle<'_> {}
+    impl Sealed for crate::Borrowed<'_> {}
+}
+
+impl<'py> Context<'py> {
+    /// `None`.
+    #[inline]
+    pub fn none(self) -> Borrowed<'py> {
+        self.constant(hpy_sys::h_None)
+    }
+
+    /// `True` or `False`.
+    #[inline]
+    pub fn bool(self, value: bool) -> Borrowed<'py> {
+        self.constant(if value { hpy_sys::h_True } else { hpy_sys::h_False })
+    }
+
+    /// `NotImplemented`.
+    #[inline]
+    pub fn not_implemented(self) -> Borrowed<'py> {
+        self.constant(hpy_sys::h_NotImplemented)
+    }
+
+    /// `Ellipsis`.
+    #[inline]
+    pub fn ellipsis(self) -> Borrowed<'py> {
+        self.constant(hpy_sys::h_Ellipsis)
+    }
+
+    /// The `builtins` module's dictionary.
+    #[inline]
+    pub fn builtins(self) -> Borrowed<'py> {
+        self.constant(hpy_sys::h_Builtins)
+    }
+
+    /// A builtin type object (`int`, `str`, ...).
+    #[inline]
+    pub fn builtin_type(self, ty: BuiltinType) -> Borrowed<'py> {
+        ty.type_object(self)
+    }
+
+    /// A builtin exception class (`TypeError`, ...).
+    #[inline]
+    pub fn exception_type(self, kind: ExceptionKind) -> Borrowed<'py> {
+        kind.type_object(self)
+    }
+
+    /// `import name`.
+    pub fn import(self, name: &str) -> PyResult<Handle<'py>> {
+        with_c_str(name, |name| check(self, raw::import_module(self, name)))
+    }
+
+    /// Converts a Rust value to a Python object.
+    pub fn to_object<T: IntoPy<'py>>(self, value: T) -> PyResult<Handle<'py>> {
+        value.into_py(self)
+    }
+
+    /// A new empty `dict`.
+    pub fn new_dict(self) -> PyResult<Handle<'py>> {
+        check(self, raw::dict_new(self))
+    }
+
+    /// A `tuple` of handles (not consumed).
+    pub fn new_tuple(self, items: &[Borrowed<'_>]) -> PyResult<Handle<'py>> {
+        check(self, raw::tuple_from(self, items))
+    }
+
+    /// A `list` of handles (not consumed).
+    pub fn new_list(self, items: &[Borrowed<'_>]) -> PyResult<Handle<'py>> {
+        check(self, raw::list_from(self, items))
+    }
+}

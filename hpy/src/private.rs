@@ -1,0 +1,126 @@
+//! What `#[hpy_module]`/`#[hpy_function]` expansions call. Not a public API: names and
+//! signatures here may change in any release.
+
+pub use crate::ffi::trampoline::{
+    init_global_context, meth_keywords, meth_noargs, meth_o, meth_varargs, slot_mod_exec, Args, DefCell,
+    DefTable, KeywordsFn, ModExecFn, ModuleDefCell, NoArgsFn, OneArgFn, VarArgsFn,
+};
+#[cfg(feature = "cpython-abi")]
+pub use crate::ffi::trampoline::cpython_module_init;
+pub use crate::__hpy_export_module as export_module;
+pub use hpy_sys as sys;
+
+use crate::convert::{FromPy, IntoPy, IntoPyResult};
+use crate::err::{PyErr, PyResult};
+use crate::ffi::{Borrowed, Context, Handle};
+use crate::object::AnyHandle;
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Checks the number of positional arguments, with CPython's wording.
+#[inline(always)]
+pub fn check_nargs(function: &'static str, nargs: usize, min: usize, max: usize) -> PyResult<()> {
+    if (min..=max).contains(&nargs) {
+        return Ok(());
+    }
+    Err(PyErr::type_error(if max == 0 {
+        format!("{function}() takes no arguments ({nargs} given)")
+    } else if min == max {
+        format!("{function}() takes exactly {min} argument{} ({nargs} given)", plural(min))
+    } else if nargs < min {
+        format!("{function}() takes at least {min} argument{} ({nargs} given)", plural(min))
+    } else {
+        format!("{function}() takes at most {max} argument{} ({nargs} given)", plural(max))
+    }))
+}
+
+/// Converts argument `parameter` of `function`; errors name both.
+#[inline(always)]
+pub fn extract<'a, T: FromPy<'a>>(obj: Borrowed<'a>, function: &'static str, parameter: &'static str) -> PyResult<T> {
+    match T::from_py(obj) {
+        Ok(value) => Ok(value),
+        Err(err) => Err(err.with_argument(function, parameter)),
+    }
+}
+
+/// The parameters of a KEYWORDS function, in order; the first `required` have no default.
+pub struct KeywordsSpec {
+    /// The Python name of the function.
+    pub func: &'static str,
+    /// Parameter names.
+    pub params: &'static [&'static str],
+    /// How many leading parameters are required.
+    pub required: usize,
+}
+
+/// Matches positional and keyword arguments to the parameters of `spec`. Each slot is the
+/// argument for that parameter, `None` when it was not given (only for defaulted ones).
+pub fn parse_keywords<'py, const N: usize>(
+    spec: &KeywordsSpec,
+    args: Args<'py>,
+    kwnames: Option<Borrowed<'py>>,
+) -> PyResult<[Option<Borrowed<'py>>; N]> {
+    let function = spec.func;
+    let mut slots: [Option<Borrowed<'py>>; N] = [None; N];
+    if args.len() > N {
+        return Err(PyErr::type_error(format!(
+            "{function}() takes at most {N} argument{} ({} given)",
+            plural(N),
+            args.len()
+        )));
+    }
+    for (index, slot) in slots.iter_mut().enumerate().take(args.len()) {
+        *slot = Some(args.get(index));
+    }
+    if let Some(names) = kwnames {
+        for (index, value) in args.keyword_values().enumerate() {
+            let name = names.get_index(index as isize)?;
+            let name: &str = name.extract()?;
+            match spec.params.iter().position(|param| *param == name) {
+                Some(position) if slots[position].is_some() => {
+                    return Err(PyErr::type_error(format!(
+                        "{function}() got multiple values for argument '{name}'"
+                    )));
+                }
+                Some(position) => slots[position] = Some(value),
+                None => {
+                    return Err(PyErr::type_error(format!(
+                        "{function}() got an unexpected keyword argument '{name}'"
+                    )));
+                }
+            }
+        }
+    }
+    for (position, slot) in slots.iter().enumerate().take(spec.required) {
+        if slot.is_none() {
+            return Err(PyErr::type_error(format!(
+                "{function}() missing required argument '{}' (pos {})",
+                spec.params[position],
+                position + 1
+            )));
+        }
+    }
+    Ok(slots)
+}
+
+/// Converts what a user function returned.
+#[inline(always)]
+pub fn into_result<'py, R: IntoPyResult<'py>>(ret: R, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+    ret.into_py_result(ctx)
+}
+
+/// Sets a module attribute (for `#[hpy_const]` items).
+pub fn set_module_attr<'py, V: IntoPy<'py>>(
+    _ctx: Context<'py>,
+    module: Borrowed<'py>,
+    name: &'static str,
+    value: V,
+) -> PyResult<()> {
+    module.setattr(name, value)
+}
