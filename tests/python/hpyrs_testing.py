@@ -1,0 +1,319 @@
+"""Test harness for hpy-rs examples: build each example once, load it in every HPy mode.
+
+In a test file::
+
+    from hpyrs_testing import example_module
+
+    mod = example_module("quickstart")     # fixture `mod`, named after the variable
+
+    def test_add(mod):
+        assert mod.add(2, 3) == 5
+
+    def test_only_some_modes(mod, hpy_mode):
+        if hpy_mode == "cpython":
+            pytest.skip("universal-only behaviour")
+        ...
+
+Every test that uses `mod` runs three times, with ids `cpython`, `universal` and `debug`:
+
+* cpython   -- `examples/<name>` built with the CPython ABI, imported as a normal extension;
+* universal -- the universal `.hpy0.so` loaded by `hpy.universal` (MODE_UNIVERSAL);
+* debug     -- the same universal binary (a copy of it, see below) loaded in HPy debug mode.
+  The test runs inside `hpy.debug.LeakDetector`: a handle the extension leaves open makes
+  the test fail at teardown (HPyLeakError listing the handles). The use of a closed or
+  otherwise invalid handle is reported as a failure instead of aborting the whole run.
+
+While a test runs, `sys.modules[<name>]` is the module of the current mode (so pickling and
+`import <name>` inside the test see the right one); it is restored afterwards.
+
+To run a test in some modes only, parametrize `hpy_mode` directly, which overrides the
+fixture: `@pytest.mark.parametrize("hpy_mode", ["universal", "debug"])`. The environment
+variable HPYRS_MODES (e.g. `HPYRS_MODES=cpython,debug`) restricts the modes of a whole run.
+HPYRS_HANDLE_TRACES=N records N stack frames for each debug handle, so that a leak report
+shows where the leaked handle was created (slow).
+
+Builds are release builds of both ABIs, made once per session with the interpreter running
+pytest (its headers for the CPython ABI), into `<cargo target dir>/pytest-ext/<name>/<abi>/`.
+
+Why the debug copy: `dlopen` maps one path only once per process and the universal ABI keeps
+the context in a global of the binary, so loading the same file in universal mode and then in
+debug mode would switch the already loaded universal module to the debug context too.
+The debug mode therefore loads `<...>/universal/debug/<name>.hpy0.so`, a copy.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Callable, Dict, List, Tuple
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TOOLS_DIR = REPO_ROOT / "tools"
+EXAMPLES_DIR = REPO_ROOT / "examples"
+
+ALL_MODES = ("cpython", "universal", "debug")
+
+
+def _selected_modes() -> Tuple[str, ...]:
+    raw = os.environ.get("HPYRS_MODES", "").strip()
+    if not raw:
+        return ALL_MODES
+    modes = tuple(m.strip() for m in raw.split(",") if m.strip())
+    unknown = [m for m in modes if m not in ALL_MODES]
+    if unknown:
+        raise ValueError(f"HPYRS_MODES: unknown mode(s) {unknown}; choose from {ALL_MODES}")
+    return modes
+
+
+MODES = _selected_modes()
+
+
+def _import_hpy_build():
+    if str(TOOLS_DIR) not in sys.path:
+        sys.path.insert(0, str(TOOLS_DIR))
+    import hpy_build
+
+    return hpy_build
+
+
+hpy_build = _import_hpy_build()
+
+# Lines for the terminal summary (conftest's pytest_terminal_summary prints them).
+REPORT: Dict[str, List[str]] = {}
+
+
+def report(section: str, line: str) -> None:
+    """Adds a line to a section of the end-of-session summary (shown even without -s)."""
+    REPORT.setdefault(section, []).append(line)
+
+
+# --------------------------------------------------------------------------------------
+# building
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuiltExample:
+    """Both builds of one example."""
+
+    name: str  # the Python module name
+    crate_dir: Path
+    cpython: Path  # <dir>/cpython/<name><EXT_SUFFIX>
+    universal: Path  # <dir>/universal/<name>.hpy0.so, with the stub <name>.py beside it
+
+    @property
+    def cpython_dir(self) -> Path:
+        return self.cpython.parent
+
+    @property
+    def universal_dir(self) -> Path:
+        """Put this on PYTHONPATH to `import <name>` through the loader stub."""
+        return self.universal.parent
+
+    @property
+    def stub(self) -> Path:
+        return self.universal_dir / f"{self.name}.py"
+
+
+_lock = threading.RLock()
+_target_dir = None
+_built: Dict[str, object] = {}  # name -> BuiltExample, or the BuildError it raised
+
+
+def target_dir() -> Path:
+    """The workspace's cargo target directory (honours CARGO_TARGET_DIR)."""
+    global _target_dir
+    with _lock:
+        if _target_dir is None:
+            try:
+                _target_dir = hpy_build.workspace_target_dir(REPO_ROOT)
+            except hpy_build.BuildError:
+                _target_dir = REPO_ROOT / "target"
+        return _target_dir
+
+
+def ext_root() -> Path:
+    return target_dir() / "pytest-ext"
+
+
+def build_example(name: str) -> BuiltExample:
+    """Builds `examples/<name>` in both ABIs (release) once per session; fails the test on error."""
+    with _lock:
+        cached = _built.get(name)
+        if cached is None:
+            crate_dir = EXAMPLES_DIR / name
+            try:
+                if not (crate_dir / "Cargo.toml").is_file():
+                    raise hpy_build.BuildError(f"no example crate at {crate_dir}")
+                out = ext_root() / name
+                cpy = hpy_build.build(crate_dir, "cpython", out=out / "cpython", release=True, python=sys.executable, capture=True)
+                uni = hpy_build.build(crate_dir, "universal", out=out / "universal", release=True, capture=True)
+                cached = BuiltExample(name=cpy.name.split(".", 1)[0], crate_dir=crate_dir, cpython=cpy, universal=uni)
+            except hpy_build.BuildError as e:
+                cached = e
+            _built[name] = cached
+    if isinstance(cached, Exception):
+        pytest.fail(f"building examples/{name} failed:\n{cached}", pytrace=False)
+    return cached
+
+
+# --------------------------------------------------------------------------------------
+# loading
+# --------------------------------------------------------------------------------------
+
+_loaded: Dict[Tuple[str, str], ModuleType] = {}
+
+
+def _atomic_copy(src: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=dest.parent)
+    os.close(fd)
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dest)  # a new inode: another process that loaded the old copy is unaffected
+
+
+def load_module(name: str, mode: str) -> ModuleType:
+    """Module `name` (an example) loaded in `mode`; one instance per (name, mode) per session."""
+    if mode not in ALL_MODES:
+        raise ValueError(f"unknown HPy mode {mode!r}; expected one of {ALL_MODES}")
+    built = build_example(name)
+    key = (name, mode)
+    with _lock:
+        if key in _loaded:
+            return _loaded[key]
+        modname = built.name
+        if mode == "cpython":
+            path = built.cpython
+            spec = importlib.util.spec_from_file_location(modname, path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+        else:
+            import hpy.universal as hu
+
+            if mode == "universal":
+                path, hpy_mode = built.universal, hu.MODE_UNIVERSAL
+            else:
+                path = built.universal_dir / "debug" / built.universal.name
+                _atomic_copy(built.universal, path)
+                hpy_mode = hu.MODE_DEBUG
+            spec = importlib.util.spec_from_file_location(modname, path)
+            module = hu.load(modname, str(path), spec, mode=hpy_mode)
+            module.__file__ = str(path)
+            module.__spec__ = spec
+        _loaded[key] = module
+        return module
+
+
+# --------------------------------------------------------------------------------------
+# debug-mode checks
+# --------------------------------------------------------------------------------------
+
+
+class DebugChecks:
+    """Context manager for one test in debug mode: leak detection + invalid-handle capture.
+
+    On exit raises `hpy.debug.HPyLeakError` if a handle opened during the block is still open,
+    and fails the test if an invalid handle (e.g. closed twice) or builder was used. Nesting is
+    fine (a test using two example fixtures): the outermost instance reports invalid handles.
+    """
+
+    _active: List["DebugChecks"] = []
+
+    def __init__(self) -> None:
+        self.invalid_handles = 0
+        self.invalid_builders = 0
+
+    @classmethod
+    def _on_invalid_handle(cls) -> None:
+        if cls._active:
+            cls._active[0].invalid_handles += 1
+
+    @classmethod
+    def _on_invalid_builder(cls) -> None:
+        if cls._active:
+            cls._active[0].invalid_builders += 1
+
+    def __enter__(self) -> "DebugChecks":
+        from hpy.debug import LeakDetector
+        from hpy.universal import _debug
+
+        if not DebugChecks._active:
+            traces = os.environ.get("HPYRS_HANDLE_TRACES")
+            if traces:
+                _debug.set_handle_stack_trace_limit(int(traces))
+            # Without a callback, debug mode aborts the whole process on an invalid handle.
+            _debug.set_on_invalid_handle(DebugChecks._on_invalid_handle)
+            _debug.set_on_invalid_builder_handle(DebugChecks._on_invalid_builder)
+        DebugChecks._active.append(self)
+        self._detector = LeakDetector()
+        self._detector.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        from hpy.debug import HPyLeakError
+        from hpy.universal import _debug
+
+        DebugChecks._active.remove(self)
+        if not DebugChecks._active:
+            _debug.set_on_invalid_handle(None)
+            _debug.set_on_invalid_builder_handle(None)
+        problems = []
+        if self.invalid_handles:
+            problems.append(f"{self.invalid_handles} use(s) of an invalid (e.g. already closed) handle")
+        if self.invalid_builders:
+            problems.append(f"{self.invalid_builders} use(s) of an invalid builder handle")
+        try:
+            self._detector.stop()
+        except HPyLeakError as e:
+            if hasattr(e, "add_note") and not os.environ.get("HPYRS_HANDLE_TRACES"):
+                e.add_note("(run with HPYRS_HANDLE_TRACES=16 to see where the leaked handles were created)")
+            raise
+        finally:
+            if problems:
+                pytest.fail("HPy debug mode: " + "; ".join(problems), pytrace=False)
+
+
+# --------------------------------------------------------------------------------------
+# the fixture factory
+# --------------------------------------------------------------------------------------
+
+_MISSING = object()
+
+
+def example_module(name: str) -> Callable:
+    """A function-scoped fixture giving example `name` loaded in the current `hpy_mode`.
+
+    Assign it at module level; the fixture takes the variable's name::
+
+        mod = example_module("quickstart")
+    """
+
+    @pytest.fixture
+    def _example_module(hpy_mode):
+        module = load_module(name, hpy_mode)
+        modname = module.__name__
+        saved = sys.modules.get(modname, _MISSING)
+        sys.modules[modname] = module
+        try:
+            if hpy_mode == "debug":
+                with DebugChecks():
+                    yield module
+            else:
+                yield module
+        finally:
+            if saved is _MISSING:
+                sys.modules.pop(modname, None)
+            else:
+                sys.modules[modname] = saved
+
+    _example_module.__doc__ = f"examples/{name} loaded in the mode given by `hpy_mode`"
+    return _example_module

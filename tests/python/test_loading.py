@@ -1,0 +1,334 @@
+"""Loading hpy-rs modules for real: through the stub, in debug mode, as a CPython extension,
+and the one universal binary on every CPython 3.8-3.13 that pyenv provides.
+
+Everything runs in subprocesses, so each import is a real first import in a fresh
+interpreter, with the environment variables (HPY, HPY_LOG) that users would set.
+"""
+
+import fcntl
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import hpyrs_testing
+
+EXAMPLE = "quickstart"
+HPY_VERSION = "0.9.0"
+PYTHON_MINORS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
+MULTI_PY_SECTION = "hpy-rs: one universal binary on several CPythons"
+
+
+@pytest.fixture(scope="module")
+def built():
+    return hpyrs_testing.build_example(EXAMPLE)
+
+
+# Prints facts about the imported module as JSON on the last line of stdout.
+PROBE = textwrap.dedent(
+    """
+    import json, sys
+    import {name} as m
+    info = {{
+        "name": m.__name__,
+        "file": getattr(m, "__file__", None),
+        "doc": m.__doc__,
+        "add": m.add(2, 3),
+        "version": list(sys.version_info[:2]),
+        "same_in_sys_modules": sys.modules["{name}"] is m,
+        "loader": type(getattr(m, "__loader__", None)).__name__,
+        "hpy_loaded": "hpy.universal" in sys.modules,
+    }}
+    print(json.dumps(info))
+    """
+)
+
+
+def run_python(code, *, pythonpath, python=sys.executable, env=None, cwd=None):
+    """Runs `code` in a fresh interpreter with only `pythonpath` added to the path."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("HPY", "HPY_LOG", "PYTHONPATH", "PYTHONHOME")}
+    full_env["PYTHONPATH"] = str(pythonpath)
+    full_env["PYTHONDONTWRITEBYTECODE"] = "1"
+    full_env.update(env or {})
+    return subprocess.run(
+        [str(python), "-c", code],
+        env=full_env,
+        cwd=cwd or str(pythonpath),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=300,
+    )
+
+
+def probe(python=sys.executable, *, pythonpath, env=None):
+    proc = run_python(PROBE.format(name=EXAMPLE), python=python, pythonpath=pythonpath, env=env)
+    assert proc.returncode == 0, f"import failed (exit {proc.returncode}):\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    lines = proc.stdout.strip().splitlines()
+    return json.loads(lines[-1]), lines[:-1]
+
+
+def check_module_basics(info):
+    assert info["name"] == EXAMPLE
+    assert info["same_in_sys_modules"], "the module is not the one in sys.modules"
+    assert isinstance(info["doc"], str) and info["doc"].strip(), f"module docstring missing: {info['doc']!r}"
+    assert info["add"] == 5
+
+
+# --------------------------------------------------------------------------------------
+# (a) universal, through the stub
+# --------------------------------------------------------------------------------------
+
+
+def test_universal_import_through_stub(built):
+    info, log = probe(pythonpath=built.universal_dir, env={"HPY_LOG": "1"})
+    check_module_basics(info)
+    assert info["file"] is not None
+    assert info["file"].endswith(".hpy0.so") or info["file"].endswith(f"{EXAMPLE}.py"), info["file"]
+    assert Path(info["file"]).parent == built.universal_dir
+    assert info["hpy_loaded"]
+    assert any(f"Loading '{EXAMPLE}' in HPy universal mode" in line for line in log), log
+    assert not any("debug" in line for line in log), log
+
+
+def test_stub_does_not_need_pkg_resources(built):
+    # HPy 0.9's own stub imports pkg_resources, which setuptools>=81 no longer has.
+    code = "import sys; sys.modules['pkg_resources'] = None\n" + PROBE.format(name=EXAMPLE)
+    proc = run_python(code, pythonpath=built.universal_dir)
+    assert proc.returncode == 0, proc.stderr
+    assert "pkg_resources" not in built.stub.read_text()
+
+
+# --------------------------------------------------------------------------------------
+# (b) universal under HPY=debug
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hpy_env", ["debug", f"{EXAMPLE}:debug"])
+def test_universal_debug_mode_through_stub(built, hpy_env):
+    info, log = probe(pythonpath=built.universal_dir, env={"HPY": hpy_env, "HPY_LOG": "1"})
+    check_module_basics(info)
+    assert any(f"Loading '{EXAMPLE}' in HPy universal mode with a debug context" in line for line in log), log
+
+
+def test_debug_mode_leak_detector_sees_the_module(built):
+    # In debug mode the module's handles are debug handles: a call must open some and close
+    # them all again.
+    code = textwrap.dedent(
+        f"""
+        import {EXAMPLE} as m
+        from hpy.universal import _debug
+        from hpy.debug import LeakDetector
+        gen = _debug.new_generation()
+        with LeakDetector():
+            assert m.add(2, 3) == 5
+        # only a debug context records closed handles
+        assert len(_debug.get_closed_handles(gen)) > 0, "no debug handles were used"
+        print("ok")
+        """
+    )
+    proc = run_python(code, pythonpath=built.universal_dir, env={"HPY": "debug"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip().endswith("ok")
+
+
+# --------------------------------------------------------------------------------------
+# (c) the CPython-ABI build, imported normally
+# --------------------------------------------------------------------------------------
+
+
+def test_cpython_abi_import(built):
+    info, _ = probe(pythonpath=built.cpython_dir)
+    check_module_basics(info)
+    assert info["file"].endswith(sysconfig.get_config_var("EXT_SUFFIX")), info["file"]
+    assert info["loader"] == "ExtensionFileLoader"
+    assert not info["hpy_loaded"], "a CPython-ABI module must not need hpy.universal"
+
+
+# --------------------------------------------------------------------------------------
+# binaries and the build tool
+# --------------------------------------------------------------------------------------
+
+
+def _dynamic_symbols(path, *flags):
+    nm = shutil.which("nm")
+    if nm is None:
+        pytest.skip("nm (binutils) not installed")
+    proc = subprocess.run([nm, "-D", *flags, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return {line.split()[-1].split("@")[0] for line in proc.stdout.splitlines() if line.strip()}
+
+
+def test_universal_binary_exports_hpy_entry_points_and_links_no_python(built):
+    defined = _dynamic_symbols(built.universal, "--defined-only")
+    for sym in (
+        f"HPyInit_{EXAMPLE}",
+        f"HPyInitGlobalContext_{EXAMPLE}",
+        f"get_required_hpy_major_version_{EXAMPLE}",
+        f"get_required_hpy_minor_version_{EXAMPLE}",
+    ):
+        assert sym in defined, f"{built.universal.name} does not export {sym}"
+    undefined = _dynamic_symbols(built.universal, "--undefined-only")
+    python_syms = sorted(s for s in undefined if re.match(r"_?Py|HPy", s))
+    assert not python_syms, f"the universal binary needs symbols from Python: {python_syms}"
+
+
+def test_cpython_binary_exports_pyinit(built):
+    assert f"PyInit_{EXAMPLE}" in _dynamic_symbols(built.cpython, "--defined-only")
+
+
+def _hpy_build(*args):
+    return subprocess.run(
+        [sys.executable, str(hpyrs_testing.TOOLS_DIR / "hpy_build.py"), *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=3600,
+    )
+
+
+def test_hpy_build_cli_switching_abi_in_one_out_dir(built, tmp_path):
+    """Both ABIs built into the same --out: each build removes the other ABI's files."""
+    crate = built.crate_dir
+    ext_suffix = sysconfig.get_config_var("EXT_SUFFIX")
+
+    proc = _hpy_build(crate, "--abi", "universal", "--out", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == [str(tmp_path / f"{EXAMPLE}.hpy0.so"), str(tmp_path / f"{EXAMPLE}.py")]
+
+    proc = _hpy_build(crate, "--abi", "cpython", "--out", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == [str(tmp_path / f"{EXAMPLE}{ext_suffix}")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{EXAMPLE}{ext_suffix}"]
+    info, _ = probe(pythonpath=tmp_path)
+    assert info["loader"] == "ExtensionFileLoader"
+
+    proc = _hpy_build(crate, "--abi", "universal", "--out", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{EXAMPLE}.hpy0.so", f"{EXAMPLE}.py"]
+    info, _ = probe(pythonpath=tmp_path)
+    assert info["hpy_loaded"] and info["file"].endswith(".hpy0.so")
+
+
+def test_hpy_build_cli_reports_errors(tmp_path):
+    proc = _hpy_build(tmp_path, "--abi", "universal")
+    assert proc.returncode != 0
+    assert "hpy_build: error:" in proc.stderr and "Cargo.toml" in proc.stderr
+    assert proc.stdout == ""
+
+
+# --------------------------------------------------------------------------------------
+# (d) one universal binary, many CPythons
+# --------------------------------------------------------------------------------------
+
+
+def _pyenv_roots():
+    roots = []
+    pyenv = shutil.which("pyenv")
+    if pyenv:
+        proc = subprocess.run([pyenv, "root"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        if proc.returncode == 0 and proc.stdout.strip():
+            roots.append(Path(proc.stdout.strip()))
+    if os.environ.get("PYENV_ROOT"):
+        roots.append(Path(os.environ["PYENV_ROOT"]))
+    roots += [Path.home() / ".pyenv", Path("/root/.pyenv")]
+    unique = []
+    for r in roots:
+        if r not in unique and (r / "versions").is_dir():
+            unique.append(r)
+    return unique
+
+
+def find_pyenv_python(minor):
+    """The newest pyenv CPython `minor`.N (plain builds only, e.g. not 3.13.0t), or None."""
+    pattern = re.compile(r"^%s\.(\d+)$" % re.escape(minor))
+    best = None
+    for root in _pyenv_roots():
+        for d in (root / "versions").iterdir():
+            m = pattern.match(d.name)
+            exe = d / "bin" / "python3"
+            if m and exe.is_file() and os.access(exe, os.X_OK):
+                if best is None or int(m.group(1)) > best[0]:
+                    best = (int(m.group(1)), exe)
+    return best[1] if best else None
+
+
+def _venv_ok(venv_python, minor):
+    if not venv_python.is_file():
+        return False
+    check = (
+        "import sys, hpy.universal; from importlib.metadata import version; "
+        "print('%d.%d' % sys.version_info[:2], version('hpy'))"
+    )
+    proc = subprocess.run([str(venv_python), "-c", check], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return proc.returncode == 0 and proc.stdout.split() == [minor, HPY_VERSION]
+
+
+def ensure_venv(base_python, minor):
+    """A cached venv `<target>/pyvenvs/<minor>` of `base_python` with hpy==0.9.0 installed."""
+    root = hpyrs_testing.target_dir() / "pyvenvs"
+    root.mkdir(parents=True, exist_ok=True)
+    venv = root / minor
+    venv_python = venv / "bin" / "python"
+    with open(root / f"{minor}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _venv_ok(venv_python, minor):
+            return venv_python
+        shutil.rmtree(venv, ignore_errors=True)
+        proc = subprocess.run(
+            [str(base_python), "-m", "venv", str(venv)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        if proc.returncode != 0:
+            pytest.fail(f"creating a venv with {base_python} failed:\n{proc.stdout}", pytrace=False)
+        env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1")
+        proc = subprocess.run(
+            [str(venv_python), "-m", "pip", "install", f"hpy=={HPY_VERSION}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            timeout=1800,
+        )
+        if proc.returncode != 0 or not _venv_ok(venv_python, minor):
+            shutil.rmtree(venv, ignore_errors=True)
+            pytest.fail(
+                f"installing hpy=={HPY_VERSION} for Python {minor} ({base_python}) failed "
+                f"(exit {proc.returncode}):\n{proc.stdout}",
+                pytrace=False,
+            )
+        return venv_python
+
+
+@pytest.mark.parametrize("minor", PYTHON_MINORS)
+def test_universal_binary_on_many_pythons(built, minor):
+    base = find_pyenv_python(minor)
+    if base is None:
+        reason = f"no pyenv CPython {minor} found (looked in {', '.join(map(str, _pyenv_roots())) or 'no pyenv root'})"
+        hpyrs_testing.report(MULTI_PY_SECTION, f"{minor}: SKIPPED, {reason}")
+        pytest.skip(reason)
+    try:
+        venv_python = ensure_venv(base, minor)
+        want = [int(x) for x in minor.split(".")]
+        modes = []
+        for hpy_env in ("universal", "debug"):
+            info, log = probe(venv_python, pythonpath=built.universal_dir, env={"HPY": hpy_env, "HPY_LOG": "1"})
+            assert info["version"] == want, f"ran on {info['version']}, expected {minor}"
+            check_module_basics(info)
+            assert info["hpy_loaded"]
+            if hpy_env == "debug":
+                assert any("with a debug context" in line for line in log), log
+            modes.append(hpy_env)
+    except BaseException:  # pytest.fail() raises a BaseException
+        hpyrs_testing.report(MULTI_PY_SECTION, f"{minor}: FAILED on {base}")
+        raise
+    full = subprocess.run(
+        [str(venv_python), "-c", "import platform; print(platform.python_version())"], stdout=subprocess.PIPE, text=True
+    ).stdout.strip()
+    hpyrs_testing.report(MULTI_PY_SECTION, f"{minor}: OK on CPython {full} ({base}); modes: {', '.join(modes)}")

@@ -1,0 +1,10 @@
+// The context cannot cross threads either (nor be shared between them).
+use hpy::prelude::*;
+
+fn assert_send<T: Send>(_: T) {}
+
+fn check(ctx: Context<'_>) {
+    assert_send(ctx);
+}
+
+fn main() {}
