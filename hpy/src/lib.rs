@@ -39,6 +39,8 @@ mod types;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use hpy_macros::{hpy_const, hpy_exec, hpy_function, hpy_module};
+
 pub use convert::{FromPy, IntoArgs, IntoPy, IntoPyResult};
 pub use err::{PyErr, PyResult};
 pub use ffi::{Borrowed, Context, Handle};
@@ -51,5 +53,6 @@ pub const CPYTHON_ABI: bool = cfg!(feature = "cpython-abi");
 /// Everything an extension module usually needs.
 pub mod prelude {
     pub use crate::{AnyHandle, Borrowed, BuiltinType, CompareOp, Context, ExceptionKind, FromPy, Handle, IntoPy};
+    pub use crate::{hpy_const, hpy_exec, hpy_function, hpy_module};
     pub use crate::{PyErr, PyResult};
 }

@@ -34,7 +34,8 @@ mod quickstart {
     #[hpy_function]
     fn word_stats(text: &str) -> (usize, usize, Option<String>) {
         let words: Vec<&str> = text.split_whitespace().collect();
-        let longest = words.iter().copied().max_by_key(|w| w.chars().count()).map(str::to_owned);
+        // The first of the longest words (`max_by_key` would return the last one).
+        let longest = words.iter().copied().rev().max_by_key(|w| w.chars().count()).map(str::to_owned);
         (words.len(), text.chars().count(), longest)
     }
 

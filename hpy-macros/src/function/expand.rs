@@ -1,0 +1,409 @@
+//! Code generation for a checked [`FunctionModel`]: a unit struct implementing the calling
+//! convention's `::hpy::__private` trait, and a `static` `DefCell` holding its `HPyDef`.
+//!
+//! Hygiene: the wrapper's own locals (`ctx`, `module`, `args`, `kwnames`, `arg0`, ...) use
+//! `Span::mixed_site()`, so they can never clash with the user's parameter names or with names
+//! used in a `#[hpy(default = ...)]` expression.
+
+use super::model::{Convention, FunctionModel, Param, Role};
+use super::parse::DefaultValue;
+use crate::cstr::{c_literal, optional_c_literal};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::ReturnType;
+
+/// The unit struct generated for the function `ident`: `__hpy_fn_<ident>`.
+pub fn wrapper_ident(ident: &Ident) -> Ident {
+    format_ident!("__hpy_fn_{}", ident, span = ident.span())
+}
+
+/// The `static` `DefCell` generated for `ident` (a function or an exec slot):
+/// `__HPY_DEF_<ident>`.
+pub fn def_ident(ident: &Ident) -> Ident {
+    format_ident!("__HPY_DEF_{}", ident, span = ident.span())
+}
+
+/// A local of the generated code, invisible to user tokens.
+fn local(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
+}
+
+/// The struct, its trait impl, and the `DefCell` static for `model` (which must have passed
+/// [`super::check::check`]).
+pub fn expand(model: &FunctionModel) -> TokenStream {
+    let vis = &model.vis;
+    let wrapper = wrapper_ident(&model.ident);
+    let def = def_ident(&model.ident);
+    let convention = model.convention();
+    let trait_name = Ident::new(convention.trait_name(), Span::call_site());
+    let def_fn = Ident::new(convention.def_fn(), Span::call_site());
+    let name = model.py_name.value.as_str();
+    let c_name = c_literal(name, model.py_name.span).unwrap_or_else(|| Literal::c_string(c""));
+    let doc = optional_c_literal(model.doc.text().as_deref(), Span::call_site());
+    let call = call_fn(model, convention);
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        #vis struct #wrapper;
+
+        impl ::hpy::__private::#trait_name for #wrapper {
+            const NAME: &'static str = #name;
+            #call
+        }
+
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, dead_code)]
+        #vis static #def: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(
+            ::hpy::__private::#def_fn::<#wrapper>(#c_name, #doc),
+        );
+    }
+}
+
+/// The trait's `fn call`, converting arguments and calling the user's function.
+fn call_fn(model: &FunctionModel, convention: Convention) -> TokenStream {
+    let name = model.py_name.value.as_str();
+    let ctx = local("ctx");
+    let module = local(if model.takes(Role::Module) {
+        "module"
+    } else {
+        "_module"
+    });
+    let args = local("args");
+    let kwnames = local("kwnames");
+    let arg = local("arg");
+    let python: Vec<&Param> = model.python_params().collect();
+    let slots: Vec<Ident> = (0..python.len())
+        .map(|i| local(&format!("arg{i}")))
+        .collect();
+
+    let (extra_params, conversions) = match convention {
+        Convention::NoArgs => (quote!(), quote!()),
+        Convention::O => {
+            let convert = extract(python[0], quote!(#arg), name);
+            let slot = &slots[0];
+            (
+                quote!(, #arg: ::hpy::Borrowed<'py>),
+                quote!(let #slot = #convert;),
+            )
+        }
+        Convention::VarArgs => {
+            let n = python.len();
+            let lets = python.iter().zip(&slots).enumerate().map(|(i, (p, slot))| {
+                let convert = extract(p, quote!(#args.get(#i)), name);
+                quote!(let #slot = #convert;)
+            });
+            (
+                quote!(, #args: ::hpy::__private::Args<'py>),
+                quote! {
+                    ::hpy::__private::check_nargs(#name, #args.len(), #n, #n)?;
+                    #(#lets)*
+                },
+            )
+        }
+        Convention::Keywords => (
+            quote! {
+                , #args: ::hpy::__private::Args<'py>,
+                #kwnames: ::core::option::Option<::hpy::Borrowed<'py>>
+            },
+            keywords_body(model, &python, &slots, &args, &kwnames),
+        ),
+    };
+
+    let mut python_slots = slots.iter();
+    let call_args = model.params.iter().map(|p| match p.role() {
+        Role::Context => quote!(#ctx),
+        Role::Module => quote!(#module),
+        Role::Python => {
+            let slot = python_slots.next();
+            quote!(#slot)
+        }
+    });
+    let ident = &model.ident;
+    let ret_span = match &model.output {
+        ReturnType::Type(_, ty) => ty.span(),
+        ReturnType::Default => ident.span(),
+    };
+    let finish = quote_spanned! {ret_span=>
+        ::hpy::__private::into_result(#ident(#(#call_args),*), #ctx)
+    };
+    quote! {
+        fn call<'py>(
+            #ctx: ::hpy::Context<'py>,
+            #module: ::hpy::Borrowed<'py>
+            #extra_params
+        ) -> ::hpy::PyResult<::hpy::Handle<'py>> {
+            #conversions
+            #finish
+        }
+    }
+}
+
+/// `::hpy::__private::extract(source, "func", "param")?`, spanned at the parameter's type so
+/// that a missing `FromPy` impl is reported at the user's type.
+fn extract(param: &Param, source: TokenStream, func: &str) -> TokenStream {
+    let param_name = param.python_name().unwrap_or_default();
+    quote_spanned! {param.ty.span()=>
+        ::hpy::__private::extract(#source, #func, #param_name)?
+    }
+}
+
+fn keywords_body(
+    model: &FunctionModel,
+    python: &[&Param],
+    slots: &[Ident],
+    args: &Ident,
+    kwnames: &Ident,
+) -> TokenStream {
+    let name = model.py_name.value.as_str();
+    let n = python.len();
+    let names = python.iter().map(|p| p.python_name().unwrap_or_default());
+    let required = model.required_count();
+    let spec = Ident::new("__HPY_KEYWORDS", Span::mixed_site());
+    let value = local("value");
+    let lets = python.iter().zip(slots).map(|(p, slot)| {
+        let convert = extract(p, quote!(#value), name);
+        let missing = match p.default() {
+            None => {
+                let message = format!(
+                    "hpy: parse_keywords returned no value for the required parameter `{}` of \
+                     `{name}`",
+                    p.python_name().unwrap_or_default()
+                );
+                quote!(::core::unreachable!(#message))
+            }
+            Some(DefaultValue::Implicit(kw)) => {
+                quote_spanned!(kw.span()=> ::core::default::Default::default())
+            }
+            Some(DefaultValue::Explicit(expr)) => quote!(#expr),
+        };
+        quote! {
+            let #slot = match #slot {
+                ::core::option::Option::Some(#value) => #convert,
+                ::core::option::Option::None => #missing,
+            };
+        }
+    });
+    quote! {
+        static #spec: ::hpy::__private::KeywordsSpec = ::hpy::__private::KeywordsSpec {
+            func: #name,
+            params: &[#(#names),*],
+            required: #required,
+        };
+        let [#(#slots),*] = ::hpy::__private::parse_keywords::<#n>(&#spec, #args, #kwnames)?;
+        #(#lets)*
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::function::analyze;
+    use syn::{parse_quote, ItemFn};
+
+    fn expanded(args: TokenStream, f: ItemFn) -> String {
+        let (model, diag) = analyze(args, &f);
+        assert!(diag.is_empty(), "{:?}", diag.messages());
+        expand(&model).to_string()
+    }
+
+    fn norm(tokens: TokenStream) -> String {
+        tokens.to_string()
+    }
+
+    #[test]
+    fn varargs() {
+        let got = expanded(
+            quote!(),
+            parse_quote! {
+                /// Add two integers.
+                pub fn add(a: i64, b: i64) -> i64 { a + b }
+            },
+        );
+        let want = norm(quote! {
+            #[doc(hidden)]
+            #[allow(non_camel_case_types, dead_code)]
+            pub struct __hpy_fn_add;
+            impl ::hpy::__private::VarArgsFn for __hpy_fn_add {
+                const NAME: &'static str = "add";
+                fn call<'py>(
+                    ctx: ::hpy::Context<'py>,
+                    _module: ::hpy::Borrowed<'py>,
+                    args: ::hpy::__private::Args<'py>
+                ) -> ::hpy::PyResult<::hpy::Handle<'py>> {
+                    ::hpy::__private::check_nargs("add", args.len(), 2usize, 2usize)?;
+                    let arg0 = ::hpy::__private::extract(args.get(0usize), "add", "a")?;
+                    let arg1 = ::hpy::__private::extract(args.get(1usize), "add", "b")?;
+                    ::hpy::__private::into_result(add(arg0, arg1), ctx)
+                }
+            }
+            #[doc(hidden)]
+            #[allow(non_upper_case_globals, dead_code)]
+            pub static __HPY_DEF_add: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(
+                ::hpy::__private::meth_varargs::<__hpy_fn_add>(
+                    c"add",
+                    ::core::option::Option::Some(c"Add two integers.")
+                ),
+            );
+        });
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn noargs_with_context_and_module() {
+        let got = expanded(
+            quote!(name = "ctx_fn"),
+            parse_quote!(
+                fn with_ctx<'py>(
+                    ctx: Context<'py>,
+                    #[hpy(module)] m: Borrowed<'py>,
+                ) -> PyResult<Handle<'py>> {
+                    todo!()
+                }
+            ),
+        );
+        assert!(got.contains("impl :: hpy :: __private :: NoArgsFn for __hpy_fn_with_ctx"));
+        assert!(got.contains("const NAME : & 'static str = \"ctx_fn\" ;"));
+        assert!(got.contains(
+            "fn call < 'py > (ctx : :: hpy :: Context < 'py > , module : :: hpy :: Borrowed < 'py >) -> :: hpy :: PyResult < :: hpy :: Handle < 'py >>"
+        ), "{got}");
+        assert!(got.contains(":: hpy :: __private :: into_result (with_ctx (ctx , module) , ctx)"));
+        assert!(got.contains("meth_noargs :: < __hpy_fn_with_ctx > (c\"ctx_fn\" , :: core :: option :: Option :: None)"));
+        assert!(
+            !got.contains("pub"),
+            "private fn gives private items: {got}"
+        );
+    }
+
+    #[test]
+    fn one_arg() {
+        let got = expanded(
+            quote!(),
+            parse_quote!(
+                pub(crate) fn double<'py>(
+                    ctx: Context<'py>,
+                    x: Borrowed<'py>,
+                ) -> PyResult<Handle<'py>> {
+                    x.add(&x)
+                }
+            ),
+        );
+        assert!(got.contains("impl :: hpy :: __private :: OneArgFn for __hpy_fn_double"));
+        assert!(got
+            .contains("_module : :: hpy :: Borrowed < 'py > , arg : :: hpy :: Borrowed < 'py >)"));
+        assert!(got.contains(
+            "let arg0 = :: hpy :: __private :: extract (arg , \"double\" , \"x\") ? ; :: hpy :: __private :: into_result (double (ctx , arg0) , ctx)"
+        ));
+        assert!(got.contains("pub (crate) struct __hpy_fn_double"));
+        assert!(got.contains("pub (crate) static __HPY_DEF_double"));
+        assert!(got.contains("meth_o :: < __hpy_fn_double >"));
+    }
+
+    #[test]
+    fn keywords() {
+        let got = expanded(
+            quote!(name = "greet"),
+            parse_quote! {
+                fn greet_impl(name: &str, #[hpy(default = "Hello".to_string())] greeting: String, #[hpy(default)] n: i64) -> String { todo!() }
+            },
+        );
+        let want_body = norm(quote! {
+            static __HPY_KEYWORDS: ::hpy::__private::KeywordsSpec = ::hpy::__private::KeywordsSpec {
+                func: "greet",
+                params: &["name", "greeting", "n"],
+                required: 1usize,
+            };
+            let [arg0, arg1, arg2] = ::hpy::__private::parse_keywords::<3usize>(&__HPY_KEYWORDS, args, kwnames)?;
+            let arg0 = match arg0 {
+                ::core::option::Option::Some(value) => ::hpy::__private::extract(value, "greet", "name")?,
+                ::core::option::Option::None => ::core::unreachable!("hpy: parse_keywords returned no value for the required parameter `name` of `greet`"),
+            };
+            let arg1 = match arg1 {
+                ::core::option::Option::Some(value) => ::hpy::__private::extract(value, "greet", "greeting")?,
+                ::core::option::Option::None => "Hello".to_string(),
+            };
+            let arg2 = match arg2 {
+                ::core::option::Option::Some(value) => ::hpy::__private::extract(value, "greet", "n")?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            };
+            ::hpy::__private::into_result(greet_impl(arg0, arg1, arg2), ctx)
+        });
+        assert!(got.contains(&want_body), "{got}");
+        assert!(got.contains("impl :: hpy :: __private :: KeywordsFn for __hpy_fn_greet_impl"));
+        assert!(got.contains(
+            "args : :: hpy :: __private :: Args < 'py > , kwnames : :: core :: option :: Option < :: hpy :: Borrowed < 'py >>"
+        ), "{got}");
+        assert!(got.contains("meth_keywords :: < __hpy_fn_greet_impl > (c\"greet\""));
+    }
+
+    #[test]
+    fn forced_keywords_without_parameters() {
+        let got = expanded(
+            quote!(keywords),
+            parse_quote!(
+                fn f() {}
+            ),
+        );
+        assert!(got.contains("params : & [] , required : 0usize"));
+        assert!(got.contains("let [] = :: hpy :: __private :: parse_keywords :: < 0usize >"));
+    }
+
+    #[test]
+    fn raw_identifiers() {
+        let got = expanded(
+            quote!(),
+            parse_quote!(
+                fn r#match(r#in: i64) {}
+            ),
+        );
+        assert!(got.contains("struct __hpy_fn_match"));
+        assert!(got.contains("static __HPY_DEF_match"));
+        assert!(got.contains("const NAME : & 'static str = \"match\""));
+        assert!(got.contains("extract (arg , \"match\" , \"in\")"));
+        assert!(got.contains("into_result (r#match (arg0) , ctx)"));
+    }
+
+    #[test]
+    fn docstring_is_escaped() {
+        let got = expanded(
+            quote!(),
+            parse_quote! {
+                /// Says "hi".
+                ///   \ indented
+                fn f() {}
+            },
+        );
+        assert!(
+            got.contains(r#"Some (c"Says \"hi\".\n  \\ indented")"#),
+            "{got}"
+        );
+    }
+
+    #[test]
+    fn wrapper_locals_use_mixed_site_hygiene() {
+        // A user parameter called `args` must not clash with the wrapper's `args`: the
+        // wrapper's locals are mixed-site, the user's names never appear as bindings.
+        let (model, _) = analyze(
+            quote!(),
+            &parse_quote!(
+                fn f(args: i64, ctx: i64) {}
+            ),
+        );
+        let tokens = expand(&model);
+        let mut found = false;
+        fn walk(ts: TokenStream, found: &mut bool) {
+            for tt in ts {
+                match tt {
+                    proc_macro2::TokenTree::Group(g) => walk(g.stream(), found),
+                    proc_macro2::TokenTree::Ident(i) if i == "arg0" => *found = true,
+                    _ => {}
+                }
+            }
+        }
+        walk(tokens.clone(), &mut found);
+        assert!(found);
+        assert!(tokens
+            .to_string()
+            .contains("extract (args . get (0usize) , \"f\" , \"args\")"));
+    }
+}

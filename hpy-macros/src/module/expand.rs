@@ -1,0 +1,250 @@
+//! Code generation for a checked [`ModuleModel`]: exec-slot wrappers, the definition table,
+//! the module definition and the exported init symbol, appended inside the `mod`.
+
+use super::model::{ExecEntry, ModuleModel};
+use crate::cstr::optional_c_literal;
+use crate::function::expand::def_ident;
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::ItemMod;
+
+/// The unit struct for the exec function `ident`: `__hpy_exec_<ident>`.
+pub fn exec_wrapper_ident(ident: &Ident) -> Ident {
+    format_ident!("__hpy_exec_{}", ident, span = ident.span())
+}
+
+/// The items appended inside the module.
+pub fn generated_items(model: &ModuleModel) -> TokenStream {
+    let mut items = TokenStream::new();
+    let mut defs: Vec<Ident> = model
+        .functions
+        .iter()
+        .filter(|f| f.valid)
+        .map(|f| def_ident(&f.ident))
+        .collect();
+    if !model.consts.is_empty() {
+        let (tokens, def) = constants_exec(model);
+        items.extend(tokens);
+        defs.push(def);
+    }
+    for exec in &model.execs {
+        let (tokens, def) = exec_slot(exec);
+        items.extend(tokens);
+        defs.push(def);
+    }
+    let n = Literal::usize_unsuffixed(defs.len());
+    let doc = optional_c_literal(model.doc.text().as_deref(), Span::call_site());
+    let export = export_symbols(&model.name.value, model.name.span);
+    items.extend(quote! {
+        #[doc(hidden)]
+        static __HPY_DEFINES: ::hpy::__private::DefTable<#n> =
+            ::hpy::__private::DefTable::new([#(&#defs),*]);
+
+        #[doc(hidden)]
+        static __HPY_MODULE_DEF: ::hpy::__private::ModuleDefCell =
+            ::hpy::__private::ModuleDefCell::new(#doc, &__HPY_DEFINES);
+
+        ::hpy::__private::export_module!(__HPY_MODULE_DEF, #export);
+    });
+    items
+}
+
+/// The entry-point symbols `export_module!` defines for the module `name` (it emits the set
+/// of the ABI `hpy` is built for): `cpython: PyInit_<name>, universal: [
+/// get_required_hpy_major_version_<name>, get_required_hpy_minor_version_<name>,
+/// HPyInitGlobalContext_<name>, HPyInit_<name>]`, as HPy 0.9's `HPy_MODINIT` names them.
+pub fn export_symbols(name: &str, span: Span) -> TokenStream {
+    let symbol = |prefix: &str| Ident::new(&format!("{prefix}{name}"), span);
+    let py_init = symbol("PyInit_");
+    let major = symbol("get_required_hpy_major_version_");
+    let minor = symbol("get_required_hpy_minor_version_");
+    let init_ctx = symbol("HPyInitGlobalContext_");
+    let init = symbol("HPyInit_");
+    quote!(cpython: #py_init, universal: [#major, #minor, #init_ctx, #init])
+}
+
+/// The exec slot setting every `#[hpy_const]` as a module attribute (runs before the user's
+/// exec functions, so they can already see the constants).
+fn constants_exec(model: &ModuleModel) -> (TokenStream, Ident) {
+    let wrapper = Ident::new("__hpy_constants", Span::call_site());
+    let def = Ident::new("__HPY_CONSTANTS", Span::call_site());
+    let ctx = Ident::new("ctx", Span::mixed_site());
+    let module = Ident::new("module", Span::mixed_site());
+    let label = format!("{} (#[hpy_const] values)", model.name.value);
+    let sets = model.consts.iter().map(|c| {
+        let ident = &c.ident;
+        let name = &c.py_name.value;
+        quote_spanned! {c.ty.span()=>
+            ::hpy::__private::set_module_attr(#ctx, #module, #name, #ident)?;
+        }
+    });
+    let tokens = quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        struct #wrapper;
+
+        impl ::hpy::__private::ModExecFn for #wrapper {
+            const NAME: &'static str = #label;
+            fn call<'py>(
+                #ctx: ::hpy::Context<'py>,
+                #module: ::hpy::Borrowed<'py>,
+            ) -> ::hpy::PyResult<()> {
+                #(#sets)*
+                ::core::result::Result::Ok(())
+            }
+        }
+
+        #[doc(hidden)]
+        static #def: ::hpy::__private::DefCell =
+            ::hpy::__private::DefCell::new(::hpy::__private::slot_mod_exec::<#wrapper>());
+    };
+    (tokens, def)
+}
+
+/// The wrapper and `DefCell` of one `#[hpy_exec]` function.
+fn exec_slot(exec: &ExecEntry) -> (TokenStream, Ident) {
+    let ident = &exec.sig.ident;
+    let wrapper = exec_wrapper_ident(ident);
+    let def = def_ident(ident);
+    let ctx = Ident::new("ctx", Span::mixed_site());
+    let module = Ident::new("module", Span::mixed_site());
+    let name = syn::ext::IdentExt::unraw(ident).to_string();
+    let tokens = quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        struct #wrapper;
+
+        impl ::hpy::__private::ModExecFn for #wrapper {
+            const NAME: &'static str = #name;
+            fn call<'py>(
+                #ctx: ::hpy::Context<'py>,
+                #module: ::hpy::Borrowed<'py>,
+            ) -> ::hpy::PyResult<()> {
+                #ident(#ctx, #module)
+            }
+        }
+
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        static #def: ::hpy::__private::DefCell =
+            ::hpy::__private::DefCell::new(::hpy::__private::slot_mod_exec::<#wrapper>());
+    };
+    (tokens, def)
+}
+
+/// Appends the generated items inside `item`'s body.
+pub fn append(item: &mut ItemMod, generated: TokenStream) {
+    if let Some((_, items)) = &mut item.content {
+        items.push(syn::Item::Verbatim(generated));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::module::expand_attribute;
+    use quote::quote;
+
+    #[test]
+    fn full_module() {
+        let out = expand_attribute(
+            quote!(),
+            quote! {
+                /// Module doc.
+                mod quickstart {
+                    #[hpy_function] fn add(a: i64, b: i64) -> i64 { a + b }
+                    #[hpy_function] fn bad(self) {}
+                    #[hpy_const] pub const ANSWER: i64 = 42;
+                    #[hpy_exec] fn setup<'py>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()> { Ok(()) }
+                }
+            },
+        );
+        let want_tail = quote! {
+            #[doc(hidden)]
+            #[allow(non_camel_case_types, dead_code)]
+            struct __hpy_constants;
+            impl ::hpy::__private::ModExecFn for __hpy_constants {
+                const NAME: &'static str = "quickstart (#[hpy_const] values)";
+                fn call<'py>(ctx: ::hpy::Context<'py>, module: ::hpy::Borrowed<'py>,) -> ::hpy::PyResult<()> {
+                    ::hpy::__private::set_module_attr(ctx, module, "ANSWER", ANSWER)?;
+                    ::core::result::Result::Ok(())
+                }
+            }
+            #[doc(hidden)]
+            static __HPY_CONSTANTS: ::hpy::__private::DefCell =
+                ::hpy::__private::DefCell::new(::hpy::__private::slot_mod_exec::<__hpy_constants>());
+
+            #[doc(hidden)]
+            #[allow(non_camel_case_types, dead_code)]
+            struct __hpy_exec_setup;
+            impl ::hpy::__private::ModExecFn for __hpy_exec_setup {
+                const NAME: &'static str = "setup";
+                fn call<'py>(ctx: ::hpy::Context<'py>, module: ::hpy::Borrowed<'py>,) -> ::hpy::PyResult<()> {
+                    setup(ctx, module)
+                }
+            }
+            #[doc(hidden)]
+            #[allow(non_upper_case_globals)]
+            static __HPY_DEF_setup: ::hpy::__private::DefCell =
+                ::hpy::__private::DefCell::new(::hpy::__private::slot_mod_exec::<__hpy_exec_setup>());
+
+            #[doc(hidden)]
+            static __HPY_DEFINES: ::hpy::__private::DefTable<3> =
+                ::hpy::__private::DefTable::new([&__HPY_DEF_add, &__HPY_CONSTANTS, &__HPY_DEF_setup]);
+            #[doc(hidden)]
+            static __HPY_MODULE_DEF: ::hpy::__private::ModuleDefCell =
+                ::hpy::__private::ModuleDefCell::new(::core::option::Option::Some(c"Module doc."), &__HPY_DEFINES);
+            ::hpy::__private::export_module!(
+                __HPY_MODULE_DEF,
+                cpython: PyInit_quickstart,
+                universal: [
+                    get_required_hpy_major_version_quickstart,
+                    get_required_hpy_minor_version_quickstart,
+                    HPyInitGlobalContext_quickstart,
+                    HPyInit_quickstart
+                ]
+            );
+        }
+        .to_string();
+        let out = out.to_string();
+        assert!(out.ends_with(&format!("{want_tail} }}")), "{out}");
+        assert!(out.contains("# [hpy_function] fn add"));
+        assert!(out.contains("pub const ANSWER : i64 = 42 ;"));
+        assert!(!out.contains("compile_error"));
+    }
+
+    #[test]
+    fn empty_module_with_other_name() {
+        let out = expand_attribute(
+            quote!(name = "other"),
+            quote!(
+                mod m {}
+            ),
+        )
+        .to_string();
+        assert!(out.contains(
+            &quote! {
+                static __HPY_DEFINES: ::hpy::__private::DefTable<0> = ::hpy::__private::DefTable::new([]);
+            }
+            .to_string()
+        ));
+        assert!(out.contains(
+            "ModuleDefCell :: new (:: core :: option :: Option :: None , & __HPY_DEFINES)"
+        ));
+        assert!(out.contains(
+            &quote! {
+                ::hpy::__private::export_module!(
+                    __HPY_MODULE_DEF,
+                    cpython: PyInit_other,
+                    universal: [
+                        get_required_hpy_major_version_other,
+                        get_required_hpy_minor_version_other,
+                        HPyInitGlobalContext_other,
+                        HPyInit_other
+                    ]
+                );
+            }
+            .to_string()
+        ));
+    }
+}

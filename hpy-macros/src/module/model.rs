@@ -1,0 +1,408 @@
+//! The semantic model of one `#[hpy_module]`: its Python name and docstring, the functions,
+//! constants and exec slots it exports, and any marker attribute used where it cannot work.
+//!
+//! Lowering also removes the `#[hpy_const]` / `#[hpy_exec]` markers (and `#[hpy(...)]`
+//! parameter attributes on exec functions) from the module's items, since this macro consumes
+//! them. `#[hpy_function]` attributes stay: each function expands itself.
+
+use super::parse::{parse_const_args, parse_exec_args, ConstArgs, ModuleArgs};
+use crate::attrs::{is_hpy_param_attr, marker_arguments, Doc, Marker};
+use crate::diagnostics::Diagnostics;
+use crate::function;
+use crate::function::model::PyName;
+use crate::signature::Shape;
+use syn::{Attribute, FnArg, Ident, Item, ItemFn, ItemMod, Signature, Type};
+
+/// A `#[hpy_function]` found in the module.
+#[derive(Clone)]
+pub struct FunctionEntry {
+    /// The Rust name (its `DefCell` is `__HPY_DEF_<ident>`).
+    pub ident: Ident,
+    /// The Python name, as `#[hpy_function]` will compute it.
+    pub py_name: PyName,
+    /// Whether `#[hpy_function]` will accept the function. Invalid functions report their own
+    /// errors when they expand; the module just leaves them out of its definitions.
+    pub valid: bool,
+}
+
+/// A `#[hpy_const]` constant.
+#[derive(Clone)]
+pub struct ConstEntry {
+    /// The constant's Rust name.
+    pub ident: Ident,
+    /// Its declared type (errors about converting it point here).
+    pub ty: Box<Type>,
+    /// The module attribute name.
+    pub py_name: PyName,
+}
+
+/// A `#[hpy_exec]` function.
+#[derive(Clone)]
+pub struct ExecEntry {
+    /// The signature as written.
+    pub sig: Signature,
+    /// Refused signature parts.
+    pub shape: Shape,
+    /// `#[hpy(...)]` attributes found on its parameters (not allowed).
+    pub hpy_param_attrs: Vec<Attribute>,
+}
+
+/// Why a marker attribute cannot do its job where it is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum MisplacedKind {
+    /// `#[hpy_const]` on something other than a `const`.
+    ConstOnNonConst,
+    /// `#[hpy_const]` on `const _`.
+    UnnamedConst,
+    /// `#[hpy_exec]` on something other than a function.
+    ExecOnNonFn,
+    /// `#[hpy_exec]` on a function that is also `#[hpy_function]`.
+    ExecOnFunction,
+    /// The same marker twice on one item.
+    Duplicate,
+}
+
+/// A marker that is misplaced (reported at the attribute).
+#[derive(Clone)]
+pub struct Misplaced {
+    /// The marker attribute.
+    pub attr: Attribute,
+    /// Which marker it is.
+    pub marker: Marker,
+    /// What is wrong.
+    pub kind: MisplacedKind,
+}
+
+/// The module's Python name and where it came from.
+#[derive(Clone)]
+pub struct ModuleName {
+    /// The name.
+    pub value: String,
+    /// The `name = "..."` literal, or the `mod`'s identifier.
+    pub span: proc_macro2::Span,
+}
+
+/// Everything check and expand need to know about one `#[hpy_module]`.
+#[derive(Clone)]
+pub struct ModuleModel {
+    /// The Python module name.
+    pub name: ModuleName,
+    /// The module docstring (outer `///` and inner `//!` comments).
+    pub doc: Doc,
+    /// Functions, in source order.
+    pub functions: Vec<FunctionEntry>,
+    /// Constants, in source order.
+    pub consts: Vec<ConstEntry>,
+    /// Exec slots, in source order.
+    pub execs: Vec<ExecEntry>,
+    /// Markers that cannot work where they are.
+    pub misplaced: Vec<Misplaced>,
+}
+
+impl ModuleModel {
+    /// Lowers `item` (an inline module), removing the markers this macro consumes from it.
+    /// Malformed marker arguments are recorded in `diag`.
+    pub fn lower(args: ModuleArgs, item: &mut ItemMod, diag: &mut Diagnostics) -> Self {
+        let name = match args.name {
+            Some(lit) => ModuleName {
+                value: lit.value(),
+                span: lit.span(),
+            },
+            None => ModuleName {
+                value: syn::ext::IdentExt::unraw(&item.ident).to_string(),
+                span: item.ident.span(),
+            },
+        };
+        let mut model = ModuleModel {
+            name,
+            doc: Doc::from_attrs(&item.attrs),
+            functions: Vec::new(),
+            consts: Vec::new(),
+            execs: Vec::new(),
+            misplaced: Vec::new(),
+        };
+        if let Some((_, items)) = &mut item.content {
+            for item in items {
+                model.lower_item(item, diag);
+            }
+        }
+        model
+    }
+
+    fn lower_item(&mut self, item: &mut Item, diag: &mut Diagnostics) {
+        let Some(attrs) = item_attrs(item) else {
+            return;
+        };
+        let const_markers = take_markers(attrs, Marker::Const);
+        let exec_markers = take_markers(attrs, Marker::Exec);
+        let function_marker = attrs
+            .iter()
+            .find(|a| Marker::of(a) == Some(Marker::Function))
+            .cloned();
+
+        for extra in const_markers
+            .iter()
+            .skip(1)
+            .chain(exec_markers.iter().skip(1))
+        {
+            self.misplace(extra, MisplacedKind::Duplicate);
+        }
+
+        if let Some(marker) = const_markers.first() {
+            match item {
+                Item::Const(c) if c.ident == "_" => {
+                    self.misplace(marker, MisplacedKind::UnnamedConst)
+                }
+                Item::Const(c) => {
+                    let ConstArgs { name } = match marker_arguments(marker) {
+                        Some(tokens) => parse_const_args(tokens, diag),
+                        None => ConstArgs::default(),
+                    };
+                    self.consts.push(ConstEntry {
+                        ident: c.ident.clone(),
+                        ty: c.ty.clone(),
+                        py_name: PyName::new(name, &c.ident),
+                    });
+                }
+                _ => self.misplace(marker, MisplacedKind::ConstOnNonConst),
+            }
+        }
+
+        if let Some(marker) = exec_markers.first() {
+            if let Some(tokens) = marker_arguments(marker) {
+                parse_exec_args(tokens, diag);
+            }
+            match item {
+                Item::Fn(_) if function_marker.is_some() => {
+                    self.misplace(marker, MisplacedKind::ExecOnFunction)
+                }
+                Item::Fn(f) => {
+                    let hpy_param_attrs = take_param_attrs(f);
+                    self.execs.push(ExecEntry {
+                        sig: f.sig.clone(),
+                        shape: Shape::of(&f.sig),
+                        hpy_param_attrs,
+                    });
+                }
+                _ => self.misplace(marker, MisplacedKind::ExecOnNonFn),
+            }
+        }
+
+        if let (Some(marker), Item::Fn(f)) = (function_marker, &*item) {
+            // `#[hpy_function]` on anything else reports that itself when it expands.
+            self.functions.push(function_entry(&marker, f));
+        }
+    }
+
+    fn misplace(&mut self, attr: &Attribute, kind: MisplacedKind) {
+        if let Some(marker) = Marker::of(attr) {
+            self.misplaced.push(Misplaced {
+                attr: attr.clone(),
+                marker,
+                kind,
+            });
+        }
+    }
+}
+
+/// Analyses a `#[hpy_function]` the way the attribute itself will when it expands.
+fn function_entry(marker: &Attribute, f: &ItemFn) -> FunctionEntry {
+    let mut without_marker = f.clone();
+    if let Some(pos) = without_marker
+        .attrs
+        .iter()
+        .position(|a| Marker::of(a) == Some(Marker::Function))
+    {
+        without_marker.attrs.remove(pos);
+    }
+    let Some(args) = marker_arguments(marker) else {
+        // `#[hpy_function = ...]`: rustc rejects this form itself.
+        return FunctionEntry {
+            ident: f.sig.ident.clone(),
+            py_name: PyName::new(None, &f.sig.ident),
+            valid: false,
+        };
+    };
+    let (model, diag) = function::analyze(args, &without_marker);
+    FunctionEntry {
+        ident: f.sig.ident.clone(),
+        py_name: model.py_name,
+        valid: diag.is_empty(),
+    }
+}
+
+/// Removes and returns every `marker` attribute in `attrs`.
+fn take_markers(attrs: &mut Vec<Attribute>, marker: Marker) -> Vec<Attribute> {
+    let mut taken = Vec::new();
+    attrs.retain(|a| {
+        if Marker::of(a) == Some(marker) {
+            taken.push(a.clone());
+            false
+        } else {
+            true
+        }
+    });
+    taken
+}
+
+/// Removes and returns the `#[hpy(...)]` attributes on `f`'s parameters.
+fn take_param_attrs(f: &mut ItemFn) -> Vec<Attribute> {
+    let mut taken = Vec::new();
+    for input in &mut f.sig.inputs {
+        if let FnArg::Typed(pt) = input {
+            pt.attrs.retain(|a| {
+                if is_hpy_param_attr(a) {
+                    taken.push(a.clone());
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+    }
+    taken
+}
+
+/// The attributes of items that can carry our markers.
+fn item_attrs(item: &mut Item) -> Option<&mut Vec<Attribute>> {
+    Some(match item {
+        Item::Const(i) => &mut i.attrs,
+        Item::Enum(i) => &mut i.attrs,
+        Item::ExternCrate(i) => &mut i.attrs,
+        Item::Fn(i) => &mut i.attrs,
+        Item::ForeignMod(i) => &mut i.attrs,
+        Item::Impl(i) => &mut i.attrs,
+        Item::Macro(i) => &mut i.attrs,
+        Item::Mod(i) => &mut i.attrs,
+        Item::Static(i) => &mut i.attrs,
+        Item::Struct(i) => &mut i.attrs,
+        Item::Trait(i) => &mut i.attrs,
+        Item::TraitAlias(i) => &mut i.attrs,
+        Item::Type(i) => &mut i.attrs,
+        Item::Union(i) => &mut i.attrs,
+        Item::Use(i) => &mut i.attrs,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::{quote, ToTokens};
+    use syn::parse_quote;
+
+    fn lower(
+        args: proc_macro2::TokenStream,
+        mut item: ItemMod,
+    ) -> (ModuleModel, ItemMod, Diagnostics) {
+        let mut diag = Diagnostics::new();
+        let args = super::super::parse::parse_args(args, &mut diag);
+        let model = ModuleModel::lower(args, &mut item, &mut diag);
+        (model, item, diag)
+    }
+
+    #[test]
+    fn collects_functions_consts_and_execs_and_strips_markers() {
+        let (model, item, diag) = lower(
+            quote!(),
+            parse_quote! {
+                /// Outer doc.
+                mod r#quick {
+                    //! Inner doc.
+                    use hpy::prelude::*;
+                    #[hpy_function]
+                    fn add(a: i64, b: i64) -> i64 { a + b }
+                    #[hpy::hpy_function(name = "greet")]
+                    fn greet_impl(#[hpy(default)] g: String) -> String { g }
+                    #[hpy_function]
+                    fn bad(&self) {}
+                    #[hpy_const]
+                    pub const ANSWER: i64 = 42;
+                    #[hpy_const(name = "PI")]
+                    const PI_VALUE: f64 = 3.14;
+                    #[hpy_exec]
+                    fn setup<'py>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()> { Ok(()) }
+                }
+            },
+        );
+        assert!(diag.is_empty(), "{:?}", diag.messages());
+        assert_eq!(model.name.value, "quick");
+        assert_eq!(model.doc.text().unwrap(), "Outer doc.\nInner doc.");
+        let f: Vec<_> = model
+            .functions
+            .iter()
+            .map(|f| (f.ident.to_string(), f.py_name.value.clone(), f.valid))
+            .collect();
+        assert_eq!(
+            f,
+            [
+                ("add".into(), "add".into(), true),
+                ("greet_impl".into(), "greet".into(), true),
+                ("bad".into(), "bad".into(), false),
+            ]
+        );
+        let c: Vec<_> = model
+            .consts
+            .iter()
+            .map(|c| (c.ident.to_string(), c.py_name.value.clone()))
+            .collect();
+        assert_eq!(
+            c,
+            [
+                ("ANSWER".into(), "ANSWER".into()),
+                ("PI_VALUE".into(), "PI".into())
+            ]
+        );
+        assert_eq!(model.execs.len(), 1);
+        assert_eq!(model.execs[0].sig.ident, "setup");
+        let text = item.to_token_stream().to_string();
+        assert!(
+            !text.contains("hpy_const") && !text.contains("hpy_exec"),
+            "{text}"
+        );
+        assert_eq!(text.matches("hpy_function").count(), 3, "{text}");
+        assert!(
+            text.contains("# [hpy (default)]"),
+            "function param attributes are left to #[hpy_function]"
+        );
+    }
+
+    #[test]
+    fn module_name_override_and_marker_problems() {
+        let (model, item, diag) = lower(
+            quote!(name = "other"),
+            parse_quote! {
+                mod m {
+                    #[hpy_const] static S: i64 = 1;
+                    #[hpy_const] const _: () = ();
+                    #[hpy_exec] struct S;
+                    #[hpy_exec] #[hpy_function] fn both() {}
+                    #[hpy_const] #[hpy_const(name = 3)] const C: i64 = 1;
+                    #[hpy_exec(x)] fn e<'py>(#[hpy(module)] c: Context<'py>, m: Borrowed<'py>) -> PyResult<()> { Ok(()) }
+                }
+            },
+        );
+        assert_eq!(model.name.value, "other");
+        let kinds: Vec<_> = model.misplaced.iter().map(|m| m.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                MisplacedKind::ConstOnNonConst,
+                MisplacedKind::UnnamedConst,
+                MisplacedKind::ExecOnNonFn,
+                MisplacedKind::ExecOnFunction,
+                MisplacedKind::Duplicate,
+            ]
+        );
+        assert_eq!(model.consts.len(), 1);
+        assert_eq!(model.execs.len(), 1);
+        assert_eq!(model.execs[0].hpy_param_attrs.len(), 1);
+        assert_eq!(model.functions.len(), 1);
+        assert_eq!(diag.len(), 1, "{:?}", diag.messages());
+        let text = item.to_token_stream().to_string();
+        assert!(
+            !text.contains("hpy_const") && !text.contains("hpy_exec") && !text.contains("# [hpy ("),
+            "{text}"
+        );
+    }
+}

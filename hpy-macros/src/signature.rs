@@ -1,0 +1,235 @@
+//! The parts of a Rust function signature that neither `#[hpy_function]` nor `#[hpy_exec]`
+//! accept (receivers, `async`, `unsafe`, ABIs, variadics, type/const generics), recorded during
+//! modelling and reported during checking. Shared by both macros.
+
+use crate::diagnostics::Diagnostics;
+use syn::visit::Visit;
+use syn::{FnArg, GenericParam, Signature, Type, TypeImplTrait};
+
+/// Which macro is looking at the signature (the messages differ).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// `#[hpy_function]`
+    Function,
+    /// `#[hpy_exec]`
+    Exec,
+}
+
+impl Subject {
+    fn attr(self) -> &'static str {
+        match self {
+            Subject::Function => "#[hpy_function]",
+            Subject::Exec => "#[hpy_exec]",
+        }
+    }
+}
+
+/// The signature exactly as `#[hpy_exec]` requires it, for messages.
+pub const EXEC_SIGNATURE: &str =
+    "fn name<'py>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()>";
+
+/// Everything in a signature that the macros refuse, kept as the user's tokens for spans.
+#[derive(Clone, Default)]
+pub struct Shape {
+    /// `async`
+    pub asyncness: Option<syn::Token![async]>,
+    /// `unsafe`
+    pub unsafety: Option<syn::Token![unsafe]>,
+    /// `extern "..."`
+    pub abi: Option<syn::Abi>,
+    /// `...`
+    pub variadic: Option<syn::Variadic>,
+    /// `self`, `&self`, `mut self: Box<Self>`, ...
+    pub receiver: Option<syn::Receiver>,
+    /// `<T: Bound>`
+    pub type_params: Vec<syn::TypeParam>,
+    /// `<const N: usize>`
+    pub const_params: Vec<syn::ConstParam>,
+}
+
+impl Shape {
+    /// Records the refused parts of `sig`.
+    pub fn of(sig: &Signature) -> Self {
+        let mut shape = Shape {
+            asyncness: sig.asyncness,
+            unsafety: sig.unsafety,
+            abi: sig.abi.clone(),
+            variadic: sig.variadic.clone(),
+            ..Shape::default()
+        };
+        for input in &sig.inputs {
+            if let FnArg::Receiver(r) = input {
+                shape.receiver.get_or_insert_with(|| r.clone());
+            }
+        }
+        for param in &sig.generics.params {
+            match param {
+                GenericParam::Type(t) => shape.type_params.push(t.clone()),
+                GenericParam::Const(c) => shape.const_params.push(c.clone()),
+                GenericParam::Lifetime(_) => {}
+            }
+        }
+        shape
+    }
+}
+
+/// Reports each refused part of `shape`, one message per problem.
+pub fn check_shape(shape: &Shape, subject: Subject, diag: &mut Diagnostics) {
+    let attr = subject.attr();
+    if let Some(receiver) = &shape.receiver {
+        let hint = match subject {
+            Subject::Function => {
+                "module functions receive the module with `#[hpy(module)] m: Borrowed<'py>`"
+            }
+            Subject::Exec => "it receives the module as its second parameter",
+        };
+        diag.error(receiver, format_args!("{attr} cannot take `self`; {hint}"));
+    }
+    if let Some(asyncness) = &shape.asyncness {
+        diag.error(
+            asyncness,
+            format_args!(
+                "{attr} cannot be an `async fn`; Python calls it synchronously, so write a plain `fn`"
+            ),
+        );
+    }
+    if let Some(unsafety) = &shape.unsafety {
+        diag.error(
+            unsafety,
+            format_args!(
+                "{attr} cannot be an `unsafe fn`; Python cannot uphold its safety contract, so \
+                 write a safe `fn` (with `unsafe` blocks inside if it really needs them)"
+            ),
+        );
+    }
+    if let Some(abi) = &shape.abi {
+        diag.error(
+            abi,
+            format_args!(
+                "{attr} cannot declare an `extern` ABI; write a plain Rust `fn`, the generated \
+                 wrapper provides the C entry point"
+            ),
+        );
+    }
+    if let Some(variadic) = &shape.variadic {
+        let hint = match subject {
+            Subject::Function => {
+                "take a fixed list of parameters (use `#[hpy(default)]` for optional ones)"
+            }
+            Subject::Exec => "the signature must be exactly `fn name<'py>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()>`",
+        };
+        diag.error(
+            variadic,
+            format_args!("{attr} cannot be variadic (`...`); {hint}"),
+        );
+    }
+    for t in &shape.type_params {
+        diag.error(
+            t,
+            format_args!(
+                "{attr} cannot be generic over the type `{}`; only lifetime parameters (like \
+                 `'py`) are allowed, so use a concrete type",
+                t.ident
+            ),
+        );
+    }
+    for c in &shape.const_params {
+        diag.error(
+            c,
+            format_args!(
+                "{attr} cannot have the const generic parameter `{}`; only lifetime parameters \
+                 (like `'py`) are allowed",
+                c.ident
+            ),
+        );
+    }
+}
+
+/// Every `impl Trait` inside `ty` (e.g. `impl Into<i64>`, `Vec<impl Fn()>`).
+pub fn impl_traits(ty: &Type) -> Vec<TypeImplTrait> {
+    struct Finder(Vec<TypeImplTrait>);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_type_impl_trait(&mut self, node: &'ast TypeImplTrait) {
+            self.0.push(node.clone());
+        }
+    }
+    let mut finder = Finder(Vec::new());
+    finder.visit_type(ty);
+    finder.0
+}
+
+/// The identifier of the last path segment of `ty` (`Context` for `hpy::Context<'py>`), looking
+/// through parentheses and invisible groups. `None` for references, tuples, etc.
+pub fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => p.path.segments.last(),
+        Type::Paren(p) => last_segment(&p.elem),
+        Type::Group(g) => last_segment(&g.elem),
+        _ => None,
+    }
+}
+
+/// Whether the last path segment of `ty` is named `name`.
+pub fn type_is_named(ty: &Type, name: &str) -> bool {
+    last_segment(ty).is_some_and(|s| s.ident == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::parse_quote;
+
+    fn messages(sig: Signature, subject: Subject) -> Vec<String> {
+        let mut diag = Diagnostics::new();
+        check_shape(&Shape::of(&sig), subject, &mut diag);
+        diag.messages()
+    }
+
+    #[test]
+    fn plain_signatures_pass() {
+        assert!(messages(parse_quote!(fn f<'py>(a: i64) -> i64), Subject::Function).is_empty());
+        assert!(messages(parse_quote!(const fn f()), Subject::Function).is_empty());
+    }
+
+    #[test]
+    fn every_refused_part_is_reported_once() {
+        let sig: Signature = parse_quote!(
+            async unsafe extern "C" fn f<'a, T: Copy, U, const N: usize>(&self, a: T, ...)
+        );
+        let m = messages(sig, Subject::Function);
+        assert_eq!(m.len(), 8, "{m:#?}");
+        assert_eq!(m[0], "#[hpy_function] cannot take `self`; module functions receive the module with `#[hpy(module)] m: Borrowed<'py>`");
+        assert!(m[1].starts_with("#[hpy_function] cannot be an `async fn`"));
+        assert!(m[2].starts_with("#[hpy_function] cannot be an `unsafe fn`"));
+        assert!(m[3].starts_with("#[hpy_function] cannot declare an `extern` ABI"));
+        assert!(m[4].starts_with("#[hpy_function] cannot be variadic"));
+        assert!(m[5].contains("generic over the type `T`"));
+        assert!(m[6].contains("generic over the type `U`"));
+        assert!(m[7].contains("const generic parameter `N`"));
+    }
+
+    #[test]
+    fn const_generics_and_exec_wording() {
+        let m = messages(parse_quote!(fn f<const N: usize>(self)), Subject::Exec);
+        assert_eq!(m.len(), 2);
+        assert!(m[0].starts_with("#[hpy_exec] cannot take `self`"));
+        assert!(m[1].contains("const generic parameter `N`"));
+    }
+
+    #[test]
+    fn impl_trait_is_found_anywhere_in_a_type() {
+        assert_eq!(impl_traits(&parse_quote!(impl Into<i64>)).len(), 1);
+        assert_eq!(impl_traits(&parse_quote!(Vec<(impl Copy, u8)>)).len(), 1);
+        assert!(impl_traits(&parse_quote!(Vec<Box<dyn Fn()>>)).is_empty());
+    }
+
+    #[test]
+    fn type_names() {
+        assert!(type_is_named(&parse_quote!(Context<'py>), "Context"));
+        assert!(type_is_named(&parse_quote!(::hpy::Context<'_>), "Context"));
+        assert!(type_is_named(&parse_quote!((Context)), "Context"));
+        assert!(!type_is_named(&parse_quote!(&Context<'py>), "Context"));
+        assert!(!type_is_named(&parse_quote!(<T as X>::Context), "Context"));
+        assert!(!type_is_named(&parse_quote!(MyContext), "Context"));
+    }
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Prepares everything the build and the tests need, idempotently:
+#   * Debian packages: libclang-dev (bindgen: `cargo test -p hpy-sys --features bindgen`),
+#     valgrind; plus python3-dev/python3-venv when no pyenv Python 3.11 is available.
+#     Installed with apt-get only when `dpkg -s` says they are missing.
+#   * .venv at the repository root (Python 3.11: pyenv's 3.11.7 if present, else python3)
+#     with the pinned hpy, pytest and setuptools. Skipped when already in place.
+# Prints the venv path (last line of stdout). Rust itself (cargo, rustfmt, clippy) is
+# expected to be installed already, e.g. with rustup.
+#
+# Environment: HPYRS_PYTHON=/path/to/python3 picks the base interpreter for a new venv;
+# HPYRS_SKIP_APT=1 skips the apt step.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+
+HPY_VERSION="0.9.0"
+PYTEST_VERSION="9.2.0"
+SETUPTOOLS_VERSION="84.2.1"
+
+log() { echo "setup_env: $*" >&2; }
+
+# ---- base interpreter -----------------------------------------------------------------
+pick_python() {
+    if [[ -n "${HPYRS_PYTHON:-}" ]]; then
+        echo "$HPYRS_PYTHON"
+        return
+    fi
+    local pyenv_root="${PYENV_ROOT:-}"
+    if [[ -z "$pyenv_root" ]] && command -v pyenv >/dev/null 2>&1; then
+        pyenv_root="$(pyenv root 2>/dev/null || true)"
+    fi
+    for candidate in "${pyenv_root:-/nonexistent}/versions/3.11.7/bin/python3" /root/.pyenv/versions/3.11.7/bin/python3; do
+        if [[ -x "$candidate" ]]; then
+            echo "$candidate"
+            return
+        fi
+    done
+    echo python3
+}
+BASE_PYTHON="$(pick_python)"
+
+# ---- apt packages ---------------------------------------------------------------------
+apt_packages=(libclang-dev valgrind)
+if [[ "$BASE_PYTHON" == python3 ]]; then
+    # A distribution Python: venv support and headers (the CPython-ABI build needs Python.h).
+    apt_packages+=(python3 python3-venv python3-dev)
+fi
+
+if [[ "${HPYRS_SKIP_APT:-0}" != 1 ]] && command -v dpkg >/dev/null 2>&1; then
+    missing=()
+    for pkg in "${apt_packages[@]}"; do
+        if ! dpkg -s "$pkg" >/dev/null 2>&1; then
+            missing+=("$pkg")
+        fi
+    done
+    if ((${#missing[@]})); then
+        log "installing Debian packages: ${missing[*]}"
+        sudo=()
+        if [[ "$(id -u)" != 0 ]]; then
+            if command -v sudo >/dev/null 2>&1; then
+                sudo=(sudo)
+            else
+                log "error: need root (or sudo) to install: ${missing[*]}"
+                exit 1
+            fi
+        fi
+        ${sudo[@]+"${sudo[@]}"} apt-get update >&2
+        ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y --no-install-recommends "${missing[@]}" >&2
+    fi
+elif [[ "${HPYRS_SKIP_APT:-0}" != 1 ]]; then
+    log "no dpkg: not a Debian system, make sure these are installed: ${apt_packages[*]}"
+fi
+
+# ---- the venv -------------------------------------------------------------------------
+venv_ready() {
+    [[ -x "$VENV/bin/python" ]] || return 1
+    "$VENV/bin/python" - "$HPY_VERSION" "$PYTEST_VERSION" "$SETUPTOOLS_VERSION" <<'EOF' >/dev/null 2>&1
+import sys
+import hpy.universal, pytest  # noqa: F401
+from importlib.metadata import version
+want = dict(zip(("hpy", "pytest", "setuptools"), sys.argv[1:]))
+sys.exit(0 if all(version(p) == v for p, v in want.items()) else 1)
+EOF
+}
+
+if venv_ready; then
+    log "$VENV is up to date (hpy $HPY_VERSION, pytest $PYTEST_VERSION, setuptools $SETUPTOOLS_VERSION)"
+else
+    if ! "$VENV/bin/python" -c "" >/dev/null 2>&1; then
+        if ! command -v "$BASE_PYTHON" >/dev/null 2>&1; then
+            log "error: no Python found (tried $BASE_PYTHON); install Python 3.11 or set HPYRS_PYTHON"
+            exit 1
+        fi
+        log "creating $VENV with $BASE_PYTHON ($("$BASE_PYTHON" --version 2>&1))"
+        # --clear: replaces a broken leftover (e.g. its base interpreter was removed)
+        "$BASE_PYTHON" -m venv --clear "$VENV" >&2
+    fi
+    log "installing hpy==$HPY_VERSION pytest==$PYTEST_VERSION setuptools==$SETUPTOOLS_VERSION"
+    PIP_DISABLE_PIP_VERSION_CHECK=1 "$VENV/bin/python" -m pip install --quiet \
+        "hpy==$HPY_VERSION" "pytest==$PYTEST_VERSION" "setuptools==$SETUPTOOLS_VERSION" >&2
+    if ! venv_ready; then
+        log "error: $VENV still lacks a working hpy==$HPY_VERSION / pytest after pip install"
+        exit 1
+    fi
+fi
+
+echo "$VENV"
