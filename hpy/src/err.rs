@@ -94,10 +94,21 @@ impl PyErr {
     /// Raises an exception object now (like Python's `raise obj`) and returns the pending error.
     /// If `exception` is an exception class rather than an instance, it is raised without arguments.
     pub fn raise_object(ctx: Context<'_>, exception: Borrowed<'_>) -> PyErr {
-        match raw::unary(ctx, hpy_sys::HPy_Type, exception) {
-            Some(ty) => raw::err_set_object(ctx, ty.as_borrowed(), exception),
-            None => return PyErr::pending(),
+        use crate::object::AnyHandle;
+        let base = ExceptionKind::BaseException.type_object(ctx);
+        if exception.is_instance_of(crate::BuiltinType::Type) {
+            // `raise SomeError` instantiates the class first.
+            return match exception.call(()) {
+                Ok(instance) if instance.is_instance(&base) => PyErr::raise_object(ctx, instance.as_borrowed()),
+                Ok(_) => PyErr::type_error("exceptions must derive from BaseException"),
+                Err(err) => err,
+            };
         }
+        if !exception.is_instance(&base) {
+            return PyErr::type_error("exceptions must derive from BaseException");
+        }
+        let ty = exception.get_type();
+        raw::err_set_object(ctx, ty.as_borrowed(), exception);
         PyErr::pending()
     }
 
