@@ -68,5 +68,7 @@ pub unsafe fn close(_ctx: *mut HPyContext, h: HPy) {
 extern "C" {
     /// HPy's CPython-ABI module initialisation (`HPy_MODINIT` expands to a call of it):
     /// builds a `PyModuleDef` from `def` and returns `PyModuleDef_Init(...)`.
-    pub fn _HPyModuleDef_AsPyInit(def: *mut crate::bindings::HPyModuleDef) -> *mut crate::bindings::cpy_PyObject;
+    pub fn _HPyModuleDef_AsPyInit(
+        def: *mut crate::bindings::HPyModuleDef,
+    ) -> *mut crate::bindings::cpy_PyObject;
 }

@@ -13,7 +13,12 @@
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
 
 /// The C types of `hpy.h` in universal mode (bindgen output).
-#[allow(missing_docs, clippy::all, clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
+#[allow(
+    missing_docs,
+    clippy::all,
+    clippy::undocumented_unsafe_blocks,
+    clippy::missing_safety_doc
+)]
 pub mod bindings {
     #[cfg(not(hpy_sys_regenerated))]
     include!("generated/bindings.rs");

@@ -9,6 +9,9 @@ fn committed_bindings_are_up_to_date() {
     for name in ["bindings.rs", "api.rs", "cpython_shims.c"] {
         let a = std::fs::read_to_string(fresh.join(name)).expect("regenerated file");
         let b = std::fs::read_to_string(committed.join(name)).expect("committed file");
-        assert!(a == b, "hpy-sys/src/generated/{name} differs from a fresh generation: run tools/regenerate.sh");
+        assert!(
+            a == b,
+            "hpy-sys/src/generated/{name} differs from a fresh generation: run tools/regenerate.sh"
+        );
     }
 }

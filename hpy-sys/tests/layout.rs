@@ -38,8 +38,20 @@ fn measured_x86_64_layouts() {
 #[test]
 fn context_has_263_members_in_id_order() {
     assert_eq!(CONTEXT_LAYOUT.len(), 263);
-    assert_eq!(CONTEXT_LAYOUT.iter().filter(|(name, _)| name.starts_with("h_")).count(), 83);
-    assert_eq!(CONTEXT_LAYOUT.iter().filter(|(name, _)| name.starts_with("ctx_")).count(), 180);
+    assert_eq!(
+        CONTEXT_LAYOUT
+            .iter()
+            .filter(|(name, _)| name.starts_with("h_"))
+            .count(),
+        83
+    );
+    assert_eq!(
+        CONTEXT_LAYOUT
+            .iter()
+            .filter(|(name, _)| name.starts_with("ctx_"))
+            .count(),
+        180
+    );
     for (id, (_, offset)) in CONTEXT_LAYOUT.iter().enumerate() {
         assert_eq!(*offset, 24 + 8 * id, "member {id} is at the wrong offset");
     }
@@ -56,8 +68,23 @@ fn struct_layouts() -> Vec<(String, usize)> {
             checks.push((format!("offsetof({}, {})", stringify!($ty), stringify!($field)), offset_of!($ty, $field)));
         )*};
     }
-    size!(HPy, HPyField, HPyGlobal, HPyDef, HPySlot, HPyMeth, HPyMember, HPyGetSet, HPyType_Spec,
-          HPyType_SpecParam, HPyModuleDef, HPy_buffer, HPyCallFunction, HPyCapsule_Destructor, HPyContext);
+    size!(
+        HPy,
+        HPyField,
+        HPyGlobal,
+        HPyDef,
+        HPySlot,
+        HPyMeth,
+        HPyMember,
+        HPyGetSet,
+        HPyType_Spec,
+        HPyType_SpecParam,
+        HPyModuleDef,
+        HPy_buffer,
+        HPyCallFunction,
+        HPyCapsule_Destructor,
+        HPyContext
+    );
     offset!(HPyMeth: name, cpy_trampoline, signature, doc);
     offset!(HPySlot: slot, cpy_trampoline);
     offset!(HPyMember: name, type_, offset, readonly, doc);
@@ -79,7 +106,10 @@ fn hpy_include_dir() -> Result<PathBuf, String> {
     }
     let python = std::env::var("HPY_PYTHON").unwrap_or_else(|_| "python3".into());
     let output = Command::new(&python)
-        .args(["-c", "import hpy.devel; print(hpy.devel.HPyDevel().include_dir)"])
+        .args([
+            "-c",
+            "import hpy.devel; print(hpy.devel.HPyDevel().include_dir)",
+        ])
         .output()
         .map_err(|e| format!("cannot run {python}: {e}"))?;
     if !output.status.success() {
@@ -117,9 +147,13 @@ fn rust_layouts_match_the_c_compiler() {
         .status()
         .unwrap_or_else(|e| panic!("cannot run the C compiler `{cc}`: {e}"));
     assert!(status.success(), "compiling the layout probe failed");
-    let output = Command::new(&binary).output().expect("the layout probe runs");
-    let c_values: Vec<usize> =
-        String::from_utf8_lossy(&output.stdout).lines().map(|l| l.parse().unwrap()).collect();
+    let output = Command::new(&binary)
+        .output()
+        .expect("the layout probe runs");
+    let c_values: Vec<usize> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| l.parse().unwrap())
+        .collect();
     assert_eq!(c_values.len(), checks.len());
     let mismatches: Vec<String> = checks
         .iter()
@@ -127,6 +161,13 @@ fn rust_layouts_match_the_c_compiler() {
         .filter(|((_, rust), c)| rust != *c)
         .map(|((expr, rust), c)| format!("{expr}: C {c}, Rust {rust}"))
         .collect();
-    assert!(mismatches.is_empty(), "layout mismatches:\n{}", mismatches.join("\n"));
-    println!("{} sizes and offsets agree with the C compiler", checks.len());
+    assert!(
+        mismatches.is_empty(),
+        "layout mismatches:\n{}",
+        mismatches.join("\n")
+    );
+    println!(
+        "{} sizes and offsets agree with the C compiler",
+        checks.len()
+    );
 }

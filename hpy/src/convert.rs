@@ -56,7 +56,10 @@ pub trait IntoPy<'py> {
     where
         Self: Sized,
     {
-        let handles = items.into_iter().map(|item| item.into_py(ctx)).collect::<PyResult<Vec<_>>>()?;
+        let handles = items
+            .into_iter()
+            .map(|item| item.into_py(ctx))
+            .collect::<PyResult<Vec<_>>>()?;
         let views: Vec<Borrowed<'_>> = handles.iter().map(Handle::as_borrowed).collect();
         check(ctx, raw::list_from(ctx, &views))
     }
@@ -178,7 +181,9 @@ fn int_error(obj: Borrowed<'_>, rust_type: &str) -> PyErr {
     let err = PyErr::fetch(ctx);
     if err.matches(ctx, ExceptionKind::OverflowError) {
         err.clear(ctx);
-        PyErr::overflow_error(format!("Python int too large (or too small) for Rust {rust_type}"))
+        PyErr::overflow_error(format!(
+            "Python int too large (or too small) for Rust {rust_type}"
+        ))
     } else if err.matches(ctx, ExceptionKind::TypeError) && !obj.is_instance_of(BuiltinType::Int) {
         err.clear(ctx);
         type_error("int", obj)
@@ -234,11 +239,14 @@ impl FromPy<'_> for u8 {
     #[inline]
     fn from_py(obj: Borrowed<'_>) -> PyResult<Self> {
         let wide = extract_u64(obj, "u8")?;
-        u8::try_from(wide).map_err(|_| PyErr::overflow_error(format!("{wide} is out of range for Rust u8 (0..=255)")))
+        u8::try_from(wide).map_err(|_| {
+            PyErr::overflow_error(format!("{wide} is out of range for Rust u8 (0..=255)"))
+        })
     }
 
     fn vec_from_bytes(obj: Borrowed<'_>) -> Option<PyResult<Vec<u8>>> {
-        obj.is_instance_of(BuiltinType::Bytes).then(|| <&[u8]>::from_py(obj).map(<[u8]>::to_vec))
+        obj.is_instance_of(BuiltinType::Bytes)
+            .then(|| <&[u8]>::from_py(obj).map(<[u8]>::to_vec))
     }
 }
 
@@ -259,7 +267,9 @@ fn is_overflow(err: &PyErr) -> bool {
 }
 
 fn out_of_range(rust_type: &str) -> PyErr {
-    PyErr::overflow_error(format!("Python int too large (or too small) for Rust {rust_type}"))
+    PyErr::overflow_error(format!(
+        "Python int too large (or too small) for Rust {rust_type}"
+    ))
 }
 
 impl FromPy<'_> for i128 {
@@ -267,7 +277,8 @@ impl FromPy<'_> for i128 {
         match extract_i64(obj, "i128") {
             Ok(small) => Ok(small as i128),
             Err(err) if is_overflow(&err) => {
-                let high = extract_i64(obj.rshift(64i64)?.as_borrowed(), "i128").map_err(|_| out_of_range("i128"))?;
+                let high = extract_i64(obj.rshift(64i64)?.as_borrowed(), "i128")
+                    .map_err(|_| out_of_range("i128"))?;
                 let low = raw::long_as_u64_mask(obj.context(), obj);
                 Ok(((high as i128) << 64) | low as i128)
             }
@@ -284,7 +295,8 @@ impl FromPy<'_> for u128 {
                 if obj.compare_bool(0i64, crate::CompareOp::Lt)? {
                     return Err(out_of_range("u128"));
                 }
-                let high = extract_u64(obj.rshift(64i64)?.as_borrowed(), "u128").map_err(|_| out_of_range("u128"))?;
+                let high = extract_u64(obj.rshift(64i64)?.as_borrowed(), "u128")
+                    .map_err(|_| out_of_range("u128"))?;
                 let low = raw::long_as_u64_mask(obj.context(), obj);
                 Ok(((high as u128) << 64) | low as u128)
             }
@@ -365,7 +377,9 @@ impl<'a> FromPy<'a> for &'a str {
         }
         match raw::unicode_as_utf8(ctx, obj) {
             // HPy produced it by encoding to UTF-8, so it is valid UTF-8.
-            Some(bytes) => std::str::from_utf8(bytes).map_err(|e| PyErr::system_error(e.to_string())),
+            Some(bytes) => {
+                std::str::from_utf8(bytes).map_err(|e| PyErr::system_error(e.to_string()))
+            }
             None => Err(PyErr::fetch(ctx)),
         }
     }
@@ -383,7 +397,10 @@ impl FromPy<'_> for char {
         let mut chars = text.chars();
         match (chars.next(), chars.next()) {
             (Some(c), None) => Ok(c),
-            _ => Err(PyErr::value_error(format!("expected a string of length 1, got length {}", text.chars().count()))),
+            _ => Err(PyErr::value_error(format!(
+                "expected a string of length 1, got length {}",
+                text.chars().count()
+            ))),
         }
     }
 }
@@ -472,7 +489,9 @@ fn sequence_items<T: for<'x> FromPy<'x>>(obj: Borrowed<'_>) -> PyResult<Vec<T>> 
     let mut items = Vec::with_capacity(length);
     for index in 0..length {
         let item = obj.get_index(index as isize)?;
-        items.push(T::from_py(item.as_borrowed()).map_err(|e| e.with_context(&format!("item {index}")))?);
+        items.push(
+            T::from_py(item.as_borrowed()).map_err(|e| e.with_context(&format!("item {index}")))?,
+        );
     }
     Ok(items)
 }

@@ -40,7 +40,12 @@ struct Lazy {
 impl PyErr {
     /// An exception of a builtin kind with a message, raised when it reaches Python.
     pub fn new(kind: ExceptionKind, message: impl Into<Cow<'static, str>>) -> PyErr {
-        PyErr { state: Some(State::Lazy(Box::new(Lazy { kind, message: message.into() }))) }
+        PyErr {
+            state: Some(State::Lazy(Box::new(Lazy {
+                kind,
+                message: message.into(),
+            }))),
+        }
     }
 
     /// `TypeError(message)`.
@@ -99,7 +104,9 @@ impl PyErr {
         if exception.is_instance_of(crate::BuiltinType::Type) {
             // `raise SomeError` instantiates the class first.
             return match exception.call(()) {
-                Ok(instance) if instance.is_instance(&base) => PyErr::raise_object(ctx, instance.as_borrowed()),
+                Ok(instance) if instance.is_instance(&base) => {
+                    PyErr::raise_object(ctx, instance.as_borrowed())
+                }
                 Ok(_) => PyErr::type_error("exceptions must derive from BaseException"),
                 Err(err) => err,
             };
@@ -125,7 +132,9 @@ impl PyErr {
     }
 
     pub(crate) fn pending() -> PyErr {
-        PyErr { state: Some(State::Pending) }
+        PyErr {
+            state: Some(State::Pending),
+        }
     }
 
     /// `true` if the interpreter already holds this exception.
@@ -169,12 +178,11 @@ impl PyErr {
                 let message = c_message(&lazy.message);
                 raw::err_set_string(ctx, lazy.kind.type_object(ctx), &message);
             }
-            Some(State::Pending) => {
-                if !raw::err_occurred(ctx) {
-                    let message = c"a pending Python error was lost before it reached Python";
-                    raw::err_set_string(ctx, ExceptionKind::SystemError.type_object(ctx), message);
-                }
+            Some(State::Pending) if !raw::err_occurred(ctx) => {
+                let message = c"a pending Python error was lost before it reached Python";
+                raw::err_set_string(ctx, ExceptionKind::SystemError.type_object(ctx), message);
             }
+            Some(State::Pending) => {}
             None => {}
         }
     }

@@ -52,7 +52,9 @@ pub const CPYTHON_ABI: bool = cfg!(feature = "cpython-abi");
 
 /// Everything an extension module usually needs.
 pub mod prelude {
-    pub use crate::{AnyHandle, Borrowed, BuiltinType, CompareOp, Context, ExceptionKind, FromPy, Handle, IntoPy};
     pub use crate::{hpy_const, hpy_exec, hpy_function, hpy_module};
+    pub use crate::{
+        AnyHandle, Borrowed, BuiltinType, CompareOp, Context, ExceptionKind, FromPy, Handle, IntoPy,
+    };
     pub use crate::{PyErr, PyResult};
 }

@@ -49,7 +49,10 @@ pub(crate) fn check<'py>(ctx: Context<'py>, result: Option<Handle<'py>>) -> PyRe
 
 /// Turns HPy's "-1 means error" into a result.
 #[inline(always)]
-pub(crate) fn check_status(ctx: Context<'_>, status: core::ffi::c_int) -> PyResult<core::ffi::c_int> {
+pub(crate) fn check_status(
+    ctx: Context<'_>,
+    status: core::ffi::c_int,
+) -> PyResult<core::ffi::c_int> {
     if status < 0 {
         Err(PyErr::fetch(ctx))
     } else {
@@ -58,7 +61,10 @@ pub(crate) fn check_status(ctx: Context<'_>, status: core::ffi::c_int) -> PyResu
 }
 
 /// Runs `f` with `text` as a NUL-terminated string, on the stack when it is short.
-pub(crate) fn with_c_str<R>(text: &str, f: impl FnOnce(&core::ffi::CStr) -> PyResult<R>) -> PyResult<R> {
+pub(crate) fn with_c_str<R>(
+    text: &str,
+    f: impl FnOnce(&core::ffi::CStr) -> PyResult<R>,
+) -> PyResult<R> {
     let bytes = text.as_bytes();
     if bytes.contains(&0) {
         return Err(PyErr::value_error("embedded null character"));
@@ -66,7 +72,8 @@ pub(crate) fn with_c_str<R>(text: &str, f: impl FnOnce(&core::ffi::CStr) -> PyRe
     let mut buffer = [0u8; 64];
     if bytes.len() < buffer.len() {
         buffer[..bytes.len()].copy_from_slice(bytes);
-        let c_str = core::ffi::CStr::from_bytes_until_nul(&buffer).expect("buffer is NUL-terminated");
+        let c_str =
+            core::ffi::CStr::from_bytes_until_nul(&buffer).expect("buffer is NUL-terminated");
         f(c_str)
     } else {
         f(&CString::new(bytes).expect("NULs were rejected"))
@@ -86,7 +93,11 @@ pub(crate) fn repr_string(obj: Borrowed<'_>) -> Option<String> {
 }
 
 /// `issubclass(sub, base)` via `type.__subclasscheck__`-free means: `base in sub.__mro__`.
-pub(crate) fn is_subclass(ctx: Context<'_>, sub: Borrowed<'_>, base: Borrowed<'_>) -> PyResult<bool> {
+pub(crate) fn is_subclass(
+    ctx: Context<'_>,
+    sub: Borrowed<'_>,
+    base: Borrowed<'_>,
+) -> PyResult<bool> {
     let mro = check(ctx, raw::getattr_s(ctx, sub, c"__mro__"))?;
     Ok(check_status(ctx, raw::contains(ctx, mro.as_borrowed(), base))? == 1)
 }
@@ -115,7 +126,9 @@ pub trait AnyHandle<'py>: sealed::Sealed {
     /// `getattr(self, name)`.
     fn getattr(&self, name: &str) -> PyResult<Handle<'py>> {
         let ctx = self.ctx();
-        with_c_str(name, |name| check(ctx, raw::getattr_s(ctx, self.borrowed(), name)))
+        with_c_str(name, |name| {
+            check(ctx, raw::getattr_s(ctx, self.borrowed(), name))
+        })
     }
 
     /// `hasattr(self, name)`; never raises (HPy reports errors as `false`).
@@ -129,21 +142,35 @@ pub trait AnyHandle<'py>: sealed::Sealed {
         let ctx = self.ctx();
         let value = value.into_py(ctx)?;
         with_c_str(name, |name| {
-            check_status(ctx, raw::setattr_s(ctx, self.borrowed(), name, Some(value.as_borrowed()))).map(drop)
+            check_status(
+                ctx,
+                raw::setattr_s(ctx, self.borrowed(), name, Some(value.as_borrowed())),
+            )
+            .map(drop)
         })
     }
 
     /// `delattr(self, name)`.
     fn delattr(&self, name: &str) -> PyResult<()> {
         let ctx = self.ctx();
-        with_c_str(name, |name| check_status(ctx, raw::setattr_s(ctx, self.borrowed(), name, None)).map(drop))
+        with_c_str(name, |name| {
+            check_status(ctx, raw::setattr_s(ctx, self.borrowed(), name, None)).map(drop)
+        })
     }
 
     /// `self[key]`.
     fn getitem<K: IntoPy<'py>>(&self, key: K) -> PyResult<Handle<'py>> {
         let ctx = self.ctx();
         let key = key.into_py(ctx)?;
-        check(ctx, raw::binary(ctx, hpy_sys::HPy_GetItem, self.borrowed(), key.as_borrowed()))
+        check(
+            ctx,
+            raw::binary(
+                ctx,
+                hpy_sys::HPy_GetItem,
+                self.borrowed(),
+                key.as_borrowed(),
+            ),
+        )
     }
 
     /// `self[index]` for an integer index.
@@ -156,14 +183,27 @@ pub trait AnyHandle<'py>: sealed::Sealed {
     fn setitem<K: IntoPy<'py>, V: IntoPy<'py>>(&self, key: K, value: V) -> PyResult<()> {
         let ctx = self.ctx();
         let (key, value) = (key.into_py(ctx)?, value.into_py(ctx)?);
-        check_status(ctx, raw::setitem(ctx, self.borrowed(), key.as_borrowed(), Some(value.as_borrowed()))).map(drop)
+        check_status(
+            ctx,
+            raw::setitem(
+                ctx,
+                self.borrowed(),
+                key.as_borrowed(),
+                Some(value.as_borrowed()),
+            ),
+        )
+        .map(drop)
     }
 
     /// `del self[key]`.
     fn delitem<K: IntoPy<'py>>(&self, key: K) -> PyResult<()> {
         let ctx = self.ctx();
         let key = key.into_py(ctx)?;
-        check_status(ctx, raw::setitem(ctx, self.borrowed(), key.as_borrowed(), None)).map(drop)
+        check_status(
+            ctx,
+            raw::setitem(ctx, self.borrowed(), key.as_borrowed(), None),
+        )
+        .map(drop)
     }
 
     /// `len(self)`.
@@ -194,7 +234,10 @@ pub trait AnyHandle<'py>: sealed::Sealed {
         let ctx = self.ctx();
         let args = args.into_args(ctx)?;
         let views: Vec<Borrowed<'_>> = args.iter().map(Handle::as_borrowed).collect();
-        check(ctx, raw::call(ctx, self.borrowed(), &views, views.len(), None))
+        check(
+            ctx,
+            raw::call(ctx, self.borrowed(), &views, views.len(), None),
+        )
     }
 
     /// `self(*args, **kwargs)` with keyword arguments given as `(name, value)` pairs.
@@ -250,21 +293,30 @@ pub trait AnyHandle<'py>: sealed::Sealed {
     /// `bool(self)`.
     fn is_true(&self) -> PyResult<bool> {
         let ctx = self.ctx();
-        Ok(check_status(ctx, raw::predicate(ctx, hpy_sys::HPy_IsTrue, self.borrowed()))? == 1)
+        Ok(check_status(
+            ctx,
+            raw::predicate(ctx, hpy_sys::HPy_IsTrue, self.borrowed()),
+        )? == 1)
     }
 
     /// The rich comparison `self <op> other`, as a Python object.
     fn compare<O: IntoPy<'py>>(&self, other: O, op: CompareOp) -> PyResult<Handle<'py>> {
         let ctx = self.ctx();
         let other = other.into_py(ctx)?;
-        check(ctx, raw::rich_compare(ctx, self.borrowed(), other.as_borrowed(), op.raw()))
+        check(
+            ctx,
+            raw::rich_compare(ctx, self.borrowed(), other.as_borrowed(), op.raw()),
+        )
     }
 
     /// The rich comparison `self <op> other`, as a truth value.
     fn compare_bool<O: IntoPy<'py>>(&self, other: O, op: CompareOp) -> PyResult<bool> {
         let ctx = self.ctx();
         let other = other.into_py(ctx)?;
-        Ok(check_status(ctx, raw::rich_compare_bool(ctx, self.borrowed(), other.as_borrowed(), op.raw()))? == 1)
+        Ok(check_status(
+            ctx,
+            raw::rich_compare_bool(ctx, self.borrowed(), other.as_borrowed(), op.raw()),
+        )? == 1)
     }
 
     /// `self == other`.
@@ -286,7 +338,8 @@ pub trait AnyHandle<'py>: sealed::Sealed {
     /// `type(self)`.
     fn get_type(&self) -> Handle<'py> {
         let ctx = self.ctx();
-        check(ctx, raw::unary(ctx, hpy_sys::HPy_Type, self.borrowed())).expect("HPy_Type cannot fail")
+        check(ctx, raw::unary(ctx, hpy_sys::HPy_Type, self.borrowed()))
+            .expect("HPy_Type cannot fail")
     }
 
     /// The name of `type(self)` (e.g. `"int"`).
@@ -347,7 +400,10 @@ pub trait AnyHandle<'py>: sealed::Sealed {
     fn pow<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
         let ctx = self.ctx();
         let other = other.into_py(ctx)?;
-        check(ctx, raw::power(ctx, self.borrowed(), other.as_borrowed(), ctx.none()))
+        check(
+            ctx,
+            raw::power(ctx, self.borrowed(), other.as_borrowed(), ctx.none()),
+        )
     }
 
     /// `self << other`.
@@ -395,7 +451,10 @@ fn binary_op<'py, S: AnyHandle<'py> + ?Sized, O: IntoPy<'py>>(
 ) -> PyResult<Handle<'py>> {
     let ctx = this.ctx();
     let other = other.into_py(ctx)?;
-    check(ctx, raw::binary(ctx, op, this.borrowed(), other.as_borrowed()))
+    check(
+        ctx,
+        raw::binary(ctx, op, this.borrowed(), other.as_borrowed()),
+    )
 }
 
 impl<'py> AnyHandle<'py> for Handle<'py> {
@@ -436,7 +495,11 @@ impl<'py> Context<'py> {
     /// `True` or `False`.
     #[inline]
     pub fn bool(self, value: bool) -> Borrowed<'py> {
-        self.constant(if value { hpy_sys::h_True } else { hpy_sys::h_False })
+        self.constant(if value {
+            hpy_sys::h_True
+        } else {
+            hpy_sys::h_False
+        })
     }
 
     /// `NotImplemented`.

@@ -1,13 +1,13 @@
 //! What `#[hpy_module]`/`#[hpy_function]` expansions call. Not a public API: names and
 //! signatures here may change in any release.
 
-pub use crate::ffi::trampoline::{
-    init_global_context, meth_keywords, meth_noargs, meth_o, meth_varargs, slot_mod_exec, Args, DefCell,
-    DefTable, KeywordsFn, ModExecFn, ModuleDefCell, NoArgsFn, OneArgFn, VarArgsFn,
-};
+pub use crate::__hpy_export_module as export_module;
 #[cfg(feature = "cpython-abi")]
 pub use crate::ffi::trampoline::cpython_module_init;
-pub use crate::__hpy_export_module as export_module;
+pub use crate::ffi::trampoline::{
+    init_global_context, meth_keywords, meth_noargs, meth_o, meth_varargs, slot_mod_exec, Args,
+    DefCell, DefTable, KeywordsFn, ModExecFn, ModuleDefCell, NoArgsFn, OneArgFn, VarArgsFn,
+};
 pub use hpy_sys as sys;
 
 use crate::convert::{FromPy, IntoPy, IntoPyResult};
@@ -32,17 +32,30 @@ pub fn check_nargs(function: &'static str, nargs: usize, min: usize, max: usize)
     Err(PyErr::type_error(if max == 0 {
         format!("{function}() takes no arguments ({nargs} given)")
     } else if min == max {
-        format!("{function}() takes exactly {min} argument{} ({nargs} given)", plural(min))
+        format!(
+            "{function}() takes exactly {min} argument{} ({nargs} given)",
+            plural(min)
+        )
     } else if nargs < min {
-        format!("{function}() takes at least {min} argument{} ({nargs} given)", plural(min))
+        format!(
+            "{function}() takes at least {min} argument{} ({nargs} given)",
+            plural(min)
+        )
     } else {
-        format!("{function}() takes at most {max} argument{} ({nargs} given)", plural(max))
+        format!(
+            "{function}() takes at most {max} argument{} ({nargs} given)",
+            plural(max)
+        )
     }))
 }
 
 /// Converts argument `parameter` of `function`; errors name both.
 #[inline(always)]
-pub fn extract<'a, T: FromPy<'a>>(obj: Borrowed<'a>, function: &'static str, parameter: &'static str) -> PyResult<T> {
+pub fn extract<'a, T: FromPy<'a>>(
+    obj: Borrowed<'a>,
+    function: &'static str,
+    parameter: &'static str,
+) -> PyResult<T> {
     match T::from_py(obj) {
         Ok(value) => Ok(value),
         Err(err) => Err(err.with_argument(function, parameter)),

@@ -22,12 +22,14 @@ mod pof {
     /// add_ints(a, b) -> a + b for two C longs (VARARGS)
     #[hpy_function]
     fn add_ints(a: i64, b: i64) -> PyResult<i64> {
-        a.checked_add(b).ok_or_else(|| PyErr::overflow_error("add_ints(): the sum does not fit in a C long"))
+        a.checked_add(b)
+            .ok_or_else(|| PyErr::overflow_error("add_ints(): the sum does not fit in a C long"))
     }
 
     /// add_ints_kw(a, b) -> a + b, arguments by position or keyword (KEYWORDS)
     #[hpy_function(keywords)]
     fn add_ints_kw(a: i64, b: i64) -> PyResult<i64> {
-        a.checked_add(b).ok_or_else(|| PyErr::overflow_error("add_ints_kw(): the sum does not fit in a C long"))
+        a.checked_add(b)
+            .ok_or_else(|| PyErr::overflow_error("add_ints_kw(): the sum does not fit in a C long"))
     }
 }

@@ -17,14 +17,19 @@ mod quickstart {
     /// Return a + b for two integers that fit in 64 bits (OverflowError otherwise).
     #[hpy_function]
     fn add(a: i64, b: i64) -> PyResult<i64> {
-        a.checked_add(b).ok_or_else(|| PyErr::overflow_error("add(): the sum does not fit in 64 bits"))
+        a.checked_add(b)
+            .ok_or_else(|| PyErr::overflow_error("add(): the sum does not fit in 64 bits"))
     }
 
     /// greet(name, greeting="Hello", times=1)
     ///
     /// Return a greeting, repeated `times` times.
     #[hpy_function]
-    fn greet(name: &str, #[hpy(default = "Hello")] greeting: &str, #[hpy(default = 1)] times: u32) -> String {
+    fn greet(
+        name: &str,
+        #[hpy(default = "Hello")] greeting: &str,
+        #[hpy(default = 1)] times: u32,
+    ) -> String {
         vec![format!("{greeting}, {name}!"); times as usize].join(" ")
     }
 
@@ -35,7 +40,12 @@ mod quickstart {
     fn word_stats(text: &str) -> (usize, usize, Option<String>) {
         let words: Vec<&str> = text.split_whitespace().collect();
         // The first of the longest words (`max_by_key` would return the last one).
-        let longest = words.iter().copied().rev().max_by_key(|w| w.chars().count()).map(str::to_owned);
+        let longest = words
+            .iter()
+            .copied()
+            .rev()
+            .max_by_key(|w| w.chars().count())
+            .map(str::to_owned);
         (words.len(), text.chars().count(), longest)
     }
 

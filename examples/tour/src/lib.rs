@@ -162,7 +162,11 @@ mod tour {
 
     /// obj[key] = value; then returns (len(obj), key in obj).
     #[hpy_function]
-    fn set_item<'py>(obj: Borrowed<'py>, key: Borrowed<'py>, value: Borrowed<'py>) -> PyResult<(usize, bool)> {
+    fn set_item<'py>(
+        obj: Borrowed<'py>,
+        key: Borrowed<'py>,
+        value: Borrowed<'py>,
+    ) -> PyResult<(usize, bool)> {
         obj.setitem(key, value)?;
         Ok((obj.len()?, obj.contains(key)?))
     }
@@ -182,10 +186,17 @@ mod tour {
     /// [a < b, a <= b, a == b, a != b, a > b, a >= b]
     #[hpy_function]
     fn compare_all<'py>(a: Borrowed<'py>, b: Borrowed<'py>) -> PyResult<Vec<bool>> {
-        [CompareOp::Lt, CompareOp::Le, CompareOp::Eq, CompareOp::Ne, CompareOp::Gt, CompareOp::Ge]
-            .into_iter()
-            .map(|op| a.compare_bool(b, op))
-            .collect()
+        [
+            CompareOp::Lt,
+            CompareOp::Le,
+            CompareOp::Eq,
+            CompareOp::Ne,
+            CompareOp::Gt,
+            CompareOp::Ge,
+        ]
+        .into_iter()
+        .map(|op| a.compare_bool(b, op))
+        .collect()
     }
 
     /// a < b as a Python object (whatever __lt__ returns).
@@ -263,14 +274,28 @@ mod tour {
 
     /// obj.method(arg)
     #[hpy_function]
-    fn call_method<'py>(obj: Borrowed<'py>, method: &str, arg: Borrowed<'py>) -> PyResult<Handle<'py>> {
+    fn call_method<'py>(
+        obj: Borrowed<'py>,
+        method: &str,
+        arg: Borrowed<'py>,
+    ) -> PyResult<Handle<'py>> {
         obj.call_method(method, (arg,))
     }
 
     /// (a + b, a - b, a * b, a / b, a // b, a % b, a ** b, -a, abs(a))
     #[hpy_function]
     fn arithmetic<'py>(a: Borrowed<'py>, b: Borrowed<'py>) -> PyResult<Vec<Handle<'py>>> {
-        Ok(vec![a.add(b)?, a.sub(b)?, a.mul(b)?, a.truediv(b)?, a.floordiv(b)?, a.rem(b)?, a.pow(b)?, a.neg()?, a.abs()?])
+        Ok(vec![
+            a.add(b)?,
+            a.sub(b)?,
+            a.mul(b)?,
+            a.truediv(b)?,
+            a.floordiv(b)?,
+            a.rem(b)?,
+            a.pow(b)?,
+            a.neg()?,
+            a.abs()?,
+        ])
     }
 
     /// A dict built in Rust: {"one": 1, "two": [2, 2]}.
@@ -311,7 +336,12 @@ mod tour {
 
     /// getattr(obj, name, default): a failed lookup is caught in Rust and cleared.
     #[hpy_function]
-    fn getattr_or<'py>(ctx: Context<'py>, obj: Borrowed<'py>, name: &str, default: Borrowed<'py>) -> PyResult<Handle<'py>> {
+    fn getattr_or<'py>(
+        ctx: Context<'py>,
+        obj: Borrowed<'py>,
+        name: &str,
+        default: Borrowed<'py>,
+    ) -> PyResult<Handle<'py>> {
         match obj.getattr(name) {
             Ok(value) => Ok(value),
             Err(err) if err.matches(ctx, ExceptionKind::AttributeError) => {

@@ -77,6 +77,10 @@ fn call_fn(model: &FunctionModel, convention: Convention) -> TokenStream {
         .map(|i| local(&format!("arg{i}")))
         .collect();
 
+    // Python arguments are converted into `arg0, arg1, ...` before the call, except for
+    // KEYWORDS, where each is converted inline in the call so that the parameter's type flows
+    // into a `#[hpy(default = ...)]` expression (a wrong default is reported at the default).
+    let mut values: Vec<TokenStream> = slots.iter().map(|s| quote!(#s)).collect();
     let (extra_params, conversions) = match convention {
         Convention::NoArgs => (quote!(), quote!()),
         Convention::O => {
@@ -101,31 +105,39 @@ fn call_fn(model: &FunctionModel, convention: Convention) -> TokenStream {
                 },
             )
         }
-        Convention::Keywords => (
-            quote! {
-                , #args: ::hpy::__private::Args<'py>,
-                #kwnames: ::core::option::Option<::hpy::Borrowed<'py>>
-            },
-            keywords_body(model, &python, &slots, &args, &kwnames),
-        ),
+        Convention::Keywords => {
+            let (prelude, inline) = keywords_body(model, &python, &slots, &args, &kwnames);
+            values = inline;
+            (
+                quote! {
+                    , #args: ::hpy::__private::Args<'py>,
+                    #kwnames: ::core::option::Option<::hpy::Borrowed<'py>>
+                },
+                prelude,
+            )
+        }
     };
 
-    let mut python_slots = slots.iter();
+    let mut python_values = values.into_iter();
     let call_args = model.params.iter().map(|p| match p.role() {
         Role::Context => quote!(#ctx),
         Role::Module => quote!(#module),
-        Role::Python => {
-            let slot = python_slots.next();
-            quote!(#slot)
-        }
+        Role::Python => python_values.next().unwrap_or_default(),
     });
     let ident = &model.ident;
-    let ret_span = match &model.output {
-        ReturnType::Type(_, ty) => ty.span(),
-        ReturnType::Default => ident.span(),
-    };
-    let finish = quote_spanned! {ret_span=>
-        ::hpy::__private::into_result(#ident(#(#call_args),*), #ctx)
+    let call = quote!(#ident(#(#call_args),*));
+    let finish = match &model.output {
+        // The result is bound to a local spanned at the return type, so that a return type
+        // without `IntoPyResult` is reported there. (It has the user's hygiene, which is
+        // harmless: nothing of the user's is evaluated after it is bound.)
+        ReturnType::Type(_, ty) => {
+            let ret = Ident::new("__hpy_ret", ty.span());
+            quote_spanned! {ty.span()=>
+                let #ret = #call;
+                ::hpy::__private::into_result(#ret, #ctx)
+            }
+        }
+        ReturnType::Default => quote!(::hpy::__private::into_result(#call, #ctx)),
     };
     quote! {
         fn call<'py>(
@@ -148,20 +160,22 @@ fn extract(param: &Param, source: TokenStream, func: &str) -> TokenStream {
     }
 }
 
+/// The KEYWORDS prelude (spec + `parse_keywords`) and, per Python parameter, the expression
+/// converting its slot (or evaluating its default).
 fn keywords_body(
     model: &FunctionModel,
     python: &[&Param],
     slots: &[Ident],
     args: &Ident,
     kwnames: &Ident,
-) -> TokenStream {
+) -> (TokenStream, Vec<TokenStream>) {
     let name = model.py_name.value.as_str();
     let n = python.len();
     let names = python.iter().map(|p| p.python_name().unwrap_or_default());
     let required = model.required_count();
     let spec = Ident::new("__HPY_KEYWORDS", Span::mixed_site());
     let value = local("value");
-    let lets = python.iter().zip(slots).map(|(p, slot)| {
+    let values = python.iter().zip(slots).map(|(p, slot)| {
         let convert = extract(p, quote!(#value), name);
         let missing = match p.default() {
             None => {
@@ -178,21 +192,21 @@ fn keywords_body(
             Some(DefaultValue::Explicit(expr)) => quote!(#expr),
         };
         quote! {
-            let #slot = match #slot {
+            match #slot {
                 ::core::option::Option::Some(#value) => #convert,
                 ::core::option::Option::None => #missing,
-            };
+            }
         }
     });
-    quote! {
+    let prelude = quote! {
         static #spec: ::hpy::__private::KeywordsSpec = ::hpy::__private::KeywordsSpec {
             func: #name,
             params: &[#(#names),*],
             required: #required,
         };
         let [#(#slots),*] = ::hpy::__private::parse_keywords::<#n>(&#spec, #args, #kwnames)?;
-        #(#lets)*
-    }
+    };
+    (prelude, values.collect())
 }
 
 #[cfg(test)]
@@ -234,7 +248,8 @@ mod tests {
                     ::hpy::__private::check_nargs("add", args.len(), 2usize, 2usize)?;
                     let arg0 = ::hpy::__private::extract(args.get(0usize), "add", "a")?;
                     let arg1 = ::hpy::__private::extract(args.get(1usize), "add", "b")?;
-                    ::hpy::__private::into_result(add(arg0, arg1), ctx)
+                    let __hpy_ret = add(arg0, arg1);
+                    ::hpy::__private::into_result(__hpy_ret, ctx)
                 }
             }
             #[doc(hidden)]
@@ -267,7 +282,9 @@ mod tests {
         assert!(got.contains(
             "fn call < 'py > (ctx : :: hpy :: Context < 'py > , module : :: hpy :: Borrowed < 'py >) -> :: hpy :: PyResult < :: hpy :: Handle < 'py >>"
         ), "{got}");
-        assert!(got.contains(":: hpy :: __private :: into_result (with_ctx (ctx , module) , ctx)"));
+        assert!(got.contains(
+            "let __hpy_ret = with_ctx (ctx , module) ; :: hpy :: __private :: into_result (__hpy_ret , ctx)"
+        ));
         assert!(got.contains("meth_noargs :: < __hpy_fn_with_ctx > (c\"ctx_fn\" , :: core :: option :: Option :: None)"));
         assert!(
             !got.contains("pub"),
@@ -292,7 +309,7 @@ mod tests {
         assert!(got
             .contains("_module : :: hpy :: Borrowed < 'py > , arg : :: hpy :: Borrowed < 'py >)"));
         assert!(got.contains(
-            "let arg0 = :: hpy :: __private :: extract (arg , \"double\" , \"x\") ? ; :: hpy :: __private :: into_result (double (ctx , arg0) , ctx)"
+            "let arg0 = :: hpy :: __private :: extract (arg , \"double\" , \"x\") ? ; let __hpy_ret = double (ctx , arg0) ; :: hpy :: __private :: into_result (__hpy_ret , ctx)"
         ));
         assert!(got.contains("pub (crate) struct __hpy_fn_double"));
         assert!(got.contains("pub (crate) static __HPY_DEF_double"));
@@ -314,19 +331,21 @@ mod tests {
                 required: 1usize,
             };
             let [arg0, arg1, arg2] = ::hpy::__private::parse_keywords::<3usize>(&__HPY_KEYWORDS, args, kwnames)?;
-            let arg0 = match arg0 {
-                ::core::option::Option::Some(value) => ::hpy::__private::extract(value, "greet", "name")?,
-                ::core::option::Option::None => ::core::unreachable!("hpy: parse_keywords returned no value for the required parameter `name` of `greet`"),
-            };
-            let arg1 = match arg1 {
-                ::core::option::Option::Some(value) => ::hpy::__private::extract(value, "greet", "greeting")?,
-                ::core::option::Option::None => "Hello".to_string(),
-            };
-            let arg2 = match arg2 {
-                ::core::option::Option::Some(value) => ::hpy::__private::extract(value, "greet", "n")?,
-                ::core::option::Option::None => ::core::default::Default::default(),
-            };
-            ::hpy::__private::into_result(greet_impl(arg0, arg1, arg2), ctx)
+            let __hpy_ret = greet_impl(
+                match arg0 {
+                    ::core::option::Option::Some(value) => ::hpy::__private::extract(value, "greet", "name")?,
+                    ::core::option::Option::None => ::core::unreachable!("hpy: parse_keywords returned no value for the required parameter `name` of `greet`"),
+                },
+                match arg1 {
+                    ::core::option::Option::Some(value) => ::hpy::__private::extract(value, "greet", "greeting")?,
+                    ::core::option::Option::None => "Hello".to_string(),
+                },
+                match arg2 {
+                    ::core::option::Option::Some(value) => ::hpy::__private::extract(value, "greet", "n")?,
+                    ::core::option::Option::None => ::core::default::Default::default(),
+                }
+            );
+            ::hpy::__private::into_result(__hpy_ret, ctx)
         });
         assert!(got.contains(&want_body), "{got}");
         assert!(got.contains("impl :: hpy :: __private :: KeywordsFn for __hpy_fn_greet_impl"));

@@ -73,7 +73,9 @@ fn constants_exec(model: &ModuleModel) -> (TokenStream, Ident) {
     let module = Ident::new("module", Span::mixed_site());
     let label = format!("{} (#[hpy_const] values)", model.name.value);
     let sets = model.consts.iter().map(|c| {
-        let ident = &c.ident;
+        // Located at the constant's type, so a type without `IntoPy` is reported there.
+        let mut ident = c.ident.clone();
+        ident.set_span(c.ty.span());
         let name = &c.py_name.value;
         quote_spanned! {c.ty.span()=>
             ::hpy::__private::set_module_attr(#ctx, #module, #name, #ident)?;

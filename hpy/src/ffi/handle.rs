@@ -40,7 +40,10 @@ impl<'py> Context<'py> {
 
     /// Borrows one of the context's constants (`None`, `True`, builtin types, exception types).
     #[inline(always)]
-    pub(crate) fn constant(self, read: unsafe fn(*mut sys::HPyContext) -> sys::HPy) -> Borrowed<'py> {
+    pub(crate) fn constant(
+        self,
+        read: unsafe fn(*mut sys::HPyContext) -> sys::HPy,
+    ) -> Borrowed<'py> {
         // SAFETY: `read` is one of hpy-sys's `h_*` readers and the context is live; constants
         // are immortal, borrowed handles owned by the context.
         let raw = unsafe { read(self.as_ptr()) };
@@ -78,7 +81,10 @@ impl<'py> Handle<'py> {
     /// A borrowed view of this handle, valid while the handle is borrowed.
     #[inline(always)]
     pub fn as_borrowed(&self) -> Borrowed<'_> {
-        Borrowed { ctx: self.ctx, raw: self.raw }
+        Borrowed {
+            ctx: self.ctx,
+            raw: self.raw,
+        }
     }
 
     /// The context this handle belongs to.

@@ -26,7 +26,12 @@ pub(crate) fn unary<'py>(ctx: Context<'py>, op: UnaryOp, a: Borrowed<'_>) -> Opt
 
 /// Applies an hpy-sys binary operation (`HPy_Add`, `HPy_GetAttr`, `HPy_GetItem`, ...).
 #[inline(always)]
-pub(crate) fn binary<'py>(ctx: Context<'py>, op: BinaryOp, a: Borrowed<'_>, b: Borrowed<'_>) -> Option<Handle<'py>> {
+pub(crate) fn binary<'py>(
+    ctx: Context<'py>,
+    op: BinaryOp,
+    a: Borrowed<'_>,
+    b: Borrowed<'_>,
+) -> Option<Handle<'py>> {
     // SAFETY: `op` is an hpy-sys API function taking two open handles; both are open.
     ctx.own(unsafe { op(ctx.as_ptr(), a.raw(), b.raw()) })
 }
@@ -47,12 +52,21 @@ pub(crate) fn dup<'py>(ctx: Context<'py>, obj: Borrowed<'_>) -> Handle<'py> {
     ctx.own(raw).expect("HPy_Dup of an open handle never fails")
 }
 
-pub(crate) fn power<'py>(ctx: Context<'py>, a: Borrowed<'_>, b: Borrowed<'_>, modulo: Borrowed<'_>) -> Option<Handle<'py>> {
+pub(crate) fn power<'py>(
+    ctx: Context<'py>,
+    a: Borrowed<'_>,
+    b: Borrowed<'_>,
+    modulo: Borrowed<'_>,
+) -> Option<Handle<'py>> {
     // SAFETY: three open handles.
     ctx.own(unsafe { sys::HPy_Power(ctx.as_ptr(), a.raw(), b.raw(), modulo.raw()) })
 }
 
-pub(crate) fn getattr_s<'py>(ctx: Context<'py>, obj: Borrowed<'_>, name: &CStr) -> Option<Handle<'py>> {
+pub(crate) fn getattr_s<'py>(
+    ctx: Context<'py>,
+    obj: Borrowed<'_>,
+    name: &CStr,
+) -> Option<Handle<'py>> {
     // SAFETY: open handle, NUL-terminated name.
     ctx.own(unsafe { sys::HPy_GetAttr_s(ctx.as_ptr(), obj.raw(), name.as_ptr()) })
 }
@@ -63,19 +77,33 @@ pub(crate) fn hasattr_s(ctx: Context<'_>, obj: Borrowed<'_>, name: &CStr) -> boo
 }
 
 /// `HPy_SetAttr_s`; a `None` value deletes the attribute. Returns -1 on error.
-pub(crate) fn setattr_s(ctx: Context<'_>, obj: Borrowed<'_>, name: &CStr, value: Option<Borrowed<'_>>) -> c_int {
+pub(crate) fn setattr_s(
+    ctx: Context<'_>,
+    obj: Borrowed<'_>,
+    name: &CStr,
+    value: Option<Borrowed<'_>>,
+) -> c_int {
     let value = value.map_or(sys::HPy_NULL, Borrowed::raw);
     // SAFETY: open handles (or HPy_NULL, which HPy defines as deletion), NUL-terminated name.
     unsafe { sys::HPy_SetAttr_s(ctx.as_ptr(), obj.raw(), name.as_ptr(), value) }
 }
 
-pub(crate) fn getitem_i<'py>(ctx: Context<'py>, obj: Borrowed<'_>, index: isize) -> Option<Handle<'py>> {
+pub(crate) fn getitem_i<'py>(
+    ctx: Context<'py>,
+    obj: Borrowed<'_>,
+    index: isize,
+) -> Option<Handle<'py>> {
     // SAFETY: open handle.
     ctx.own(unsafe { sys::HPy_GetItem_i(ctx.as_ptr(), obj.raw(), index) })
 }
 
 /// `HPy_SetItem` / `HPy_DelItem` (value `None`). Returns -1 on error.
-pub(crate) fn setitem(ctx: Context<'_>, obj: Borrowed<'_>, key: Borrowed<'_>, value: Option<Borrowed<'_>>) -> c_int {
+pub(crate) fn setitem(
+    ctx: Context<'_>,
+    obj: Borrowed<'_>,
+    key: Borrowed<'_>,
+    value: Option<Borrowed<'_>>,
+) -> c_int {
     // SAFETY: open handles.
     unsafe {
         match value {
@@ -95,12 +123,22 @@ pub(crate) fn contains(ctx: Context<'_>, container: Borrowed<'_>, key: Borrowed<
     unsafe { sys::HPy_Contains(ctx.as_ptr(), container.raw(), key.raw()) }
 }
 
-pub(crate) fn rich_compare<'py>(ctx: Context<'py>, a: Borrowed<'_>, b: Borrowed<'_>, op: c_int) -> Option<Handle<'py>> {
+pub(crate) fn rich_compare<'py>(
+    ctx: Context<'py>,
+    a: Borrowed<'_>,
+    b: Borrowed<'_>,
+    op: c_int,
+) -> Option<Handle<'py>> {
     // SAFETY: open handles; `op` is one of HPy_LT..HPy_GE (checked by the caller's enum).
     ctx.own(unsafe { sys::HPy_RichCompare(ctx.as_ptr(), a.raw(), b.raw(), op) })
 }
 
-pub(crate) fn rich_compare_bool(ctx: Context<'_>, a: Borrowed<'_>, b: Borrowed<'_>, op: c_int) -> c_int {
+pub(crate) fn rich_compare_bool(
+    ctx: Context<'_>,
+    a: Borrowed<'_>,
+    b: Borrowed<'_>,
+    op: c_int,
+) -> c_int {
     // SAFETY: open handles; `op` is one of HPy_LT..HPy_GE.
     unsafe { sys::HPy_RichCompareBool(ctx.as_ptr(), a.raw(), b.raw(), op) }
 }
@@ -225,15 +263,28 @@ pub(crate) fn unicode_as_utf8<'a>(ctx: Context<'_>, obj: Borrowed<'a>) -> Option
 pub(crate) fn unicode_from_ascii<'py>(ctx: Context<'py>, text: &[u8]) -> Option<Handle<'py>> {
     // SAFETY: `text` is `len` readable bytes; the error handler name is NUL-terminated.
     ctx.own(unsafe {
-        sys::HPyUnicode_DecodeASCII(ctx.as_ptr(), text.as_ptr().cast(), text.len() as isize, c"strict".as_ptr())
+        sys::HPyUnicode_DecodeASCII(
+            ctx.as_ptr(),
+            text.as_ptr().cast(),
+            text.len() as isize,
+            c"strict".as_ptr(),
+        )
     })
 }
 
 /// A `str` decoded from UTF-8 bytes held in a `bytes` object.
-pub(crate) fn unicode_from_utf8_bytes<'py>(ctx: Context<'py>, bytes: Borrowed<'_>) -> Option<Handle<'py>> {
+pub(crate) fn unicode_from_utf8_bytes<'py>(
+    ctx: Context<'py>,
+    bytes: Borrowed<'_>,
+) -> Option<Handle<'py>> {
     // SAFETY: open handle; NUL-terminated encoding and error handler names.
     ctx.own(unsafe {
-        sys::HPyUnicode_FromEncodedObject(ctx.as_ptr(), bytes.raw(), c"utf-8".as_ptr(), c"strict".as_ptr())
+        sys::HPyUnicode_FromEncodedObject(
+            ctx.as_ptr(),
+            bytes.raw(),
+            c"utf-8".as_ptr(),
+            c"strict".as_ptr(),
+        )
     })
 }
 
@@ -255,7 +306,11 @@ pub(crate) fn bytes_as_slice<'a>(ctx: Context<'_>, obj: Borrowed<'a>) -> Option<
 
 pub(crate) fn bytes_from_slice<'py>(ctx: Context<'py>, data: &[u8]) -> Option<Handle<'py>> {
     // HPy rejects a NULL buffer even for length 0, and an empty slice may dangle: pass a real one.
-    let ptr = if data.is_empty() { c"".as_ptr() } else { data.as_ptr().cast() };
+    let ptr = if data.is_empty() {
+        c"".as_ptr()
+    } else {
+        data.as_ptr().cast()
+    };
     // SAFETY: `ptr` points to `data.len()` readable bytes (or an empty C string).
     ctx.own(unsafe { sys::HPyBytes_FromStringAndSize(ctx.as_ptr(), ptr, data.len() as isize) })
 }

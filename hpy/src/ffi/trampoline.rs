@@ -29,20 +29,25 @@ use crate::err::{PyErr, PyResult};
 /// runtime casts it back using the signature stored next to it, which `meth_*`/`slot_*` set
 /// to match the function type they were given.
 macro_rules! erase {
-    ($typed:expr) => {
+    ($typed:expr, $ty:ty) => {
         // SAFETY: both sides are `extern "C"` function pointers (same size and representation);
         // HPy only calls the pointer with the signature recorded in the same definition.
-        Some(unsafe { core::mem::transmute::<_, unsafe extern "C" fn() -> *mut core::ffi::c_void>($typed) })
+        Some(unsafe {
+            core::mem::transmute::<$ty, unsafe extern "C" fn() -> *mut core::ffi::c_void>($typed)
+        })
     };
 }
 
 /// Same as `erase!` for the CPython-side pointer slot.
 macro_rules! erase_cpy {
-    ($typed:expr) => {
+    ($typed:expr, $ty:ty) => {
         // SAFETY: as for `erase!`; CPython calls it with the signature implied by the METH_*
         // flags or slot that HPy derives from the recorded signature.
         Some(unsafe {
-            core::mem::transmute::<_, unsafe extern "C" fn(CpyObject, *const CpyObject, isize) -> CpyObject>($typed)
+            core::mem::transmute::<
+                $ty,
+                unsafe extern "C" fn(CpyObject, *const CpyObject, isize) -> CpyObject,
+            >($typed)
         })
     };
 }
@@ -77,7 +82,11 @@ pub trait OneArgFn {
     /// The Python name, for error messages.
     const NAME: &'static str;
     /// Runs the function.
-    fn call<'py>(ctx: Context<'py>, module: Borrowed<'py>, arg: Borrowed<'py>) -> PyResult<Handle<'py>>;
+    fn call<'py>(
+        ctx: Context<'py>,
+        module: Borrowed<'py>,
+        arg: Borrowed<'py>,
+    ) -> PyResult<Handle<'py>>;
 }
 
 /// A function taking positional arguments (`HPyFunc_VARARGS`).
@@ -85,7 +94,11 @@ pub trait VarArgsFn {
     /// The Python name, for error messages.
     const NAME: &'static str;
     /// Runs the function.
-    fn call<'py>(ctx: Context<'py>, module: Borrowed<'py>, args: Args<'py>) -> PyResult<Handle<'py>>;
+    fn call<'py>(
+        ctx: Context<'py>,
+        module: Borrowed<'py>,
+        args: Args<'py>,
+    ) -> PyResult<Handle<'py>>;
 }
 
 /// A function taking positional and keyword arguments (`HPyFunc_KEYWORDS`).
@@ -123,8 +136,18 @@ impl<'py> Args<'py> {
     /// # Safety
     /// `items` must point to `positional + keyword` handles open for `'py`.
     #[inline(always)]
-    unsafe fn new(ctx: Context<'py>, items: *const sys::HPy, positional: usize, keyword: usize) -> Self {
-        Args { ctx, items, positional, keyword }
+    unsafe fn new(
+        ctx: Context<'py>,
+        items: *const sys::HPy,
+        positional: usize,
+        keyword: usize,
+    ) -> Self {
+        Args {
+            ctx,
+            items,
+            positional,
+            keyword,
+        }
     }
 
     /// The number of positional arguments.
@@ -176,7 +199,11 @@ impl ErrorValue for c_int {
 /// Runs user code at the boundary: a panic becomes a `SystemError`, an `Err` is raised, and
 /// either way HPy gets its error value. Nothing unwinds past this.
 #[inline(always)]
-fn guard<'py, R: ErrorValue>(ctx: Context<'py>, name: &'static str, body: impl FnOnce() -> PyResult<R>) -> R {
+fn guard<'py, R: ErrorValue>(
+    ctx: Context<'py>,
+    name: &'static str,
+    body: impl FnOnce() -> PyResult<R>,
+) -> R {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(value)) => value,
         Ok(Err(err)) => {
@@ -218,7 +245,9 @@ unsafe fn call_real<A>(signature: sys::HPyFunc_Signature, func: sys::HPyCFunctio
     let ctx = module_context();
     // SAFETY: the loader set the module context before any function could be called, and
     // `args` is the `_HPyFunc_args_<signature>` struct the runtime expects for `signature`.
-    unsafe { sys::_HPy_CallRealFunctionFromTrampoline(ctx, signature, func, (args as *mut A).cast()) }
+    unsafe {
+        sys::_HPy_CallRealFunctionFromTrampoline(ctx, signature, func, (args as *mut A).cast())
+    }
 }
 
 impl<F: NoArgsFn> Trampolines<F> {
@@ -233,9 +262,12 @@ impl<F: NoArgsFn> Trampolines<F> {
     unsafe extern "C" fn noargs_trampoline(module: CpyObject, _unused: CpyObject) -> CpyObject {
         #[cfg(not(feature = "cpython-abi"))]
         {
-            let mut args = sys::_HPyFunc_args_NOARGS { self_: module, result: ptr::null_mut() };
+            let mut args = sys::_HPyFunc_args_NOARGS {
+                self_: module,
+                result: ptr::null_mut(),
+            };
             let typed: NoArgsImpl = Self::noargs_impl;
-            let func = erase!(typed);
+            let func = erase!(typed, NoArgsImpl);
             // SAFETY: the NOARGS argument struct for a NOARGS impl.
             unsafe { call_real(sys::HPyFunc_NOARGS, func, &mut args) };
             args.result
@@ -247,20 +279,35 @@ impl<F: NoArgsFn> Trampolines<F> {
 }
 
 impl<F: OneArgFn> Trampolines<F> {
-    unsafe extern "C" fn o_impl(ctx: *mut sys::HPyContext, module: sys::HPy, arg: sys::HPy) -> sys::HPy {
+    unsafe extern "C" fn o_impl(
+        ctx: *mut sys::HPyContext,
+        module: sys::HPy,
+        arg: sys::HPy,
+    ) -> sys::HPy {
         // SAFETY: HPy calls us with the live context and open handles it closes itself.
         let ctx = unsafe { Context::from_raw(ctx) };
         // SAFETY: as above.
-        let (module, arg) = unsafe { (Borrowed::from_raw(ctx, module), Borrowed::from_raw(ctx, arg)) };
-        guard(ctx, F::NAME, || F::call(ctx, module, arg).map(Handle::into_raw))
+        let (module, arg) = unsafe {
+            (
+                Borrowed::from_raw(ctx, module),
+                Borrowed::from_raw(ctx, arg),
+            )
+        };
+        guard(ctx, F::NAME, || {
+            F::call(ctx, module, arg).map(Handle::into_raw)
+        })
     }
 
     unsafe extern "C" fn o_trampoline(module: CpyObject, arg: CpyObject) -> CpyObject {
         #[cfg(not(feature = "cpython-abi"))]
         {
-            let mut args = sys::_HPyFunc_args_O { self_: module, arg, result: ptr::null_mut() };
+            let mut args = sys::_HPyFunc_args_O {
+                self_: module,
+                arg,
+                result: ptr::null_mut(),
+            };
             let typed: OImpl = Self::o_impl;
-            let func = erase!(typed);
+            let func = erase!(typed, OImpl);
             // SAFETY: the O argument struct for a O impl.
             unsafe { call_real(sys::HPyFunc_O, func, &mut args) };
             args.result
@@ -281,23 +328,41 @@ impl<F: VarArgsFn> Trampolines<F> {
         // SAFETY: HPy calls us with the live context and `nargs` open handles it closes itself.
         let ctx = unsafe { Context::from_raw(ctx) };
         // SAFETY: as above.
-        let (module, args) = unsafe { (Borrowed::from_raw(ctx, module), Args::new(ctx, items, nargs, 0)) };
-        guard(ctx, F::NAME, || F::call(ctx, module, args).map(Handle::into_raw))
+        let (module, args) = unsafe {
+            (
+                Borrowed::from_raw(ctx, module),
+                Args::new(ctx, items, nargs, 0),
+            )
+        };
+        guard(ctx, F::NAME, || {
+            F::call(ctx, module, args).map(Handle::into_raw)
+        })
     }
 
-    unsafe extern "C" fn varargs_trampoline(module: CpyObject, items: *const CpyObject, nargs: isize) -> CpyObject {
+    unsafe extern "C" fn varargs_trampoline(
+        module: CpyObject,
+        items: *const CpyObject,
+        nargs: isize,
+    ) -> CpyObject {
         #[cfg(not(feature = "cpython-abi"))]
         {
-            let mut args = sys::_HPyFunc_args_VARARGS { self_: module, args: items, nargs, result: ptr::null_mut() };
+            let mut args = sys::_HPyFunc_args_VARARGS {
+                self_: module,
+                args: items,
+                nargs,
+                result: ptr::null_mut(),
+            };
             let typed: VarArgsImpl = Self::varargs_impl;
-            let func = erase!(typed);
+            let func = erase!(typed, VarArgsImpl);
             // SAFETY: the VARARGS argument struct for a VARARGS impl.
             unsafe { call_real(sys::HPyFunc_VARARGS, func, &mut args) };
             args.result
         }
         #[cfg(feature = "cpython-abi")]
         // SAFETY: CPython passes `nargs` live objects (METH_FASTCALL); handles are objects here.
-        h2py(unsafe { Self::varargs_impl(module_context(), py2h(module), items.cast(), nargs as usize) })
+        h2py(unsafe {
+            Self::varargs_impl(module_context(), py2h(module), items.cast(), nargs as usize)
+        })
     }
 }
 
@@ -323,7 +388,9 @@ impl<F: KeywordsFn> Trampolines<F> {
         };
         // SAFETY: as above.
         let args = unsafe { Args::new(ctx, items, nargs, keyword) };
-        guard(ctx, F::NAME, || F::call(ctx, module, args, kwnames).map(Handle::into_raw))
+        guard(ctx, F::NAME, || {
+            F::call(ctx, module, args, kwnames).map(Handle::into_raw)
+        })
     }
 
     unsafe extern "C" fn keywords_trampoline(
@@ -334,10 +401,15 @@ impl<F: KeywordsFn> Trampolines<F> {
     ) -> CpyObject {
         #[cfg(not(feature = "cpython-abi"))]
         {
-            let mut args =
-                sys::_HPyFunc_args_KEYWORDS { self_: module, args: items, nargsf, kwnames, result: ptr::null_mut() };
+            let mut args = sys::_HPyFunc_args_KEYWORDS {
+                self_: module,
+                args: items,
+                nargsf,
+                kwnames,
+                result: ptr::null_mut(),
+            };
             let typed: KeywordsImpl = Self::keywords_impl;
-            let func = erase!(typed);
+            let func = erase!(typed, KeywordsImpl);
             // SAFETY: the KEYWORDS argument struct for a KEYWORDS impl.
             unsafe { call_real(sys::HPyFunc_KEYWORDS, func, &mut args) };
             args.result
@@ -347,7 +419,15 @@ impl<F: KeywordsFn> Trampolines<F> {
             // Vectorcall may flag that args[-1] is writable; the count is the rest.
             let nargs = nargsf & !(1usize << (usize::BITS - 1));
             // SAFETY: CPython passes live objects (vectorcall convention); handles are objects here.
-            h2py(unsafe { Self::keywords_impl(module_context(), py2h(module), items.cast(), nargs, py2h(kwnames)) })
+            h2py(unsafe {
+                Self::keywords_impl(
+                    module_context(),
+                    py2h(module),
+                    items.cast(),
+                    nargs,
+                    py2h(kwnames),
+                )
+            })
         }
     }
 }
@@ -364,9 +444,12 @@ impl<F: ModExecFn> Trampolines<F> {
     unsafe extern "C" fn exec_trampoline(module: CpyObject) -> c_int {
         #[cfg(not(feature = "cpython-abi"))]
         {
-            let mut args = sys::_HPyFunc_args_INQUIRY { arg0: module, result: 0 };
+            let mut args = sys::_HPyFunc_args_INQUIRY {
+                arg0: module,
+                result: 0,
+            };
             let typed: ExecImpl = Self::exec_impl;
-            let func = erase!(typed);
+            let func = erase!(typed, ExecImpl);
             // SAFETY: the INQUIRY argument struct for a INQUIRY impl.
             unsafe { call_real(sys::HPyFunc_INQUIRY, func, &mut args) };
             args.result
@@ -384,13 +467,21 @@ impl<F: ModExecFn> Trampolines<F> {
 
 type NoArgsImpl = unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy) -> sys::HPy;
 type OImpl = unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, sys::HPy) -> sys::HPy;
-type VarArgsImpl = unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, *const sys::HPy, usize) -> sys::HPy;
-type KeywordsImpl = unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, *const sys::HPy, usize, sys::HPy) -> sys::HPy;
+type VarArgsImpl =
+    unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, *const sys::HPy, usize) -> sys::HPy;
+type KeywordsImpl = unsafe extern "C" fn(
+    *mut sys::HPyContext,
+    sys::HPy,
+    *const sys::HPy,
+    usize,
+    sys::HPy,
+) -> sys::HPy;
 type ExecImpl = unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy) -> c_int;
 type NoArgsTrampoline = unsafe extern "C" fn(CpyObject, CpyObject) -> CpyObject;
 type OTrampoline = unsafe extern "C" fn(CpyObject, CpyObject) -> CpyObject;
 type VarArgsTrampoline = unsafe extern "C" fn(CpyObject, *const CpyObject, isize) -> CpyObject;
-type KeywordsTrampoline = unsafe extern "C" fn(CpyObject, *const CpyObject, usize, CpyObject) -> CpyObject;
+type KeywordsTrampoline =
+    unsafe extern "C" fn(CpyObject, *const CpyObject, usize, CpyObject) -> CpyObject;
 type ExecTrampoline = unsafe extern "C" fn(CpyObject) -> c_int;
 
 const fn c_ptr(text: Option<&'static CStr>) -> *const core::ffi::c_char {
@@ -410,37 +501,76 @@ const fn meth(
     sys::HPyDef {
         kind: sys::HPyDef_Kind_Meth,
         __bindgen_anon_1: sys::HPyDef__bindgen_ty_1 {
-            meth: sys::HPyMeth { name: name.as_ptr(), impl_, cpy_trampoline, signature, doc: c_ptr(doc) },
+            meth: sys::HPyMeth {
+                name: name.as_ptr(),
+                impl_,
+                cpy_trampoline,
+                signature,
+                doc: c_ptr(doc),
+            },
         },
     }
 }
 
 /// The definition of a NOARGS module function.
-pub const fn meth_noargs<F: NoArgsFn>(name: &'static CStr, doc: Option<&'static CStr>) -> sys::HPyDef {
+pub const fn meth_noargs<F: NoArgsFn>(
+    name: &'static CStr,
+    doc: Option<&'static CStr>,
+) -> sys::HPyDef {
     let impl_: NoArgsImpl = Trampolines::<F>::noargs_impl;
     let trampoline: NoArgsTrampoline = Trampolines::<F>::noargs_trampoline;
-    meth(name, doc, sys::HPyFunc_NOARGS, erase!(impl_), erase_cpy!(trampoline))
+    meth(
+        name,
+        doc,
+        sys::HPyFunc_NOARGS,
+        erase!(impl_, NoArgsImpl),
+        erase_cpy!(trampoline, NoArgsTrampoline),
+    )
 }
 
 /// The definition of an O (one argument) module function.
 pub const fn meth_o<F: OneArgFn>(name: &'static CStr, doc: Option<&'static CStr>) -> sys::HPyDef {
     let impl_: OImpl = Trampolines::<F>::o_impl;
     let trampoline: OTrampoline = Trampolines::<F>::o_trampoline;
-    meth(name, doc, sys::HPyFunc_O, erase!(impl_), erase_cpy!(trampoline))
+    meth(
+        name,
+        doc,
+        sys::HPyFunc_O,
+        erase!(impl_, OImpl),
+        erase_cpy!(trampoline, OTrampoline),
+    )
 }
 
 /// The definition of a VARARGS module function.
-pub const fn meth_varargs<F: VarArgsFn>(name: &'static CStr, doc: Option<&'static CStr>) -> sys::HPyDef {
+pub const fn meth_varargs<F: VarArgsFn>(
+    name: &'static CStr,
+    doc: Option<&'static CStr>,
+) -> sys::HPyDef {
     let impl_: VarArgsImpl = Trampolines::<F>::varargs_impl;
     let trampoline: VarArgsTrampoline = Trampolines::<F>::varargs_trampoline;
-    meth(name, doc, sys::HPyFunc_VARARGS, erase!(impl_), erase_cpy!(trampoline))
+    meth(
+        name,
+        doc,
+        sys::HPyFunc_VARARGS,
+        erase!(impl_, VarArgsImpl),
+        Some(trampoline), // already HPy's `cpy_PyCFunction` type: nothing to erase
+    )
 }
 
 /// The definition of a KEYWORDS module function.
-pub const fn meth_keywords<F: KeywordsFn>(name: &'static CStr, doc: Option<&'static CStr>) -> sys::HPyDef {
+pub const fn meth_keywords<F: KeywordsFn>(
+    name: &'static CStr,
+    doc: Option<&'static CStr>,
+) -> sys::HPyDef {
     let impl_: KeywordsImpl = Trampolines::<F>::keywords_impl;
     let trampoline: KeywordsTrampoline = Trampolines::<F>::keywords_trampoline;
-    meth(name, doc, sys::HPyFunc_KEYWORDS, erase!(impl_), erase_cpy!(trampoline))
+    meth(
+        name,
+        doc,
+        sys::HPyFunc_KEYWORDS,
+        erase!(impl_, KeywordsImpl),
+        erase_cpy!(trampoline, KeywordsTrampoline),
+    )
 }
 
 /// The definition of an `HPy_mod_exec` slot.
@@ -450,7 +580,11 @@ pub const fn slot_mod_exec<F: ModExecFn>() -> sys::HPyDef {
     sys::HPyDef {
         kind: sys::HPyDef_Kind_Slot,
         __bindgen_anon_1: sys::HPyDef__bindgen_ty_1 {
-            slot: sys::HPySlot { slot: sys::HPy_mod_exec, impl_: erase!(impl_), cpy_trampoline: erase_cpy!(trampoline) },
+            slot: sys::HPySlot {
+                slot: sys::HPy_mod_exec,
+                impl_: erase!(impl_, ExecImpl),
+                cpy_trampoline: erase_cpy!(trampoline, ExecTrampoline),
+            },
         },
     }
 }
@@ -494,7 +628,10 @@ impl<const N: usize> DefTable<N> {
             defs[index] = cells[index].as_ptr();
             index += 1;
         }
-        DefTable { defs: UnsafeCell::new(defs), terminator: UnsafeCell::new(ptr::null_mut()) }
+        DefTable {
+            defs: UnsafeCell::new(defs),
+            terminator: UnsafeCell::new(ptr::null_mut()),
+        }
     }
 
     const fn as_ptr(&'static self) -> *mut *mut sys::HPyDef {
@@ -512,7 +649,10 @@ unsafe impl Sync for ModuleDefCell {}
 
 impl ModuleDefCell {
     /// A module definition with a docstring and its definitions (functions, exec slots).
-    pub const fn new<const N: usize>(doc: Option<&'static CStr>, defines: &'static DefTable<N>) -> Self {
+    pub const fn new<const N: usize>(
+        doc: Option<&'static CStr>,
+        defines: &'static DefTable<N>,
+    ) -> Self {
         ModuleDefCell(UnsafeCell::new(sys::HPyModuleDef {
             doc: c_ptr(doc),
             size: 0,
@@ -546,7 +686,10 @@ pub unsafe fn init_global_context(ctx: *mut sys::HPyContext) {
 #[cfg(feature = "cpython-abi")]
 pub unsafe fn cpython_module_init(def: &'static ModuleDefCell) -> *mut core::ffi::c_void {
     // SAFETY: HPy's static CPython context, initialised on first use; we hold the GIL.
-    MODULE_CONTEXT.store(unsafe { sys::shims::hpy_sys_cpython_context() }, Ordering::Relaxed);
+    MODULE_CONTEXT.store(
+        unsafe { sys::shims::hpy_sys_cpython_context() },
+        Ordering::Relaxed,
+    );
     // SAFETY: `def` is a complete, 'static module definition.
     unsafe { sys::cpython::_HPyModuleDef_AsPyInit(def.as_ptr()).cast() }
 }
