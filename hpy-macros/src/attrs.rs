@@ -48,6 +48,16 @@ pub fn is_cfg_attr(attr: &Attribute) -> bool {
     attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr")
 }
 
+/// The `#[cfg(...)]` attributes among `attrs`, to be copied onto generated items so that they
+/// exist exactly when the user's item does.
+pub fn cfg_attrs(attrs: &[Attribute]) -> Vec<Attribute> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .cloned()
+        .collect()
+}
+
 /// The tokens inside a marker attribute's parentheses (`#[hpy_function(name = "x")]` gives
 /// `name = "x"`; `#[hpy_function]` gives nothing). `None` for the `#[marker = ...]` form,
 /// which rustc itself rejects for attribute macros.

@@ -274,3 +274,53 @@ impl From<std::fmt::Error> for PyErr {
         PyErr::runtime_error(err.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lazy_errors_carry_kind_and_message() {
+        let err = PyErr::value_error("bad value");
+        assert_eq!(err.kind(), Some(ExceptionKind::ValueError));
+        assert!(!err.is_pending());
+        assert_eq!(err.to_string(), "ValueError: bad value");
+    }
+
+    #[test]
+    fn argument_context_prefixes_lazy_messages() {
+        let err = PyErr::type_error("expected int, got 'str'").with_argument("add", "a");
+        assert_eq!(err.to_string(), "TypeError: add() argument 'a': expected int, got 'str'");
+        let nested = PyErr::type_error("expected float").with_context("item 2").with_argument("mean", "values");
+        assert_eq!(nested.to_string(), "TypeError: mean() argument 'values': item 2: expected float");
+    }
+
+    #[test]
+    fn rust_errors_convert_to_python_kinds() {
+        let overflow: PyErr = u8::try_from(300i32).unwrap_err().into();
+        assert_eq!(overflow.kind(), Some(ExceptionKind::OverflowError));
+        let invalid = vec![0xffu8];
+        let utf8: PyErr = std::str::from_utf8(&invalid).unwrap_err().into();
+        assert_eq!(utf8.kind(), Some(ExceptionKind::ValueError));
+    }
+
+    #[test]
+    fn panics_become_system_errors_with_the_message() {
+        let payload = std::panic::catch_unwind(|| panic!("boom {}", 42)).unwrap_err();
+        let err = PyErr::from_panic("f", payload);
+        assert_eq!(err.to_string(), "SystemError: Rust panic in f(): boom 42");
+        let payload = std::panic::catch_unwind(|| std::panic::panic_any(7u8)).unwrap_err();
+        assert!(PyErr::from_panic("g", payload).to_string().contains("not a string"));
+    }
+
+    #[test]
+    #[should_panic(expected = "was dropped")]
+    fn dropping_a_raised_exception_is_reported() {
+        drop(PyErr::pending());
+    }
+
+    #[test]
+    fn c_messages_survive_interior_nuls() {
+        assert_eq!(c_message("a\0b").to_str().unwrap(), "a\u{fffd}b");
+    }
+}

@@ -4,11 +4,9 @@
 //! `hpy.universal` on any HPy-capable Python, the default) or a **CPython-ABI** binary
 //! (`<name>.cpython-3XY-*.so`, the `cpython-abi` feature) with no overhead over C HPy.
 //!
-//! ```ignore
-//! use hpy::prelude::*;
-//!
+//! ```
 //! /// A tiny module.
-//! #[hpy_module]
+//! #[hpy::hpy_module]
 //! mod quickstart {
 //!     use hpy::prelude::*;
 //!
@@ -18,6 +16,7 @@
 //!         a.checked_add(b).ok_or_else(|| PyErr::overflow_error("sum does not fit in i64"))
 //!     }
 //! }
+//! # fn main() {}
 //! ```
 //!
 //! The handle types carry the lifetime `'py` of the call they belong to:

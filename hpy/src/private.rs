@@ -137,3 +137,25 @@ pub fn set_module_attr<'py, V: IntoPy<'py>>(
 ) -> PyResult<()> {
     module.setattr(name, value)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(result: PyResult<()>) -> String {
+        let err = result.expect_err("expected an error");
+        assert_eq!(err.kind(), Some(crate::ExceptionKind::TypeError));
+        err.to_string()
+    }
+
+    #[test]
+    fn argument_count_messages_follow_cpython() {
+        assert!(check_nargs("f", 2, 2, 2).is_ok());
+        assert!(check_nargs("f", 1, 0, 3).is_ok());
+        assert_eq!(message(check_nargs("f", 1, 0, 0)), "TypeError: f() takes no arguments (1 given)");
+        assert_eq!(message(check_nargs("f", 3, 2, 2)), "TypeError: f() takes exactly 2 arguments (3 given)");
+        assert_eq!(message(check_nargs("f", 0, 1, 1)), "TypeError: f() takes exactly 1 argument (0 given)");
+        assert_eq!(message(check_nargs("f", 0, 1, 3)), "TypeError: f() takes at least 1 argument (0 given)");
+        assert_eq!(message(check_nargs("f", 4, 1, 3)), "TypeError: f() takes at most 3 arguments (4 given)");
+    }
+}

@@ -42,16 +42,20 @@ pub fn expand(model: &FunctionModel) -> TokenStream {
     let c_name = c_literal(name, model.py_name.span).unwrap_or_else(|| Literal::c_string(c""));
     let doc = optional_c_literal(model.doc.text().as_deref(), Span::call_site());
     let call = call_fn(model, convention);
+    let cfgs = &model.cfgs;
     quote! {
+        #(#cfgs)*
         #[doc(hidden)]
         #[allow(non_camel_case_types, dead_code)]
         #vis struct #wrapper;
 
+        #(#cfgs)*
         impl ::hpy::__private::#trait_name for #wrapper {
             const NAME: &'static str = #name;
             #call
         }
 
+        #(#cfgs)*
         #[doc(hidden)]
         #[allow(non_upper_case_globals, dead_code)]
         #vis static #def: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(

@@ -4,7 +4,7 @@
 //! report it with the user's tokens.
 
 use super::parse::{parse_param_attrs, DefaultValue, FunctionArgs, ParamAttrs};
-use crate::attrs::{Doc, Marker};
+use crate::attrs::{cfg_attrs, Doc, Marker};
 use crate::diagnostics::Diagnostics;
 use crate::signature::{impl_traits, type_is_named, Shape};
 use proc_macro2::Span;
@@ -151,6 +151,8 @@ pub struct FunctionModel {
     pub output: ReturnType,
     /// Further `#[hpy_function]` attributes on the same function.
     pub duplicate_markers: Vec<Attribute>,
+    /// The function's `#[cfg(...)]` attributes (copied onto the generated items).
+    pub cfgs: Vec<Attribute>,
 }
 
 impl FunctionModel {
@@ -188,6 +190,7 @@ impl FunctionModel {
                 .filter(|a| Marker::of(a) == Some(Marker::Function))
                 .cloned()
                 .collect(),
+            cfgs: cfg_attrs(&func.attrs),
         }
     }
 

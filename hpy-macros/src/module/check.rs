@@ -7,7 +7,6 @@ use crate::diagnostics::Diagnostics;
 use crate::function::check::{check_python_name, DOC_NUL};
 use crate::function::model::PyName;
 use crate::signature::{check_shape, last_segment, type_is_named, Subject, EXEC_SIGNATURE};
-use std::collections::HashMap;
 use syn::{FnArg, GenericArgument, PathArguments, ReturnType, Type};
 
 /// Reports every module-level problem of `model` into `diag`.
@@ -157,43 +156,46 @@ fn is_pyresult_unit(ty: &Type) -> bool {
     )
 }
 
-/// Functions and constants share the module's namespace: each Python name once.
+/// Functions and constants share the module's namespace: each Python name once. Two items
+/// under different `#[cfg]`s may share a name (they may never be compiled together).
 fn check_duplicates(model: &ModuleModel, diag: &mut Diagnostics) {
-    struct Seen {
+    struct Entry<'a> {
+        py_name: &'a PyName,
         rust: String,
+        rename: &'static str,
+        cfgs: String,
     }
-    let mut seen: HashMap<&str, Seen> = HashMap::new();
-    let entries = model
+    let cfg_text = |cfgs: &[syn::Attribute]| quote::quote!(#(#cfgs)*).to_string();
+    let entries: Vec<Entry<'_>> = model
         .functions
         .iter()
-        .map(|f| {
-            (
-                &f.py_name,
-                format!("fn {}", f.ident),
-                "#[hpy_function(name = \"...\")]",
-            )
+        .map(|f| Entry {
+            py_name: &f.py_name,
+            rust: format!("fn {}", f.ident),
+            rename: "#[hpy_function(name = \"...\")]",
+            cfgs: cfg_text(&f.cfgs),
         })
-        .chain(model.consts.iter().map(|c| {
-            (
-                &c.py_name,
-                format!("const {}", c.ident),
-                "#[hpy_const(name = \"...\")]",
-            )
-        }));
-    for (py_name, rust, rename) in entries {
-        let PyName { value, span, .. } = py_name;
-        match seen.get(value.as_str()) {
-            Some(first) => diag.error_at(
-                *span,
+        .chain(model.consts.iter().map(|c| Entry {
+            py_name: &c.py_name,
+            rust: format!("const {}", c.ident),
+            rename: "#[hpy_const(name = \"...\")]",
+            cfgs: cfg_text(&c.cfgs),
+        }))
+        .collect();
+    for (index, entry) in entries.iter().enumerate() {
+        let clash = entries[..index].iter().find(|earlier| {
+            earlier.py_name.value == entry.py_name.value
+                && (earlier.cfgs == entry.cfgs || earlier.cfgs.is_empty() || entry.cfgs.is_empty())
+        });
+        if let Some(first) = clash {
+            diag.error_at(
+                entry.py_name.span,
                 format_args!(
-                    "duplicate Python name `{value}` in module `{}`: `{}` already uses it; give \
-                     one of them another name with `{rename}`",
-                    model.name.value, first.rust
+                    "duplicate Python name `{}` in module `{}`: `{}` already uses it; give one \
+                     of them another name with `{}`",
+                    entry.py_name.value, model.name.value, first.rust, entry.rename
                 ),
-            ),
-            None => {
-                seen.insert(value.as_str(), Seen { rust });
-            }
+            );
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::function::expand::def_ident;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::ItemMod;
+use syn::{Attribute, ItemMod};
 
 /// The unit struct for the exec function `ident`: `__hpy_exec_<ident>`.
 pub fn exec_wrapper_ident(ident: &Ident) -> Ident {
@@ -17,29 +17,38 @@ pub fn exec_wrapper_ident(ident: &Ident) -> Ident {
 /// The items appended inside the module.
 pub fn generated_items(model: &ModuleModel) -> TokenStream {
     let mut items = TokenStream::new();
-    let mut defs: Vec<Ident> = model
+    // Each table entry with the `#[cfg]`s of its item.
+    let mut defs: Vec<(&[Attribute], Ident)> = model
         .functions
         .iter()
         .filter(|f| f.valid)
-        .map(|f| def_ident(&f.ident))
+        .map(|f| (f.cfgs.as_slice(), def_ident(&f.ident)))
         .collect();
     if !model.consts.is_empty() {
         let (tokens, def) = constants_exec(model);
         items.extend(tokens);
-        defs.push(def);
+        defs.push((&[], def));
     }
     for exec in &model.execs {
         let (tokens, def) = exec_slot(exec);
         items.extend(tokens);
-        defs.push(def);
+        defs.push((exec.cfgs.as_slice(), def));
     }
-    let n = Literal::usize_unsuffixed(defs.len());
+    // With conditional entries the length is counted by the compiler, under the same `#[cfg]`s.
+    let n = if defs.iter().all(|(cfgs, _)| cfgs.is_empty()) {
+        let n = Literal::usize_unsuffixed(defs.len());
+        quote!(#n)
+    } else {
+        let units = defs.iter().map(|(cfgs, _)| quote!(#(#cfgs)* ()));
+        quote!({ [#(#units),*].len() })
+    };
+    let entries = defs.iter().map(|(cfgs, def)| quote!(#(#cfgs)* &#def));
     let doc = optional_c_literal(model.doc.text().as_deref(), Span::call_site());
     let export = export_symbols(&model.name.value, model.name.span);
     items.extend(quote! {
         #[doc(hidden)]
         static __HPY_DEFINES: ::hpy::__private::DefTable<#n> =
-            ::hpy::__private::DefTable::new([#(&#defs),*]);
+            ::hpy::__private::DefTable::new([#(#entries),*]);
 
         #[doc(hidden)]
         static __HPY_MODULE_DEF: ::hpy::__private::ModuleDefCell =
@@ -77,9 +86,11 @@ fn constants_exec(model: &ModuleModel) -> (TokenStream, Ident) {
         let mut ident = c.ident.clone();
         ident.set_span(c.ty.span());
         let name = &c.py_name.value;
-        quote_spanned! {c.ty.span()=>
+        let cfgs = &c.cfgs;
+        let set = quote_spanned! {c.ty.span()=>
             ::hpy::__private::set_module_attr(#ctx, #module, #name, #ident)?;
-        }
+        };
+        quote!(#(#cfgs)* #set)
     });
     let tokens = quote! {
         #[doc(hidden)]
@@ -112,11 +123,14 @@ fn exec_slot(exec: &ExecEntry) -> (TokenStream, Ident) {
     let ctx = Ident::new("ctx", Span::mixed_site());
     let module = Ident::new("module", Span::mixed_site());
     let name = syn::ext::IdentExt::unraw(ident).to_string();
+    let cfgs = &exec.cfgs;
     let tokens = quote! {
+        #(#cfgs)*
         #[doc(hidden)]
         #[allow(non_camel_case_types, dead_code)]
         struct #wrapper;
 
+        #(#cfgs)*
         impl ::hpy::__private::ModExecFn for #wrapper {
             const NAME: &'static str = #name;
             fn call<'py>(
@@ -127,6 +141,7 @@ fn exec_slot(exec: &ExecEntry) -> (TokenStream, Ident) {
             }
         }
 
+        #(#cfgs)*
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
         static #def: ::hpy::__private::DefCell =

@@ -6,7 +6,7 @@
 //! them. `#[hpy_function]` attributes stay: each function expands itself.
 
 use super::parse::{parse_const_args, parse_exec_args, ConstArgs, ModuleArgs};
-use crate::attrs::{is_hpy_param_attr, marker_arguments, Doc, Marker};
+use crate::attrs::{cfg_attrs, is_hpy_param_attr, marker_arguments, Doc, Marker};
 use crate::diagnostics::Diagnostics;
 use crate::function;
 use crate::function::model::PyName;
@@ -23,6 +23,8 @@ pub struct FunctionEntry {
     /// Whether `#[hpy_function]` will accept the function. Invalid functions report their own
     /// errors when they expand; the module just leaves them out of its definitions.
     pub valid: bool,
+    /// Its `#[cfg(...)]` attributes (its table entry gets them too).
+    pub cfgs: Vec<Attribute>,
 }
 
 /// A `#[hpy_const]` constant.
@@ -34,6 +36,8 @@ pub struct ConstEntry {
     pub ty: Box<Type>,
     /// The module attribute name.
     pub py_name: PyName,
+    /// Its `#[cfg(...)]` attributes.
+    pub cfgs: Vec<Attribute>,
 }
 
 /// A `#[hpy_exec]` function.
@@ -45,6 +49,8 @@ pub struct ExecEntry {
     pub shape: Shape,
     /// `#[hpy(...)]` attributes found on its parameters (not allowed).
     pub hpy_param_attrs: Vec<Attribute>,
+    /// Its `#[cfg(...)]` attributes.
+    pub cfgs: Vec<Attribute>,
 }
 
 /// Why a marker attribute cannot do its job where it is.
@@ -162,6 +168,7 @@ impl ModuleModel {
                         ident: c.ident.clone(),
                         ty: c.ty.clone(),
                         py_name: PyName::new(name, &c.ident),
+                        cfgs: cfg_attrs(&c.attrs),
                     });
                 }
                 _ => self.misplace(marker, MisplacedKind::ConstOnNonConst),
@@ -182,6 +189,7 @@ impl ModuleModel {
                         sig: f.sig.clone(),
                         shape: Shape::of(&f.sig),
                         hpy_param_attrs,
+                        cfgs: cfg_attrs(&f.attrs),
                     });
                 }
                 _ => self.misplace(marker, MisplacedKind::ExecOnNonFn),
@@ -221,6 +229,7 @@ fn function_entry(marker: &Attribute, f: &ItemFn) -> FunctionEntry {
             ident: f.sig.ident.clone(),
             py_name: PyName::new(None, &f.sig.ident),
             valid: false,
+            cfgs: cfg_attrs(&f.attrs),
         };
     };
     let (model, diag) = function::analyze(args, &without_marker);
@@ -228,6 +237,7 @@ fn function_entry(marker: &Attribute, f: &ItemFn) -> FunctionEntry {
         ident: f.sig.ident.clone(),
         py_name: model.py_name,
         valid: diag.is_empty(),
+        cfgs: model.cfgs,
     }
 }
 
