@@ -1,0 +1,98 @@
+//! Build script of `hpy-sys`.
+//!
+//! * Universal ABI (default): nothing to compile and no Python needed; the committed bindings
+//!   in `src/generated/` are used as they are.
+//! * `cpython-abi`: compile HPy's CPython runtime (`ctx_*.c`) and `src/generated/cpython_shims.c`
+//!   against the chosen Python's headers, and tell rustc which Python version it is.
+//! * `bindgen`: regenerate `bindings.rs`, `api.rs` and `cpython_shims.c` into `OUT_DIR` from the
+//!   headers of the installed `hpy` package and build with those.
+
+#[allow(dead_code)] // which parts are used depends on the features
+mod locate;
+
+#[cfg(feature = "bindgen")]
+mod generate;
+
+use std::env;
+use std::path::PathBuf;
+
+fn main() {
+    println!("cargo:rerun-if-changed=build");
+    println!("cargo:rustc-check-cfg=cfg(hpy_sys_regenerated)");
+    println!("cargo:rustc-check-cfg=cfg(hpy_py_3_12)");
+
+    let cpython_abi = env::var_os("CARGO_FEATURE_CPYTHON_ABI").is_some();
+    let regenerate = env::var_os("CARGO_FEATURE_BINDGEN").is_some();
+    if !cpython_abi && !regenerate {
+        return;
+    }
+
+    let hpy = locate::HpyInstall::find().unwrap_or_else(|message| {
+        eprintln!("error: {message}");
+        std::process::exit(1)
+    });
+    let shims = if regenerate {
+        #[cfg(feature = "bindgen")]
+        {
+            let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+            generate::generate_all(&hpy.include_dir, &out_dir);
+            println!("cargo:rustc-cfg=hpy_sys_regenerated");
+            out_dir.join("cpython_shims.c")
+        }
+        #[cfg(not(feature = "bindgen"))]
+        unreachable!("CARGO_FEATURE_BINDGEN is only set with the bindgen feature")
+    } else {
+        PathBuf::from("src/generated/cpython_shims.c")
+    };
+
+    if cpython_abi {
+        #[cfg(feature = "cpython-abi")]
+        compile_cpython_runtime(&hpy, &shims);
+    }
+    let _ = (shims, &hpy);
+}
+
+/// Compiles HPy's CPython-ABI runtime plus our shims into a static library.
+#[cfg(feature = "cpython-abi")]
+fn compile_cpython_runtime(hpy: &locate::HpyInstall, shims: &std::path::Path) {
+    let python = hpy.python.as_ref().unwrap_or_else(|| {
+        eprintln!(
+            "error: the CPython ABI needs a Python interpreter to compile against; \
+                 set HPY_PYTHON to its path (HPY_INCLUDE_DIR alone is not enough)"
+        );
+        std::process::exit(1)
+    });
+    println!("cargo:rerun-if-changed={}", shims.display());
+
+    let mut build = cc::Build::new();
+    build
+        .include(&hpy.include_dir)
+        .include(&python.include_dir)
+        .define("HPY", None)
+        .define("HPY_ABI_CPYTHON", None)
+        .flag_if_supported("-fvisibility=hidden")
+        .warnings(false)
+        .file(shims);
+    let runtime_dir = hpy
+        .runtime_dir
+        .as_ref()
+        .expect("an hpy install found through Python has its runtime sources");
+    let mut runtime_files: Vec<PathBuf> = std::fs::read_dir(runtime_dir)
+        .expect("hpy runtime sources are readable")
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("ctx_") && n.ends_with(".c"))
+        })
+        .collect();
+    runtime_files.sort();
+    for file in &runtime_files {
+        build.file(file);
+    }
+    build.compile("hpy_cpython_runtime");
+
+    if python.version >= (3, 12) {
+        println!("cargo:rustc-cfg=hpy_py_3_12");
+    }
+}
