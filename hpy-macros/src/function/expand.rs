@@ -372,6 +372,20 @@ mod tests {
     }
 
     #[test]
+    fn cfg_attributes_are_copied_onto_every_generated_item() {
+        let got = expanded(
+            quote!(),
+            parse_quote! {
+                #[cfg(unix)]
+                #[inline]
+                fn f() {}
+            },
+        );
+        assert_eq!(got.matches("# [cfg (unix)]").count(), 3, "{got}");
+        assert!(!got.contains("inline"));
+    }
+
+    #[test]
     fn raw_identifiers() {
         let got = expanded(
             quote!(),

@@ -275,6 +275,26 @@ mod tests {
     }
 
     #[test]
+    fn duplicate_names_under_different_cfgs_are_allowed() {
+        let m = messages(
+            quote!(),
+            parse_quote! {
+                mod m {
+                    #[cfg(unix)] #[hpy_function] fn path() {}
+                    #[cfg(windows)] #[hpy_function] fn path() {}
+                    #[cfg(unix)] #[hpy_function(name = "same")] fn same1() {}
+                    #[cfg(unix)] #[hpy_function(name = "same")] fn same2() {}
+                    #[cfg(unix)] #[hpy_const] const X: i64 = 1;
+                    #[hpy_function(name = "X")] fn x() {}
+                }
+            },
+        );
+        assert_eq!(m.len(), 2, "{m:#?}");
+        assert!(m[0].starts_with("duplicate Python name `same`"));
+        assert!(m[1].starts_with("duplicate Python name `X`"));
+    }
+
+    #[test]
     fn exec_signatures() {
         let m = messages(
             quote!(),

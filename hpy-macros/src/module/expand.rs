@@ -231,6 +231,42 @@ mod tests {
     }
 
     #[test]
+    fn conditional_items_are_counted_by_the_compiler() {
+        let out = expand_attribute(
+            quote!(),
+            quote! {
+                mod m {
+                    #[cfg(unix)] #[hpy_function] fn a() {}
+                    #[hpy_function] fn b() {}
+                    #[cfg(any())] #[hpy_const] const C: i64 = 1;
+                    #[hpy_exec] #[cfg(windows)] fn e<'py>(c: Context<'py>, m: Borrowed<'py>) -> PyResult<()> { Ok(()) }
+                }
+            },
+        )
+        .to_string();
+        let table = quote! {
+            static __HPY_DEFINES: ::hpy::__private::DefTable<{
+                [#[cfg(unix)] (), (), (), #[cfg(windows)] ()].len()
+            }> = ::hpy::__private::DefTable::new([
+                #[cfg(unix)] &__HPY_DEF_a,
+                &__HPY_DEF_b,
+                &__HPY_CONSTANTS,
+                #[cfg(windows)] &__HPY_DEF_e
+            ]);
+        };
+        assert!(out.contains(&table.to_string()), "{out}");
+        assert!(out.contains(
+            &quote!(#[cfg(any())] ::hpy::__private::set_module_attr(ctx, module, "C", C)?;)
+                .to_string()
+        ));
+        assert_eq!(
+            out.matches("# [cfg (windows)]").count(),
+            6,
+            "fn, struct, impl, static, count, entry: {out}"
+        );
+    }
+
+    #[test]
     fn empty_module_with_other_name() {
         let out = expand_attribute(
             quote!(name = "other"),
