@@ -100,11 +100,20 @@ fn struct_layouts() -> Vec<(String, usize)> {
     checks
 }
 
+/// Where the `hpy` headers are: HPY_INCLUDE_DIR, else the Python in HPY_PYTHON, else the
+/// repository's `.venv` (made by tools/setup_env.sh), else `python3`.
 fn hpy_include_dir() -> Result<PathBuf, String> {
     if let Some(dir) = std::env::var_os("HPY_INCLUDE_DIR") {
         return Ok(dir.into());
     }
-    let python = std::env::var("HPY_PYTHON").unwrap_or_else(|_| "python3".into());
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
+    let python = std::env::var("HPY_PYTHON").ok().unwrap_or_else(|| {
+        if venv.is_file() {
+            venv.display().to_string()
+        } else {
+            "python3".into()
+        }
+    });
     let output = Command::new(&python)
         .args([
             "-c",

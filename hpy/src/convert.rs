@@ -44,11 +44,27 @@ pub trait FromPy<'a>: Sized {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be converted into a Python object",
     label = "this type does not implement `hpy::IntoPy`",
-    note = "return values of an #[hpy_function] must implement `IntoPy` (or be `PyResult<T>` of one)"
+    note = "return values of an #[hpy_function] (or `PyResult<T>` of one), #[hpy_const] values and arguments of calls must implement `IntoPy`"
 )]
 pub trait IntoPy<'py> {
     /// Converts, raising on failure (e.g. out of memory).
     fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>>;
+
+    /// Runs `f` with a borrowed view of the converted value. Handles override it to lend
+    /// themselves, so passing a handle as an operand costs no `HPy_Dup`/`HPy_Close` pair.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn with_borrowed<R>(
+        self,
+        ctx: Context<'py>,
+        f: impl FnOnce(Borrowed<'_>) -> PyResult<R>,
+    ) -> PyResult<R>
+    where
+        Self: Sized,
+    {
+        let owned = self.into_py(ctx)?;
+        f(owned.as_borrowed())
+    }
 
     /// Converts a `Vec<Self>`; `u8` overrides this to make `bytes`.
     #[doc(hidden)]
@@ -116,12 +132,30 @@ impl<'py> IntoPy<'py> for Handle<'py> {
     fn into_py(self, _ctx: Context<'py>) -> PyResult<Handle<'py>> {
         Ok(self)
     }
+
+    #[inline(always)]
+    fn with_borrowed<R>(
+        self,
+        _ctx: Context<'py>,
+        f: impl FnOnce(Borrowed<'_>) -> PyResult<R>,
+    ) -> PyResult<R> {
+        f(self.as_borrowed())
+    }
 }
 
 impl<'py> IntoPy<'py> for &Handle<'py> {
     #[inline(always)]
     fn into_py(self, _ctx: Context<'py>) -> PyResult<Handle<'py>> {
         Ok(self.clone())
+    }
+
+    #[inline(always)]
+    fn with_borrowed<R>(
+        self,
+        _ctx: Context<'py>,
+        f: impl FnOnce(Borrowed<'_>) -> PyResult<R>,
+    ) -> PyResult<R> {
+        f(self.as_borrowed())
     }
 }
 
@@ -130,12 +164,30 @@ impl<'py> IntoPy<'py> for Borrowed<'py> {
     fn into_py(self, _ctx: Context<'py>) -> PyResult<Handle<'py>> {
         Ok(self.dup())
     }
+
+    #[inline(always)]
+    fn with_borrowed<R>(
+        self,
+        _ctx: Context<'py>,
+        f: impl FnOnce(Borrowed<'_>) -> PyResult<R>,
+    ) -> PyResult<R> {
+        f(self)
+    }
 }
 
 impl<'py> IntoPy<'py> for &Borrowed<'py> {
     #[inline(always)]
     fn into_py(self, _ctx: Context<'py>) -> PyResult<Handle<'py>> {
         Ok(self.dup())
+    }
+
+    #[inline(always)]
+    fn with_borrowed<R>(
+        self,
+        _ctx: Context<'py>,
+        f: impl FnOnce(Borrowed<'_>) -> PyResult<R>,
+    ) -> PyResult<R> {
+        f(*self)
     }
 }
 

@@ -290,9 +290,17 @@ mod tests {
     #[test]
     fn argument_context_prefixes_lazy_messages() {
         let err = PyErr::type_error("expected int, got 'str'").with_argument("add", "a");
-        assert_eq!(err.to_string(), "TypeError: add() argument 'a': expected int, got 'str'");
-        let nested = PyErr::type_error("expected float").with_context("item 2").with_argument("mean", "values");
-        assert_eq!(nested.to_string(), "TypeError: mean() argument 'values': item 2: expected float");
+        assert_eq!(
+            err.to_string(),
+            "TypeError: add() argument 'a': expected int, got 'str'"
+        );
+        let nested = PyErr::type_error("expected float")
+            .with_context("item 2")
+            .with_argument("mean", "values");
+        assert_eq!(
+            nested.to_string(),
+            "TypeError: mean() argument 'values': item 2: expected float"
+        );
     }
 
     #[test]
@@ -310,7 +318,9 @@ mod tests {
         let err = PyErr::from_panic("f", payload);
         assert_eq!(err.to_string(), "SystemError: Rust panic in f(): boom 42");
         let payload = std::panic::catch_unwind(|| std::panic::panic_any(7u8)).unwrap_err();
-        assert!(PyErr::from_panic("g", payload).to_string().contains("not a string"));
+        assert!(PyErr::from_panic("g", payload)
+            .to_string()
+            .contains("not a string"));
     }
 
     #[test]

@@ -225,8 +225,9 @@ pub trait AnyHandle<'py>: sealed::Sealed {
     /// `key in self`.
     fn contains<K: IntoPy<'py>>(&self, key: K) -> PyResult<bool> {
         let ctx = self.ctx();
-        let key = key.into_py(ctx)?;
-        Ok(check_status(ctx, raw::contains(ctx, self.borrowed(), key.as_borrowed()))? == 1)
+        key.with_borrowed(ctx, |key| {
+            Ok(check_status(ctx, raw::contains(ctx, self.borrowed(), key))? == 1)
+        })
     }
 
     /// `self(*args)`; `args` is a tuple of Rust values (or `()`).

@@ -81,13 +81,7 @@ pub fn parse_keywords<'py, const N: usize>(
 ) -> PyResult<[Option<Borrowed<'py>>; N]> {
     let function = spec.func;
     let mut slots: [Option<Borrowed<'py>>; N] = [None; N];
-    if args.len() > N {
-        return Err(PyErr::type_error(format!(
-            "{function}() takes at most {N} argument{} ({} given)",
-            plural(N),
-            args.len()
-        )));
-    }
+    check_nargs(function, args.len(), 0, N)?;
     for (index, slot) in slots.iter_mut().enumerate().take(args.len()) {
         *slot = Some(args.get(index));
     }
@@ -152,10 +146,25 @@ mod tests {
     fn argument_count_messages_follow_cpython() {
         assert!(check_nargs("f", 2, 2, 2).is_ok());
         assert!(check_nargs("f", 1, 0, 3).is_ok());
-        assert_eq!(message(check_nargs("f", 1, 0, 0)), "TypeError: f() takes no arguments (1 given)");
-        assert_eq!(message(check_nargs("f", 3, 2, 2)), "TypeError: f() takes exactly 2 arguments (3 given)");
-        assert_eq!(message(check_nargs("f", 0, 1, 1)), "TypeError: f() takes exactly 1 argument (0 given)");
-        assert_eq!(message(check_nargs("f", 0, 1, 3)), "TypeError: f() takes at least 1 argument (0 given)");
-        assert_eq!(message(check_nargs("f", 4, 1, 3)), "TypeError: f() takes at most 3 arguments (4 given)");
+        assert_eq!(
+            message(check_nargs("f", 1, 0, 0)),
+            "TypeError: f() takes no arguments (1 given)"
+        );
+        assert_eq!(
+            message(check_nargs("f", 3, 2, 2)),
+            "TypeError: f() takes exactly 2 arguments (3 given)"
+        );
+        assert_eq!(
+            message(check_nargs("f", 0, 1, 1)),
+            "TypeError: f() takes exactly 1 argument (0 given)"
+        );
+        assert_eq!(
+            message(check_nargs("f", 0, 1, 3)),
+            "TypeError: f() takes at least 1 argument (0 given)"
+        );
+        assert_eq!(
+            message(check_nargs("f", 4, 1, 3)),
+            "TypeError: f() takes at most 3 arguments (4 given)"
+        );
     }
 }
