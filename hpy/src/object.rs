@@ -140,13 +140,10 @@ pub trait AnyHandle<'py>: sealed::Sealed {
     /// `setattr(self, name, value)`.
     fn setattr<V: IntoPy<'py>>(&self, name: &str, value: V) -> PyResult<()> {
         let ctx = self.ctx();
-        let value = value.into_py(ctx)?;
-        with_c_str(name, |name| {
-            check_status(
-                ctx,
-                raw::setattr_s(ctx, self.borrowed(), name, Some(value.as_borrowed())),
-            )
-            .map(drop)
+        value.with_borrowed(ctx, |value| {
+            with_c_str(name, |name| {
+                check_status(ctx, raw::setattr_s(ctx, self.borrowed(), name, Some(value))).map(drop)
+            })
         })
     }
 
@@ -161,16 +158,12 @@ pub trait AnyHandle<'py>: sealed::Sealed {
     /// `self[key]`.
     fn getitem<K: IntoPy<'py>>(&self, key: K) -> PyResult<Handle<'py>> {
         let ctx = self.ctx();
-        let key = key.into_py(ctx)?;
-        check(
-            ctx,
-            raw::binary(
+        key.with_borrowed(ctx, |key| {
+            check(
                 ctx,
-                hpy_sys::HPy_GetItem,
-                self.borrowed(),
-                key.as_borrowed(),
-            ),
-        )
+                raw::binary(ctx, hpy_sys::HPy_GetItem, self.borrowed(), key),
+            )
+        })
     }
 
     /// `self[index]` for an integer index.
@@ -182,28 +175,19 @@ pub trait AnyHandle<'py>: sealed::Sealed {
     /// `self[key] = value`.
     fn setitem<K: IntoPy<'py>, V: IntoPy<'py>>(&self, key: K, value: V) -> PyResult<()> {
         let ctx = self.ctx();
-        let (key, value) = (key.into_py(ctx)?, value.into_py(ctx)?);
-        check_status(
-            ctx,
-            raw::setitem(
-                ctx,
-                self.borrowed(),
-                key.as_borrowed(),
-                Some(value.as_borrowed()),
-            ),
-        )
-        .map(drop)
+        key.with_borrowed(ctx, |key| {
+            value.with_borrowed(ctx, |value| {
+                check_status(ctx, raw::setitem(ctx, self.borrowed(), key, Some(value))).map(drop)
+            })
+        })
     }
 
     /// `del self[key]`.
     fn delitem<K: IntoPy<'py>>(&self, key: K) -> PyResult<()> {
         let ctx = self.ctx();
-        let key = key.into_py(ctx)?;
-        check_status(
-            ctx,
-            raw::setitem(ctx, self.borrowed(), key.as_borrowed(), None),
-        )
-        .map(drop)
+        key.with_borrowed(ctx, |key| {
+            check_status(ctx, raw::setitem(ctx, self.borrowed(), key, None)).map(drop)
+        })
     }
 
     /// `len(self)`.
@@ -303,21 +287,21 @@ pub trait AnyHandle<'py>: sealed::Sealed {
     /// The rich comparison `self <op> other`, as a Python object.
     fn compare<O: IntoPy<'py>>(&self, other: O, op: CompareOp) -> PyResult<Handle<'py>> {
         let ctx = self.ctx();
-        let other = other.into_py(ctx)?;
-        check(
-            ctx,
-            raw::rich_compare(ctx, self.borrowed(), other.as_borrowed(), op.raw()),
-        )
+        other.with_borrowed(ctx, |other| {
+            check(
+                ctx,
+                raw::rich_compare(ctx, self.borrowed(), other, op.raw()),
+            )
+        })
     }
 
     /// The rich comparison `self <op> other`, as a truth value.
     fn compare_bool<O: IntoPy<'py>>(&self, other: O, op: CompareOp) -> PyResult<bool> {
         let ctx = self.ctx();
-        let other = other.into_py(ctx)?;
-        Ok(check_status(
-            ctx,
-            raw::rich_compare_bool(ctx, self.borrowed(), other.as_borrowed(), op.raw()),
-        )? == 1)
+        other.with_borrowed(ctx, |other| {
+            let status = raw::rich_compare_bool(ctx, self.borrowed(), other, op.raw());
+            Ok(check_status(ctx, status)? == 1)
+        })
     }
 
     /// `self == other`.
@@ -400,11 +384,9 @@ pub trait AnyHandle<'py>: sealed::Sealed {
     /// `self ** other`.
     fn pow<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
         let ctx = self.ctx();
-        let other = other.into_py(ctx)?;
-        check(
-            ctx,
-            raw::power(ctx, self.borrowed(), other.as_borrowed(), ctx.none()),
-        )
+        other.with_borrowed(ctx, |other| {
+            check(ctx, raw::power(ctx, self.borrowed(), other, ctx.none()))
+        })
     }
 
     /// `self << other`.
@@ -451,11 +433,9 @@ fn binary_op<'py, S: AnyHandle<'py> + ?Sized, O: IntoPy<'py>>(
     op: raw::BinaryOp,
 ) -> PyResult<Handle<'py>> {
     let ctx = this.ctx();
-    let other = other.into_py(ctx)?;
-    check(
-        ctx,
-        raw::binary(ctx, op, this.borrowed(), other.as_borrowed()),
-    )
+    other.with_borrowed(ctx, |other| {
+        check(ctx, raw::binary(ctx, op, this.borrowed(), other))
+    })
 }
 
 impl<'py> AnyHandle<'py> for Handle<'py> {
