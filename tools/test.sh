@@ -3,7 +3,7 @@
 #
 #   1. tools/setup_env.sh                       (.venv with hpy 0.9.0, libclang, valgrind)
 #   2. cargo fmt --all -- --check
-#   3. cargo clippy --workspace --all-targets -- -D warnings
+#   3. cargo clippy --workspace --all-targets [--features hpy/cpython-abi] -- -D warnings
 #   4. cargo test --workspace                   (universal ABI: links no Python)
 #   5. cargo test -p hpy-sys --features bindgen (regenerates the bindings; fails if the
 #                                                committed ones are stale; needs libclang)
@@ -62,6 +62,7 @@ run_pytest() {
 
 step fmt cargo fmt --all -- --check
 step clippy cargo clippy --workspace --all-targets -- -D warnings
+step clippy-cpython-abi cargo clippy --workspace --all-targets --features hpy/cpython-abi -- -D warnings
 step cargo-test cargo test --workspace
 step bindgen-fresh cargo test -p hpy-sys --features bindgen
 step pytest run_pytest "$@"
