@@ -35,7 +35,11 @@ fn main() {
         #[cfg(feature = "bindgen")]
         {
             let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-            generate::generate_all(&hpy.include_dir, &out_dir);
+            generate::generate_all(
+                &hpy.include_dir,
+                &out_dir,
+                hpy.python.as_ref().map(|p| p.executable.as_path()),
+            );
             println!("cargo:rustc-cfg=hpy_sys_regenerated");
             out_dir.join("cpython_shims.c")
         }

@@ -17,6 +17,18 @@ extern "C" {
     fn _Py_Dealloc(op: *mut ObjectHead);
 }
 
+/// A handle as the `PyObject*` it is in this ABI (HPy's `_h2py`).
+#[inline(always)]
+pub fn h2py(h: HPy) -> *mut crate::bindings::cpy_PyObject {
+    h._i as *mut crate::bindings::cpy_PyObject
+}
+
+/// A `PyObject*` as the handle it is in this ABI (HPy's `_py2h`).
+#[inline(always)]
+pub fn py2h(obj: *mut crate::bindings::cpy_PyObject) -> HPy {
+    HPy { _i: obj as isize }
+}
+
 /// `HPy_Dup`: `Py_INCREF`, returning the same handle.
 ///
 /// # Safety

@@ -1439,12 +1439,14 @@ pub unsafe fn HPyLong_FromUInt64_t(ctx: *mut HPyContext, v: u64) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyLong_FromSize_t(ctx: *mut HPyContext, value: usize) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Long_FromSize_t.unwrap_unchecked())(ctx, value) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyLong_FromSize_t(ctx, value) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyLong_FromSize_t(value)) }
 }
 
 /// `HPyLong_FromSsize_t` (context member `ctx_Long_FromSsize_t`, `HPy_ID(84)`).
@@ -1454,12 +1456,14 @@ pub unsafe fn HPyLong_FromSize_t(ctx: *mut HPyContext, value: usize) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyLong_FromSsize_t(ctx: *mut HPyContext, value: HPy_ssize_t) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Long_FromSsize_t.unwrap_unchecked())(ctx, value) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyLong_FromSsize_t(ctx, value) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyLong_FromSsize_t(value)) }
 }
 
 /// `HPyLong_AsInt32_t` (context member `ctx_Long_AsInt32_t`, `HPy_ID(85)`).
@@ -1559,12 +1563,14 @@ pub unsafe fn HPyLong_AsUInt64_tMask(ctx: *mut HPyContext, h: HPy) -> u64 {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyLong_AsSize_t(ctx: *mut HPyContext, h: HPy) -> usize {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Long_AsSize_t.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyLong_AsSize_t(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyLong_AsSize_t(crate::cpython::h2py(h)) }
 }
 
 /// `HPyLong_AsSsize_t` (context member `ctx_Long_AsSsize_t`, `HPy_ID(92)`).
@@ -1574,12 +1580,14 @@ pub unsafe fn HPyLong_AsSize_t(ctx: *mut HPyContext, h: HPy) -> usize {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyLong_AsSsize_t(ctx: *mut HPyContext, h: HPy) -> HPy_ssize_t {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Long_AsSsize_t.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyLong_AsSsize_t(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyLong_AsSsize_t(crate::cpython::h2py(h)) }
 }
 
 /// `HPyLong_AsVoidPtr` (context member `ctx_Long_AsVoidPtr`, `HPy_ID(93)`).
@@ -1589,12 +1597,14 @@ pub unsafe fn HPyLong_AsSsize_t(ctx: *mut HPyContext, h: HPy) -> HPy_ssize_t {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyLong_AsVoidPtr(ctx: *mut HPyContext, h: HPy) -> *mut c_void {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Long_AsVoidPtr.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyLong_AsVoidPtr(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyLong_AsVoidPtr(crate::cpython::h2py(h)) }
 }
 
 /// `HPyLong_AsDouble` (context member `ctx_Long_AsDouble`, `HPy_ID(94)`).
@@ -1604,12 +1614,14 @@ pub unsafe fn HPyLong_AsVoidPtr(ctx: *mut HPyContext, h: HPy) -> *mut c_void {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyLong_AsDouble(ctx: *mut HPyContext, h: HPy) -> f64 {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Long_AsDouble.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyLong_AsDouble(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyLong_AsDouble(crate::cpython::h2py(h)) }
 }
 
 /// `HPyFloat_FromDouble` (context member `ctx_Float_FromDouble`, `HPy_ID(95)`).
@@ -1619,12 +1631,14 @@ pub unsafe fn HPyLong_AsDouble(ctx: *mut HPyContext, h: HPy) -> f64 {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyFloat_FromDouble(ctx: *mut HPyContext, v: f64) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Float_FromDouble.unwrap_unchecked())(ctx, v) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyFloat_FromDouble(ctx, v) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyFloat_FromDouble(v)) }
 }
 
 /// `HPyFloat_AsDouble` (context member `ctx_Float_AsDouble`, `HPy_ID(96)`).
@@ -1634,12 +1648,14 @@ pub unsafe fn HPyFloat_FromDouble(ctx: *mut HPyContext, v: f64) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyFloat_AsDouble(ctx: *mut HPyContext, h: HPy) -> f64 {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Float_AsDouble.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyFloat_AsDouble(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyFloat_AsDouble(crate::cpython::h2py(h)) }
 }
 
 /// `HPyBool_FromBool` (context member `ctx_Bool_FromBool`, `HPy_ID(97)`).
@@ -1664,12 +1680,14 @@ pub unsafe fn HPyBool_FromBool(ctx: *mut HPyContext, v: bool) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Length(ctx: *mut HPyContext, h: HPy) -> HPy_ssize_t {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Length.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Length(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyObject_Length(crate::cpython::h2py(h)) }
 }
 
 /// `HPyNumber_Check` (context member `ctx_Number_Check`, `HPy_ID(99)`).
@@ -1679,12 +1697,14 @@ pub unsafe fn HPy_Length(ctx: *mut HPyContext, h: HPy) -> HPy_ssize_t {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyNumber_Check(ctx: *mut HPyContext, h: HPy) -> c_int {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Number_Check.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyNumber_Check(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyNumber_Check(crate::cpython::h2py(h)) }
 }
 
 /// `HPy_Add` (context member `ctx_Add`, `HPy_ID(100)`).
@@ -1694,12 +1714,14 @@ pub unsafe fn HPyNumber_Check(ctx: *mut HPyContext, h: HPy) -> c_int {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Add(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Add.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Add(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_Add(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_Subtract` (context member `ctx_Subtract`, `HPy_ID(101)`).
@@ -1709,12 +1731,14 @@ pub unsafe fn HPy_Add(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Subtract(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Subtract.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Subtract(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_Subtract(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_Multiply` (context member `ctx_Multiply`, `HPy_ID(102)`).
@@ -1724,12 +1748,14 @@ pub unsafe fn HPy_Subtract(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Multiply(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Multiply.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Multiply(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_Multiply(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_MatrixMultiply` (context member `ctx_MatrixMultiply`, `HPy_ID(103)`).
@@ -1739,12 +1765,14 @@ pub unsafe fn HPy_Multiply(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_MatrixMultiply(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_MatrixMultiply.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_MatrixMultiply(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_MatrixMultiply(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_FloorDivide` (context member `ctx_FloorDivide`, `HPy_ID(104)`).
@@ -1754,12 +1782,14 @@ pub unsafe fn HPy_MatrixMultiply(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy 
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_FloorDivide(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_FloorDivide.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_FloorDivide(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_FloorDivide(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_TrueDivide` (context member `ctx_TrueDivide`, `HPy_ID(105)`).
@@ -1769,12 +1799,14 @@ pub unsafe fn HPy_FloorDivide(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_TrueDivide(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_TrueDivide.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_TrueDivide(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_TrueDivide(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_Remainder` (context member `ctx_Remainder`, `HPy_ID(106)`).
@@ -1784,12 +1816,14 @@ pub unsafe fn HPy_TrueDivide(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Remainder(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Remainder.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Remainder(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_Remainder(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_Divmod` (context member `ctx_Divmod`, `HPy_ID(107)`).
@@ -1799,12 +1833,14 @@ pub unsafe fn HPy_Remainder(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Divmod(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Divmod.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Divmod(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_Divmod(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_Power` (context member `ctx_Power`, `HPy_ID(108)`).
@@ -1814,12 +1850,14 @@ pub unsafe fn HPy_Divmod(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Power(ctx: *mut HPyContext, h1: HPy, h2: HPy, h3: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Power.unwrap_unchecked())(ctx, h1, h2, h3) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Power(ctx, h1, h2, h3) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_Power(crate::cpython::h2py(h1), crate::cpython::h2py(h2), crate::cpython::h2py(h3))) }
 }
 
 /// `HPy_Negative` (context member `ctx_Negative`, `HPy_ID(109)`).
@@ -1829,12 +1867,14 @@ pub unsafe fn HPy_Power(ctx: *mut HPyContext, h1: HPy, h2: HPy, h3: HPy) -> HPy 
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Negative(ctx: *mut HPyContext, h1: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Negative.unwrap_unchecked())(ctx, h1) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Negative(ctx, h1) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_Negative(crate::cpython::h2py(h1))) }
 }
 
 /// `HPy_Positive` (context member `ctx_Positive`, `HPy_ID(110)`).
@@ -1844,12 +1884,14 @@ pub unsafe fn HPy_Negative(ctx: *mut HPyContext, h1: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Positive(ctx: *mut HPyContext, h1: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Positive.unwrap_unchecked())(ctx, h1) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Positive(ctx, h1) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_Positive(crate::cpython::h2py(h1))) }
 }
 
 /// `HPy_Absolute` (context member `ctx_Absolute`, `HPy_ID(111)`).
@@ -1859,12 +1901,14 @@ pub unsafe fn HPy_Positive(ctx: *mut HPyContext, h1: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Absolute(ctx: *mut HPyContext, h1: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Absolute.unwrap_unchecked())(ctx, h1) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Absolute(ctx, h1) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_Absolute(crate::cpython::h2py(h1))) }
 }
 
 /// `HPy_Invert` (context member `ctx_Invert`, `HPy_ID(112)`).
@@ -1874,12 +1918,14 @@ pub unsafe fn HPy_Absolute(ctx: *mut HPyContext, h1: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Invert(ctx: *mut HPyContext, h1: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Invert.unwrap_unchecked())(ctx, h1) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Invert(ctx, h1) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_Invert(crate::cpython::h2py(h1))) }
 }
 
 /// `HPy_Lshift` (context member `ctx_Lshift`, `HPy_ID(113)`).
@@ -1889,12 +1935,14 @@ pub unsafe fn HPy_Invert(ctx: *mut HPyContext, h1: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Lshift(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Lshift.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Lshift(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_Lshift(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_Rshift` (context member `ctx_Rshift`, `HPy_ID(114)`).
@@ -1904,12 +1952,14 @@ pub unsafe fn HPy_Lshift(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Rshift(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Rshift.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Rshift(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_Rshift(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_And` (context member `ctx_And`, `HPy_ID(115)`).
@@ -1919,12 +1969,14 @@ pub unsafe fn HPy_Rshift(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_And(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_And.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_And(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_And(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_Xor` (context member `ctx_Xor`, `HPy_ID(116)`).
@@ -1934,12 +1986,14 @@ pub unsafe fn HPy_And(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Xor(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Xor.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Xor(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_Xor(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_Or` (context member `ctx_Or`, `HPy_ID(117)`).
@@ -1949,12 +2003,14 @@ pub unsafe fn HPy_Xor(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Or(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Or.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Or(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_Or(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_Index` (context member `ctx_Index`, `HPy_ID(118)`).
@@ -1964,12 +2020,14 @@ pub unsafe fn HPy_Or(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Index(ctx: *mut HPyContext, h1: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Index.unwrap_unchecked())(ctx, h1) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Index(ctx, h1) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_Index(crate::cpython::h2py(h1))) }
 }
 
 /// `HPy_Long` (context member `ctx_Long`, `HPy_ID(119)`).
@@ -1979,12 +2037,14 @@ pub unsafe fn HPy_Index(ctx: *mut HPyContext, h1: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Long(ctx: *mut HPyContext, h1: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Long.unwrap_unchecked())(ctx, h1) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Long(ctx, h1) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_Long(crate::cpython::h2py(h1))) }
 }
 
 /// `HPy_Float` (context member `ctx_Float`, `HPy_ID(120)`).
@@ -1994,12 +2054,14 @@ pub unsafe fn HPy_Long(ctx: *mut HPyContext, h1: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Float(ctx: *mut HPyContext, h1: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Float.unwrap_unchecked())(ctx, h1) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Float(ctx, h1) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_Float(crate::cpython::h2py(h1))) }
 }
 
 /// `HPy_InPlaceAdd` (context member `ctx_InPlaceAdd`, `HPy_ID(121)`).
@@ -2009,12 +2071,14 @@ pub unsafe fn HPy_Float(ctx: *mut HPyContext, h1: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_InPlaceAdd(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_InPlaceAdd.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_InPlaceAdd(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_InPlaceAdd(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_InPlaceSubtract` (context member `ctx_InPlaceSubtract`, `HPy_ID(122)`).
@@ -2024,12 +2088,14 @@ pub unsafe fn HPy_InPlaceAdd(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_InPlaceSubtract(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_InPlaceSubtract.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_InPlaceSubtract(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_InPlaceSubtract(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_InPlaceMultiply` (context member `ctx_InPlaceMultiply`, `HPy_ID(123)`).
@@ -2039,12 +2105,14 @@ pub unsafe fn HPy_InPlaceSubtract(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_InPlaceMultiply(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_InPlaceMultiply.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_InPlaceMultiply(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_InPlaceMultiply(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_InPlaceMatrixMultiply` (context member `ctx_InPlaceMatrixMultiply`, `HPy_ID(124)`).
@@ -2054,12 +2122,14 @@ pub unsafe fn HPy_InPlaceMultiply(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_InPlaceMatrixMultiply(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_InPlaceMatrixMultiply.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_InPlaceMatrixMultiply(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_InPlaceMatrixMultiply(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_InPlaceFloorDivide` (context member `ctx_InPlaceFloorDivide`, `HPy_ID(125)`).
@@ -2069,12 +2139,14 @@ pub unsafe fn HPy_InPlaceMatrixMultiply(ctx: *mut HPyContext, h1: HPy, h2: HPy) 
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_InPlaceFloorDivide(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_InPlaceFloorDivide.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_InPlaceFloorDivide(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_InPlaceFloorDivide(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_InPlaceTrueDivide` (context member `ctx_InPlaceTrueDivide`, `HPy_ID(126)`).
@@ -2084,12 +2156,14 @@ pub unsafe fn HPy_InPlaceFloorDivide(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> 
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_InPlaceTrueDivide(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_InPlaceTrueDivide.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_InPlaceTrueDivide(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_InPlaceTrueDivide(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_InPlaceRemainder` (context member `ctx_InPlaceRemainder`, `HPy_ID(127)`).
@@ -2099,12 +2173,14 @@ pub unsafe fn HPy_InPlaceTrueDivide(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> H
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_InPlaceRemainder(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_InPlaceRemainder.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_InPlaceRemainder(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_InPlaceRemainder(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_InPlacePower` (context member `ctx_InPlacePower`, `HPy_ID(128)`).
@@ -2114,12 +2190,14 @@ pub unsafe fn HPy_InPlaceRemainder(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HP
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_InPlacePower(ctx: *mut HPyContext, h1: HPy, h2: HPy, h3: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_InPlacePower.unwrap_unchecked())(ctx, h1, h2, h3) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_InPlacePower(ctx, h1, h2, h3) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_InPlacePower(crate::cpython::h2py(h1), crate::cpython::h2py(h2), crate::cpython::h2py(h3))) }
 }
 
 /// `HPy_InPlaceLshift` (context member `ctx_InPlaceLshift`, `HPy_ID(129)`).
@@ -2129,12 +2207,14 @@ pub unsafe fn HPy_InPlacePower(ctx: *mut HPyContext, h1: HPy, h2: HPy, h3: HPy) 
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_InPlaceLshift(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_InPlaceLshift.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_InPlaceLshift(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_InPlaceLshift(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_InPlaceRshift` (context member `ctx_InPlaceRshift`, `HPy_ID(130)`).
@@ -2144,12 +2224,14 @@ pub unsafe fn HPy_InPlaceLshift(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_InPlaceRshift(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_InPlaceRshift.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_InPlaceRshift(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_InPlaceRshift(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_InPlaceAnd` (context member `ctx_InPlaceAnd`, `HPy_ID(131)`).
@@ -2159,12 +2241,14 @@ pub unsafe fn HPy_InPlaceRshift(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_InPlaceAnd(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_InPlaceAnd.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_InPlaceAnd(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_InPlaceAnd(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_InPlaceXor` (context member `ctx_InPlaceXor`, `HPy_ID(132)`).
@@ -2174,12 +2258,14 @@ pub unsafe fn HPy_InPlaceAnd(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_InPlaceXor(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_InPlaceXor.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_InPlaceXor(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_InPlaceXor(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPy_InPlaceOr` (context member `ctx_InPlaceOr`, `HPy_ID(133)`).
@@ -2189,12 +2275,14 @@ pub unsafe fn HPy_InPlaceXor(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_InPlaceOr(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_InPlaceOr.unwrap_unchecked())(ctx, h1, h2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_InPlaceOr(ctx, h1, h2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyNumber_InPlaceOr(crate::cpython::h2py(h1), crate::cpython::h2py(h2))) }
 }
 
 /// `HPyCallable_Check` (context member `ctx_Callable_Check`, `HPy_ID(134)`).
@@ -2204,12 +2292,14 @@ pub unsafe fn HPy_InPlaceOr(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyCallable_Check(ctx: *mut HPyContext, h: HPy) -> c_int {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Callable_Check.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyCallable_Check(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyCallable_Check(crate::cpython::h2py(h)) }
 }
 
 /// `HPy_CallTupleDict` (context member `ctx_CallTupleDict`, `HPy_ID(135)`).
@@ -2249,12 +2339,14 @@ pub unsafe fn HPy_FatalError(ctx: *mut HPyContext, message: *const c_char) {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyErr_SetString(ctx: *mut HPyContext, h_type: HPy, utf8_message: *const c_char) {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Err_SetString.unwrap_unchecked())(ctx, h_type, utf8_message) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyErr_SetString(ctx, h_type, utf8_message) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyErr_SetString(crate::cpython::h2py(h_type), utf8_message) }
 }
 
 /// `HPyErr_SetObject` (context member `ctx_Err_SetObject`, `HPy_ID(138)`).
@@ -2264,12 +2356,14 @@ pub unsafe fn HPyErr_SetString(ctx: *mut HPyContext, h_type: HPy, utf8_message: 
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyErr_SetObject(ctx: *mut HPyContext, h_type: HPy, h_value: HPy) {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Err_SetObject.unwrap_unchecked())(ctx, h_type, h_value) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyErr_SetObject(ctx, h_type, h_value) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyErr_SetObject(crate::cpython::h2py(h_type), crate::cpython::h2py(h_value)) }
 }
 
 /// `HPyErr_SetFromErrnoWithFilename` (context member `ctx_Err_SetFromErrnoWithFilename`, `HPy_ID(139)`).
@@ -2279,12 +2373,14 @@ pub unsafe fn HPyErr_SetObject(ctx: *mut HPyContext, h_type: HPy, h_value: HPy) 
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyErr_SetFromErrnoWithFilename(ctx: *mut HPyContext, h_type: HPy, filename_fsencoded: *const c_char) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Err_SetFromErrnoWithFilename.unwrap_unchecked())(ctx, h_type, filename_fsencoded) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyErr_SetFromErrnoWithFilename(ctx, h_type, filename_fsencoded) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyErr_SetFromErrnoWithFilename(crate::cpython::h2py(h_type), filename_fsencoded)) }
 }
 
 /// `HPyErr_SetFromErrnoWithFilenameObjects` (context member `ctx_Err_SetFromErrnoWithFilenameObjects`, `HPy_ID(140)`).
@@ -2294,12 +2390,14 @@ pub unsafe fn HPyErr_SetFromErrnoWithFilename(ctx: *mut HPyContext, h_type: HPy,
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyErr_SetFromErrnoWithFilenameObjects(ctx: *mut HPyContext, h_type: HPy, filename1: HPy, filename2: HPy) {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Err_SetFromErrnoWithFilenameObjects.unwrap_unchecked())(ctx, h_type, filename1, filename2) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyErr_SetFromErrnoWithFilenameObjects(ctx, h_type, filename1, filename2) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyErr_SetFromErrnoWithFilenameObjects(crate::cpython::h2py(h_type), crate::cpython::h2py(filename1), crate::cpython::h2py(filename2)) }
 }
 
 /// `HPyErr_Occurred` (context member `ctx_Err_Occurred`, `HPy_ID(141)`).
@@ -2324,12 +2422,14 @@ pub unsafe fn HPyErr_Occurred(ctx: *mut HPyContext) -> c_int {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyErr_ExceptionMatches(ctx: *mut HPyContext, exc: HPy) -> c_int {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Err_ExceptionMatches.unwrap_unchecked())(ctx, exc) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyErr_ExceptionMatches(ctx, exc) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyErr_ExceptionMatches(crate::cpython::h2py(exc)) }
 }
 
 /// `HPyErr_NoMemory` (context member `ctx_Err_NoMemory`, `HPy_ID(143)`).
@@ -2339,12 +2439,14 @@ pub unsafe fn HPyErr_ExceptionMatches(ctx: *mut HPyContext, exc: HPy) -> c_int {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyErr_NoMemory(ctx: *mut HPyContext) {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Err_NoMemory.unwrap_unchecked())(ctx) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyErr_NoMemory(ctx) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyErr_NoMemory() }
 }
 
 /// `HPyErr_Clear` (context member `ctx_Err_Clear`, `HPy_ID(144)`).
@@ -2354,12 +2456,14 @@ pub unsafe fn HPyErr_NoMemory(ctx: *mut HPyContext) {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyErr_Clear(ctx: *mut HPyContext) {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Err_Clear.unwrap_unchecked())(ctx) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyErr_Clear(ctx) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyErr_Clear() }
 }
 
 /// `HPyErr_NewException` (context member `ctx_Err_NewException`, `HPy_ID(145)`).
@@ -2369,12 +2473,14 @@ pub unsafe fn HPyErr_Clear(ctx: *mut HPyContext) {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyErr_NewException(ctx: *mut HPyContext, utf8_name: *const c_char, base: HPy, dict: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Err_NewException.unwrap_unchecked())(ctx, utf8_name, base, dict) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyErr_NewException(ctx, utf8_name, base, dict) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyErr_NewException(utf8_name, crate::cpython::h2py(base), crate::cpython::h2py(dict))) }
 }
 
 /// `HPyErr_NewExceptionWithDoc` (context member `ctx_Err_NewExceptionWithDoc`, `HPy_ID(146)`).
@@ -2384,12 +2490,14 @@ pub unsafe fn HPyErr_NewException(ctx: *mut HPyContext, utf8_name: *const c_char
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyErr_NewExceptionWithDoc(ctx: *mut HPyContext, utf8_name: *const c_char, utf8_doc: *const c_char, base: HPy, dict: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Err_NewExceptionWithDoc.unwrap_unchecked())(ctx, utf8_name, utf8_doc, base, dict) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyErr_NewExceptionWithDoc(ctx, utf8_name, utf8_doc, base, dict) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyErr_NewExceptionWithDoc(utf8_name, utf8_doc, crate::cpython::h2py(base), crate::cpython::h2py(dict))) }
 }
 
 /// `HPyErr_WarnEx` (context member `ctx_Err_WarnEx`, `HPy_ID(147)`).
@@ -2399,12 +2507,14 @@ pub unsafe fn HPyErr_NewExceptionWithDoc(ctx: *mut HPyContext, utf8_name: *const
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyErr_WarnEx(ctx: *mut HPyContext, category: HPy, utf8_message: *const c_char, stack_level: HPy_ssize_t) -> c_int {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Err_WarnEx.unwrap_unchecked())(ctx, category, utf8_message, stack_level) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyErr_WarnEx(ctx, category, utf8_message, stack_level) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyErr_WarnEx(crate::cpython::h2py(category), utf8_message, stack_level) }
 }
 
 /// `HPyErr_WriteUnraisable` (context member `ctx_Err_WriteUnraisable`, `HPy_ID(148)`).
@@ -2414,12 +2524,14 @@ pub unsafe fn HPyErr_WarnEx(ctx: *mut HPyContext, category: HPy, utf8_message: *
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyErr_WriteUnraisable(ctx: *mut HPyContext, obj: HPy) {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Err_WriteUnraisable.unwrap_unchecked())(ctx, obj) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyErr_WriteUnraisable(ctx, obj) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyErr_WriteUnraisable(crate::cpython::h2py(obj)) }
 }
 
 /// `HPy_IsTrue` (context member `ctx_IsTrue`, `HPy_ID(149)`).
@@ -2429,12 +2541,14 @@ pub unsafe fn HPyErr_WriteUnraisable(ctx: *mut HPyContext, obj: HPy) {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_IsTrue(ctx: *mut HPyContext, h: HPy) -> c_int {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_IsTrue.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_IsTrue(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyObject_IsTrue(crate::cpython::h2py(h)) }
 }
 
 /// `HPyType_FromSpec` (context member `ctx_Type_FromSpec`, `HPy_ID(150)`).
@@ -2474,12 +2588,14 @@ pub unsafe fn HPyType_GenericNew(ctx: *mut HPyContext, type_: HPy, args: *const 
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_GetAttr(ctx: *mut HPyContext, obj: HPy, name: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_GetAttr.unwrap_unchecked())(ctx, obj, name) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_GetAttr(ctx, obj, name) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyObject_GetAttr(crate::cpython::h2py(obj), crate::cpython::h2py(name))) }
 }
 
 /// `HPy_GetAttr_s` (context member `ctx_GetAttr_s`, `HPy_ID(153)`).
@@ -2489,12 +2605,14 @@ pub unsafe fn HPy_GetAttr(ctx: *mut HPyContext, obj: HPy, name: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_GetAttr_s(ctx: *mut HPyContext, obj: HPy, utf8_name: *const c_char) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_GetAttr_s.unwrap_unchecked())(ctx, obj, utf8_name) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_GetAttr_s(ctx, obj, utf8_name) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyObject_GetAttrString(crate::cpython::h2py(obj), utf8_name)) }
 }
 
 /// `HPy_HasAttr` (context member `ctx_HasAttr`, `HPy_ID(154)`).
@@ -2504,12 +2622,14 @@ pub unsafe fn HPy_GetAttr_s(ctx: *mut HPyContext, obj: HPy, utf8_name: *const c_
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_HasAttr(ctx: *mut HPyContext, obj: HPy, name: HPy) -> c_int {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_HasAttr.unwrap_unchecked())(ctx, obj, name) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_HasAttr(ctx, obj, name) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyObject_HasAttr(crate::cpython::h2py(obj), crate::cpython::h2py(name)) }
 }
 
 /// `HPy_HasAttr_s` (context member `ctx_HasAttr_s`, `HPy_ID(155)`).
@@ -2519,12 +2639,14 @@ pub unsafe fn HPy_HasAttr(ctx: *mut HPyContext, obj: HPy, name: HPy) -> c_int {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_HasAttr_s(ctx: *mut HPyContext, obj: HPy, utf8_name: *const c_char) -> c_int {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_HasAttr_s.unwrap_unchecked())(ctx, obj, utf8_name) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_HasAttr_s(ctx, obj, utf8_name) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyObject_HasAttrString(crate::cpython::h2py(obj), utf8_name) }
 }
 
 /// `HPy_SetAttr` (context member `ctx_SetAttr`, `HPy_ID(156)`).
@@ -2534,12 +2656,14 @@ pub unsafe fn HPy_HasAttr_s(ctx: *mut HPyContext, obj: HPy, utf8_name: *const c_
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_SetAttr(ctx: *mut HPyContext, obj: HPy, name: HPy, value: HPy) -> c_int {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_SetAttr.unwrap_unchecked())(ctx, obj, name, value) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_SetAttr(ctx, obj, name, value) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyObject_SetAttr(crate::cpython::h2py(obj), crate::cpython::h2py(name), crate::cpython::h2py(value)) }
 }
 
 /// `HPy_SetAttr_s` (context member `ctx_SetAttr_s`, `HPy_ID(157)`).
@@ -2549,12 +2673,14 @@ pub unsafe fn HPy_SetAttr(ctx: *mut HPyContext, obj: HPy, name: HPy, value: HPy)
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_SetAttr_s(ctx: *mut HPyContext, obj: HPy, utf8_name: *const c_char, value: HPy) -> c_int {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_SetAttr_s.unwrap_unchecked())(ctx, obj, utf8_name, value) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_SetAttr_s(ctx, obj, utf8_name, value) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyObject_SetAttrString(crate::cpython::h2py(obj), utf8_name, crate::cpython::h2py(value)) }
 }
 
 /// `HPy_GetItem` (context member `ctx_GetItem`, `HPy_ID(158)`).
@@ -2564,12 +2690,14 @@ pub unsafe fn HPy_SetAttr_s(ctx: *mut HPyContext, obj: HPy, utf8_name: *const c_
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_GetItem(ctx: *mut HPyContext, obj: HPy, key: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_GetItem.unwrap_unchecked())(ctx, obj, key) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_GetItem(ctx, obj, key) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyObject_GetItem(crate::cpython::h2py(obj), crate::cpython::h2py(key))) }
 }
 
 /// `HPy_GetItem_i` (context member `ctx_GetItem_i`, `HPy_ID(159)`).
@@ -2609,12 +2737,14 @@ pub unsafe fn HPy_GetItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_c
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Contains(ctx: *mut HPyContext, container: HPy, key: HPy) -> c_int {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Contains.unwrap_unchecked())(ctx, container, key) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Contains(ctx, container, key) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PySequence_Contains(crate::cpython::h2py(container), crate::cpython::h2py(key)) }
 }
 
 /// `HPy_SetItem` (context member `ctx_SetItem`, `HPy_ID(162)`).
@@ -2624,12 +2754,14 @@ pub unsafe fn HPy_Contains(ctx: *mut HPyContext, container: HPy, key: HPy) -> c_
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_SetItem(ctx: *mut HPyContext, obj: HPy, key: HPy, value: HPy) -> c_int {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_SetItem.unwrap_unchecked())(ctx, obj, key, value) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_SetItem(ctx, obj, key, value) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyObject_SetItem(crate::cpython::h2py(obj), crate::cpython::h2py(key), crate::cpython::h2py(value)) }
 }
 
 /// `HPy_SetItem_i` (context member `ctx_SetItem_i`, `HPy_ID(163)`).
@@ -2669,12 +2801,14 @@ pub unsafe fn HPy_SetItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_c
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Type(ctx: *mut HPyContext, obj: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Type.unwrap_unchecked())(ctx, obj) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Type(ctx, obj) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyObject_Type(crate::cpython::h2py(obj))) }
 }
 
 /// `HPy_TypeCheck` (context member `ctx_TypeCheck`, `HPy_ID(166)`).
@@ -2759,12 +2893,14 @@ pub unsafe fn _HPy_New(ctx: *mut HPyContext, h_type: HPy, data: *mut *mut c_void
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Repr(ctx: *mut HPyContext, obj: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Repr.unwrap_unchecked())(ctx, obj) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Repr(ctx, obj) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyObject_Repr(crate::cpython::h2py(obj))) }
 }
 
 /// `HPy_Str` (context member `ctx_Str`, `HPy_ID(172)`).
@@ -2774,12 +2910,14 @@ pub unsafe fn HPy_Repr(ctx: *mut HPyContext, obj: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Str(ctx: *mut HPyContext, obj: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Str.unwrap_unchecked())(ctx, obj) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Str(ctx, obj) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyObject_Str(crate::cpython::h2py(obj))) }
 }
 
 /// `HPy_ASCII` (context member `ctx_ASCII`, `HPy_ID(173)`).
@@ -2789,12 +2927,14 @@ pub unsafe fn HPy_Str(ctx: *mut HPyContext, obj: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_ASCII(ctx: *mut HPyContext, obj: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_ASCII.unwrap_unchecked())(ctx, obj) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_ASCII(ctx, obj) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyObject_ASCII(crate::cpython::h2py(obj))) }
 }
 
 /// `HPy_Bytes` (context member `ctx_Bytes`, `HPy_ID(174)`).
@@ -2804,12 +2944,14 @@ pub unsafe fn HPy_ASCII(ctx: *mut HPyContext, obj: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Bytes(ctx: *mut HPyContext, obj: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Bytes.unwrap_unchecked())(ctx, obj) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Bytes(ctx, obj) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyObject_Bytes(crate::cpython::h2py(obj))) }
 }
 
 /// `HPy_RichCompare` (context member `ctx_RichCompare`, `HPy_ID(175)`).
@@ -2819,12 +2961,14 @@ pub unsafe fn HPy_Bytes(ctx: *mut HPyContext, obj: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_RichCompare(ctx: *mut HPyContext, v: HPy, w: HPy, op: c_int) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_RichCompare.unwrap_unchecked())(ctx, v, w, op) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_RichCompare(ctx, v, w, op) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyObject_RichCompare(crate::cpython::h2py(v), crate::cpython::h2py(w), op)) }
 }
 
 /// `HPy_RichCompareBool` (context member `ctx_RichCompareBool`, `HPy_ID(176)`).
@@ -2834,12 +2978,14 @@ pub unsafe fn HPy_RichCompare(ctx: *mut HPyContext, v: HPy, w: HPy, op: c_int) -
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_RichCompareBool(ctx: *mut HPyContext, v: HPy, w: HPy, op: c_int) -> c_int {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_RichCompareBool.unwrap_unchecked())(ctx, v, w, op) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_RichCompareBool(ctx, v, w, op) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyObject_RichCompareBool(crate::cpython::h2py(v), crate::cpython::h2py(w), op) }
 }
 
 /// `HPy_Hash` (context member `ctx_Hash`, `HPy_ID(177)`).
@@ -2849,12 +2995,14 @@ pub unsafe fn HPy_RichCompareBool(ctx: *mut HPyContext, v: HPy, w: HPy, op: c_in
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_Hash(ctx: *mut HPyContext, obj: HPy) -> HPy_hash_t {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Hash.unwrap_unchecked())(ctx, obj) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Hash(ctx, obj) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyObject_Hash(crate::cpython::h2py(obj)) }
 }
 
 /// `HPyBytes_Check` (context member `ctx_Bytes_Check`, `HPy_ID(178)`).
@@ -2879,12 +3027,14 @@ pub unsafe fn HPyBytes_Check(ctx: *mut HPyContext, h: HPy) -> c_int {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyBytes_Size(ctx: *mut HPyContext, h: HPy) -> HPy_ssize_t {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Bytes_Size.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyBytes_Size(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyBytes_Size(crate::cpython::h2py(h)) }
 }
 
 /// `HPyBytes_GET_SIZE` (context member `ctx_Bytes_GET_SIZE`, `HPy_ID(180)`).
@@ -2909,12 +3059,14 @@ pub unsafe fn HPyBytes_GET_SIZE(ctx: *mut HPyContext, h: HPy) -> HPy_ssize_t {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyBytes_AsString(ctx: *mut HPyContext, h: HPy) -> *const c_char {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Bytes_AsString.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyBytes_AsString(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyBytes_AsString(crate::cpython::h2py(h)) }
 }
 
 /// `HPyBytes_AS_STRING` (context member `ctx_Bytes_AS_STRING`, `HPy_ID(182)`).
@@ -2939,12 +3091,14 @@ pub unsafe fn HPyBytes_AS_STRING(ctx: *mut HPyContext, h: HPy) -> *const c_char 
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyBytes_FromString(ctx: *mut HPyContext, bytes: *const c_char) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Bytes_FromString.unwrap_unchecked())(ctx, bytes) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyBytes_FromString(ctx, bytes) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyBytes_FromString(bytes)) }
 }
 
 /// `HPyBytes_FromStringAndSize` (context member `ctx_Bytes_FromStringAndSize`, `HPy_ID(184)`).
@@ -2969,12 +3123,14 @@ pub unsafe fn HPyBytes_FromStringAndSize(ctx: *mut HPyContext, bytes: *const c_c
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyUnicode_FromString(ctx: *mut HPyContext, utf8: *const c_char) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Unicode_FromString.unwrap_unchecked())(ctx, utf8) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyUnicode_FromString(ctx, utf8) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyUnicode_FromString(utf8)) }
 }
 
 /// `HPyUnicode_Check` (context member `ctx_Unicode_Check`, `HPy_ID(186)`).
@@ -2999,12 +3155,14 @@ pub unsafe fn HPyUnicode_Check(ctx: *mut HPyContext, h: HPy) -> c_int {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyUnicode_AsASCIIString(ctx: *mut HPyContext, h: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Unicode_AsASCIIString.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyUnicode_AsASCIIString(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyUnicode_AsASCIIString(crate::cpython::h2py(h))) }
 }
 
 /// `HPyUnicode_AsLatin1String` (context member `ctx_Unicode_AsLatin1String`, `HPy_ID(188)`).
@@ -3014,12 +3172,14 @@ pub unsafe fn HPyUnicode_AsASCIIString(ctx: *mut HPyContext, h: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyUnicode_AsLatin1String(ctx: *mut HPyContext, h: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Unicode_AsLatin1String.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyUnicode_AsLatin1String(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyUnicode_AsLatin1String(crate::cpython::h2py(h))) }
 }
 
 /// `HPyUnicode_AsUTF8String` (context member `ctx_Unicode_AsUTF8String`, `HPy_ID(189)`).
@@ -3029,12 +3189,14 @@ pub unsafe fn HPyUnicode_AsLatin1String(ctx: *mut HPyContext, h: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyUnicode_AsUTF8String(ctx: *mut HPyContext, h: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Unicode_AsUTF8String.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyUnicode_AsUTF8String(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyUnicode_AsUTF8String(crate::cpython::h2py(h))) }
 }
 
 /// `HPyUnicode_AsUTF8AndSize` (context member `ctx_Unicode_AsUTF8AndSize`, `HPy_ID(190)`).
@@ -3044,12 +3206,14 @@ pub unsafe fn HPyUnicode_AsUTF8String(ctx: *mut HPyContext, h: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyUnicode_AsUTF8AndSize(ctx: *mut HPyContext, h: HPy, size: *mut HPy_ssize_t) -> *const c_char {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Unicode_AsUTF8AndSize.unwrap_unchecked())(ctx, h, size) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyUnicode_AsUTF8AndSize(ctx, h, size) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyUnicode_AsUTF8AndSize(crate::cpython::h2py(h), size) }
 }
 
 /// `HPyUnicode_FromWideChar` (context member `ctx_Unicode_FromWideChar`, `HPy_ID(191)`).
@@ -3074,12 +3238,14 @@ pub unsafe fn HPyUnicode_FromWideChar(ctx: *mut HPyContext, w: *const wchar_t, s
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyUnicode_DecodeFSDefault(ctx: *mut HPyContext, v: *const c_char) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Unicode_DecodeFSDefault.unwrap_unchecked())(ctx, v) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyUnicode_DecodeFSDefault(ctx, v) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyUnicode_DecodeFSDefault(v)) }
 }
 
 /// `HPyUnicode_DecodeFSDefaultAndSize` (context member `ctx_Unicode_DecodeFSDefaultAndSize`, `HPy_ID(193)`).
@@ -3089,12 +3255,14 @@ pub unsafe fn HPyUnicode_DecodeFSDefault(ctx: *mut HPyContext, v: *const c_char)
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyUnicode_DecodeFSDefaultAndSize(ctx: *mut HPyContext, v: *const c_char, size: HPy_ssize_t) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Unicode_DecodeFSDefaultAndSize.unwrap_unchecked())(ctx, v, size) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyUnicode_DecodeFSDefaultAndSize(ctx, v, size) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyUnicode_DecodeFSDefaultAndSize(v, size)) }
 }
 
 /// `HPyUnicode_EncodeFSDefault` (context member `ctx_Unicode_EncodeFSDefault`, `HPy_ID(194)`).
@@ -3104,12 +3272,14 @@ pub unsafe fn HPyUnicode_DecodeFSDefaultAndSize(ctx: *mut HPyContext, v: *const 
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyUnicode_EncodeFSDefault(ctx: *mut HPyContext, h: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Unicode_EncodeFSDefault.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyUnicode_EncodeFSDefault(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyUnicode_EncodeFSDefault(crate::cpython::h2py(h))) }
 }
 
 /// `HPyUnicode_ReadChar` (context member `ctx_Unicode_ReadChar`, `HPy_ID(195)`).
@@ -3134,12 +3304,14 @@ pub unsafe fn HPyUnicode_ReadChar(ctx: *mut HPyContext, h: HPy, index: HPy_ssize
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyUnicode_DecodeASCII(ctx: *mut HPyContext, ascii: *const c_char, size: HPy_ssize_t, errors: *const c_char) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Unicode_DecodeASCII.unwrap_unchecked())(ctx, ascii, size, errors) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyUnicode_DecodeASCII(ctx, ascii, size, errors) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyUnicode_DecodeASCII(ascii, size, errors)) }
 }
 
 /// `HPyUnicode_DecodeLatin1` (context member `ctx_Unicode_DecodeLatin1`, `HPy_ID(197)`).
@@ -3149,12 +3321,14 @@ pub unsafe fn HPyUnicode_DecodeASCII(ctx: *mut HPyContext, ascii: *const c_char,
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyUnicode_DecodeLatin1(ctx: *mut HPyContext, latin1: *const c_char, size: HPy_ssize_t, errors: *const c_char) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Unicode_DecodeLatin1.unwrap_unchecked())(ctx, latin1, size, errors) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyUnicode_DecodeLatin1(ctx, latin1, size, errors) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyUnicode_DecodeLatin1(latin1, size, errors)) }
 }
 
 /// `HPyList_Check` (context member `ctx_List_Check`, `HPy_ID(198)`).
@@ -3179,12 +3353,14 @@ pub unsafe fn HPyList_Check(ctx: *mut HPyContext, h: HPy) -> c_int {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyList_New(ctx: *mut HPyContext, len: HPy_ssize_t) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_List_New.unwrap_unchecked())(ctx, len) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyList_New(ctx, len) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyList_New(len)) }
 }
 
 /// `HPyList_Append` (context member `ctx_List_Append`, `HPy_ID(200)`).
@@ -3194,12 +3370,14 @@ pub unsafe fn HPyList_New(ctx: *mut HPyContext, len: HPy_ssize_t) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyList_Append(ctx: *mut HPyContext, h_list: HPy, h_item: HPy) -> c_int {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_List_Append.unwrap_unchecked())(ctx, h_list, h_item) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyList_Append(ctx, h_list, h_item) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyList_Append(crate::cpython::h2py(h_list), crate::cpython::h2py(h_item)) }
 }
 
 /// `HPyDict_Check` (context member `ctx_Dict_Check`, `HPy_ID(201)`).
@@ -3224,12 +3402,14 @@ pub unsafe fn HPyDict_Check(ctx: *mut HPyContext, h: HPy) -> c_int {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyDict_New(ctx: *mut HPyContext) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Dict_New.unwrap_unchecked())(ctx) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyDict_New(ctx) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyDict_New()) }
 }
 
 /// `HPyTuple_Check` (context member `ctx_Tuple_Check`, `HPy_ID(203)`).
@@ -3269,12 +3449,14 @@ pub unsafe fn HPyTuple_FromArray(ctx: *mut HPyContext, items: *mut HPy, n: HPy_s
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyImport_ImportModule(ctx: *mut HPyContext, utf8_name: *const c_char) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Import_ImportModule.unwrap_unchecked())(ctx, utf8_name) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyImport_ImportModule(ctx, utf8_name) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyImport_ImportModule(utf8_name)) }
 }
 
 /// `HPy_FromPyObject` (context member `ctx_FromPyObject`, `HPy_ID(206)`).
@@ -3715,12 +3897,14 @@ pub unsafe fn _HPyType_GetBuiltinShape(ctx: *mut HPyContext, h_type: HPy) -> HPy
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_DelItem(ctx: *mut HPyContext, obj: HPy, key: HPy) -> c_int {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_DelItem.unwrap_unchecked())(ctx, obj, key) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_DelItem(ctx, obj, key) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyObject_DelItem(crate::cpython::h2py(obj), crate::cpython::h2py(key)) }
 }
 
 /// `HPy_DelItem_i` (context member `ctx_DelItem_i`, `HPy_ID(236)`).
@@ -3788,12 +3972,14 @@ pub unsafe fn HPyCapsule_Get(ctx: *mut HPyContext, capsule: HPy, key: _HPyCapsul
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyCapsule_IsValid(ctx: *mut HPyContext, capsule: HPy, utf8_name: *const c_char) -> c_int {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Capsule_IsValid.unwrap_unchecked())(ctx, capsule, utf8_name) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyCapsule_IsValid(ctx, capsule, utf8_name) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyCapsule_IsValid(crate::cpython::h2py(capsule), utf8_name) }
 }
 
 /// `HPyCapsule_Set` (context member `ctx_Capsule_Set`, `HPy_ID(247)`).
@@ -3831,12 +4017,14 @@ pub unsafe fn HPy_Compile_s(ctx: *mut HPyContext, utf8_source: *const c_char, ut
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPy_EvalCode(ctx: *mut HPyContext, code: HPy, globals: HPy, locals: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_EvalCode.unwrap_unchecked())(ctx, code, globals, locals) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_EvalCode(ctx, code, globals, locals) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyEval_EvalCode(crate::cpython::h2py(code), crate::cpython::h2py(globals), crate::cpython::h2py(locals))) }
 }
 
 /// `HPyContextVar_New` (context member `ctx_ContextVar_New`, `HPy_ID(250)`).
@@ -3921,12 +4109,14 @@ pub unsafe fn HPyType_IsSubtype(ctx: *mut HPyContext, sub: HPy, type_: HPy) -> c
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyUnicode_FromEncodedObject(ctx: *mut HPyContext, obj: HPy, encoding: *const c_char, errors: *const c_char) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Unicode_FromEncodedObject.unwrap_unchecked())(ctx, obj, encoding, errors) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyUnicode_FromEncodedObject(ctx, obj, encoding, errors) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyUnicode_FromEncodedObject(crate::cpython::h2py(obj), encoding, errors)) }
 }
 
 /// `HPyUnicode_Substring` (context member `ctx_Unicode_Substring`, `HPy_ID(256)`).
@@ -3936,12 +4126,14 @@ pub unsafe fn HPyUnicode_FromEncodedObject(ctx: *mut HPyContext, obj: HPy, encod
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyUnicode_Substring(ctx: *mut HPyContext, str: HPy, start: HPy_ssize_t, end: HPy_ssize_t) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Unicode_Substring.unwrap_unchecked())(ctx, str, start, end) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyUnicode_Substring(ctx, str, start, end) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyUnicode_Substring(crate::cpython::h2py(str), start, end)) }
 }
 
 /// `HPyDict_Keys` (context member `ctx_Dict_Keys`, `HPy_ID(257)`).
@@ -3951,12 +4143,14 @@ pub unsafe fn HPyUnicode_Substring(ctx: *mut HPyContext, str: HPy, start: HPy_ss
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyDict_Keys(ctx: *mut HPyContext, h: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Dict_Keys.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyDict_Keys(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyDict_Keys(crate::cpython::h2py(h))) }
 }
 
 /// `HPyDict_Copy` (context member `ctx_Dict_Copy`, `HPy_ID(258)`).
@@ -3966,12 +4160,14 @@ pub unsafe fn HPyDict_Keys(ctx: *mut HPyContext, h: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyDict_Copy(ctx: *mut HPyContext, h: HPy) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Dict_Copy.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyDict_Copy(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyDict_Copy(crate::cpython::h2py(h))) }
 }
 
 /// `HPySlice_Unpack` (context member `ctx_Slice_Unpack`, `HPy_ID(259)`).
@@ -3981,12 +4177,14 @@ pub unsafe fn HPyDict_Copy(ctx: *mut HPyContext, h: HPy) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPySlice_Unpack(ctx: *mut HPyContext, slice: HPy, start: *mut HPy_ssize_t, stop: *mut HPy_ssize_t, step: *mut HPy_ssize_t) -> c_int {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Slice_Unpack.unwrap_unchecked())(ctx, slice, start, stop, step) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPySlice_Unpack(ctx, slice, start, stop, step) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PySlice_Unpack(crate::cpython::h2py(slice), start, stop, step) }
 }
 
 /// `HPy_SetCallFunction` (context member `ctx_SetCallFunction`, `HPy_ID(260)`).
@@ -4034,6 +4232,117 @@ pub unsafe fn HPy_CallMethod(ctx: *mut HPyContext, name: HPy, args: *const HPy, 
     unsafe { shims::hpy_sys_HPy_CallMethod(ctx, name, args, nargs, kwnames) }
 }
 
+/// CPython C-API functions that HPy's CPython implementation calls one-to-one; called
+/// directly so the CPython ABI has no call layer C HPy does not have.
+#[cfg(feature = "cpython-abi")]
+#[allow(missing_docs)]
+pub mod capi {
+    use crate::bindings::*;
+    #[allow(unused_imports)]
+    use core::ffi::{c_char, c_int, c_void};
+    extern "C" {
+        pub fn PyLong_FromSize_t(a0: usize) -> *mut cpy_PyObject;
+        pub fn PyLong_FromSsize_t(a0: HPy_ssize_t) -> *mut cpy_PyObject;
+        pub fn PyLong_AsSize_t(a0: *mut cpy_PyObject) -> usize;
+        pub fn PyLong_AsSsize_t(a0: *mut cpy_PyObject) -> HPy_ssize_t;
+        pub fn PyLong_AsVoidPtr(a0: *mut cpy_PyObject) -> *mut c_void;
+        pub fn PyLong_AsDouble(a0: *mut cpy_PyObject) -> f64;
+        pub fn PyFloat_FromDouble(a0: f64) -> *mut cpy_PyObject;
+        pub fn PyFloat_AsDouble(a0: *mut cpy_PyObject) -> f64;
+        pub fn PyObject_Length(a0: *mut cpy_PyObject) -> HPy_ssize_t;
+        pub fn PyNumber_Check(a0: *mut cpy_PyObject) -> c_int;
+        pub fn PyNumber_Add(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_Subtract(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_Multiply(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_MatrixMultiply(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_FloorDivide(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_TrueDivide(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_Remainder(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_Divmod(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_Power(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject, a2: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_Negative(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_Positive(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_Absolute(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_Invert(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_Lshift(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_Rshift(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_And(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_Xor(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_Or(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_Index(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_Long(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_Float(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_InPlaceAdd(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_InPlaceSubtract(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_InPlaceMultiply(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_InPlaceMatrixMultiply(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_InPlaceFloorDivide(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_InPlaceTrueDivide(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_InPlaceRemainder(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_InPlacePower(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject, a2: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_InPlaceLshift(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_InPlaceRshift(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_InPlaceAnd(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_InPlaceXor(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyNumber_InPlaceOr(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyCallable_Check(a0: *mut cpy_PyObject) -> c_int;
+        pub fn PyErr_SetString(a0: *mut cpy_PyObject, a1: *const c_char);
+        pub fn PyErr_SetObject(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject);
+        pub fn PyErr_SetFromErrnoWithFilename(a0: *mut cpy_PyObject, a1: *const c_char) -> *mut cpy_PyObject;
+        pub fn PyErr_SetFromErrnoWithFilenameObjects(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject, a2: *mut cpy_PyObject);
+        pub fn PyErr_ExceptionMatches(a0: *mut cpy_PyObject) -> c_int;
+        pub fn PyErr_NoMemory();
+        pub fn PyErr_Clear();
+        pub fn PyErr_NewException(a0: *const c_char, a1: *mut cpy_PyObject, a2: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyErr_NewExceptionWithDoc(a0: *const c_char, a1: *const c_char, a2: *mut cpy_PyObject, a3: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyErr_WarnEx(a0: *mut cpy_PyObject, a1: *const c_char, a2: HPy_ssize_t) -> c_int;
+        pub fn PyErr_WriteUnraisable(a0: *mut cpy_PyObject);
+        pub fn PyObject_IsTrue(a0: *mut cpy_PyObject) -> c_int;
+        pub fn PyObject_GetAttr(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyObject_GetAttrString(a0: *mut cpy_PyObject, a1: *const c_char) -> *mut cpy_PyObject;
+        pub fn PyObject_HasAttr(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> c_int;
+        pub fn PyObject_HasAttrString(a0: *mut cpy_PyObject, a1: *const c_char) -> c_int;
+        pub fn PyObject_SetAttr(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject, a2: *mut cpy_PyObject) -> c_int;
+        pub fn PyObject_SetAttrString(a0: *mut cpy_PyObject, a1: *const c_char, a2: *mut cpy_PyObject) -> c_int;
+        pub fn PyObject_GetItem(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PySequence_Contains(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> c_int;
+        pub fn PyObject_SetItem(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject, a2: *mut cpy_PyObject) -> c_int;
+        pub fn PyObject_Type(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyObject_Repr(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyObject_Str(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyObject_ASCII(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyObject_Bytes(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyObject_RichCompare(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject, a2: c_int) -> *mut cpy_PyObject;
+        pub fn PyObject_RichCompareBool(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject, a2: c_int) -> c_int;
+        pub fn PyObject_Hash(a0: *mut cpy_PyObject) -> HPy_hash_t;
+        pub fn PyBytes_Size(a0: *mut cpy_PyObject) -> HPy_ssize_t;
+        pub fn PyBytes_AsString(a0: *mut cpy_PyObject) -> *const c_char;
+        pub fn PyBytes_FromString(a0: *const c_char) -> *mut cpy_PyObject;
+        pub fn PyUnicode_FromString(a0: *const c_char) -> *mut cpy_PyObject;
+        pub fn PyUnicode_AsASCIIString(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyUnicode_AsLatin1String(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyUnicode_AsUTF8String(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyUnicode_AsUTF8AndSize(a0: *mut cpy_PyObject, a1: *mut HPy_ssize_t) -> *const c_char;
+        pub fn PyUnicode_DecodeFSDefault(a0: *const c_char) -> *mut cpy_PyObject;
+        pub fn PyUnicode_DecodeFSDefaultAndSize(a0: *const c_char, a1: HPy_ssize_t) -> *mut cpy_PyObject;
+        pub fn PyUnicode_EncodeFSDefault(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyUnicode_DecodeASCII(a0: *const c_char, a1: HPy_ssize_t, a2: *const c_char) -> *mut cpy_PyObject;
+        pub fn PyUnicode_DecodeLatin1(a0: *const c_char, a1: HPy_ssize_t, a2: *const c_char) -> *mut cpy_PyObject;
+        pub fn PyList_New(a0: HPy_ssize_t) -> *mut cpy_PyObject;
+        pub fn PyList_Append(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> c_int;
+        pub fn PyDict_New() -> *mut cpy_PyObject;
+        pub fn PyImport_ImportModule(a0: *const c_char) -> *mut cpy_PyObject;
+        pub fn PyObject_DelItem(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject) -> c_int;
+        pub fn PyCapsule_IsValid(a0: *mut cpy_PyObject, a1: *const c_char) -> c_int;
+        pub fn PyEval_EvalCode(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject, a2: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyUnicode_FromEncodedObject(a0: *mut cpy_PyObject, a1: *const c_char, a2: *const c_char) -> *mut cpy_PyObject;
+        pub fn PyUnicode_Substring(a0: *mut cpy_PyObject, a1: HPy_ssize_t, a2: HPy_ssize_t) -> *mut cpy_PyObject;
+        pub fn PyDict_Keys(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PyDict_Copy(a0: *mut cpy_PyObject) -> *mut cpy_PyObject;
+        pub fn PySlice_Unpack(a0: *mut cpy_PyObject, a1: *mut HPy_ssize_t, a2: *mut HPy_ssize_t, a3: *mut HPy_ssize_t) -> c_int;
+    }
+}
+
 /// The C shims compiled from `cpython_shims.c` for the CPython ABI.
 #[cfg(feature = "cpython-abi")]
 #[allow(missing_docs)]
@@ -4047,129 +4356,38 @@ pub mod shims {
         pub fn hpy_sys_HPyLong_FromUInt32_t(ctx: *mut HPyContext, value: u32) -> HPy;
         pub fn hpy_sys_HPyLong_FromInt64_t(ctx: *mut HPyContext, v: i64) -> HPy;
         pub fn hpy_sys_HPyLong_FromUInt64_t(ctx: *mut HPyContext, v: u64) -> HPy;
-        pub fn hpy_sys_HPyLong_FromSize_t(ctx: *mut HPyContext, value: usize) -> HPy;
-        pub fn hpy_sys_HPyLong_FromSsize_t(ctx: *mut HPyContext, value: HPy_ssize_t) -> HPy;
         pub fn hpy_sys_HPyLong_AsInt32_t(ctx: *mut HPyContext, h: HPy) -> i32;
         pub fn hpy_sys_HPyLong_AsUInt32_t(ctx: *mut HPyContext, h: HPy) -> u32;
         pub fn hpy_sys_HPyLong_AsUInt32_tMask(ctx: *mut HPyContext, h: HPy) -> u32;
         pub fn hpy_sys_HPyLong_AsInt64_t(ctx: *mut HPyContext, h: HPy) -> i64;
         pub fn hpy_sys_HPyLong_AsUInt64_t(ctx: *mut HPyContext, h: HPy) -> u64;
         pub fn hpy_sys_HPyLong_AsUInt64_tMask(ctx: *mut HPyContext, h: HPy) -> u64;
-        pub fn hpy_sys_HPyLong_AsSize_t(ctx: *mut HPyContext, h: HPy) -> usize;
-        pub fn hpy_sys_HPyLong_AsSsize_t(ctx: *mut HPyContext, h: HPy) -> HPy_ssize_t;
-        pub fn hpy_sys_HPyLong_AsVoidPtr(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
-        pub fn hpy_sys_HPyLong_AsDouble(ctx: *mut HPyContext, h: HPy) -> f64;
-        pub fn hpy_sys_HPyFloat_FromDouble(ctx: *mut HPyContext, v: f64) -> HPy;
-        pub fn hpy_sys_HPyFloat_AsDouble(ctx: *mut HPyContext, h: HPy) -> f64;
         pub fn hpy_sys_HPyBool_FromBool(ctx: *mut HPyContext, v: bool) -> HPy;
-        pub fn hpy_sys_HPy_Length(ctx: *mut HPyContext, h: HPy) -> HPy_ssize_t;
-        pub fn hpy_sys_HPyNumber_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
-        pub fn hpy_sys_HPy_Add(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Subtract(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Multiply(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_MatrixMultiply(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_FloorDivide(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_TrueDivide(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Remainder(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Divmod(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Power(ctx: *mut HPyContext, h1: HPy, h2: HPy, h3: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Negative(ctx: *mut HPyContext, h1: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Positive(ctx: *mut HPyContext, h1: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Absolute(ctx: *mut HPyContext, h1: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Invert(ctx: *mut HPyContext, h1: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Lshift(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Rshift(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_And(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Xor(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Or(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Index(ctx: *mut HPyContext, h1: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Long(ctx: *mut HPyContext, h1: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Float(ctx: *mut HPyContext, h1: HPy) -> HPy;
-        pub fn hpy_sys_HPy_InPlaceAdd(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_InPlaceSubtract(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_InPlaceMultiply(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_InPlaceMatrixMultiply(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_InPlaceFloorDivide(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_InPlaceTrueDivide(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_InPlaceRemainder(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_InPlacePower(ctx: *mut HPyContext, h1: HPy, h2: HPy, h3: HPy) -> HPy;
-        pub fn hpy_sys_HPy_InPlaceLshift(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_InPlaceRshift(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_InPlaceAnd(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_InPlaceXor(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPy_InPlaceOr(ctx: *mut HPyContext, h1: HPy, h2: HPy) -> HPy;
-        pub fn hpy_sys_HPyCallable_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
         pub fn hpy_sys_HPy_CallTupleDict(ctx: *mut HPyContext, callable: HPy, args: HPy, kw: HPy) -> HPy;
         pub fn hpy_sys_HPy_FatalError(ctx: *mut HPyContext, message: *const c_char);
-        pub fn hpy_sys_HPyErr_SetString(ctx: *mut HPyContext, h_type: HPy, utf8_message: *const c_char);
-        pub fn hpy_sys_HPyErr_SetObject(ctx: *mut HPyContext, h_type: HPy, h_value: HPy);
-        pub fn hpy_sys_HPyErr_SetFromErrnoWithFilename(ctx: *mut HPyContext, h_type: HPy, filename_fsencoded: *const c_char) -> HPy;
-        pub fn hpy_sys_HPyErr_SetFromErrnoWithFilenameObjects(ctx: *mut HPyContext, h_type: HPy, filename1: HPy, filename2: HPy);
         pub fn hpy_sys_HPyErr_Occurred(ctx: *mut HPyContext) -> c_int;
-        pub fn hpy_sys_HPyErr_ExceptionMatches(ctx: *mut HPyContext, exc: HPy) -> c_int;
-        pub fn hpy_sys_HPyErr_NoMemory(ctx: *mut HPyContext);
-        pub fn hpy_sys_HPyErr_Clear(ctx: *mut HPyContext);
-        pub fn hpy_sys_HPyErr_NewException(ctx: *mut HPyContext, utf8_name: *const c_char, base: HPy, dict: HPy) -> HPy;
-        pub fn hpy_sys_HPyErr_NewExceptionWithDoc(ctx: *mut HPyContext, utf8_name: *const c_char, utf8_doc: *const c_char, base: HPy, dict: HPy) -> HPy;
-        pub fn hpy_sys_HPyErr_WarnEx(ctx: *mut HPyContext, category: HPy, utf8_message: *const c_char, stack_level: HPy_ssize_t) -> c_int;
-        pub fn hpy_sys_HPyErr_WriteUnraisable(ctx: *mut HPyContext, obj: HPy);
-        pub fn hpy_sys_HPy_IsTrue(ctx: *mut HPyContext, h: HPy) -> c_int;
         pub fn hpy_sys_HPyType_FromSpec(ctx: *mut HPyContext, spec: *mut HPyType_Spec, params: *mut HPyType_SpecParam) -> HPy;
         pub fn hpy_sys_HPyType_GenericNew(ctx: *mut HPyContext, type_: HPy, args: *const HPy, nargs: HPy_ssize_t, kw: HPy) -> HPy;
-        pub fn hpy_sys_HPy_GetAttr(ctx: *mut HPyContext, obj: HPy, name: HPy) -> HPy;
-        pub fn hpy_sys_HPy_GetAttr_s(ctx: *mut HPyContext, obj: HPy, utf8_name: *const c_char) -> HPy;
-        pub fn hpy_sys_HPy_HasAttr(ctx: *mut HPyContext, obj: HPy, name: HPy) -> c_int;
-        pub fn hpy_sys_HPy_HasAttr_s(ctx: *mut HPyContext, obj: HPy, utf8_name: *const c_char) -> c_int;
-        pub fn hpy_sys_HPy_SetAttr(ctx: *mut HPyContext, obj: HPy, name: HPy, value: HPy) -> c_int;
-        pub fn hpy_sys_HPy_SetAttr_s(ctx: *mut HPyContext, obj: HPy, utf8_name: *const c_char, value: HPy) -> c_int;
-        pub fn hpy_sys_HPy_GetItem(ctx: *mut HPyContext, obj: HPy, key: HPy) -> HPy;
         pub fn hpy_sys_HPy_GetItem_i(ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t) -> HPy;
         pub fn hpy_sys_HPy_GetItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_char) -> HPy;
-        pub fn hpy_sys_HPy_Contains(ctx: *mut HPyContext, container: HPy, key: HPy) -> c_int;
-        pub fn hpy_sys_HPy_SetItem(ctx: *mut HPyContext, obj: HPy, key: HPy, value: HPy) -> c_int;
         pub fn hpy_sys_HPy_SetItem_i(ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t, value: HPy) -> c_int;
         pub fn hpy_sys_HPy_SetItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_char, value: HPy) -> c_int;
-        pub fn hpy_sys_HPy_Type(ctx: *mut HPyContext, obj: HPy) -> HPy;
         pub fn hpy_sys_HPy_TypeCheck(ctx: *mut HPyContext, obj: HPy, type_: HPy) -> c_int;
         pub fn hpy_sys_HPy_Is(ctx: *mut HPyContext, obj: HPy, other: HPy) -> c_int;
         pub fn hpy_sys__HPy_AsStruct_Object(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
         pub fn hpy_sys__HPy_AsStruct_Legacy(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
         pub fn hpy_sys__HPy_New(ctx: *mut HPyContext, h_type: HPy, data: *mut *mut c_void) -> HPy;
-        pub fn hpy_sys_HPy_Repr(ctx: *mut HPyContext, obj: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Str(ctx: *mut HPyContext, obj: HPy) -> HPy;
-        pub fn hpy_sys_HPy_ASCII(ctx: *mut HPyContext, obj: HPy) -> HPy;
-        pub fn hpy_sys_HPy_Bytes(ctx: *mut HPyContext, obj: HPy) -> HPy;
-        pub fn hpy_sys_HPy_RichCompare(ctx: *mut HPyContext, v: HPy, w: HPy, op: c_int) -> HPy;
-        pub fn hpy_sys_HPy_RichCompareBool(ctx: *mut HPyContext, v: HPy, w: HPy, op: c_int) -> c_int;
-        pub fn hpy_sys_HPy_Hash(ctx: *mut HPyContext, obj: HPy) -> HPy_hash_t;
         pub fn hpy_sys_HPyBytes_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
-        pub fn hpy_sys_HPyBytes_Size(ctx: *mut HPyContext, h: HPy) -> HPy_ssize_t;
         pub fn hpy_sys_HPyBytes_GET_SIZE(ctx: *mut HPyContext, h: HPy) -> HPy_ssize_t;
-        pub fn hpy_sys_HPyBytes_AsString(ctx: *mut HPyContext, h: HPy) -> *const c_char;
         pub fn hpy_sys_HPyBytes_AS_STRING(ctx: *mut HPyContext, h: HPy) -> *const c_char;
-        pub fn hpy_sys_HPyBytes_FromString(ctx: *mut HPyContext, bytes: *const c_char) -> HPy;
         pub fn hpy_sys_HPyBytes_FromStringAndSize(ctx: *mut HPyContext, bytes: *const c_char, len: HPy_ssize_t) -> HPy;
-        pub fn hpy_sys_HPyUnicode_FromString(ctx: *mut HPyContext, utf8: *const c_char) -> HPy;
         pub fn hpy_sys_HPyUnicode_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
-        pub fn hpy_sys_HPyUnicode_AsASCIIString(ctx: *mut HPyContext, h: HPy) -> HPy;
-        pub fn hpy_sys_HPyUnicode_AsLatin1String(ctx: *mut HPyContext, h: HPy) -> HPy;
-        pub fn hpy_sys_HPyUnicode_AsUTF8String(ctx: *mut HPyContext, h: HPy) -> HPy;
-        pub fn hpy_sys_HPyUnicode_AsUTF8AndSize(ctx: *mut HPyContext, h: HPy, size: *mut HPy_ssize_t) -> *const c_char;
         pub fn hpy_sys_HPyUnicode_FromWideChar(ctx: *mut HPyContext, w: *const wchar_t, size: HPy_ssize_t) -> HPy;
-        pub fn hpy_sys_HPyUnicode_DecodeFSDefault(ctx: *mut HPyContext, v: *const c_char) -> HPy;
-        pub fn hpy_sys_HPyUnicode_DecodeFSDefaultAndSize(ctx: *mut HPyContext, v: *const c_char, size: HPy_ssize_t) -> HPy;
-        pub fn hpy_sys_HPyUnicode_EncodeFSDefault(ctx: *mut HPyContext, h: HPy) -> HPy;
         pub fn hpy_sys_HPyUnicode_ReadChar(ctx: *mut HPyContext, h: HPy, index: HPy_ssize_t) -> HPy_UCS4;
-        pub fn hpy_sys_HPyUnicode_DecodeASCII(ctx: *mut HPyContext, ascii: *const c_char, size: HPy_ssize_t, errors: *const c_char) -> HPy;
-        pub fn hpy_sys_HPyUnicode_DecodeLatin1(ctx: *mut HPyContext, latin1: *const c_char, size: HPy_ssize_t, errors: *const c_char) -> HPy;
         pub fn hpy_sys_HPyList_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
-        pub fn hpy_sys_HPyList_New(ctx: *mut HPyContext, len: HPy_ssize_t) -> HPy;
-        pub fn hpy_sys_HPyList_Append(ctx: *mut HPyContext, h_list: HPy, h_item: HPy) -> c_int;
         pub fn hpy_sys_HPyDict_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
-        pub fn hpy_sys_HPyDict_New(ctx: *mut HPyContext) -> HPy;
         pub fn hpy_sys_HPyTuple_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
         pub fn hpy_sys_HPyTuple_FromArray(ctx: *mut HPyContext, items: *mut HPy, n: HPy_ssize_t) -> HPy;
-        pub fn hpy_sys_HPyImport_ImportModule(ctx: *mut HPyContext, utf8_name: *const c_char) -> HPy;
         pub fn hpy_sys_HPy_FromPyObject(ctx: *mut HPyContext, obj: *mut cpy_PyObject) -> HPy;
         pub fn hpy_sys_HPy_AsPyObject(ctx: *mut HPyContext, h: HPy) -> *mut cpy_PyObject;
         pub fn hpy_sys_HPyListBuilder_New(ctx: *mut HPyContext, size: HPy_ssize_t) -> HPyListBuilder;
@@ -4197,23 +4415,15 @@ pub mod shims {
         pub fn hpy_sys__HPy_AsStruct_Unicode(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
         pub fn hpy_sys__HPy_AsStruct_Tuple(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
         pub fn hpy_sys__HPy_AsStruct_List(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
-        pub fn hpy_sys_HPy_DelItem(ctx: *mut HPyContext, obj: HPy, key: HPy) -> c_int;
         pub fn hpy_sys_HPy_DelItem_i(ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t) -> c_int;
         pub fn hpy_sys_HPy_DelItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_char) -> c_int;
         pub fn hpy_sys_HPyCapsule_New(ctx: *mut HPyContext, pointer: *mut c_void, utf8_name: *const c_char, destructor: *mut HPyCapsule_Destructor) -> HPy;
-        pub fn hpy_sys_HPyCapsule_IsValid(ctx: *mut HPyContext, capsule: HPy, utf8_name: *const c_char) -> c_int;
         pub fn hpy_sys_HPy_Compile_s(ctx: *mut HPyContext, utf8_source: *const c_char, utf8_filename: *const c_char, kind: HPy_SourceKind) -> HPy;
-        pub fn hpy_sys_HPy_EvalCode(ctx: *mut HPyContext, code: HPy, globals: HPy, locals: HPy) -> HPy;
         pub fn hpy_sys_HPyContextVar_New(ctx: *mut HPyContext, name: *const c_char, default_value: HPy) -> HPy;
         pub fn hpy_sys_HPyContextVar_Get(ctx: *mut HPyContext, context_var: HPy, default_value: HPy, result: *mut HPy) -> i32;
         pub fn hpy_sys_HPyContextVar_Set(ctx: *mut HPyContext, context_var: HPy, value: HPy) -> HPy;
         pub fn hpy_sys_HPyType_GetName(ctx: *mut HPyContext, type_: HPy) -> *const c_char;
         pub fn hpy_sys_HPyType_IsSubtype(ctx: *mut HPyContext, sub: HPy, type_: HPy) -> c_int;
-        pub fn hpy_sys_HPyUnicode_FromEncodedObject(ctx: *mut HPyContext, obj: HPy, encoding: *const c_char, errors: *const c_char) -> HPy;
-        pub fn hpy_sys_HPyUnicode_Substring(ctx: *mut HPyContext, str: HPy, start: HPy_ssize_t, end: HPy_ssize_t) -> HPy;
-        pub fn hpy_sys_HPyDict_Keys(ctx: *mut HPyContext, h: HPy) -> HPy;
-        pub fn hpy_sys_HPyDict_Copy(ctx: *mut HPyContext, h: HPy) -> HPy;
-        pub fn hpy_sys_HPySlice_Unpack(ctx: *mut HPyContext, slice: HPy, start: *mut HPy_ssize_t, stop: *mut HPy_ssize_t, step: *mut HPy_ssize_t) -> c_int;
         pub fn hpy_sys_HPy_SetCallFunction(ctx: *mut HPyContext, h: HPy, func: *mut HPyCallFunction) -> c_int;
         pub fn hpy_sys_HPy_Call(ctx: *mut HPyContext, callable: HPy, args: *const HPy, nargs: usize, kwnames: HPy) -> HPy;
         pub fn hpy_sys_HPy_CallMethod(ctx: *mut HPyContext, name: HPy, args: *const HPy, nargs: usize, kwnames: HPy) -> HPy;

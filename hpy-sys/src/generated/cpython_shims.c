@@ -10,129 +10,38 @@ HPy hpy_sys_HPyLong_FromInt32_t(HPyContext *ctx, int32_t value) { return HPyLong
 HPy hpy_sys_HPyLong_FromUInt32_t(HPyContext *ctx, uint32_t value) { return HPyLong_FromUInt32_t(ctx, value); }
 HPy hpy_sys_HPyLong_FromInt64_t(HPyContext *ctx, int64_t v) { return HPyLong_FromInt64_t(ctx, v); }
 HPy hpy_sys_HPyLong_FromUInt64_t(HPyContext *ctx, uint64_t v) { return HPyLong_FromUInt64_t(ctx, v); }
-HPy hpy_sys_HPyLong_FromSize_t(HPyContext *ctx, size_t value) { return HPyLong_FromSize_t(ctx, value); }
-HPy hpy_sys_HPyLong_FromSsize_t(HPyContext *ctx, HPy_ssize_t value) { return HPyLong_FromSsize_t(ctx, value); }
 int32_t hpy_sys_HPyLong_AsInt32_t(HPyContext *ctx, HPy h) { return HPyLong_AsInt32_t(ctx, h); }
 uint32_t hpy_sys_HPyLong_AsUInt32_t(HPyContext *ctx, HPy h) { return HPyLong_AsUInt32_t(ctx, h); }
 uint32_t hpy_sys_HPyLong_AsUInt32_tMask(HPyContext *ctx, HPy h) { return HPyLong_AsUInt32_tMask(ctx, h); }
 int64_t hpy_sys_HPyLong_AsInt64_t(HPyContext *ctx, HPy h) { return HPyLong_AsInt64_t(ctx, h); }
 uint64_t hpy_sys_HPyLong_AsUInt64_t(HPyContext *ctx, HPy h) { return HPyLong_AsUInt64_t(ctx, h); }
 uint64_t hpy_sys_HPyLong_AsUInt64_tMask(HPyContext *ctx, HPy h) { return HPyLong_AsUInt64_tMask(ctx, h); }
-size_t hpy_sys_HPyLong_AsSize_t(HPyContext *ctx, HPy h) { return HPyLong_AsSize_t(ctx, h); }
-HPy_ssize_t hpy_sys_HPyLong_AsSsize_t(HPyContext *ctx, HPy h) { return HPyLong_AsSsize_t(ctx, h); }
-void *hpy_sys_HPyLong_AsVoidPtr(HPyContext *ctx, HPy h) { return HPyLong_AsVoidPtr(ctx, h); }
-double hpy_sys_HPyLong_AsDouble(HPyContext *ctx, HPy h) { return HPyLong_AsDouble(ctx, h); }
-HPy hpy_sys_HPyFloat_FromDouble(HPyContext *ctx, double v) { return HPyFloat_FromDouble(ctx, v); }
-double hpy_sys_HPyFloat_AsDouble(HPyContext *ctx, HPy h) { return HPyFloat_AsDouble(ctx, h); }
 HPy hpy_sys_HPyBool_FromBool(HPyContext *ctx, bool v) { return HPyBool_FromBool(ctx, v); }
-HPy_ssize_t hpy_sys_HPy_Length(HPyContext *ctx, HPy h) { return HPy_Length(ctx, h); }
-int hpy_sys_HPyNumber_Check(HPyContext *ctx, HPy h) { return HPyNumber_Check(ctx, h); }
-HPy hpy_sys_HPy_Add(HPyContext *ctx, HPy h1, HPy h2) { return HPy_Add(ctx, h1, h2); }
-HPy hpy_sys_HPy_Subtract(HPyContext *ctx, HPy h1, HPy h2) { return HPy_Subtract(ctx, h1, h2); }
-HPy hpy_sys_HPy_Multiply(HPyContext *ctx, HPy h1, HPy h2) { return HPy_Multiply(ctx, h1, h2); }
-HPy hpy_sys_HPy_MatrixMultiply(HPyContext *ctx, HPy h1, HPy h2) { return HPy_MatrixMultiply(ctx, h1, h2); }
-HPy hpy_sys_HPy_FloorDivide(HPyContext *ctx, HPy h1, HPy h2) { return HPy_FloorDivide(ctx, h1, h2); }
-HPy hpy_sys_HPy_TrueDivide(HPyContext *ctx, HPy h1, HPy h2) { return HPy_TrueDivide(ctx, h1, h2); }
-HPy hpy_sys_HPy_Remainder(HPyContext *ctx, HPy h1, HPy h2) { return HPy_Remainder(ctx, h1, h2); }
-HPy hpy_sys_HPy_Divmod(HPyContext *ctx, HPy h1, HPy h2) { return HPy_Divmod(ctx, h1, h2); }
-HPy hpy_sys_HPy_Power(HPyContext *ctx, HPy h1, HPy h2, HPy h3) { return HPy_Power(ctx, h1, h2, h3); }
-HPy hpy_sys_HPy_Negative(HPyContext *ctx, HPy h1) { return HPy_Negative(ctx, h1); }
-HPy hpy_sys_HPy_Positive(HPyContext *ctx, HPy h1) { return HPy_Positive(ctx, h1); }
-HPy hpy_sys_HPy_Absolute(HPyContext *ctx, HPy h1) { return HPy_Absolute(ctx, h1); }
-HPy hpy_sys_HPy_Invert(HPyContext *ctx, HPy h1) { return HPy_Invert(ctx, h1); }
-HPy hpy_sys_HPy_Lshift(HPyContext *ctx, HPy h1, HPy h2) { return HPy_Lshift(ctx, h1, h2); }
-HPy hpy_sys_HPy_Rshift(HPyContext *ctx, HPy h1, HPy h2) { return HPy_Rshift(ctx, h1, h2); }
-HPy hpy_sys_HPy_And(HPyContext *ctx, HPy h1, HPy h2) { return HPy_And(ctx, h1, h2); }
-HPy hpy_sys_HPy_Xor(HPyContext *ctx, HPy h1, HPy h2) { return HPy_Xor(ctx, h1, h2); }
-HPy hpy_sys_HPy_Or(HPyContext *ctx, HPy h1, HPy h2) { return HPy_Or(ctx, h1, h2); }
-HPy hpy_sys_HPy_Index(HPyContext *ctx, HPy h1) { return HPy_Index(ctx, h1); }
-HPy hpy_sys_HPy_Long(HPyContext *ctx, HPy h1) { return HPy_Long(ctx, h1); }
-HPy hpy_sys_HPy_Float(HPyContext *ctx, HPy h1) { return HPy_Float(ctx, h1); }
-HPy hpy_sys_HPy_InPlaceAdd(HPyContext *ctx, HPy h1, HPy h2) { return HPy_InPlaceAdd(ctx, h1, h2); }
-HPy hpy_sys_HPy_InPlaceSubtract(HPyContext *ctx, HPy h1, HPy h2) { return HPy_InPlaceSubtract(ctx, h1, h2); }
-HPy hpy_sys_HPy_InPlaceMultiply(HPyContext *ctx, HPy h1, HPy h2) { return HPy_InPlaceMultiply(ctx, h1, h2); }
-HPy hpy_sys_HPy_InPlaceMatrixMultiply(HPyContext *ctx, HPy h1, HPy h2) { return HPy_InPlaceMatrixMultiply(ctx, h1, h2); }
-HPy hpy_sys_HPy_InPlaceFloorDivide(HPyContext *ctx, HPy h1, HPy h2) { return HPy_InPlaceFloorDivide(ctx, h1, h2); }
-HPy hpy_sys_HPy_InPlaceTrueDivide(HPyContext *ctx, HPy h1, HPy h2) { return HPy_InPlaceTrueDivide(ctx, h1, h2); }
-HPy hpy_sys_HPy_InPlaceRemainder(HPyContext *ctx, HPy h1, HPy h2) { return HPy_InPlaceRemainder(ctx, h1, h2); }
-HPy hpy_sys_HPy_InPlacePower(HPyContext *ctx, HPy h1, HPy h2, HPy h3) { return HPy_InPlacePower(ctx, h1, h2, h3); }
-HPy hpy_sys_HPy_InPlaceLshift(HPyContext *ctx, HPy h1, HPy h2) { return HPy_InPlaceLshift(ctx, h1, h2); }
-HPy hpy_sys_HPy_InPlaceRshift(HPyContext *ctx, HPy h1, HPy h2) { return HPy_InPlaceRshift(ctx, h1, h2); }
-HPy hpy_sys_HPy_InPlaceAnd(HPyContext *ctx, HPy h1, HPy h2) { return HPy_InPlaceAnd(ctx, h1, h2); }
-HPy hpy_sys_HPy_InPlaceXor(HPyContext *ctx, HPy h1, HPy h2) { return HPy_InPlaceXor(ctx, h1, h2); }
-HPy hpy_sys_HPy_InPlaceOr(HPyContext *ctx, HPy h1, HPy h2) { return HPy_InPlaceOr(ctx, h1, h2); }
-int hpy_sys_HPyCallable_Check(HPyContext *ctx, HPy h) { return HPyCallable_Check(ctx, h); }
 HPy hpy_sys_HPy_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw) { return HPy_CallTupleDict(ctx, callable, args, kw); }
 void hpy_sys_HPy_FatalError(HPyContext *ctx, const char *message) { HPy_FatalError(ctx, message); }
-void hpy_sys_HPyErr_SetString(HPyContext *ctx, HPy h_type, const char *utf8_message) { HPyErr_SetString(ctx, h_type, utf8_message); }
-void hpy_sys_HPyErr_SetObject(HPyContext *ctx, HPy h_type, HPy h_value) { HPyErr_SetObject(ctx, h_type, h_value); }
-HPy hpy_sys_HPyErr_SetFromErrnoWithFilename(HPyContext *ctx, HPy h_type, const char *filename_fsencoded) { return HPyErr_SetFromErrnoWithFilename(ctx, h_type, filename_fsencoded); }
-void hpy_sys_HPyErr_SetFromErrnoWithFilenameObjects(HPyContext *ctx, HPy h_type, HPy filename1, HPy filename2) { HPyErr_SetFromErrnoWithFilenameObjects(ctx, h_type, filename1, filename2); }
 int hpy_sys_HPyErr_Occurred(HPyContext *ctx) { return HPyErr_Occurred(ctx); }
-int hpy_sys_HPyErr_ExceptionMatches(HPyContext *ctx, HPy exc) { return HPyErr_ExceptionMatches(ctx, exc); }
-void hpy_sys_HPyErr_NoMemory(HPyContext *ctx) { HPyErr_NoMemory(ctx); }
-void hpy_sys_HPyErr_Clear(HPyContext *ctx) { HPyErr_Clear(ctx); }
-HPy hpy_sys_HPyErr_NewException(HPyContext *ctx, const char *utf8_name, HPy base, HPy dict) { return HPyErr_NewException(ctx, utf8_name, base, dict); }
-HPy hpy_sys_HPyErr_NewExceptionWithDoc(HPyContext *ctx, const char *utf8_name, const char *utf8_doc, HPy base, HPy dict) { return HPyErr_NewExceptionWithDoc(ctx, utf8_name, utf8_doc, base, dict); }
-int hpy_sys_HPyErr_WarnEx(HPyContext *ctx, HPy category, const char *utf8_message, HPy_ssize_t stack_level) { return HPyErr_WarnEx(ctx, category, utf8_message, stack_level); }
-void hpy_sys_HPyErr_WriteUnraisable(HPyContext *ctx, HPy obj) { HPyErr_WriteUnraisable(ctx, obj); }
-int hpy_sys_HPy_IsTrue(HPyContext *ctx, HPy h) { return HPy_IsTrue(ctx, h); }
 HPy hpy_sys_HPyType_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *params) { return HPyType_FromSpec(ctx, spec, params); }
 HPy hpy_sys_HPyType_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw) { return HPyType_GenericNew(ctx, type, args, nargs, kw); }
-HPy hpy_sys_HPy_GetAttr(HPyContext *ctx, HPy obj, HPy name) { return HPy_GetAttr(ctx, obj, name); }
-HPy hpy_sys_HPy_GetAttr_s(HPyContext *ctx, HPy obj, const char *utf8_name) { return HPy_GetAttr_s(ctx, obj, utf8_name); }
-int hpy_sys_HPy_HasAttr(HPyContext *ctx, HPy obj, HPy name) { return HPy_HasAttr(ctx, obj, name); }
-int hpy_sys_HPy_HasAttr_s(HPyContext *ctx, HPy obj, const char *utf8_name) { return HPy_HasAttr_s(ctx, obj, utf8_name); }
-int hpy_sys_HPy_SetAttr(HPyContext *ctx, HPy obj, HPy name, HPy value) { return HPy_SetAttr(ctx, obj, name, value); }
-int hpy_sys_HPy_SetAttr_s(HPyContext *ctx, HPy obj, const char *utf8_name, HPy value) { return HPy_SetAttr_s(ctx, obj, utf8_name, value); }
-HPy hpy_sys_HPy_GetItem(HPyContext *ctx, HPy obj, HPy key) { return HPy_GetItem(ctx, obj, key); }
 HPy hpy_sys_HPy_GetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx) { return HPy_GetItem_i(ctx, obj, idx); }
 HPy hpy_sys_HPy_GetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key) { return HPy_GetItem_s(ctx, obj, utf8_key); }
-int hpy_sys_HPy_Contains(HPyContext *ctx, HPy container, HPy key) { return HPy_Contains(ctx, container, key); }
-int hpy_sys_HPy_SetItem(HPyContext *ctx, HPy obj, HPy key, HPy value) { return HPy_SetItem(ctx, obj, key, value); }
 int hpy_sys_HPy_SetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx, HPy value) { return HPy_SetItem_i(ctx, obj, idx, value); }
 int hpy_sys_HPy_SetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key, HPy value) { return HPy_SetItem_s(ctx, obj, utf8_key, value); }
-HPy hpy_sys_HPy_Type(HPyContext *ctx, HPy obj) { return HPy_Type(ctx, obj); }
 int hpy_sys_HPy_TypeCheck(HPyContext *ctx, HPy obj, HPy type) { return HPy_TypeCheck(ctx, obj, type); }
 int hpy_sys_HPy_Is(HPyContext *ctx, HPy obj, HPy other) { return HPy_Is(ctx, obj, other); }
 void *hpy_sys__HPy_AsStruct_Object(HPyContext *ctx, HPy h) { return _HPy_AsStruct_Object(ctx, h); }
 void *hpy_sys__HPy_AsStruct_Legacy(HPyContext *ctx, HPy h) { return _HPy_AsStruct_Legacy(ctx, h); }
 HPy hpy_sys__HPy_New(HPyContext *ctx, HPy h_type, void **data) { return _HPy_New(ctx, h_type, data); }
-HPy hpy_sys_HPy_Repr(HPyContext *ctx, HPy obj) { return HPy_Repr(ctx, obj); }
-HPy hpy_sys_HPy_Str(HPyContext *ctx, HPy obj) { return HPy_Str(ctx, obj); }
-HPy hpy_sys_HPy_ASCII(HPyContext *ctx, HPy obj) { return HPy_ASCII(ctx, obj); }
-HPy hpy_sys_HPy_Bytes(HPyContext *ctx, HPy obj) { return HPy_Bytes(ctx, obj); }
-HPy hpy_sys_HPy_RichCompare(HPyContext *ctx, HPy v, HPy w, int op) { return HPy_RichCompare(ctx, v, w, op); }
-int hpy_sys_HPy_RichCompareBool(HPyContext *ctx, HPy v, HPy w, int op) { return HPy_RichCompareBool(ctx, v, w, op); }
-HPy_hash_t hpy_sys_HPy_Hash(HPyContext *ctx, HPy obj) { return HPy_Hash(ctx, obj); }
 int hpy_sys_HPyBytes_Check(HPyContext *ctx, HPy h) { return HPyBytes_Check(ctx, h); }
-HPy_ssize_t hpy_sys_HPyBytes_Size(HPyContext *ctx, HPy h) { return HPyBytes_Size(ctx, h); }
 HPy_ssize_t hpy_sys_HPyBytes_GET_SIZE(HPyContext *ctx, HPy h) { return HPyBytes_GET_SIZE(ctx, h); }
-const char *hpy_sys_HPyBytes_AsString(HPyContext *ctx, HPy h) { return HPyBytes_AsString(ctx, h); }
 const char *hpy_sys_HPyBytes_AS_STRING(HPyContext *ctx, HPy h) { return HPyBytes_AS_STRING(ctx, h); }
-HPy hpy_sys_HPyBytes_FromString(HPyContext *ctx, const char *bytes) { return HPyBytes_FromString(ctx, bytes); }
 HPy hpy_sys_HPyBytes_FromStringAndSize(HPyContext *ctx, const char *bytes, HPy_ssize_t len) { return HPyBytes_FromStringAndSize(ctx, bytes, len); }
-HPy hpy_sys_HPyUnicode_FromString(HPyContext *ctx, const char *utf8) { return HPyUnicode_FromString(ctx, utf8); }
 int hpy_sys_HPyUnicode_Check(HPyContext *ctx, HPy h) { return HPyUnicode_Check(ctx, h); }
-HPy hpy_sys_HPyUnicode_AsASCIIString(HPyContext *ctx, HPy h) { return HPyUnicode_AsASCIIString(ctx, h); }
-HPy hpy_sys_HPyUnicode_AsLatin1String(HPyContext *ctx, HPy h) { return HPyUnicode_AsLatin1String(ctx, h); }
-HPy hpy_sys_HPyUnicode_AsUTF8String(HPyContext *ctx, HPy h) { return HPyUnicode_AsUTF8String(ctx, h); }
-const char *hpy_sys_HPyUnicode_AsUTF8AndSize(HPyContext *ctx, HPy h, HPy_ssize_t *size) { return HPyUnicode_AsUTF8AndSize(ctx, h, size); }
 HPy hpy_sys_HPyUnicode_FromWideChar(HPyContext *ctx, const wchar_t *w, HPy_ssize_t size) { return HPyUnicode_FromWideChar(ctx, w, size); }
-HPy hpy_sys_HPyUnicode_DecodeFSDefault(HPyContext *ctx, const char *v) { return HPyUnicode_DecodeFSDefault(ctx, v); }
-HPy hpy_sys_HPyUnicode_DecodeFSDefaultAndSize(HPyContext *ctx, const char *v, HPy_ssize_t size) { return HPyUnicode_DecodeFSDefaultAndSize(ctx, v, size); }
-HPy hpy_sys_HPyUnicode_EncodeFSDefault(HPyContext *ctx, HPy h) { return HPyUnicode_EncodeFSDefault(ctx, h); }
 HPy_UCS4 hpy_sys_HPyUnicode_ReadChar(HPyContext *ctx, HPy h, HPy_ssize_t index) { return HPyUnicode_ReadChar(ctx, h, index); }
-HPy hpy_sys_HPyUnicode_DecodeASCII(HPyContext *ctx, const char *ascii, HPy_ssize_t size, const char *errors) { return HPyUnicode_DecodeASCII(ctx, ascii, size, errors); }
-HPy hpy_sys_HPyUnicode_DecodeLatin1(HPyContext *ctx, const char *latin1, HPy_ssize_t size, const char *errors) { return HPyUnicode_DecodeLatin1(ctx, latin1, size, errors); }
 int hpy_sys_HPyList_Check(HPyContext *ctx, HPy h) { return HPyList_Check(ctx, h); }
-HPy hpy_sys_HPyList_New(HPyContext *ctx, HPy_ssize_t len) { return HPyList_New(ctx, len); }
-int hpy_sys_HPyList_Append(HPyContext *ctx, HPy h_list, HPy h_item) { return HPyList_Append(ctx, h_list, h_item); }
 int hpy_sys_HPyDict_Check(HPyContext *ctx, HPy h) { return HPyDict_Check(ctx, h); }
-HPy hpy_sys_HPyDict_New(HPyContext *ctx) { return HPyDict_New(ctx); }
 int hpy_sys_HPyTuple_Check(HPyContext *ctx, HPy h) { return HPyTuple_Check(ctx, h); }
 HPy hpy_sys_HPyTuple_FromArray(HPyContext *ctx, HPy *items, HPy_ssize_t n) { return HPyTuple_FromArray(ctx, items, n); }
-HPy hpy_sys_HPyImport_ImportModule(HPyContext *ctx, const char *utf8_name) { return HPyImport_ImportModule(ctx, utf8_name); }
 HPy hpy_sys_HPy_FromPyObject(HPyContext *ctx, cpy_PyObject *obj) { return HPy_FromPyObject(ctx, obj); }
 cpy_PyObject *hpy_sys_HPy_AsPyObject(HPyContext *ctx, HPy h) { return HPy_AsPyObject(ctx, h); }
 HPyListBuilder hpy_sys_HPyListBuilder_New(HPyContext *ctx, HPy_ssize_t size) { return HPyListBuilder_New(ctx, size); }
@@ -160,23 +69,15 @@ void *hpy_sys__HPy_AsStruct_Float(HPyContext *ctx, HPy h) { return _HPy_AsStruct
 void *hpy_sys__HPy_AsStruct_Unicode(HPyContext *ctx, HPy h) { return _HPy_AsStruct_Unicode(ctx, h); }
 void *hpy_sys__HPy_AsStruct_Tuple(HPyContext *ctx, HPy h) { return _HPy_AsStruct_Tuple(ctx, h); }
 void *hpy_sys__HPy_AsStruct_List(HPyContext *ctx, HPy h) { return _HPy_AsStruct_List(ctx, h); }
-int hpy_sys_HPy_DelItem(HPyContext *ctx, HPy obj, HPy key) { return HPy_DelItem(ctx, obj, key); }
 int hpy_sys_HPy_DelItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx) { return HPy_DelItem_i(ctx, obj, idx); }
 int hpy_sys_HPy_DelItem_s(HPyContext *ctx, HPy obj, const char *utf8_key) { return HPy_DelItem_s(ctx, obj, utf8_key); }
 HPy hpy_sys_HPyCapsule_New(HPyContext *ctx, void *pointer, const char *utf8_name, HPyCapsule_Destructor *destructor) { return HPyCapsule_New(ctx, pointer, utf8_name, destructor); }
-int hpy_sys_HPyCapsule_IsValid(HPyContext *ctx, HPy capsule, const char *utf8_name) { return HPyCapsule_IsValid(ctx, capsule, utf8_name); }
 HPy hpy_sys_HPy_Compile_s(HPyContext *ctx, const char *utf8_source, const char *utf8_filename, HPy_SourceKind kind) { return HPy_Compile_s(ctx, utf8_source, utf8_filename, kind); }
-HPy hpy_sys_HPy_EvalCode(HPyContext *ctx, HPy code, HPy globals, HPy locals) { return HPy_EvalCode(ctx, code, globals, locals); }
 HPy hpy_sys_HPyContextVar_New(HPyContext *ctx, const char *name, HPy default_value) { return HPyContextVar_New(ctx, name, default_value); }
 int32_t hpy_sys_HPyContextVar_Get(HPyContext *ctx, HPy context_var, HPy default_value, HPy *result) { return HPyContextVar_Get(ctx, context_var, default_value, result); }
 HPy hpy_sys_HPyContextVar_Set(HPyContext *ctx, HPy context_var, HPy value) { return HPyContextVar_Set(ctx, context_var, value); }
 const char *hpy_sys_HPyType_GetName(HPyContext *ctx, HPy type) { return HPyType_GetName(ctx, type); }
 int hpy_sys_HPyType_IsSubtype(HPyContext *ctx, HPy sub, HPy type) { return HPyType_IsSubtype(ctx, sub, type); }
-HPy hpy_sys_HPyUnicode_FromEncodedObject(HPyContext *ctx, HPy obj, const char *encoding, const char *errors) { return HPyUnicode_FromEncodedObject(ctx, obj, encoding, errors); }
-HPy hpy_sys_HPyUnicode_Substring(HPyContext *ctx, HPy str, HPy_ssize_t start, HPy_ssize_t end) { return HPyUnicode_Substring(ctx, str, start, end); }
-HPy hpy_sys_HPyDict_Keys(HPyContext *ctx, HPy h) { return HPyDict_Keys(ctx, h); }
-HPy hpy_sys_HPyDict_Copy(HPyContext *ctx, HPy h) { return HPyDict_Copy(ctx, h); }
-int hpy_sys_HPySlice_Unpack(HPyContext *ctx, HPy slice, HPy_ssize_t *start, HPy_ssize_t *stop, HPy_ssize_t *step) { return HPySlice_Unpack(ctx, slice, start, stop, step); }
 int hpy_sys_HPy_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func) { return HPy_SetCallFunction(ctx, h, func); }
 HPy hpy_sys_HPy_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nargs, HPy kwnames) { return HPy_Call(ctx, callable, args, nargs, kwnames); }
 HPy hpy_sys_HPy_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t nargs, HPy kwnames) { return HPy_CallMethod(ctx, name, args, nargs, kwnames); }
