@@ -127,68 +127,35 @@ impl<'a> FromPy<'a> for Borrowed<'a> {
     }
 }
 
-impl<'py> IntoPy<'py> for Handle<'py> {
-    #[inline(always)]
-    fn into_py(self, _ctx: Context<'py>) -> PyResult<Handle<'py>> {
-        Ok(self)
-    }
+/// Handles convert to themselves; as operands they are lent (`with_borrowed`), so no
+/// `HPy_Dup`/`HPy_Close` pair is spent on them.
+macro_rules! handle_into_py {
+    ($($ty:ty => |$this:ident| owned: $owned:expr, view: $view:expr;)*) => {$(
+        impl<'py> IntoPy<'py> for $ty {
+            #[inline(always)]
+            fn into_py(self, _ctx: Context<'py>) -> PyResult<Handle<'py>> {
+                let $this = self;
+                Ok($owned)
+            }
 
-    #[inline(always)]
-    fn with_borrowed<R>(
-        self,
-        _ctx: Context<'py>,
-        f: impl FnOnce(Borrowed<'_>) -> PyResult<R>,
-    ) -> PyResult<R> {
-        f(self.as_borrowed())
-    }
+            #[inline(always)]
+            fn with_borrowed<R>(
+                self,
+                _ctx: Context<'py>,
+                f: impl FnOnce(Borrowed<'_>) -> PyResult<R>,
+            ) -> PyResult<R> {
+                let $this = self;
+                f($view)
+            }
+        }
+    )*};
 }
 
-impl<'py> IntoPy<'py> for &Handle<'py> {
-    #[inline(always)]
-    fn into_py(self, _ctx: Context<'py>) -> PyResult<Handle<'py>> {
-        Ok(self.clone())
-    }
-
-    #[inline(always)]
-    fn with_borrowed<R>(
-        self,
-        _ctx: Context<'py>,
-        f: impl FnOnce(Borrowed<'_>) -> PyResult<R>,
-    ) -> PyResult<R> {
-        f(self.as_borrowed())
-    }
-}
-
-impl<'py> IntoPy<'py> for Borrowed<'py> {
-    #[inline(always)]
-    fn into_py(self, _ctx: Context<'py>) -> PyResult<Handle<'py>> {
-        Ok(self.dup())
-    }
-
-    #[inline(always)]
-    fn with_borrowed<R>(
-        self,
-        _ctx: Context<'py>,
-        f: impl FnOnce(Borrowed<'_>) -> PyResult<R>,
-    ) -> PyResult<R> {
-        f(self)
-    }
-}
-
-impl<'py> IntoPy<'py> for &Borrowed<'py> {
-    #[inline(always)]
-    fn into_py(self, _ctx: Context<'py>) -> PyResult<Handle<'py>> {
-        Ok(self.dup())
-    }
-
-    #[inline(always)]
-    fn with_borrowed<R>(
-        self,
-        _ctx: Context<'py>,
-        f: impl FnOnce(Borrowed<'_>) -> PyResult<R>,
-    ) -> PyResult<R> {
-        f(*self)
-    }
+handle_into_py! {
+    Handle<'py> => |h| owned: h, view: h.as_borrowed();
+    &Handle<'py> => |h| owned: h.clone(), view: h.as_borrowed();
+    Borrowed<'py> => |b| owned: b.dup(), view: b;
+    &Borrowed<'py> => |b| owned: b.dup(), view: *b;
 }
 
 impl<'py> IntoPy<'py> for () {

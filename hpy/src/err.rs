@@ -37,6 +37,33 @@ struct Lazy {
     message: Cow<'static, str>,
 }
 
+/// `PyErr::type_error(msg)` and friends: shortcuts for the most common builtin exceptions.
+macro_rules! shortcuts {
+    ($($name:ident => $kind:ident;)*) => {
+        impl PyErr {
+            $(
+                #[doc = concat!("`", stringify!($kind), "(message)`.")]
+                pub fn $name(message: impl Into<Cow<'static, str>>) -> PyErr {
+                    PyErr::new(ExceptionKind::$kind, message)
+                }
+            )*
+        }
+    };
+}
+
+shortcuts! {
+    type_error => TypeError;
+    value_error => ValueError;
+    overflow_error => OverflowError;
+    index_error => IndexError;
+    key_error => KeyError;
+    runtime_error => RuntimeError;
+    zero_division_error => ZeroDivisionError;
+    system_error => SystemError;
+    attribute_error => AttributeError;
+    not_implemented_error => NotImplementedError;
+}
+
 impl PyErr {
     /// An exception of a builtin kind with a message, raised when it reaches Python.
     pub fn new(kind: ExceptionKind, message: impl Into<Cow<'static, str>>) -> PyErr {
@@ -46,46 +73,6 @@ impl PyErr {
                 message: message.into(),
             }))),
         }
-    }
-
-    /// `TypeError(message)`.
-    pub fn type_error(message: impl Into<Cow<'static, str>>) -> PyErr {
-        PyErr::new(ExceptionKind::TypeError, message)
-    }
-
-    /// `ValueError(message)`.
-    pub fn value_error(message: impl Into<Cow<'static, str>>) -> PyErr {
-        PyErr::new(ExceptionKind::ValueError, message)
-    }
-
-    /// `OverflowError(message)`.
-    pub fn overflow_error(message: impl Into<Cow<'static, str>>) -> PyErr {
-        PyErr::new(ExceptionKind::OverflowError, message)
-    }
-
-    /// `IndexError(message)`.
-    pub fn index_error(message: impl Into<Cow<'static, str>>) -> PyErr {
-        PyErr::new(ExceptionKind::IndexError, message)
-    }
-
-    /// `KeyError(message)`.
-    pub fn key_error(message: impl Into<Cow<'static, str>>) -> PyErr {
-        PyErr::new(ExceptionKind::KeyError, message)
-    }
-
-    /// `RuntimeError(message)`.
-    pub fn runtime_error(message: impl Into<Cow<'static, str>>) -> PyErr {
-        PyErr::new(ExceptionKind::RuntimeError, message)
-    }
-
-    /// `ZeroDivisionError(message)`.
-    pub fn zero_division_error(message: impl Into<Cow<'static, str>>) -> PyErr {
-        PyErr::new(ExceptionKind::ZeroDivisionError, message)
-    }
-
-    /// `SystemError(message)`.
-    pub fn system_error(message: impl Into<Cow<'static, str>>) -> PyErr {
-        PyErr::new(ExceptionKind::SystemError, message)
     }
 
     /// Raises `exception_type(message)` now, where `exception_type` is any exception class
