@@ -1,4 +1,4 @@
-// The context cannot cross threads either (nor be shared between them).
+// The context cannot cross threads either.
 use hpy::prelude::*;
 
 fn assert_send<T: Send>(_: T) {}

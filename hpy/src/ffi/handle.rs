@@ -15,7 +15,7 @@ use hpy_sys as sys;
 pub struct Context<'py> {
     raw: NonNull<sys::HPyContext>,
     // `&'py`: shrinking the lifetime is fine, growing it is not. `*mut ()`: !Send + !Sync.
-    _call: PhantomData<(&'py sys::HPyContext, *mut ())>,
+    _call: PhantomData<(&'py (), *mut ())>,
 }
 
 impl<'py> Context<'py> {
