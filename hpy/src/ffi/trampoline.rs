@@ -635,8 +635,10 @@ impl<const N: usize> DefTable<N> {
     }
 
     const fn as_ptr(&'static self) -> *mut *mut sys::HPyDef {
-        // `repr(C)`: the terminator directly follows the `N` pointers.
-        self.defs.get().cast()
+        // `repr(C)`: the terminator directly follows the `N` pointers, and the pointer is taken
+        // from the whole table (every byte of which is in an `UnsafeCell`), so C may read all
+        // `N + 1` entries through it.
+        (self as *const Self).cast_mut().cast()
     }
 }
 
