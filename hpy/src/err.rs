@@ -113,7 +113,10 @@ impl PyErr {
     /// interpreter reports `SystemError("error return without exception set")` itself.
     #[inline(always)]
     pub fn fetch(ctx: Context<'_>) -> PyErr {
-        debug_assert!(raw::err_occurred(ctx), "an HPy call failed without setting an exception");
+        debug_assert!(
+            raw::err_occurred(ctx),
+            "an HPy call failed without setting an exception"
+        );
         let _ = ctx;
         PyErr::pending()
     }
@@ -164,7 +167,7 @@ impl PyErr {
     pub fn restore(mut self, ctx: Context<'_>) {
         // A pending error is already raised: leave the interpreter's exception exactly as it is.
         if let Some(State::Lazy(lazy)) = self.state.take() {
-            raise_lazy(ctx, lazy);
+            raise_lazy(ctx, &lazy);
         }
     }
 
@@ -201,7 +204,7 @@ impl PyErr {
 
 #[cold]
 #[inline(never)]
-fn raise_lazy(ctx: Context<'_>, lazy: Box<Lazy>) {
+fn raise_lazy(ctx: Context<'_>, lazy: &Lazy) {
     let message = c_message(&lazy.message);
     raw::err_set_string(ctx, lazy.kind.type_object(ctx), &message);
 }
