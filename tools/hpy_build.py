@@ -34,8 +34,9 @@ OUT defaults to CRATE_DIR/build/<abi>/. Files are replaced atomically, so a proc
 already loaded the old binary keeps working. A module of the *other* ABI left in OUT is
 removed, because a CPython-ABI `<name>.cpython-*.so` next to the stub would win the import.
 
-Each ABI builds into its own cargo target directory (<workspace target>/hpy-<abi>) so
-switching between them does not rebuild everything.
+Each ABI builds into its own cargo target directory (<workspace target>/hpy-universal, and
+hpy-cpython-<version>-<interpreter hash> per target Python) so switching between them does not
+rebuild everything.
 
 The produced paths are printed to stdout, one per line (messages go to stderr). Exit status is
 non-zero, with a message on stderr, if anything fails.
@@ -47,6 +48,7 @@ returns the path of the built binary (the `.hpy0.so` for universal, next to its 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -404,6 +406,11 @@ def build(
         ext_suffix = python_ext_suffix(exe)
         env["HPY_PYTHON"] = exe
         filename = name + ext_suffix
+        # One target dir per interpreter: a CPython-ABI build is compiled against that
+        # Python's headers, so alternating between Pythons must not rebuild everything.
+        version_tag = ext_suffix.split(".")[1].split("-")
+        interpreter_id = hashlib.sha1(exe.encode()).hexdigest()[:8]
+        target_dir = target_dir.with_name(f"hpy-cpython-{'-'.join(version_tag[:2])}-{interpreter_id}")
     else:
         filename = name + _universal_suffix()
 

@@ -332,3 +332,60 @@ def test_universal_binary_on_many_pythons(built, minor):
         [str(venv_python), "-c", "import platform; print(platform.python_version())"], stdout=subprocess.PIPE, text=True
     ).stdout.strip()
     hpyrs_testing.report(MULTI_PY_SECTION, f"{minor}: OK on CPython {full} ({base}); modes: {', '.join(modes)}")
+
+
+CPYTHON_ABI_SECTION = "hpy-rs: the CPython-ABI build on several CPythons"
+
+CPYTHON_ABI_SMOKE = """
+import sys, tour
+want = tuple(int(x) for x in sys.argv[1].split("."))
+assert sys.version_info[:2] == want, sys.version_info
+assert tour.__file__.endswith(sys.argv[2]), tour.__file__
+x = object()
+before = sys.getrefcount(x)
+for _ in range(2000):
+    assert tour.same(x, x)
+    assert tour.echo_option(None) is None
+    assert tour.echo_tuple((1, "a", 2.5)) == (1, "a", 2.5)
+    assert tour.get_item([x], 0) is x
+    tour.unit()
+assert sys.getrefcount(x) == before, (before, sys.getrefcount(x))
+assert tour.echo_i128(-2**100) == -2**100
+assert tour.make_dict() == {"one": 1, "two": [2, 2]}
+try:
+    tour.echo_u8(256)
+except OverflowError:
+    pass
+else:
+    raise AssertionError("no OverflowError")
+print("ok")
+"""
+
+
+@pytest.mark.parametrize("minor", PYTHON_MINORS)
+def test_cpython_abi_build_on_many_pythons(minor, tmp_path):
+    """examples/tour built for the CPython ABI against each pyenv Python's own headers, imported by
+    that Python. This exercises the version-specific parts (the native Py_INCREF/Py_DECREF, with
+    3.12+'s immortal objects; HPy's runtime compiled per version); refcounts must not drift."""
+    base = find_pyenv_python(minor)
+    if base is None:
+        reason = f"no pyenv CPython {minor} found"
+        hpyrs_testing.report(CPYTHON_ABI_SECTION, f"{minor}: SKIPPED, {reason}")
+        pytest.skip(reason)
+    venv_python = ensure_venv(base, minor)
+    try:
+        so = hpyrs_testing.hpy_build.build(
+            hpyrs_testing.EXAMPLES_DIR / "tour", "cpython", out=tmp_path, python=venv_python, capture=True
+        )
+        proc = subprocess.run(
+            [str(venv_python), "-c", CPYTHON_ABI_SMOKE, minor, so.name],
+            env={**os.environ, "PYTHONPATH": str(tmp_path)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        assert proc.returncode == 0 and proc.stdout.strip().endswith("ok"), proc.stdout
+    except BaseException:
+        hpyrs_testing.report(CPYTHON_ABI_SECTION, f"{minor}: FAILED")
+        raise
+    hpyrs_testing.report(CPYTHON_ABI_SECTION, f"{minor}: OK, {so.name}")
