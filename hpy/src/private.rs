@@ -146,25 +146,18 @@ mod tests {
     fn argument_count_messages_follow_cpython() {
         assert!(check_nargs("f", 2, 2, 2).is_ok());
         assert!(check_nargs("f", 1, 0, 3).is_ok());
-        assert_eq!(
-            message(check_nargs("f", 1, 0, 0)),
-            "TypeError: f() takes no arguments (1 given)"
-        );
-        assert_eq!(
-            message(check_nargs("f", 3, 2, 2)),
-            "TypeError: f() takes exactly 2 arguments (3 given)"
-        );
-        assert_eq!(
-            message(check_nargs("f", 0, 1, 1)),
-            "TypeError: f() takes exactly 1 argument (0 given)"
-        );
-        assert_eq!(
-            message(check_nargs("f", 0, 1, 3)),
-            "TypeError: f() takes at least 1 argument (0 given)"
-        );
-        assert_eq!(
-            message(check_nargs("f", 4, 1, 3)),
-            "TypeError: f() takes at most 3 arguments (4 given)"
-        );
+        let cases = [
+            ((1, 0, 0), "f() takes no arguments (1 given)"),
+            ((3, 2, 2), "f() takes exactly 2 arguments (3 given)"),
+            ((0, 1, 1), "f() takes exactly 1 argument (0 given)"),
+            ((0, 1, 3), "f() takes at least 1 argument (0 given)"),
+            ((4, 1, 3), "f() takes at most 3 arguments (4 given)"),
+        ];
+        for ((nargs, min, max), expected) in cases {
+            assert_eq!(
+                message(check_nargs("f", nargs, min, max)),
+                format!("TypeError: {expected}")
+            );
+        }
     }
 }
