@@ -76,8 +76,10 @@ pub trait IntoPy<'py> {
             .into_iter()
             .map(|item| item.into_py(ctx))
             .collect::<PyResult<Vec<_>>>()?;
-        let views: Vec<Borrowed<'_>> = handles.iter().map(Handle::as_borrowed).collect();
-        check(ctx, raw::list_from(ctx, &views))
+        check(
+            ctx,
+            raw::list_from(ctx, handles.iter().map(Handle::as_borrowed)),
+        )
     }
 }
 
@@ -556,8 +558,7 @@ macro_rules! tuples {
         impl<'py, $($name: IntoPy<'py>),+> IntoPy<'py> for ($($name,)+) {
             fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
                 let items = [$(self.$index.into_py(ctx)?),+];
-                let views = [$(items[$index].as_borrowed()),+];
-                check(ctx, raw::tuple_from(ctx, &views))
+                check(ctx, raw::tuple_from(ctx, items.iter().map(Handle::as_borrowed)))
             }
         }
 

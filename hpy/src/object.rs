@@ -218,10 +218,16 @@ pub trait AnyHandle<'py>: sealed::Sealed {
     fn call<A: IntoArgs<'py>>(&self, args: A) -> PyResult<Handle<'py>> {
         let ctx = self.ctx();
         let args = args.into_args(ctx)?;
-        let views: Vec<Borrowed<'_>> = args.iter().map(Handle::as_borrowed).collect();
+        let nargs = args.len();
         check(
             ctx,
-            raw::call(ctx, self.borrowed(), &views, views.len(), None),
+            raw::call(
+                ctx,
+                self.borrowed(),
+                args.iter().map(Handle::as_borrowed),
+                nargs,
+                None,
+            ),
         )
     }
 
@@ -240,11 +246,26 @@ pub trait AnyHandle<'py>: sealed::Sealed {
             names.push(name.into_py(ctx)?);
             values.push(value.into_py(ctx)?);
         }
-        let name_views: Vec<Borrowed<'_>> = names.iter().map(Handle::as_borrowed).collect();
-        let kwnames = check(ctx, raw::tuple_from(ctx, &name_views))?;
-        let views: Vec<Borrowed<'_>> = values.iter().map(Handle::as_borrowed).collect();
-        let kwnames = (!names.is_empty()).then(|| kwnames.as_borrowed());
-        check(ctx, raw::call(ctx, self.borrowed(), &views, nargs, kwnames))
+        // HPy wants NULL, not an empty tuple, when no keyword is given.
+        let kwnames = if names.is_empty() {
+            None
+        } else {
+            Some(check(
+                ctx,
+                raw::tuple_from(ctx, names.iter().map(Handle::as_borrowed)),
+            )?)
+        };
+        let views = values.iter().map(Handle::as_borrowed);
+        check(
+            ctx,
+            raw::call(
+                ctx,
+                self.borrowed(),
+                views,
+                nargs,
+                kwnames.as_ref().map(Handle::as_borrowed),
+            ),
+        )
     }
 
     /// `self.name(*args)`.
@@ -530,11 +551,11 @@ impl<'py> Context<'py> {
 
     /// A `tuple` of handles (not consumed).
     pub fn new_tuple(self, items: &[Borrowed<'_>]) -> PyResult<Handle<'py>> {
-        check(self, raw::tuple_from(self, items))
+        check(self, raw::tuple_from(self, items.iter().copied()))
     }
 
     /// A `list` of handles (not consumed).
     pub fn new_list(self, items: &[Borrowed<'_>]) -> PyResult<Handle<'py>> {
-        check(self, raw::list_from(self, items))
+        check(self, raw::list_from(self, items.iter().copied()))
     }
 }

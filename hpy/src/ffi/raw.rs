@@ -166,30 +166,42 @@ pub(crate) fn type_name<'a>(ctx: Context<'_>, ty: Borrowed<'a>) -> Option<&'a CS
     (!name.is_null()).then(|| unsafe { CStr::from_ptr(name) })
 }
 
+/// Runs `f` on the raw handles of `items`, gathered on the stack when there are at most 8
+/// (the common case for calls and small tuples), so no allocation is made for them.
+fn with_raw_handles<'a, R>(
+    items: impl ExactSizeIterator<Item = Borrowed<'a>>,
+    f: impl FnOnce(&mut [sys::HPy]) -> R,
+) -> R {
+    let mut inline = [sys::HPy_NULL; 8];
+    if items.len() <= inline.len() {
+        let len = items.len();
+        for (slot, item) in inline.iter_mut().zip(items) {
+            *slot = item.raw();
+        }
+        f(&mut inline[..len])
+    } else {
+        f(&mut items.map(Borrowed::raw).collect::<Vec<_>>())
+    }
+}
+
 /// Calls `callable` vectorcall-style: `args` = positionals then keyword values, `nargs` of
 /// them positional, `kwnames` the tuple of keyword names.
-pub(crate) fn call<'py>(
+pub(crate) fn call<'py, 'a>(
     ctx: Context<'py>,
     callable: Borrowed<'_>,
-    args: &[Borrowed<'_>],
+    args: impl ExactSizeIterator<Item = Borrowed<'a>>,
     nargs: usize,
     kwnames: Option<Borrowed<'_>>,
 ) -> Option<Handle<'py>> {
     debug_assert!(nargs <= args.len());
-    let mut inline = [sys::HPy_NULL; 8];
-    let heap: Vec<sys::HPy>;
-    let raw: &[sys::HPy] = if args.len() <= inline.len() {
-        for (slot, arg) in inline.iter_mut().zip(args) {
-            *slot = arg.raw();
-        }
-        &inline[..args.len()]
-    } else {
-        heap = args.iter().map(|a| a.raw()).collect();
-        &heap
-    };
     let kwnames = kwnames.map_or(sys::HPy_NULL, Borrowed::raw);
-    // SAFETY: `raw` holds `args.len()` open handles; `kwnames` is a tuple of str or NULL.
-    ctx.own(unsafe { sys::HPy_Call(ctx.as_ptr(), callable.raw(), raw.as_ptr(), nargs, kwnames) })
+    with_raw_handles(args, |raw| {
+        // SAFETY: `raw` holds open handles (borrowed for this call); `kwnames` is a tuple of
+        // str or NULL; HPy does not steal any of them.
+        ctx.own(unsafe {
+            sys::HPy_Call(ctx.as_ptr(), callable.raw(), raw.as_ptr(), nargs, kwnames)
+        })
+    })
 }
 
 pub(crate) fn import_module<'py>(ctx: Context<'py>, name: &CStr) -> Option<Handle<'py>> {
@@ -318,18 +330,28 @@ pub(crate) fn bytes_from_slice<'py>(ctx: Context<'py>, data: &[u8]) -> Option<Ha
 // ---- tuples, lists, dicts ----
 
 /// A tuple of the given items (not stolen).
-pub(crate) fn tuple_from<'py>(ctx: Context<'py>, items: &[Borrowed<'_>]) -> Option<Handle<'py>> {
-    let mut raw: Vec<sys::HPy> = items.iter().map(|i| i.raw()).collect();
-    // SAFETY: `raw` holds `items.len()` open handles; HPy does not steal them.
-    ctx.own(unsafe { sys::HPyTuple_FromArray(ctx.as_ptr(), raw.as_mut_ptr(), raw.len() as isize) })
+pub(crate) fn tuple_from<'py, 'a>(
+    ctx: Context<'py>,
+    items: impl ExactSizeIterator<Item = Borrowed<'a>>,
+) -> Option<Handle<'py>> {
+    with_raw_handles(items, |raw| {
+        // SAFETY: `raw` holds open handles; HPy does not steal them.
+        ctx.own(unsafe {
+            sys::HPyTuple_FromArray(ctx.as_ptr(), raw.as_mut_ptr(), raw.len() as isize)
+        })
+    })
 }
 
 /// A list of the given items (not stolen).
-pub(crate) fn list_from<'py>(ctx: Context<'py>, items: &[Borrowed<'_>]) -> Option<Handle<'py>> {
-    // SAFETY: the builder gets every index set exactly once, then is built exactly once.
+pub(crate) fn list_from<'py, 'a>(
+    ctx: Context<'py>,
+    items: impl ExactSizeIterator<Item = Borrowed<'a>>,
+) -> Option<Handle<'py>> {
+    // SAFETY: the builder gets every index set exactly once (the iterator's exact length),
+    // then is built exactly once.
     unsafe {
         let builder = sys::HPyListBuilder_New(ctx.as_ptr(), items.len() as isize);
-        for (index, item) in items.iter().enumerate() {
+        for (index, item) in items.enumerate() {
             sys::HPyListBuilder_Set(ctx.as_ptr(), builder, index as isize, item.raw());
         }
         ctx.own(sys::HPyListBuilder_Build(ctx.as_ptr(), builder))
