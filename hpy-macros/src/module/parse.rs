@@ -15,25 +15,15 @@ pub struct ModuleArgs {
 
 /// Parses `name = "..."`, recording every problem in `diag`.
 pub fn parse_args(tokens: TokenStream, diag: &mut Diagnostics) -> ModuleArgs {
-    let mut args = ModuleArgs::default();
-    parse_meta_list(tokens, diag, |meta, diag| {
-        if meta.path.is_ident("name") {
-            let value = string_value(&meta, "name = \"my_ext\"", diag)?;
-            if args.name.is_some() {
-                diag.error(&meta.path, "duplicate `name` argument in #[hpy_module]");
-            } else {
-                args.name = value;
-            }
-        } else {
-            diag.error(
-                &meta.path,
-                "unknown #[hpy_module] argument; expected `name = \"...\"` (the Python module name)",
-            );
-            skip_value(&meta)?;
-        }
-        Ok(())
-    });
-    args
+    ModuleArgs {
+        name: parse_name_only(
+            tokens,
+            diag,
+            "hpy_module",
+            "my_ext",
+            "the Python module name",
+        ),
+    }
 }
 
 /// The arguments of `#[hpy_const(...)]`.
@@ -45,26 +35,47 @@ pub struct ConstArgs {
 
 /// Parses the arguments of `#[hpy_const(...)]`.
 pub fn parse_const_args(tokens: TokenStream, diag: &mut Diagnostics) -> ConstArgs {
-    let mut args = ConstArgs::default();
+    ConstArgs {
+        name: parse_name_only(
+            tokens,
+            diag,
+            "hpy_const",
+            "ANSWER",
+            "the Python attribute name",
+        ),
+    }
+}
+
+/// The one argument `#[hpy_module]` and `#[hpy_const]` accept: `name = "..."`.
+fn parse_name_only(
+    tokens: TokenStream,
+    diag: &mut Diagnostics,
+    attribute: &str,
+    example: &str,
+    meaning: &str,
+) -> Option<LitStr> {
+    let mut name = None;
     parse_meta_list(tokens, diag, |meta, diag| {
         if meta.path.is_ident("name") {
-            let value = string_value(&meta, "name = \"ANSWER\"", diag)?;
-            if args.name.is_some() {
-                diag.error(&meta.path, "duplicate `name` argument in #[hpy_const]");
+            let value = string_value(&meta, &format!("name = \"{example}\""), diag)?;
+            if name.is_some() {
+                diag.error(
+                    &meta.path,
+                    format!("duplicate `name` argument in #[{attribute}]"),
+                );
             } else {
-                args.name = value;
+                name = value;
             }
         } else {
             diag.error(
                 &meta.path,
-                "unknown #[hpy_const] argument; expected `name = \"...\"` (the Python attribute \
-                 name)",
+                format!("unknown #[{attribute}] argument; expected `name = \"...\"` ({meaning})"),
             );
             skip_value(&meta)?;
         }
         Ok(())
     });
-    args
+    name
 }
 
 /// `#[hpy_exec]` takes no arguments: reports any.
