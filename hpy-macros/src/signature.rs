@@ -13,13 +13,26 @@ pub enum Subject {
     Function,
     /// `#[hpy_exec]`
     Exec,
+    /// A method of a `#[hpy_methods]` block.
+    Method,
 }
 
 impl Subject {
-    fn attr(self) -> &'static str {
+    /// How messages name the item ("#[hpy_function] cannot ...").
+    pub fn attr(self) -> &'static str {
         match self {
             Subject::Function => "#[hpy_function]",
             Subject::Exec => "#[hpy_exec]",
+            Subject::Method => "a #[hpy_methods] method",
+        }
+    }
+
+    /// How messages name the item's parameters ("#[hpy_function] parameters must ...").
+    pub fn params(self) -> &'static str {
+        match self {
+            Subject::Function => "#[hpy_function] parameters",
+            Subject::Exec => "#[hpy_exec] parameters",
+            Subject::Method => "method parameters",
         }
     }
 }
@@ -82,6 +95,7 @@ pub fn check_shape(shape: &Shape, subject: Subject, diag: &mut Diagnostics) {
                 "module functions receive the module with `#[hpy(module)] m: Borrowed<'py>`"
             }
             Subject::Exec => "it receives the module as its second parameter",
+            Subject::Method => "mark it `#[staticmethod]`, or use `&self`",
         };
         diag.error(receiver, format_args!("{attr} cannot take `self`; {hint}"));
     }
@@ -113,7 +127,7 @@ pub fn check_shape(shape: &Shape, subject: Subject, diag: &mut Diagnostics) {
     }
     if let Some(variadic) = &shape.variadic {
         let hint = match subject {
-            Subject::Function => {
+            Subject::Function | Subject::Method => {
                 "take a fixed list of parameters (use `#[hpy(default)]` for optional ones)"
             }
             Subject::Exec => "the signature must be exactly `fn name<'py>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()>`",

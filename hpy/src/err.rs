@@ -33,8 +33,18 @@ enum State {
 }
 
 struct Lazy {
-    kind: ExceptionKind,
+    kind: LazyKind,
     message: Cow<'static, str>,
+}
+
+#[derive(Clone, Copy)]
+enum LazyKind {
+    Builtin(ExceptionKind),
+    /// An exception type a module created (`#[hpy_exception]`), kept in its global.
+    Custom {
+        name: &'static str,
+        global: &'static crate::HPyGlobal,
+    },
 }
 
 /// `PyErr::type_error(msg)` and friends: shortcuts for the most common builtin exceptions.
@@ -69,7 +79,21 @@ impl PyErr {
     pub fn new(kind: ExceptionKind, message: impl Into<Cow<'static, str>>) -> PyErr {
         PyErr {
             state: Some(State::Lazy(Box::new(Lazy {
-                kind,
+                kind: LazyKind::Builtin(kind),
+                message: message.into(),
+            }))),
+        }
+    }
+
+    /// An exception of a type the module defined with `#[hpy_exception]` (usually written
+    /// `MyError::new_err(message)`), raised when it reaches Python.
+    pub fn from_exception<E: crate::PyException>(message: impl Into<Cow<'static, str>>) -> PyErr {
+        PyErr {
+            state: Some(State::Lazy(Box::new(Lazy {
+                kind: LazyKind::Custom {
+                    name: E::NAME,
+                    global: E::GLOBAL,
+                },
                 message: message.into(),
             }))),
         }
@@ -136,7 +160,10 @@ impl PyErr {
     /// The kind of a lazy error (`None` for a pending one: ask [`PyErr::matches`]).
     pub fn kind(&self) -> Option<ExceptionKind> {
         match &self.state {
-            Some(State::Lazy(lazy)) => Some(lazy.kind),
+            Some(State::Lazy(lazy)) => match lazy.kind {
+                LazyKind::Builtin(kind) => Some(kind),
+                LazyKind::Custom { .. } => None,
+            },
             _ => None,
         }
     }
@@ -145,10 +172,19 @@ impl PyErr {
     pub fn matches(&self, ctx: Context<'_>, kind: ExceptionKind) -> bool {
         match &self.state {
             Some(State::Lazy(lazy)) => {
-                let ty = lazy.kind.type_object(ctx);
                 let target = kind.type_object(ctx);
-                raw::is(ctx, ty, target)
-                    || crate::object::is_subclass(ctx, ty, target).unwrap_or(false)
+                match lazy.kind {
+                    LazyKind::Builtin(own) => {
+                        let ty = own.type_object(ctx);
+                        raw::is(ctx, ty, target)
+                            || crate::object::is_subclass(ctx, ty, target).unwrap_or(false)
+                    }
+                    LazyKind::Custom { global, .. } => match global.load(ctx) {
+                        Some(ty) => crate::object::is_subclass(ctx, ty.as_borrowed(), target)
+                            .unwrap_or(false),
+                        None => false,
+                    },
+                }
             }
             Some(State::Pending) => raw::err_matches(ctx, kind.type_object(ctx)),
             None => false,
@@ -206,7 +242,28 @@ impl PyErr {
 #[inline(never)]
 fn raise_lazy(ctx: Context<'_>, lazy: &Lazy) {
     let message = c_message(&lazy.message);
-    raw::err_set_string(ctx, lazy.kind.type_object(ctx), &message);
+    match lazy.kind {
+        LazyKind::Builtin(kind) => raw::err_set_string(ctx, kind.type_object(ctx), &message),
+        LazyKind::Custom { name, global } => match global.load(ctx) {
+            Some(ty) => raw::err_set_string(ctx, ty.as_borrowed(), &message),
+            None => {
+                let message = c_message(&format!(
+                    "exception {name} was not created by its module: {}",
+                    lazy.message
+                ));
+                raw::err_set_string(ctx, ExceptionKind::SystemError.type_object(ctx), &message)
+            }
+        },
+    }
+}
+
+impl fmt::Debug for LazyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LazyKind::Builtin(kind) => fmt::Debug::fmt(kind, f),
+            LazyKind::Custom { name, .. } => f.write_str(name),
+        }
+    }
 }
 
 /// A message as a C string; interior NULs (which C cannot carry) become U+FFFD.

@@ -27,6 +27,7 @@
 //! Errors are [`PyErr`]; a panic becomes `SystemError` at the boundary and never unwinds into C.
 #![deny(unsafe_code)]
 
+mod class;
 mod convert;
 mod err;
 #[allow(unsafe_code)] // the one audited FFI module
@@ -40,7 +41,10 @@ pub mod __private;
 
 pub use hpy_macros::{hpy_const, hpy_exec, hpy_function, hpy_module};
 
+pub use class::{FieldOwner, HPyField, HPyGlobal, MutableClass, PyException, PyRef, PyRefMut};
 pub use convert::{FromPy, IntoArgs, IntoPy, IntoPyResult};
+pub use ffi::class::PyClass;
+pub use ffi::slots::BufferView;
 pub use err::{PyErr, PyResult};
 pub use ffi::{Borrowed, Context, Handle};
 pub use object::{AnyHandle, CompareOp};
@@ -55,5 +59,6 @@ pub mod prelude {
     pub use crate::{
         AnyHandle, Borrowed, BuiltinType, CompareOp, Context, ExceptionKind, FromPy, Handle, IntoPy,
     };
+    pub use crate::{BufferView, HPyField, HPyGlobal, PyClass, PyRef, PyRefMut};
     pub use crate::{PyErr, PyResult};
 }

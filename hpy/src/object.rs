@@ -26,6 +26,18 @@ pub enum CompareOp {
 }
 
 impl CompareOp {
+    /// The operator HPy passed to `tp_richcompare`.
+    pub(crate) fn from_raw(raw: hpy_sys::HPy_RichCmpOp) -> CompareOp {
+        match raw {
+            hpy_sys::HPy_LT => CompareOp::Lt,
+            hpy_sys::HPy_LE => CompareOp::Le,
+            hpy_sys::HPy_EQ => CompareOp::Eq,
+            hpy_sys::HPy_NE => CompareOp::Ne,
+            hpy_sys::HPy_GT => CompareOp::Gt,
+            _ => CompareOp::Ge,
+        }
+    }
+
     fn raw(self) -> core::ffi::c_int {
         match self {
             CompareOp::Lt => hpy_sys::HPy_LT as _,

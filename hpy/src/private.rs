@@ -4,10 +4,48 @@
 pub use crate::__hpy_export_module as export_module;
 #[cfg(feature = "cpython-abi")]
 pub use crate::ffi::trampoline::cpython_module_init;
-pub use crate::ffi::trampoline::{
-    init_global_context, meth_keywords, meth_noargs, meth_o, meth_varargs, slot_mod_exec, Args,
-    DefCell, DefTable, KeywordsFn, ModExecFn, ModuleDefCell, NoArgsFn, OneArgFn, VarArgsFn,
+pub use crate::class::{
+    add_class, add_exception, borrow_self, borrow_self_mut, builtin_exception, create_instance,
+    exception_type, extract_operand, is_not_implemented, no_constructor, not_implemented,
+    parse_dict_keywords, try_borrow, try_borrow_mut, IntoBaseInit, IntoClassInit, IntoHash,
+    PyException,
 };
+pub use crate::ffi::class::{
+    member, needs_destroy, needs_traverse, slot_destroy, slot_traverse, ClassBase, ClassPost,
+    FloatBase, GlobalTable, ListBase, LongBase, MemberType, MethodKind, MutableClass, ObjectBase,
+    PyClass, Subclassable, TupleBase, TypeBase, TypeSpecCell, UnicodeBase, WrappedMethod,
+};
+pub use crate::ffi::class::{HPyField, HPyGlobal, PyRef, PyRefMut};
+pub use crate::ffi::slots::{
+    getset, getset_rw, getset_wo, slot_binary, slot_call, slot_finalize, slot_getbuffer,
+    slot_hash, slot_init, slot_len, slot_mp_ass_subscript, slot_nb_bool, slot_new,
+    slot_releasebuffer, slot_richcompare, slot_sq_ass_item, slot_sq_contains, slot_ssizearg,
+    slot_ternary, slot_unary, BinarySlot, BinarySlotId, BufferView, FinalizeSlot, GetBufferSlot,
+    GetterFn, HashSlot, InitSlot, InquirySlot, LenSlot, LenSlotId, NewSlot, ObjObjArgSlot,
+    ObjObjSlot, ReleaseBufferSlot, RichCmpSlot, SetterFn, SsizeArgSlot, SsizeArgSlotId,
+    SsizeObjArgSlot, TernarySlot, TernarySlotId, UnarySlot, UnarySlotId,
+};
+pub use crate::ffi::trampoline::{
+    defs_len, init_global_context, meth_keywords, meth_noargs, meth_o, meth_varargs,
+    slot_mod_exec, Args, DefCell, DefTable, KeywordsFn, ModExecFn, ModuleDefCell, NoArgsFn,
+    OneArgFn, VarArgsFn,
+};
+
+/// Fallbacks for classes without an `#[hpy_methods]` block: that block's inherent consts of the
+/// same names take priority.
+pub trait NoClassItems {
+    /// The type's method/slot/property definitions.
+    const __HPY_TYPE_DEFS: &'static [&'static DefCell] = &[];
+    /// Hidden module functions (static and class methods).
+    const __HPY_MODULE_DEFS: &'static [&'static DefCell] = &[];
+    /// Whether there is a `#[new]`.
+    const __HPY_HAS_NEW: bool = false;
+    /// Post-creation steps.
+    const __HPY_POST: ClassPost = ClassPost::EMPTY;
+}
+impl<T: ?Sized> NoClassItems for T {}
+
+use crate::class::KeywordSource;
 pub use hpy_sys as sys;
 
 use crate::convert::{FromPy, IntoPy, IntoPyResult};
@@ -79,28 +117,53 @@ pub fn parse_keywords<'py, const N: usize>(
     args: Args<'py>,
     kwnames: Option<Borrowed<'py>>,
 ) -> PyResult<[Option<Borrowed<'py>>; N]> {
+    parse_keywords_from(spec, args, kwnames.map(KeywordSource::Names))
+}
+
+fn place_keyword<'py>(
+    spec: &KeywordsSpec,
+    slots: &mut [Option<Borrowed<'py>>],
+    name: &str,
+    value: Borrowed<'py>,
+) -> PyResult<()> {
+    let function = spec.func;
+    match spec.params.iter().position(|param| *param == name) {
+        Some(position) if slots[position].is_some() => Err(PyErr::type_error(format!(
+            "{function}() got multiple values for argument '{name}'"
+        ))),
+        Some(position) => {
+            slots[position] = Some(value);
+            Ok(())
+        }
+        None => Err(PyErr::type_error(format!(
+            "{function}() got an unexpected keyword argument '{name}'"
+        ))),
+    }
+}
+
+pub(crate) fn parse_keywords_from<'py, const N: usize>(
+    spec: &KeywordsSpec,
+    args: Args<'py>,
+    keywords: Option<KeywordSource<'py>>,
+) -> PyResult<[Option<Borrowed<'py>>; N]> {
     let function = spec.func;
     let mut slots: [Option<Borrowed<'py>>; N] = [None; N];
     check_nargs(function, args.len(), 0, N)?;
     for (index, slot) in slots.iter_mut().enumerate().take(args.len()) {
         *slot = Some(args.get(index));
     }
-    if let Some(names) = kwnames {
-        for (index, value) in args.keyword_values().enumerate() {
-            let name = names.get_index(index as isize)?;
-            let name: &str = name.extract()?;
-            match spec.params.iter().position(|param| *param == name) {
-                Some(position) if slots[position].is_some() => {
-                    return Err(PyErr::type_error(format!(
-                        "{function}() got multiple values for argument '{name}'"
-                    )));
-                }
-                Some(position) => slots[position] = Some(value),
-                None => {
-                    return Err(PyErr::type_error(format!(
-                        "{function}() got an unexpected keyword argument '{name}'"
-                    )));
-                }
+    match keywords {
+        None => {}
+        Some(KeywordSource::Names(names)) => {
+            for (index, value) in args.keyword_values().enumerate() {
+                let name = names.get_index(index as isize)?;
+                let name: &str = name.extract()?;
+                place_keyword(spec, &mut slots, name, value)?;
+            }
+        }
+        Some(KeywordSource::Dict(values)) => {
+            for (name, value) in values {
+                place_keyword(spec, &mut slots, name, value)?;
             }
         }
     }

@@ -11,7 +11,12 @@ use syn::Pat;
 
 /// Reports every problem of `model` into `diag`.
 pub fn check(model: &FunctionModel, diag: &mut Diagnostics) {
-    check_shape(&model.shape, Subject::Function, diag);
+    check_as(model, Subject::Function, diag);
+}
+
+/// [`check`], with messages naming `subject` (`#[hpy_methods]` checks its methods with this).
+pub fn check_as(model: &FunctionModel, subject: Subject, diag: &mut Diagnostics) {
+    check_shape(&model.shape, subject, diag);
     for marker in &model.duplicate_markers {
         diag.error(
             marker,
@@ -23,7 +28,7 @@ pub fn check(model: &FunctionModel, diag: &mut Diagnostics) {
     if let Some(attr) = model.doc.nul_attribute() {
         diag.error(attr, DOC_NUL);
     }
-    check_params(model, diag);
+    check_params(model, subject, diag);
 }
 
 /// The message for a docstring containing NUL.
@@ -42,7 +47,9 @@ pub fn check_python_name(name: &str, span: Span, diag: &mut Diagnostics) {
     }
 }
 
-fn check_params(model: &FunctionModel, diag: &mut Diagnostics) {
+fn check_params(model: &FunctionModel, subject: Subject, diag: &mut Diagnostics) {
+    let attr = subject.attr();
+    let params = subject.params();
     let mut context_seen = false;
     let mut module_seen = false;
     let mut first_default: Option<&Param> = None;
@@ -50,16 +57,19 @@ fn check_params(model: &FunctionModel, diag: &mut Diagnostics) {
         for cfg in &param.attrs.cfg_attrs {
             diag.error(
                 cfg,
-                "#[hpy_function] parameters cannot be conditional (`#[cfg]`): the Python \
-                 signature must be fixed; put `#[cfg]` on the whole function instead",
+                format_args!(
+                    "{params} cannot be conditional (`#[cfg]`): the Python signature must be \
+                     fixed; put `#[cfg]` on the whole function instead"
+                ),
             );
         }
         for impl_trait in &param.impl_traits {
             diag.error(
                 impl_trait,
-                "#[hpy_function] parameters cannot use `impl Trait`; the wrapper needs a \
-                 concrete type to convert the Python argument to (e.g. `i64`, `&str` or \
-                 `Borrowed<'py>`)",
+                format_args!(
+                    "{params} cannot use `impl Trait`; the wrapper needs a concrete type to \
+                     convert the Python argument to (e.g. `i64`, `&str` or `Borrowed<'py>`)"
+                ),
             );
         }
         if param.is_context_type {
@@ -77,8 +87,10 @@ fn check_params(model: &FunctionModel, diag: &mut Diagnostics) {
                 if context_seen {
                     diag.error(
                         &param.ty,
-                        "#[hpy_function] takes at most one `Context` parameter; use the first \
-                         one (`Context` is `Copy`)",
+                        format_args!(
+                            "{attr} takes at most one `Context` parameter; use the first one \
+                             (`Context` is `Copy`)"
+                        ),
                     );
                 } else if index != 0 {
                     diag.error(
@@ -106,7 +118,7 @@ fn check_params(model: &FunctionModel, diag: &mut Diagnostics) {
                 module_seen = true;
             }
             Role::Python => {
-                check_pattern(param, diag);
+                check_pattern(param, params, diag);
                 match (param.default(), first_default) {
                     (Some(_), None) => first_default = Some(param),
                     (None, Some(defaulted)) => diag.error(
@@ -125,19 +137,19 @@ fn check_params(model: &FunctionModel, diag: &mut Diagnostics) {
     }
 }
 
-fn check_pattern(param: &Param, diag: &mut Diagnostics) {
+fn check_pattern(param: &Param, params: &str, diag: &mut Diagnostics) {
     if param.ident().is_some() {
         return;
     }
     let message = match &*param.pat {
-        Pat::Wild(_) => {
-            "#[hpy_function] parameters need a name, which becomes the Python parameter name; \
-             write e.g. `_unused: T` instead of `_`"
-        }
-        _ => {
-            "#[hpy_function] parameters must be plain names like `x: i64` (the name is the \
-             Python parameter name); destructure inside the function body instead"
-        }
+        Pat::Wild(_) => format!(
+            "{params} need a name, which becomes the Python parameter name; write e.g. \
+             `_unused: T` instead of `_`"
+        ),
+        _ => format!(
+            "{params} must be plain names like `x: i64` (the name is the Python parameter \
+             name); destructure inside the function body instead"
+        ),
     };
     diag.error(&param.pat, message);
 }

@@ -25,7 +25,7 @@ pub fn def_ident(ident: &Ident) -> Ident {
 }
 
 /// A local of the generated code, invisible to user tokens.
-fn local(name: &str) -> Ident {
+pub fn local(name: &str) -> Ident {
     Ident::new(name, Span::mixed_site())
 }
 
@@ -41,7 +41,9 @@ pub fn expand(model: &FunctionModel) -> TokenStream {
     let name = model.py_name.value.as_str();
     let c_name = c_literal(name, model.py_name.span).unwrap_or_else(|| Literal::c_string(c""));
     let doc = optional_c_literal(model.doc.text().as_deref(), Span::call_site());
-    let call = call_fn(model, convention);
+    let ident = &model.ident;
+    let target = Target::function(quote!(#ident), name, model.takes(Role::Module));
+    let call = call_fn(model, convention, &target);
     let cfgs = &model.cfgs;
     quote! {
         #(#cfgs)*
@@ -64,17 +66,94 @@ pub fn expand(model: &FunctionModel) -> TokenStream {
     }
 }
 
+/// How a generated `fn call` reaches the user's function (shared by `#[hpy_function]` and the
+/// methods of `#[hpy_methods]`).
+pub struct Target {
+    /// The path that is called: `add`, `<Foo>::norm`.
+    pub callee: TokenStream,
+    /// The trait's second parameter (the module, or the object for methods).
+    pub self_param: Ident,
+    /// Statements run before the arguments are converted (borrowing the receiver).
+    pub prelude: TokenStream,
+    /// The receiver argument and its index among the user's parameters.
+    pub receiver: Option<(usize, TokenStream)>,
+    /// The function's name in error messages: an expression of type `&'static str`.
+    pub func_name: TokenStream,
+    /// The `parse_keywords`-like function for the KEYWORDS convention.
+    pub keywords_parser: TokenStream,
+    /// The name of the keywords parameter (`kwnames`, or `kw` for a dict).
+    pub keywords_param: Ident,
+}
+
+impl Target {
+    /// A module function called `callee`.
+    pub fn function(callee: TokenStream, name: &str, takes_module: bool) -> Self {
+        Target {
+            callee,
+            self_param: local(if takes_module { "module" } else { "_module" }),
+            prelude: TokenStream::new(),
+            receiver: None,
+            func_name: quote!(#name),
+            keywords_parser: quote!(::hpy::__private::parse_keywords),
+            keywords_param: local("kwnames"),
+        }
+    }
+}
+
+/// The pieces of a generated `fn call`.
+pub struct CallParts {
+    /// `fn call` parameters after `ctx` and the self parameter (`, args: Args<'py>`, ...).
+    pub extra_params: TokenStream,
+    /// Receiver borrow and argument conversions.
+    pub conversions: TokenStream,
+    /// The call of the user's function.
+    pub call: TokenStream,
+}
+
 /// The trait's `fn call`, converting arguments and calling the user's function.
-fn call_fn(model: &FunctionModel, convention: Convention) -> TokenStream {
-    let name = model.py_name.value.as_str();
+pub fn call_fn(model: &FunctionModel, convention: Convention, target: &Target) -> TokenStream {
     let ctx = local("ctx");
-    let module = local(if model.takes(Role::Module) {
-        "module"
-    } else {
-        "_module"
-    });
+    let self_param = &target.self_param;
+    let CallParts {
+        extra_params,
+        conversions,
+        call,
+    } = call_parts(model, convention, target);
+    let finish = finish_into_result(&model.output, call);
+    quote! {
+        fn call<'py>(
+            #ctx: ::hpy::Context<'py>,
+            #self_param: ::hpy::Borrowed<'py>
+            #extra_params
+        ) -> ::hpy::PyResult<::hpy::Handle<'py>> {
+            #conversions
+            #finish
+        }
+    }
+}
+
+/// `into_result(call, ctx)`. The result is bound to a local spanned at the return type, so
+/// that a return type without `IntoPyResult` is reported there. (It has the user's hygiene,
+/// which is harmless: nothing of the user's is evaluated after it is bound.)
+pub fn finish_into_result(output: &ReturnType, call: TokenStream) -> TokenStream {
+    let ctx = local("ctx");
+    match output {
+        ReturnType::Type(_, ty) => {
+            let ret = Ident::new("__hpy_ret", ty.span());
+            quote_spanned! {ty.span()=>
+                let #ret = #call;
+                ::hpy::__private::into_result(#ret, #ctx)
+            }
+        }
+        ReturnType::Default => quote!(::hpy::__private::into_result(#call, #ctx)),
+    }
+}
+
+/// Parameters, conversions and the call for `model` under `convention`.
+pub fn call_parts(model: &FunctionModel, convention: Convention, target: &Target) -> CallParts {
+    let name = &target.func_name;
     let args = local("args");
-    let kwnames = local("kwnames");
+    let kwnames = &target.keywords_param;
     let arg = local("arg");
     let python: Vec<&Param> = model.python_params().collect();
     let slots: Vec<Ident> = (0..python.len())
@@ -110,7 +189,7 @@ fn call_fn(model: &FunctionModel, convention: Convention) -> TokenStream {
             )
         }
         Convention::Keywords => {
-            let (prelude, inline) = keywords_body(model, &python, &slots, &args, &kwnames);
+            let (prelude, inline) = keywords_body(model, &python, &slots, target);
             values = inline;
             (
                 quote! {
@@ -121,43 +200,39 @@ fn call_fn(model: &FunctionModel, convention: Convention) -> TokenStream {
             )
         }
     };
-
-    let mut python_values = values.into_iter();
-    let call_args = model.params.iter().map(|p| match p.role() {
-        Role::Context => quote!(#ctx),
-        Role::Module => quote!(#module),
-        Role::Python => python_values.next().unwrap_or_default(),
-    });
-    let ident = &model.ident;
-    let call = quote!(#ident(#(#call_args),*));
-    let finish = match &model.output {
-        // The result is bound to a local spanned at the return type, so that a return type
-        // without `IntoPyResult` is reported there. (It has the user's hygiene, which is
-        // harmless: nothing of the user's is evaluated after it is bound.)
-        ReturnType::Type(_, ty) => {
-            let ret = Ident::new("__hpy_ret", ty.span());
-            quote_spanned! {ty.span()=>
-                let #ret = #call;
-                ::hpy::__private::into_result(#ret, #ctx)
-            }
-        }
-        ReturnType::Default => quote!(::hpy::__private::into_result(#call, #ctx)),
-    };
-    quote! {
-        fn call<'py>(
-            #ctx: ::hpy::Context<'py>,
-            #module: ::hpy::Borrowed<'py>
-            #extra_params
-        ) -> ::hpy::PyResult<::hpy::Handle<'py>> {
-            #conversions
-            #finish
-        }
+    let prelude = &target.prelude;
+    CallParts {
+        extra_params,
+        conversions: quote!(#prelude #conversions),
+        call: call_expr(model, target, values),
     }
 }
 
-/// `::hpy::__private::extract(source, "func", "param")?`, spanned at the parameter's type so
+/// `callee(args...)`: the context, the module, the receiver and the Python `values` (in order)
+/// each where the user's signature has them.
+pub fn call_expr(model: &FunctionModel, target: &Target, values: Vec<TokenStream>) -> TokenStream {
+    let ctx = local("ctx");
+    let module = &target.self_param;
+    let mut python_values = values.into_iter();
+    let mut call_args: Vec<TokenStream> = model
+        .params
+        .iter()
+        .map(|p| match p.role() {
+            Role::Context => quote!(#ctx),
+            Role::Module => quote!(#module),
+            Role::Python => python_values.next().unwrap_or_default(),
+        })
+        .collect();
+    if let Some((index, receiver)) = &target.receiver {
+        call_args.insert((*index).min(call_args.len()), receiver.clone());
+    }
+    let callee = &target.callee;
+    quote!(#callee(#(#call_args),*))
+}
+
+/// `::hpy::__private::extract(source, func, "param")?`, spanned at the parameter's type so
 /// that a missing `FromPy` impl is reported at the user's type.
-fn extract(param: &Param, source: TokenStream, func: &str) -> TokenStream {
+pub fn extract(param: &Param, source: TokenStream, func: &TokenStream) -> TokenStream {
     let param_name = param.python_name().unwrap_or_default();
     quote_spanned! {param.ty.span()=>
         ::hpy::__private::extract(#source, #func, #param_name)?
@@ -166,14 +241,16 @@ fn extract(param: &Param, source: TokenStream, func: &str) -> TokenStream {
 
 /// The KEYWORDS prelude (spec + `parse_keywords`) and, per Python parameter, the expression
 /// converting its slot (or evaluating its default).
-fn keywords_body(
+pub fn keywords_body(
     model: &FunctionModel,
     python: &[&Param],
     slots: &[Ident],
-    args: &Ident,
-    kwnames: &Ident,
+    target: &Target,
 ) -> (TokenStream, Vec<TokenStream>) {
-    let name = model.py_name.value.as_str();
+    let name = &target.func_name;
+    let args = local("args");
+    let kwnames = &target.keywords_param;
+    let parser = &target.keywords_parser;
     let n = python.len();
     let names = python.iter().map(|p| p.python_name().unwrap_or_default());
     let required = model.required_count();
@@ -185,8 +262,9 @@ fn keywords_body(
             None => {
                 let message = format!(
                     "hpy: parse_keywords returned no value for the required parameter `{}` of \
-                     `{name}`",
-                    p.python_name().unwrap_or_default()
+                     `{}`",
+                    p.python_name().unwrap_or_default(),
+                    model.py_name.value,
                 );
                 quote!(::core::unreachable!(#message))
             }
@@ -208,7 +286,7 @@ fn keywords_body(
             params: &[#(#names),*],
             required: #required,
         };
-        let [#(#slots),*] = ::hpy::__private::parse_keywords::<#n>(&#spec, #args, #kwnames)?;
+        let [#(#slots),*] = #parser::<#n>(&#spec, #args, #kwnames)?;
     };
     (prelude, values.collect())
 }

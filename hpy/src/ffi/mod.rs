@@ -2,13 +2,17 @@
 //!
 //! Invariants the rest of the crate relies on (and cannot break, since the fields are private):
 //! * a [`Context<'py>`] wraps the live context of the current call; only `Context::from_raw`
-//!   (called by the trampolines in [`trampoline`]) makes one;
+//!   (called by the trampolines in [`trampoline`] and [`slots`]) makes one;
 //! * a [`Handle<'py>`] owns exactly one open handle and closes it once, on drop;
 //! * a [`Borrowed<'py>`] is an open handle someone else closes after `'py`;
+//! * a `PyRef`/`PyRefMut` ([`class`]) holds a borrow of an initialised object's Rust struct,
+//!   registered in the object's borrow flag, and borrows the handle it came from;
 //! * every safe function below passes the API only handles obtained from those types.
 
+pub(crate) mod class;
 mod handle;
 pub(crate) mod raw;
+pub(crate) mod slots;
 pub(crate) mod trampoline;
 
 pub use handle::{Borrowed, Context, Handle};

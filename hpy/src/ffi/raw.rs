@@ -389,3 +389,9 @@ pub(crate) fn err_matches(ctx: Context<'_>, ty: Borrowed<'_>) -> bool {
     // SAFETY: open handle.
     unsafe { sys::HPyErr_ExceptionMatches(ctx.as_ptr(), ty.raw()) != 0 }
 }
+
+/// `HPyErr_WriteUnraisable`: reports the current exception as unraisable, in `obj`'s context.
+pub(crate) fn err_write_unraisable(ctx: Context<'_>, obj: Borrowed<'_>) {
+    // SAFETY: live context, open handle.
+    unsafe { sys::HPyErr_WriteUnraisable(ctx.as_ptr(), obj.raw()) }
+}

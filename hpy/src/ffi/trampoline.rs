@@ -51,6 +51,7 @@ macro_rules! erase_cpy {
         })
     };
 }
+pub(super) use {erase, erase_cpy};
 
 // ---------------------------------------------------------------------------------------------
 // The module's global context.
@@ -59,10 +60,10 @@ macro_rules! erase_cpy {
 /// C HPy calls `_ctx_for_trampolines`). Only trampolines read it, to hand it back to the
 /// runtime; user code always gets the context of its own call.
 /// CPython ABI: HPy's static CPython context, fetched once at `PyInit_<name>`.
-static MODULE_CONTEXT: AtomicPtr<sys::HPyContext> = AtomicPtr::new(ptr::null_mut());
+pub(super) static MODULE_CONTEXT: AtomicPtr<sys::HPyContext> = AtomicPtr::new(ptr::null_mut());
 
 #[inline(always)]
-fn module_context() -> *mut sys::HPyContext {
+pub(super) fn module_context() -> *mut sys::HPyContext {
     MODULE_CONTEXT.load(Ordering::Relaxed)
 }
 
@@ -136,7 +137,7 @@ impl<'py> Args<'py> {
     /// # Safety
     /// `items` must point to `positional + keyword` handles open for `'py`.
     #[inline(always)]
-    unsafe fn new(
+    pub(super) unsafe fn new(
         ctx: Context<'py>,
         items: *const sys::HPy,
         positional: usize,
@@ -186,7 +187,7 @@ impl<'py> Args<'py> {
 // The boundary: panics and errors.
 
 /// What an `impl` returns to HPy when it failed (with an exception set).
-trait ErrorValue {
+pub(super) trait ErrorValue {
     const ERROR: Self;
 }
 impl ErrorValue for sys::HPy {
@@ -195,11 +196,17 @@ impl ErrorValue for sys::HPy {
 impl ErrorValue for c_int {
     const ERROR: Self = -1;
 }
+impl ErrorValue for isize {
+    const ERROR: Self = -1;
+}
+impl ErrorValue for () {
+    const ERROR: Self = ();
+}
 
 /// Runs user code at the boundary: a panic becomes a `SystemError`, an `Err` is raised, and
 /// either way HPy gets its error value. Nothing unwinds past this.
 #[inline(always)]
-fn guard<'py, R: ErrorValue>(
+pub(super) fn guard<'py, R: ErrorValue>(
     ctx: Context<'py>,
     name: &'static str,
     body: impl FnOnce() -> PyResult<R>,
@@ -220,28 +227,28 @@ fn guard<'py, R: ErrorValue>(
 // ---------------------------------------------------------------------------------------------
 // The generic `impl` / `cpy_trampoline` pairs.
 
-type CpyObject = *mut sys::cpy_PyObject;
+pub(super) type CpyObject = *mut sys::cpy_PyObject;
 
 /// The `extern "C"` functions for user function `F`.
-pub struct Trampolines<F>(PhantomData<F>);
+pub struct Trampolines<F>(pub(super) PhantomData<F>);
 
 /// Turns a CPython object pointer into the handle it is in the CPython ABI.
 #[cfg(feature = "cpython-abi")]
 #[inline(always)]
-fn py2h(obj: CpyObject) -> sys::HPy {
+pub(super) fn py2h(obj: CpyObject) -> sys::HPy {
     sys::HPy { _i: obj as isize }
 }
 
 #[cfg(feature = "cpython-abi")]
 #[inline(always)]
-fn h2py(h: sys::HPy) -> CpyObject {
+pub(super) fn h2py(h: sys::HPy) -> CpyObject {
     h._i as CpyObject
 }
 
 /// Calls `impl` through the universal runtime, exactly as C HPy's trampolines do.
 #[cfg(not(feature = "cpython-abi"))]
 #[inline(always)]
-unsafe fn call_real<A>(signature: sys::HPyFunc_Signature, func: sys::HPyCFunction, args: &mut A) {
+pub(super) unsafe fn call_real<A>(signature: sys::HPyFunc_Signature, func: sys::HPyCFunction, args: &mut A) {
     let ctx = module_context();
     // SAFETY: the loader set the module context before any function could be called, and
     // `args` is the `_HPyFunc_args_<signature>` struct the runtime expects for `signature`.
@@ -484,7 +491,7 @@ type KeywordsTrampoline =
     unsafe extern "C" fn(CpyObject, *const CpyObject, usize, CpyObject) -> CpyObject;
 type ExecTrampoline = unsafe extern "C" fn(CpyObject) -> c_int;
 
-const fn c_ptr(text: Option<&'static CStr>) -> *const core::ffi::c_char {
+pub(super) const fn c_ptr(text: Option<&'static CStr>) -> *const core::ffi::c_char {
     match text {
         Some(text) => text.as_ptr(),
         None => ptr::null(),
@@ -573,6 +580,16 @@ pub const fn meth_keywords<F: KeywordsFn>(
     )
 }
 
+/// The typed `impl`/`cpy_trampoline` pair of a KEYWORDS function, erased (for `tp_call`).
+pub(super) const fn keywords_pair<F: KeywordsFn>() -> (sys::HPyCFunction, sys::cpy_PyCFunction) {
+    let impl_: KeywordsImpl = Trampolines::<F>::keywords_impl;
+    let trampoline: KeywordsTrampoline = Trampolines::<F>::keywords_trampoline;
+    (
+        erase!(impl_, KeywordsImpl),
+        erase_cpy!(trampoline, KeywordsTrampoline),
+    )
+}
+
 /// The definition of an `HPy_mod_exec` slot.
 pub const fn slot_mod_exec<F: ModExecFn>() -> sys::HPyDef {
     let impl_: ExecImpl = Trampolines::<F>::exec_impl;
@@ -604,7 +621,7 @@ impl DefCell {
         DefCell(UnsafeCell::new(def))
     }
 
-    const fn as_ptr(&'static self) -> *mut sys::HPyDef {
+    pub(super) const fn as_ptr(&'static self) -> *mut sys::HPyDef {
         self.0.get()
     }
 }
@@ -634,12 +651,42 @@ impl<const N: usize> DefTable<N> {
         }
     }
 
-    const fn as_ptr(&'static self) -> *mut *mut sys::HPyDef {
+    /// Concatenates `parts`; `N` must be their total length ([`defs_len`]).
+    pub const fn from_slices(parts: &[&[&'static DefCell]]) -> Self {
+        let mut defs = [ptr::null_mut(); N];
+        let (mut part, mut index) = (0, 0);
+        while part < parts.len() {
+            let mut item = 0;
+            while item < parts[part].len() {
+                defs[index] = parts[part][item].as_ptr();
+                index += 1;
+                item += 1;
+            }
+            part += 1;
+        }
+        assert!(index == N, "DefTable length does not match its parts");
+        DefTable {
+            defs: UnsafeCell::new(defs),
+            terminator: UnsafeCell::new(ptr::null_mut()),
+        }
+    }
+
+    pub(super) const fn as_ptr(&'static self) -> *mut *mut sys::HPyDef {
         // `repr(C)`: the terminator directly follows the `N` pointers, and the pointer is taken
         // from the whole table (every byte of which is in an `UnsafeCell`), so C may read all
         // `N + 1` entries through it.
         (self as *const Self).cast_mut().cast()
     }
+}
+
+/// The total number of definitions in `parts` (the `N` of [`DefTable::from_slices`]).
+pub const fn defs_len(parts: &[&[&'static DefCell]]) -> usize {
+    let (mut part, mut total) = (0, 0);
+    while part < parts.len() {
+        total += parts[part].len();
+        part += 1;
+    }
+    total
 }
 
 /// A writable, `'static` `HPyModuleDef`.
@@ -650,17 +697,22 @@ pub struct ModuleDefCell(UnsafeCell<sys::HPyModuleDef>);
 unsafe impl Sync for ModuleDefCell {}
 
 impl ModuleDefCell {
-    /// A module definition with a docstring and its definitions (functions, exec slots).
-    pub const fn new<const N: usize>(
+    /// A module definition with a docstring, its definitions (functions, exec slots) and
+    /// its `HPyGlobal`s.
+    pub const fn new<const N: usize, const G: usize>(
         doc: Option<&'static CStr>,
         defines: &'static DefTable<N>,
+        globals: Option<&'static super::class::GlobalTable<G>>,
     ) -> Self {
         ModuleDefCell(UnsafeCell::new(sys::HPyModuleDef {
             doc: c_ptr(doc),
             size: 0,
             legacy_methods: ptr::null_mut(),
             defines: defines.as_ptr(),
-            globals: ptr::null_mut(),
+            globals: match globals {
+                Some(table) => table.as_ptr(),
+                None => ptr::null_mut(),
+            },
         }))
     }
 

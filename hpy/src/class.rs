@@ -1,0 +1,373 @@
+//! Extension types, safe half: borrowing the struct behind a handle, creating instances and
+//! types, custom exceptions. The layout, the borrow flag and the `extern "C"` slots are in
+//! `ffi::class` and `ffi::slots`.
+
+use core::ffi::CStr;
+
+use crate::convert::FromPy;
+use crate::err::{PyErr, PyResult};
+use crate::ffi::class::{self as raw_class, ClassBase, MethodKind, PyClass};
+use crate::ffi::trampoline::Args;
+use crate::ffi::{Borrowed, Context, Handle};
+use crate::object::AnyHandle;
+use crate::types::{BuiltinType, ExceptionKind};
+
+pub use crate::ffi::class::{FieldOwner, HPyField, HPyGlobal, MutableClass, PyRef, PyRefMut};
+
+// ---------------------------------------------------------------------------------------------
+// Borrowing from handles.
+
+impl<'py> Handle<'py> {
+    /// Borrows the Rust struct of this object, an instance of `T` (`TypeError` otherwise).
+    /// The borrow cannot outlive the handle.
+    pub fn borrow<T: PyClass>(&self) -> PyResult<PyRef<'_, 'py, T>> {
+        checked_borrow(self.context(), self.as_borrowed())
+    }
+
+    /// Borrows the Rust struct of this object mutably. While it lives, this handle cannot be
+    /// used; another handle to the same object gets `RuntimeError` if it tries to borrow.
+    pub fn borrow_mut<T: MutableClass>(&mut self) -> PyResult<PyRefMut<'_, 'py, T>> {
+        checked_borrow_mut(self.context(), self.as_borrowed())
+    }
+}
+
+impl<'py> Borrowed<'py> {
+    /// Borrows the Rust struct of this object, an instance of `T` (`TypeError` otherwise).
+    pub fn borrow<T: PyClass>(&self) -> PyResult<PyRef<'py, 'py, T>> {
+        checked_borrow(self.context(), *self)
+    }
+
+    /// Borrows the Rust struct of this object mutably (see [`Handle::borrow_mut`]).
+    pub fn borrow_mut<T: MutableClass>(&mut self) -> PyResult<PyRefMut<'py, 'py, T>> {
+        checked_borrow_mut(self.context(), *self)
+    }
+}
+
+fn wrong_type<T: PyClass>(obj: Borrowed<'_>) -> PyErr {
+    PyErr::type_error(format!(
+        "expected a {} object, got {}",
+        T::NAME,
+        obj.type_name()
+    ))
+}
+
+fn checked_borrow<'h, 'py: 'h, T: PyClass>(
+    ctx: Context<'py>,
+    obj: Borrowed<'h>,
+) -> PyResult<PyRef<'h, 'py, T>> {
+    if !raw_class::is_instance::<T>(ctx, obj)? {
+        return Err(wrong_type::<T>(obj));
+    }
+    PyRef::new(ctx, obj)
+}
+
+fn checked_borrow_mut<'h, 'py: 'h, T: MutableClass>(
+    ctx: Context<'py>,
+    obj: Borrowed<'h>,
+) -> PyResult<PyRefMut<'h, 'py, T>> {
+    if !raw_class::is_instance::<T>(ctx, obj)? {
+        return Err(wrong_type::<T>(obj));
+    }
+    PyRefMut::new(ctx, obj)
+}
+
+/// The receiver of a method or slot of `T` (HPy guarantees its type).
+#[inline(always)]
+pub fn borrow_self<T: PyClass>(slf: Borrowed<'_>) -> PyResult<PyRef<'_, '_, T>> {
+    PyRef::new(slf.context(), slf)
+}
+
+/// The receiver of a `&mut self` method or slot of `T`.
+#[inline(always)]
+pub fn borrow_self_mut<T: MutableClass>(slf: Borrowed<'_>) -> PyResult<PyRefMut<'_, '_, T>> {
+    PyRefMut::new(slf.context(), slf)
+}
+
+/// An operand that may or may not be a `T` (binary slots): `None` if it is not.
+pub fn try_borrow<T: PyClass>(obj: Borrowed<'_>) -> PyResult<Option<PyRef<'_, '_, T>>> {
+    let ctx = obj.context();
+    if raw_class::is_instance::<T>(ctx, obj)? {
+        PyRef::new(ctx, obj).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Mutable form of [`try_borrow`].
+pub fn try_borrow_mut<T: MutableClass>(obj: Borrowed<'_>) -> PyResult<Option<PyRefMut<'_, '_, T>>> {
+    let ctx = obj.context();
+    if raw_class::is_instance::<T>(ctx, obj)? {
+        PyRefMut::new(ctx, obj).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Converts the other operand of a binary slot; a failure means "not my type"
+/// (`NotImplemented`), so the error is cleared.
+#[inline]
+pub fn extract_operand<'py, T: FromPy<'py>>(ctx: Context<'py>, obj: Borrowed<'py>) -> Option<T> {
+    match T::from_py(obj) {
+        Ok(value) => Some(value),
+        Err(err) => {
+            err.clear(ctx);
+            None
+        }
+    }
+}
+
+/// A new reference to `NotImplemented`.
+#[inline]
+pub fn not_implemented(ctx: Context<'_>) -> PyResult<Handle<'_>> {
+    Ok(ctx.not_implemented().dup())
+}
+
+/// `true` if `h` is `NotImplemented`.
+#[inline]
+pub fn is_not_implemented(h: &Handle<'_>) -> bool {
+    h.is(&h.context().not_implemented())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Instances.
+
+/// What a `#[new]` function may return for class `T`: `T` itself when its base is not a Rust
+/// class, or `(T, base)` (recursively) when it is.
+pub trait IntoClassInit<T: PyClass> {
+    /// The complete initialiser.
+    fn into_init(self) -> (T, <T::Base as ClassBase>::Init);
+}
+
+impl<T: PyClass> IntoClassInit<T> for T
+where
+    T::Base: ClassBase<Init = ()>,
+{
+    fn into_init(self) -> (T, ()) {
+        (self, ())
+    }
+}
+
+impl<T: PyClass, B> IntoClassInit<T> for (T, B)
+where
+    B: IntoBaseInit<<T::Base as ClassBase>::Init>,
+{
+    fn into_init(self) -> (T, <T::Base as ClassBase>::Init) {
+        (self.0, self.1.into_base_init())
+    }
+}
+
+/// The base part of an initialiser: a base class value, or a `(base, its base)` tuple.
+pub trait IntoBaseInit<I> {
+    /// Converts.
+    fn into_base_init(self) -> I;
+}
+
+impl<B: PyClass> IntoBaseInit<(B, ())> for B
+where
+    B::Base: ClassBase<Init = ()>,
+{
+    fn into_base_init(self) -> (B, ()) {
+        (self, ())
+    }
+}
+
+impl<B, R, I> IntoBaseInit<(B, I)> for (B, R)
+where
+    R: IntoBaseInit<I>,
+{
+    fn into_base_init(self) -> (B, I) {
+        (self.0, self.1.into_base_init())
+    }
+}
+
+/// `#[new]`: allocates an instance of `cls` and moves `init` in. For builtin bases the object
+/// is made by the builtin's `__new__(cls, *args, **kw)`.
+pub fn create_instance<'py, T: PyClass, I: IntoClassInit<T>>(
+    ctx: Context<'py>,
+    cls: Borrowed<'py>,
+    args: Args<'py>,
+    kw: Option<Borrowed<'py>>,
+    init: I,
+) -> PyResult<Handle<'py>> {
+    raw_class::new_instance::<T>(ctx, cls, Some((args, kw)), init.into_init())
+}
+
+/// A new `T` object from Rust (its base must not be a builtin that needs constructor
+/// arguments: `int`, `str`, ...).
+pub fn instance<'py, T: PyClass, I: IntoClassInit<T>>(
+    ctx: Context<'py>,
+    init: I,
+) -> PyResult<Handle<'py>> {
+    let ty = type_object::<T>(ctx)?;
+    raw_class::new_instance::<T>(ctx, ty.as_borrowed(), None, init.into_init())
+}
+
+/// The type object of `T` (a new handle).
+pub fn type_object<T: PyClass>(ctx: Context<'_>) -> PyResult<Handle<'_>> {
+    T::TYPE_GLOBAL.load(ctx).ok_or_else(|| {
+        PyErr::runtime_error(format!("type {} was not created by its module", T::NAME))
+    })
+}
+
+/// `tp_new` of a class without `#[new]`.
+pub fn no_constructor<T: PyClass>() -> PyErr {
+    PyErr::type_error(format!("cannot create '{}' instances", T::NAME))
+}
+
+/// Owns the handles of keyword values taken out of a `tp_new`/`tp_init` keyword dict.
+#[derive(Default)]
+pub struct KeywordValues<'py> {
+    names: Vec<String>,
+    values: Vec<Handle<'py>>,
+}
+
+impl KeywordValues<'_> {
+    /// Empty.
+    pub fn new() -> Self {
+        KeywordValues {
+            names: Vec::new(),
+            values: Vec::new(),
+        }
+    }
+}
+
+/// Keyword parsing for `tp_new`/`tp_init`, where keywords come as a dict (`kw`). The values'
+/// handles are kept in `holder`, which the result borrows.
+pub fn parse_dict_keywords<'a, 'py: 'a, const N: usize>(
+    spec: &crate::__private::KeywordsSpec,
+    args: Args<'py>,
+    kw: Option<Borrowed<'py>>,
+    holder: &'a mut KeywordValues<'py>,
+) -> PyResult<[Option<Borrowed<'a>>; N]> {
+    if let Some(dict) = kw {
+        let ctx = dict.context();
+        let items = ctx
+            .builtin_type(BuiltinType::List)
+            .call((dict.call_method("items", ())?,))?;
+        for index in 0..items.len()? {
+            let pair = items.get_index(index as isize)?;
+            let name: String = pair.get_index(0)?.extract::<&str>()?.to_owned();
+            holder.names.push(name);
+            holder.values.push(pair.get_index(1)?);
+        }
+    }
+    let holder: &'a KeywordValues<'py> = holder;
+    let pairs = holder
+        .names
+        .iter()
+        .map(String::as_str)
+        .zip(holder.values.iter().map(Handle::as_borrowed));
+    let args: Args<'a> = args;
+    crate::__private::parse_keywords_from(
+        spec,
+        args,
+        kw.map(|_| KeywordSource::Dict(pairs.collect())),
+    )
+}
+
+/// Where keyword arguments come from.
+pub(crate) enum KeywordSource<'a> {
+    /// A tuple of names; values follow the positionals (vectorcall).
+    Names(Borrowed<'a>),
+    /// Name/value pairs (from the dict of `tp_new`, `tp_init`).
+    Dict(Vec<(&'a str, Borrowed<'a>)>),
+}
+
+/// The hash of a value returned by `__hash__`.
+pub trait IntoHash {
+    /// Converts (wrapping).
+    fn into_hash(self) -> isize;
+}
+
+macro_rules! into_hash {
+    ($($ty:ty),*) => {$(
+        impl IntoHash for $ty {
+            #[inline(always)]
+            fn into_hash(self) -> isize {
+                self as isize
+            }
+        }
+    )*};
+}
+into_hash!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+
+// ---------------------------------------------------------------------------------------------
+// Types and exceptions in modules.
+
+/// Creates `T`'s type, keeps it in its global, runs the class's post steps and adds it to
+/// `module`.
+pub fn add_class<'py, T: PyClass>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()> {
+    let ty = raw_class::create_type::<T>(ctx)?;
+    T::TYPE_GLOBAL.store(ctx, ty.as_borrowed())?;
+    let post = T::POST;
+    for method in post.wrapped {
+        let hidden = c_str(method.hidden);
+        let function = module.getattr(hidden)?;
+        let wrapper = match method.kind {
+            MethodKind::Static => "staticmethod",
+            MethodKind::Class => "classmethod",
+        };
+        let wrapped = ctx.builtins().getattr(wrapper)?.call((function,))?;
+        ty.setattr(c_str(method.name), wrapped)?;
+        module.delattr(hidden)?;
+    }
+    if let Some(set_attrs) = post.class_attrs {
+        set_attrs(ctx, ty.as_borrowed())?;
+    }
+    for name in post.reinstall {
+        let name = c_str(name);
+        let value = ty.getattr(name)?;
+        ty.setattr(name, value)?;
+    }
+    module.setattr(T::NAME, ty)
+}
+
+fn c_str(text: &'static CStr) -> &'static str {
+    text.to_str().expect("generated names are UTF-8")
+}
+
+/// An exception type defined by a module (`#[hpy_exception]`).
+pub trait PyException: 'static {
+    /// The Python name.
+    const NAME: &'static str;
+    /// `module.Name`.
+    const QUALNAME: &'static CStr;
+    /// The docstring.
+    const DOC: Option<&'static CStr>;
+    /// Holds the exception type once the module created it.
+    const GLOBAL: &'static HPyGlobal;
+    /// The base exception type.
+    fn base<'py>(ctx: Context<'py>) -> PyResult<Handle<'py>>;
+}
+
+/// A builtin exception type (for `#[hpy_exception(base = ...)]`).
+pub fn builtin_exception(ctx: Context<'_>, kind: ExceptionKind) -> PyResult<Handle<'_>> {
+    Ok(kind.type_object(ctx).dup())
+}
+
+/// The type of a module-defined exception.
+pub fn exception_type<E: PyException>(ctx: Context<'_>) -> PyResult<Handle<'_>> {
+    E::GLOBAL.load(ctx).ok_or_else(|| {
+        PyErr::runtime_error(format!("exception {} was not created by its module", E::NAME))
+    })
+}
+
+/// Creates exception `E` and adds it to `module`.
+pub fn add_exception<'py, E: PyException>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()> {
+    let base = E::base(ctx)?;
+    let ty = raw_class::new_exception(ctx, E::QUALNAME, E::DOC, base.as_borrowed())?;
+    E::GLOBAL.store(ctx, ty.as_borrowed())?;
+    module.setattr(E::NAME, ty)
+}
+
+impl<'py> Context<'py> {
+    /// The type object of class `T`.
+    pub fn type_object<T: PyClass>(self) -> PyResult<Handle<'py>> {
+        type_object::<T>(self)
+    }
+
+    /// A new instance of class `T` made from Rust (see [`IntoClassInit`]).
+    pub fn new_object<T: PyClass, I: IntoClassInit<T>>(self, init: I) -> PyResult<Handle<'py>> {
+        instance::<T, I>(self, init)
+    }
+}

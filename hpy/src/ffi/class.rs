@@ -1,0 +1,938 @@
+//! Extension types at the FFI level: the memory layout of a Rust struct inside a Python object,
+//! its borrow flag, `HPyField`, `HPyGlobal`, type specs and the generated `tp_traverse` /
+//! `tp_destroy`.
+//!
+//! Layout: HPy puts the user data of a pure type after the base object's C header and hands
+//! out a pointer to it (`_HPy_AsStruct_<Shape>`). Ours is a [`ClassObject<T>`]: the base class's
+//! part (for a Rust base), a borrow flag, then `T`. HPy zero-fills new objects, so a flag of 0
+//! means "never initialised": such an object's `T` is never read or dropped.
+
+use core::cell::{Cell, UnsafeCell};
+use core::ffi::{c_int, c_void, CStr};
+use core::marker::PhantomData;
+use core::mem::MaybeUninit;
+use core::ops::{Deref, DerefMut};
+use core::ptr;
+use core::sync::atomic::{AtomicU8, Ordering};
+
+use hpy_sys as sys;
+
+use super::slots::slot_def;
+use super::trampoline::{c_ptr, erase, erase_cpy, CpyObject, DefTable};
+#[cfg(not(feature = "cpython-abi"))]
+use super::trampoline::call_real;
+use super::{Borrowed, Context, Handle};
+use crate::err::{PyErr, PyResult};
+use crate::types::BuiltinType;
+
+// ---------------------------------------------------------------------------------------------
+// Traits implemented by generated code.
+
+/// A Rust struct exposed as a Python type. Implemented by `#[hpy_class]`.
+///
+/// # Safety
+/// `FIELD_OFFSETS` must list exactly the offsets of the `HPyField` fields of `Self`, and the
+/// statics must belong to this class only.
+pub unsafe trait PyClass: Sized + Send + 'static {
+    /// The Python name of the type.
+    const NAME: &'static str;
+    /// `true` for `#[hpy_class(frozen)]`: no mutable borrows, so shared ones are not counted.
+    const FROZEN: bool = false;
+    /// What the type inherits from.
+    type Base: ClassBase;
+    /// Offsets of the `HPyField` fields in `Self`.
+    const FIELD_OFFSETS: &'static [usize];
+    /// The global that holds the type object once the module created it.
+    const TYPE_GLOBAL: &'static HPyGlobal;
+    /// The type's spec.
+    const SPEC: &'static TypeSpecCell;
+    /// What `add_class` does after creating the type.
+    const POST: &'static ClassPost;
+}
+
+/// A class whose struct may be borrowed mutably (`&mut self`); every class except `frozen` ones.
+///
+/// # Safety
+/// Only for classes whose `PyClass::FROZEN` is `false`.
+pub unsafe trait MutableClass: PyClass {}
+
+/// A class other classes may inherit from (`#[hpy_class(subclass)]`).
+pub trait Subclassable: PyClass {}
+
+/// What a class inherits from: `object`, a builtin HPy supports as a base, or a Rust class.
+///
+/// # Safety
+/// `Layout` must be what HPy places first in the user data of an instance of a subclass.
+pub unsafe trait ClassBase: 'static {
+    /// The base's part of the user data (`()` for builtin bases).
+    type Layout: 'static;
+    /// The value the base's part is initialised with (`()` for builtin bases).
+    type Init;
+    /// HPy's builtin shape of the whole chain.
+    const SHAPE: sys::HPyType_BuiltinShape;
+    /// The builtin at the root of the chain (`None` for `object`).
+    const BUILTIN: Option<BuiltinType>;
+    /// `true` if the base's part has `HPyField`s to visit.
+    const HAS_FIELDS: bool;
+    /// The base type object, to pass to `HPyType_FromSpec` (`None` for `object`).
+    fn base_type<'py>(ctx: Context<'py>) -> PyResult<Option<Handle<'py>>>;
+    /// Moves `init` into the base's part.
+    ///
+    /// # Safety
+    /// `layout` must point to the base's part of a fresh (zeroed) instance.
+    #[doc(hidden)]
+    unsafe fn write_init(layout: *mut Self::Layout, init: Self::Init);
+    /// Visits the base's fields.
+    ///
+    /// # Safety
+    /// `layout` must point to the base's part of a live instance.
+    #[doc(hidden)]
+    unsafe fn traverse(layout: *const Self::Layout, visit: sys::HPyFunc_visitproc, arg: *mut c_void) -> c_int;
+}
+
+macro_rules! builtin_bases {
+    ($($(#[$doc:meta])* $name:ident => $shape:ident, $builtin:expr;)*) => {$(
+        $(#[$doc])*
+        pub struct $name;
+        // SAFETY: builtin bases contribute nothing to the user data.
+        unsafe impl ClassBase for $name {
+            type Layout = ();
+            type Init = ();
+            const SHAPE: sys::HPyType_BuiltinShape = sys::$shape;
+            const BUILTIN: Option<BuiltinType> = $builtin;
+            const HAS_FIELDS: bool = false;
+            fn base_type<'py>(ctx: Context<'py>) -> PyResult<Option<Handle<'py>>> {
+                Ok(Self::BUILTIN.map(|builtin| builtin.type_object(ctx).dup()))
+            }
+            unsafe fn write_init(_: *mut (), (): ()) {}
+            unsafe fn traverse(_: *const (), _: sys::HPyFunc_visitproc, _: *mut c_void) -> c_int {
+                0
+            }
+        }
+    )*};
+}
+
+builtin_bases! {
+    /// The default base, `object`.
+    ObjectBase => HPyType_BuiltinShape_Object, None;
+    /// `int` (HPy shape `Long`).
+    LongBase => HPyType_BuiltinShape_Long, Some(BuiltinType::Int);
+    /// `float`.
+    FloatBase => HPyType_BuiltinShape_Float, Some(BuiltinType::Float);
+    /// `str`.
+    UnicodeBase => HPyType_BuiltinShape_Unicode, Some(BuiltinType::Str);
+    /// `tuple`.
+    TupleBase => HPyType_BuiltinShape_Tuple, Some(BuiltinType::Tuple);
+    /// `list`.
+    ListBase => HPyType_BuiltinShape_List, Some(BuiltinType::List);
+    /// `type` (metaclasses).
+    TypeBase => HPyType_BuiltinShape_Type, Some(BuiltinType::Type);
+}
+
+// SAFETY: a subclass's user data starts with the base class's `ClassObject`, which is exactly
+// what the base's methods find through `_HPy_AsStruct_<Shape>` (same shape, same pointer).
+unsafe impl<B: Subclassable> ClassBase for B {
+    type Layout = ClassObject<B>;
+    type Init = (B, <B::Base as ClassBase>::Init);
+    const SHAPE: sys::HPyType_BuiltinShape = <B::Base as ClassBase>::SHAPE;
+    const BUILTIN: Option<BuiltinType> = <B::Base as ClassBase>::BUILTIN;
+    const HAS_FIELDS: bool = needs_traverse::<B>();
+    fn base_type<'py>(ctx: Context<'py>) -> PyResult<Option<Handle<'py>>> {
+        match B::TYPE_GLOBAL.load(ctx) {
+            Some(ty) => Ok(Some(ty)),
+            None => Err(PyErr::runtime_error(format!(
+                "base class {} is not created yet: list it before its subclasses in the module",
+                B::NAME
+            ))),
+        }
+    }
+    unsafe fn write_init(layout: *mut ClassObject<B>, init: Self::Init) {
+        // SAFETY: forwarded contract.
+        unsafe { ClassObject::write_init(layout, init) }
+    }
+    unsafe fn traverse(layout: *const ClassObject<B>, visit: sys::HPyFunc_visitproc, arg: *mut c_void) -> c_int {
+        // SAFETY: forwarded contract.
+        unsafe { ClassObject::traverse(layout, visit, arg) }
+    }
+}
+
+/// `true` if instances of `T` have `HPyField`s (its own or a Rust base's).
+pub const fn needs_traverse<T: PyClass>() -> bool {
+    !T::FIELD_OFFSETS.is_empty() || <T::Base as ClassBase>::HAS_FIELDS
+}
+
+/// `true` if `T` has drop glue, so `tp_destroy` is needed.
+pub const fn needs_destroy<T: PyClass>() -> bool {
+    core::mem::needs_drop::<T>()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The layout and the borrow flag.
+
+const UNINITIALISED: isize = 0;
+const UNUSED: isize = 1;
+const WRITING: isize = -1;
+
+/// The user data of an instance of `T`.
+#[repr(C)]
+pub struct ClassObject<T: PyClass> {
+    base: <T::Base as ClassBase>::Layout,
+    /// 0: never initialised; 1: not borrowed; `1 + n`: `n` shared borrows; -1: borrowed mutably.
+    flag: Cell<isize>,
+    value: UnsafeCell<MaybeUninit<T>>,
+}
+
+impl<T: PyClass> ClassObject<T> {
+    /// Moves a complete initialiser in (the base's part first).
+    ///
+    /// # Safety
+    /// `cell` must point to the zeroed user data of a fresh instance of `T` (or a subclass).
+    unsafe fn write_init(cell: *mut Self, (value, base): (T, <T::Base as ClassBase>::Init)) {
+        // SAFETY: per the contract, all three parts are valid for writes and unaliased.
+        unsafe {
+            <T::Base as ClassBase>::write_init(ptr::addr_of_mut!((*cell).base), base);
+            ptr::addr_of_mut!((*cell).value).write(UnsafeCell::new(MaybeUninit::new(value)));
+            ptr::addr_of_mut!((*cell).flag).write(Cell::new(UNUSED));
+        }
+    }
+
+    /// Visits the `HPyField`s of an instance (skipped while it is uninitialised or mutably
+    /// borrowed: then the collector just sees fewer references, which never frees a live object).
+    ///
+    /// # Safety
+    /// `cell` must point to the user data of a live instance.
+    unsafe fn traverse(cell: *const Self, visit: sys::HPyFunc_visitproc, arg: *mut c_void) -> c_int {
+        // SAFETY: the flag is always initialised (zero or set by `write_init`).
+        let flag = unsafe { (*cell).flag.get() };
+        if flag != UNINITIALISED && flag != WRITING {
+            let Some(visit) = visit else { return 0 };
+            // SAFETY: initialised and not mutably borrowed: reading the fields is fine.
+            let value = unsafe { (*cell).value.get().cast::<u8>() };
+            for &offset in T::FIELD_OFFSETS {
+                // SAFETY: `offset` is the offset of an `HPyField` in `T`.
+                let field = unsafe { value.add(offset).cast::<sys::HPyField>() };
+                // SAFETY: as above; `HPyField`s are plain words.
+                if unsafe { (*field)._i } != 0 {
+                    // SAFETY: HPy's visitor, with its argument.
+                    let status = unsafe { visit(field, arg) };
+                    if status != 0 {
+                        return status;
+                    }
+                }
+            }
+        }
+        // SAFETY: the base's part of the same live instance.
+        unsafe { <T::Base as ClassBase>::traverse(ptr::addr_of!((*cell).base), visit, arg) }
+    }
+}
+
+/// The user-data pointer of `obj`, which must be an instance of `T` (or a subclass).
+#[inline(always)]
+fn as_struct<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) -> *mut ClassObject<T> {
+    let (ctx, h) = (ctx.as_ptr(), obj.raw());
+    // SAFETY: live context and handle; the shape is the one the type was created with, and the
+    // callers guarantee (or checked) that `obj` is an instance of `T`.
+    let data = unsafe {
+        match <T::Base as ClassBase>::SHAPE {
+            sys::HPyType_BuiltinShape_Long => sys::_HPy_AsStruct_Long(ctx, h),
+            sys::HPyType_BuiltinShape_Float => sys::_HPy_AsStruct_Float(ctx, h),
+            sys::HPyType_BuiltinShape_Unicode => sys::_HPy_AsStruct_Unicode(ctx, h),
+            sys::HPyType_BuiltinShape_Tuple => sys::_HPy_AsStruct_Tuple(ctx, h),
+            sys::HPyType_BuiltinShape_List => sys::_HPy_AsStruct_List(ctx, h),
+            sys::HPyType_BuiltinShape_Type => sys::_HPy_AsStruct_Type(ctx, h),
+            _ => sys::_HPy_AsStruct_Object(ctx, h),
+        }
+    };
+    data.cast()
+}
+
+fn not_initialised<T: PyClass>() -> PyErr {
+    PyErr::type_error(format!(
+        "this {} object was never initialised (its __new__ did not run)",
+        T::NAME
+    ))
+}
+
+/// A shared borrow of the Rust struct inside a Python object, tied to a borrow (`'h`) of the
+/// handle it came from. While it lives, the object cannot be borrowed mutably.
+pub struct PyRef<'h, 'py, T: PyClass> {
+    ctx: Context<'py>,
+    obj: sys::HPy,
+    cell: &'h ClassObject<T>,
+}
+
+/// An exclusive borrow of the Rust struct inside a Python object (see [`PyRef`]).
+pub struct PyRefMut<'h, 'py, T: MutableClass> {
+    ctx: Context<'py>,
+    obj: sys::HPy,
+    cell: &'h ClassObject<T>,
+}
+
+impl<'h, 'py: 'h, T: PyClass> PyRef<'h, 'py, T> {
+    /// Borrows the struct of `obj`, an instance of `T` (unchecked: the caller knows the type).
+    #[inline(always)]
+    pub(crate) fn new(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Self> {
+        // SAFETY: `obj` is an instance of `T` (caller) and open for 'h, and CPython never moves
+        // objects, so the user data lives at least as long as the handle.
+        let cell: &'h ClassObject<T> = unsafe { &*as_struct::<T>(ctx, obj) };
+        let flag = cell.flag.get();
+        if T::FROZEN {
+            if flag == UNINITIALISED {
+                return Err(not_initialised::<T>());
+            }
+        } else if flag < UNUSED {
+            return Err(if flag == UNINITIALISED {
+                not_initialised::<T>()
+            } else {
+                PyErr::runtime_error(format!("{} object is already mutably borrowed", T::NAME))
+            });
+        } else {
+            cell.flag.set(flag + 1);
+        }
+        Ok(PyRef {
+            ctx,
+            obj: obj.raw(),
+            cell,
+        })
+    }
+
+    /// The object's handle.
+    #[inline(always)]
+    pub fn as_handle(&self) -> Borrowed<'h> {
+        // SAFETY: the handle this borrow came from is open for 'h.
+        unsafe { Borrowed::from_raw(self.ctx, self.obj) }
+    }
+
+    /// The context of the call.
+    #[inline(always)]
+    pub fn context(&self) -> Context<'py> {
+        self.ctx
+    }
+}
+
+impl<T: PyClass> Deref for PyRef<'_, '_, T> {
+    type Target = T;
+    #[inline(always)]
+    fn deref(&self) -> &T {
+        // SAFETY: initialised (flag checked in `new`), and no `&mut` exists while we are
+        // registered in the flag (frozen classes never hand one out).
+        unsafe { (*self.cell.value.get()).assume_init_ref() }
+    }
+}
+
+impl<T: PyClass> Drop for PyRef<'_, '_, T> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        if !T::FROZEN {
+            self.cell.flag.set(self.cell.flag.get() - 1);
+        }
+    }
+}
+
+impl<'h, 'py: 'h, T: MutableClass> PyRefMut<'h, 'py, T> {
+    /// Borrows the struct of `obj`, an instance of `T` (unchecked), exclusively.
+    #[inline(always)]
+    pub(crate) fn new(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Self> {
+        // SAFETY: as in `PyRef::new`.
+        let cell: &'h ClassObject<T> = unsafe { &*as_struct::<T>(ctx, obj) };
+        match cell.flag.get() {
+            UNUSED => cell.flag.set(WRITING),
+            UNINITIALISED => return Err(not_initialised::<T>()),
+            _ => {
+                return Err(PyErr::runtime_error(format!(
+                    "{} object is already borrowed",
+                    T::NAME
+                )))
+            }
+        }
+        Ok(PyRefMut {
+            ctx,
+            obj: obj.raw(),
+            cell,
+        })
+    }
+
+    /// The object's handle.
+    #[inline(always)]
+    pub fn as_handle(&self) -> Borrowed<'h> {
+        // SAFETY: the handle this borrow came from is open for 'h.
+        unsafe { Borrowed::from_raw(self.ctx, self.obj) }
+    }
+
+    /// The context of the call.
+    #[inline(always)]
+    pub fn context(&self) -> Context<'py> {
+        self.ctx
+    }
+}
+
+impl<T: MutableClass> Deref for PyRefMut<'_, '_, T> {
+    type Target = T;
+    #[inline(always)]
+    fn deref(&self) -> &T {
+        // SAFETY: initialised, and we hold the exclusive borrow.
+        unsafe { (*self.cell.value.get()).assume_init_ref() }
+    }
+}
+
+impl<T: MutableClass> DerefMut for PyRefMut<'_, '_, T> {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: initialised, and the flag says we are the only borrow of the struct.
+        unsafe { (*self.cell.value.get()).assume_init_mut() }
+    }
+}
+
+impl<T: MutableClass> Drop for PyRefMut<'_, '_, T> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        self.cell.flag.set(UNUSED);
+    }
+}
+
+/// Allocates an instance of `cls` (a subtype of `T`'s type) and moves `init` into it.
+pub(crate) fn new_instance<'py, T: PyClass>(
+    ctx: Context<'py>,
+    cls: Borrowed<'_>,
+    base_args: Option<(super::trampoline::Args<'py>, Option<Borrowed<'py>>)>,
+    init: (T, <T::Base as ClassBase>::Init),
+) -> PyResult<Handle<'py>> {
+    let obj = match <T::Base as ClassBase>::BUILTIN {
+        None => {
+            let mut data: *mut c_void = ptr::null_mut();
+            // SAFETY: live context; `cls` is a type; HPy writes the data pointer.
+            let raw = unsafe { sys::_HPy_New(ctx.as_ptr(), cls.raw(), &mut data) };
+            ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))?
+        }
+        Some(builtin) => {
+            // The builtin's own constructor makes the object (`int.__new__(cls, *args, **kw)`).
+            use crate::object::AnyHandle;
+            let new = builtin.type_object(ctx).getattr("__new__")?;
+            let (args, kw) = base_args.ok_or_else(|| PyErr::system_error("missing arguments"))?;
+            let positional: Vec<Borrowed<'_>> = core::iter::once(cls)
+                .chain((0..args.len()).map(|i| args.get(i)))
+                .collect();
+            let tuple =
+                crate::object::check(ctx, super::raw::tuple_from(ctx, positional.into_iter()))?;
+            // SAFETY: live context and handles; `kw` is a dict or NULL, as HPy_CallTupleDict wants.
+            let raw = unsafe {
+                sys::HPy_CallTupleDict(
+                    ctx.as_ptr(),
+                    new.as_borrowed().raw(),
+                    tuple.as_borrowed().raw(),
+                    kw.map_or(sys::HPy_NULL, Borrowed::raw),
+                )
+            };
+            let obj = ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))?;
+            if !super::raw::type_check(ctx, obj.as_borrowed(), cls) {
+                return Err(PyErr::type_error(format!(
+                    "{}.__new__ did not return an instance of the subclass",
+                    T::NAME
+                )));
+            }
+            obj
+        }
+    };
+    let cell = as_struct::<T>(ctx, obj.as_borrowed());
+    // SAFETY: `obj` is a fresh instance of `cls`, a subtype of `T`'s type: its user data is
+    // zeroed and nobody else has seen it yet.
+    unsafe { ClassObject::write_init(cell, init) };
+    Ok(obj)
+}
+
+/// `true` if `obj` is an instance of `T`'s type (or a subclass).
+pub(crate) fn is_instance<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) -> PyResult<bool> {
+    let ty = T::TYPE_GLOBAL.load(ctx).ok_or_else(|| {
+        PyErr::runtime_error(format!("type {} was not created by its module", T::NAME))
+    })?;
+    Ok(super::raw::type_check(ctx, obj, ty.as_borrowed()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// tp_traverse and tp_destroy.
+
+struct ClassSlots<T>(PhantomData<T>);
+
+type TraverseImpl = unsafe extern "C" fn(*mut c_void, sys::HPyFunc_visitproc, *mut c_void) -> c_int;
+type TraverseTrampoline = unsafe extern "C" fn(CpyObject, sys::cpy_visitproc, *mut c_void) -> c_int;
+type DestroyImpl = unsafe extern "C" fn(*mut c_void);
+type DestroyTrampoline = unsafe extern "C" fn();
+
+#[cfg(feature = "cpython-abi")]
+extern "C" {
+    // HPy's CPython runtime (ctx_type.c, compiled into this library): adapts CPython's visitor
+    // to HPy's and calls `tp_traverse` with the object's user data.
+    fn call_traverseproc_from_trampoline(
+        traverse: TraverseImpl,
+        obj: CpyObject,
+        visit: sys::cpy_visitproc,
+        arg: *mut c_void,
+    ) -> c_int;
+}
+
+/// Runs a callback that has no context (so no way to raise): a panic aborts the process.
+fn abort_on_panic<R>(body: impl FnOnce() -> R) -> R {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+        Ok(value) => value,
+        Err(_) => std::process::abort(),
+    }
+}
+
+impl<T: PyClass> ClassSlots<T> {
+    unsafe extern "C" fn traverse_impl(
+        data: *mut c_void,
+        visit: sys::HPyFunc_visitproc,
+        arg: *mut c_void,
+    ) -> c_int {
+        // SAFETY: HPy passes the user data of a live instance of `T` (or a subclass).
+        abort_on_panic(|| unsafe { ClassObject::<T>::traverse(data.cast(), visit, arg) })
+    }
+
+    unsafe extern "C" fn traverse_trampoline(
+        obj: CpyObject,
+        visit: sys::cpy_visitproc,
+        arg: *mut c_void,
+    ) -> c_int {
+        #[cfg(not(feature = "cpython-abi"))]
+        {
+            let mut packed = sys::_HPyFunc_args_TRAVERSEPROC {
+                self_: obj,
+                visit,
+                arg,
+                result: 0,
+            };
+            let typed: TraverseImpl = Self::traverse_impl;
+            let func = erase!(typed, TraverseImpl);
+            // SAFETY: the TRAVERSEPROC argument struct for a TRAVERSEPROC impl.
+            unsafe { call_real(sys::HPyFunc_TRAVERSEPROC, func, &mut packed) };
+            packed.result
+        }
+        #[cfg(feature = "cpython-abi")]
+        // SAFETY: CPython passes a live instance and its visitor.
+        unsafe {
+            call_traverseproc_from_trampoline(Self::traverse_impl, obj, visit, arg)
+        }
+    }
+
+    unsafe extern "C" fn destroy_impl(data: *mut c_void) {
+        let cell = data.cast::<ClassObject<T>>();
+        abort_on_panic(|| {
+            // SAFETY: HPy passes the user data of an instance being deallocated: nothing can
+            // borrow it any more. Only an initialised value is dropped, exactly once.
+            unsafe {
+                if (*cell).flag.get() != UNINITIALISED {
+                    (*cell).flag.set(UNINITIALISED);
+                    ptr::drop_in_place((*(*cell).value.get()).as_mut_ptr());
+                }
+            }
+        })
+    }
+
+    /// HPy never calls the CPython side of `tp_destroy`.
+    unsafe extern "C" fn destroy_trampoline() {
+        std::process::abort()
+    }
+}
+
+/// `tp_traverse`, generated for every class with `HPyField`s.
+pub const fn slot_traverse<T: PyClass>() -> sys::HPyDef {
+    let impl_: TraverseImpl = ClassSlots::<T>::traverse_impl;
+    let trampoline: TraverseTrampoline = ClassSlots::<T>::traverse_trampoline;
+    slot_def(
+        sys::HPy_tp_traverse,
+        erase!(impl_, TraverseImpl),
+        erase_cpy!(trampoline, TraverseTrampoline),
+    )
+}
+
+/// `tp_destroy`: drops the Rust value of initialised instances.
+pub const fn slot_destroy<T: PyClass>() -> sys::HPyDef {
+    let impl_: DestroyImpl = ClassSlots::<T>::destroy_impl;
+    let trampoline: DestroyTrampoline = ClassSlots::<T>::destroy_trampoline;
+    slot_def(
+        sys::HPy_tp_destroy,
+        erase!(impl_, DestroyImpl),
+        erase_cpy!(trampoline, DestroyTrampoline),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Members.
+
+/// A field type HPy can expose directly as a member (`HPyDef_MEMBER`).
+pub trait MemberType {
+    /// HPy's member type.
+    const KIND: sys::HPyMember_FieldType;
+    /// `false` for `Cell<_>` fields, which Python may write.
+    const READONLY: bool;
+}
+
+macro_rules! member_types {
+    ($($ty:ty => $kind:ident,)*) => {$(
+        impl MemberType for $ty {
+            const KIND: sys::HPyMember_FieldType = sys::$kind;
+            const READONLY: bool = true;
+        }
+        impl MemberType for Cell<$ty> {
+            const KIND: sys::HPyMember_FieldType = sys::$kind;
+            const READONLY: bool = false;
+        }
+    )*};
+}
+
+member_types! {
+    i8 => HPyMember_BYTE, i16 => HPyMember_SHORT, i32 => HPyMember_INT, i64 => HPyMember_LONGLONG,
+    u8 => HPyMember_UBYTE, u16 => HPyMember_USHORT, u32 => HPyMember_UINT, u64 => HPyMember_ULONGLONG,
+    isize => HPyMember_HPYSSIZET, usize => HPyMember_ULONGLONG, f32 => HPyMember_FLOAT,
+    f64 => HPyMember_DOUBLE, bool => HPyMember_BOOL,
+}
+
+/// A member definition for the field at `field_offset` in `T` (of type `F`).
+pub const fn member<T: PyClass, F: MemberType>(
+    name: &'static CStr,
+    field_offset: usize,
+    doc: Option<&'static CStr>,
+) -> sys::HPyDef {
+    sys::HPyDef {
+        kind: sys::HPyDef_Kind_Member,
+        __bindgen_anon_1: sys::HPyDef__bindgen_ty_1 {
+            member: sys::HPyMember {
+                name: name.as_ptr(),
+                type_: F::KIND,
+                offset: (core::mem::offset_of!(ClassObject<T>, value) + field_offset) as isize,
+                readonly: F::READONLY as c_int,
+                doc: c_ptr(doc),
+            },
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// HPyField.
+
+/// A strong reference to a Python object, stored inside an object of a `#[hpy_class]`.
+///
+/// Loading and storing need the owning object (a [`PyRef`]/[`PyRefMut`] of it), because HPy
+/// does (for write barriers on moving collectors). The class's `tp_traverse` is generated from
+/// its `HPyField` fields, so references held here take part in cycle collection.
+#[repr(transparent)]
+pub struct HPyField(UnsafeCell<sys::HPyField>);
+
+// SAFETY: the field is a plain word, only accessed through its owner with the GIL held.
+unsafe impl Send for HPyField {}
+
+impl Default for HPyField {
+    fn default() -> Self {
+        HPyField::new()
+    }
+}
+
+/// A borrow of an object of a `#[hpy_class]`, which fields can be accessed through.
+pub trait FieldOwner<'py> {
+    #[doc(hidden)]
+    fn owner_parts(&self) -> (Context<'py>, sys::HPy, *const u8, &'static [usize]);
+}
+
+impl<'py, T: PyClass> FieldOwner<'py> for PyRef<'_, 'py, T> {
+    fn owner_parts(&self) -> (Context<'py>, sys::HPy, *const u8, &'static [usize]) {
+        (self.ctx, self.obj, self.cell.value.get().cast(), T::FIELD_OFFSETS)
+    }
+}
+
+impl<'py, T: MutableClass> FieldOwner<'py> for PyRefMut<'_, 'py, T> {
+    fn owner_parts(&self) -> (Context<'py>, sys::HPy, *const u8, &'static [usize]) {
+        (self.ctx, self.obj, self.cell.value.get().cast(), T::FIELD_OFFSETS)
+    }
+}
+
+impl HPyField {
+    /// An empty field.
+    pub const fn new() -> Self {
+        HPyField(UnsafeCell::new(sys::HPyField { _i: 0 }))
+    }
+
+    /// Checks that `self` is one of the traversed fields of `owner`'s struct.
+    fn located<'py>(&self, owner: &impl FieldOwner<'py>) -> (Context<'py>, sys::HPy) {
+        let (ctx, obj, base, offsets) = owner.owner_parts();
+        let offset = (self.0.get() as usize).wrapping_sub(base as usize);
+        assert!(
+            offsets.contains(&offset),
+            "HPyField used with an object that does not contain it"
+        );
+        (ctx, obj)
+    }
+
+    /// `true` if the field holds no object.
+    pub fn is_empty(&self) -> bool {
+        // SAFETY: a plain word, written only by HPyField_Store with the GIL held.
+        unsafe { (*self.0.get())._i == 0 }
+    }
+
+    /// A new handle to the stored object, or `None` if the field is empty.
+    ///
+    /// # Panics
+    /// If `owner` is not the object that contains this field.
+    pub fn load<'py>(&self, owner: &impl FieldOwner<'py>) -> Option<Handle<'py>> {
+        let (ctx, obj) = self.located(owner);
+        if self.is_empty() {
+            return None;
+        }
+        // SAFETY: live context, open owner handle, and a non-empty field of that owner.
+        let raw = unsafe { sys::HPyField_Load(ctx.as_ptr(), obj, *self.0.get()) };
+        ctx.own(raw)
+    }
+
+    /// Stores a reference to `value` (or empties the field), releasing the previous object.
+    ///
+    /// # Panics
+    /// If `owner` is not the object that contains this field.
+    pub fn store<'py>(&self, owner: &impl FieldOwner<'py>, value: Option<Borrowed<'_>>) {
+        let (ctx, obj) = self.located(owner);
+        let value = value.map_or(sys::HPy_NULL, Borrowed::raw);
+        // SAFETY: live context, open handles, and a field of the owner that holds NULL or a
+        // valid reference.
+        unsafe { sys::HPyField_Store(ctx.as_ptr(), obj, self.0.get(), value) }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// HPyGlobal.
+
+const GLOBAL_UNREGISTERED: u8 = 0;
+const GLOBAL_EMPTY: u8 = 1;
+const GLOBAL_SET: u8 = 2;
+
+/// A reference to a Python object kept in a `static` across calls (HPy's `HPyGlobal`).
+///
+/// Declare it inside the `#[hpy_module]` (`static CACHE: HPyGlobal = HPyGlobal::new();`): the
+/// module definition registers it. Storing keeps its own reference, so storing a borrowed
+/// argument is fine.
+pub struct HPyGlobal {
+    raw: UnsafeCell<sys::HPyGlobal>,
+    state: AtomicU8,
+}
+
+// SAFETY: the raw value is only read and written through HPy with the GIL held.
+unsafe impl Sync for HPyGlobal {}
+
+impl Default for HPyGlobal {
+    fn default() -> Self {
+        HPyGlobal::new()
+    }
+}
+
+impl HPyGlobal {
+    /// An empty global.
+    pub const fn new() -> Self {
+        HPyGlobal {
+            raw: UnsafeCell::new(sys::HPyGlobal { _i: 0 }),
+            state: AtomicU8::new(GLOBAL_UNREGISTERED),
+        }
+    }
+
+    /// Stores a reference to `value`, replacing the previous one.
+    ///
+    /// Fails with `RuntimeError` if the global is not registered with a module.
+    pub fn store(&'static self, ctx: Context<'_>, value: Borrowed<'_>) -> PyResult<()> {
+        if self.state.load(Ordering::Acquire) == GLOBAL_UNREGISTERED {
+            return Err(PyErr::runtime_error(
+                "HPyGlobal is not registered: declare it inside the #[hpy_module]",
+            ));
+        }
+        // SAFETY: live context and handle; the global is registered and holds NULL or a
+        // reference HPy made.
+        unsafe { sys::HPyGlobal_Store(ctx.as_ptr(), self.raw.get(), value.raw()) };
+        self.state.store(GLOBAL_SET, Ordering::Release);
+        Ok(())
+    }
+
+    /// A new handle to the stored object, or `None` if nothing was stored yet.
+    #[inline]
+    pub fn load<'py>(&'static self, ctx: Context<'py>) -> Option<Handle<'py>> {
+        if self.state.load(Ordering::Acquire) != GLOBAL_SET {
+            return None;
+        }
+        // SAFETY: live context; the global holds a reference stored by `store`.
+        let raw = unsafe { sys::HPyGlobal_Load(ctx.as_ptr(), *self.raw.get()) };
+        ctx.own(raw)
+    }
+
+    const fn as_ptr(&'static self) -> *mut sys::HPyGlobal {
+        self.raw.get()
+    }
+}
+
+/// The NULL-terminated `HPyGlobal *` array of a module definition.
+#[repr(C)]
+pub struct GlobalTable<const N: usize> {
+    pointers: UnsafeCell<[*mut sys::HPyGlobal; N]>,
+    terminator: UnsafeCell<*mut sys::HPyGlobal>,
+    globals: [&'static HPyGlobal; N],
+}
+
+// SAFETY: read by the loader under the GIL.
+unsafe impl<const N: usize> Sync for GlobalTable<N> {}
+
+impl<const N: usize> GlobalTable<N> {
+    /// The table of `globals`.
+    pub const fn new(globals: [&'static HPyGlobal; N]) -> Self {
+        let mut pointers = [ptr::null_mut(); N];
+        let mut index = 0;
+        while index < N {
+            pointers[index] = globals[index].as_ptr();
+            index += 1;
+        }
+        GlobalTable {
+            pointers: UnsafeCell::new(pointers),
+            terminator: UnsafeCell::new(ptr::null_mut()),
+            globals,
+        }
+    }
+
+    /// Marks every global as registered (the module was created from this definition).
+    pub fn register_all(&'static self) {
+        for global in self.globals {
+            let _ = global.state.compare_exchange(
+                GLOBAL_UNREGISTERED,
+                GLOBAL_EMPTY,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            );
+        }
+    }
+
+    pub(super) const fn as_ptr(&'static self) -> *mut *mut sys::HPyGlobal {
+        // `repr(C)`: the terminator follows the N pointers (all inside `UnsafeCell`s).
+        (self as *const Self).cast_mut().cast()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Type specs and type creation.
+
+/// Static/class methods and the other steps `add_class` takes after creating the type.
+pub struct ClassPost {
+    /// Hidden module functions to wrap in `staticmethod`/`classmethod` and move to the type.
+    pub wrapped: &'static [WrappedMethod],
+    /// Sets the `#[classattr]`s on the type.
+    pub class_attrs: Option<for<'py> fn(Context<'py>, Borrowed<'py>) -> PyResult<()>>,
+    /// Dunders HPy 0.9 has no slot for (`__iter__`, `__next__`): re-set on the type so that
+    /// CPython installs its slot wrappers.
+    pub reinstall: &'static [&'static CStr],
+}
+
+impl ClassPost {
+    /// Nothing to do.
+    pub const EMPTY: ClassPost = ClassPost {
+        wrapped: &[],
+        class_attrs: None,
+        reinstall: &[],
+    };
+}
+
+/// A static or class method, defined as a hidden module function.
+pub struct WrappedMethod {
+    /// The module function's name.
+    pub hidden: &'static CStr,
+    /// The name on the type.
+    pub name: &'static CStr,
+    /// How to wrap it.
+    pub kind: MethodKind,
+}
+
+/// `staticmethod` or `classmethod`.
+pub enum MethodKind {
+    /// `staticmethod`.
+    Static,
+    /// `classmethod`.
+    Class,
+}
+
+/// A writable, `'static` `HPyType_Spec`.
+#[repr(transparent)]
+pub struct TypeSpecCell(UnsafeCell<sys::HPyType_Spec>);
+
+// SAFETY: read by HPyType_FromSpec under the GIL; never written.
+unsafe impl Sync for TypeSpecCell {}
+
+impl TypeSpecCell {
+    /// The spec of `T`.
+    pub const fn new<T: PyClass, const N: usize>(
+        qualname: &'static CStr,
+        doc: Option<&'static CStr>,
+        subclass: bool,
+        defines: &'static DefTable<N>,
+    ) -> Self {
+        assert!(
+            core::mem::align_of::<ClassObject<T>>() <= 16,
+            "HPy aligns object data to 16 bytes: the struct's alignment must not exceed 16"
+        );
+        let size = core::mem::size_of::<ClassObject<T>>();
+        assert!(size <= i32::MAX as usize, "struct too large");
+        let mut flags = sys::HPy_TPFLAGS_DEFAULT as core::ffi::c_ulong;
+        if subclass {
+            flags |= sys::HPy_TPFLAGS_BASETYPE as core::ffi::c_ulong;
+        }
+        if needs_traverse::<T>() {
+            flags |= sys::HPy_TPFLAGS_HAVE_GC as core::ffi::c_ulong;
+        }
+        TypeSpecCell(UnsafeCell::new(sys::HPyType_Spec {
+            name: qualname.as_ptr(),
+            basicsize: size as c_int,
+            itemsize: 0,
+            flags,
+            builtin_shape: <T::Base as ClassBase>::SHAPE,
+            legacy_slots: ptr::null_mut(),
+            defines: defines.as_ptr(),
+            doc: c_ptr(doc),
+        }))
+    }
+
+    fn as_ptr(&'static self) -> *mut sys::HPyType_Spec {
+        self.0.get()
+    }
+}
+
+/// `HPyType_FromSpec` for `T`, with its base class.
+pub(crate) fn create_type<'py, T: PyClass>(ctx: Context<'py>) -> PyResult<Handle<'py>> {
+    let base = <T::Base as ClassBase>::base_type(ctx)?;
+    let mut params = [
+        sys::HPyType_SpecParam {
+            kind: sys::HPyType_SpecParam_Base,
+            object: base.as_ref().map_or(sys::HPy_NULL, |b| b.as_borrowed().raw()),
+        },
+        sys::HPyType_SpecParam {
+            kind: 0,
+            object: sys::HPy_NULL,
+        },
+    ];
+    let params = if base.is_some() {
+        params.as_mut_ptr()
+    } else {
+        ptr::null_mut()
+    };
+    // SAFETY: live context, a complete 'static spec, and a terminated parameter array whose
+    // handles stay open during the call.
+    let raw = unsafe { sys::HPyType_FromSpec(ctx.as_ptr(), T::SPEC.as_ptr(), params) };
+    ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))
+}
+
+/// `HPyErr_NewExceptionWithDoc`.
+pub(crate) fn new_exception<'py>(
+    ctx: Context<'py>,
+    qualname: &CStr,
+    doc: Option<&CStr>,
+    base: Borrowed<'_>,
+) -> PyResult<Handle<'py>> {
+    // SAFETY: live context and handle, NUL-terminated strings.
+    let raw = unsafe {
+        sys::HPyErr_NewExceptionWithDoc(
+            ctx.as_ptr(),
+            qualname.as_ptr(),
+            doc.map_or(ptr::null(), CStr::as_ptr),
+            base.raw(),
+            sys::HPy_NULL,
+        )
+    };
+    ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))
+}
