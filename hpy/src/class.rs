@@ -300,6 +300,7 @@ pub fn add_class<'py, T: PyClass>(ctx: Context<'py>, module: Borrowed<'py>) -> P
     let ty = raw_class::create_type::<T>(ctx)?;
     T::TYPE_GLOBAL.store(ctx, ty.as_borrowed())?;
     let post = T::POST;
+    let builtins = ctx.import("builtins")?;
     for method in post.wrapped {
         let hidden = c_str(method.hidden);
         let function = module.getattr(hidden)?;
@@ -307,12 +308,15 @@ pub fn add_class<'py, T: PyClass>(ctx: Context<'py>, module: Borrowed<'py>) -> P
             MethodKind::Static => "staticmethod",
             MethodKind::Class => "classmethod",
         };
-        let wrapped = ctx.builtins().getattr(wrapper)?.call((function,))?;
+        let wrapped = builtins.getattr(wrapper)?.call((function,))?;
         ty.setattr(c_str(method.name), wrapped)?;
         module.delattr(hidden)?;
     }
     if let Some(set_attrs) = post.class_attrs {
         set_attrs(ctx, ty.as_borrowed())?;
+    }
+    if raw_class::python_subclasses_unsupported::<T>() {
+        refuse_python_subclasses(ctx, ty.as_borrowed(), T::NAME)?;
     }
     for name in post.reinstall {
         let name = c_str(name);
@@ -320,6 +324,22 @@ pub fn add_class<'py, T: PyClass>(ctx: Context<'py>, module: Borrowed<'py>) -> P
         ty.setattr(name, value)?;
     }
     module.setattr(T::NAME, ty)
+}
+
+/// Installs an `__init_subclass__` that raises `TypeError` (see
+/// `ffi::class::python_subclasses_unsupported`): a clear error instead of memory corruption.
+fn refuse_python_subclasses(ctx: Context<'_>, ty: Borrowed<'_>, name: &str) -> PyResult<()> {
+    let builtins = ctx.import("builtins")?;
+    let namespace = ctx.new_dict()?;
+    let source = format!(
+        "def __init_subclass__(cls, **kwargs):\n    raise TypeError(\"Python classes cannot inherit from {name}: HPy 0.9 \
+         passes the wrong data pointer to tp_traverse/tp_destroy for instances of Python \
+         subclasses of types with HPyFields or drop glue\")\n"
+    );
+    builtins.getattr("exec")?.call((source, namespace.as_borrowed()))?;
+    let function = namespace.getitem("__init_subclass__")?;
+    let wrapped = builtins.getattr("classmethod")?.call((function,))?;
+    ty.setattr("__init_subclass__", wrapped)
 }
 
 fn c_str(text: &'static CStr) -> &'static str {

@@ -8,6 +8,7 @@ pub use crate::class::{
     add_class, add_exception, borrow_self, borrow_self_mut, builtin_exception, create_instance,
     exception_type, extract_operand, is_not_implemented, no_constructor, not_implemented,
     parse_dict_keywords, try_borrow, try_borrow_mut, IntoBaseInit, IntoClassInit, IntoHash,
+    KeywordValues,
     PyException,
 };
 pub use crate::ffi::class::{

@@ -893,6 +893,18 @@ impl TypeSpecCell {
     }
 }
 
+/// `true` if `T` accepts subclasses but Python-level subclasses would break: HPy 0.9 computes
+/// the data pointer of an instance of a Python subclass of a pure HPy type from the shape of the
+/// *subclass*, which it does not know (it assumes `Legacy`), so the `tp_traverse`, field clearing
+/// and `tp_destroy` it runs on such instances get a pointer to the object header instead of the
+/// struct. Types without fields and drop glue never get those calls.
+pub(crate) fn python_subclasses_unsupported<T: PyClass>() -> bool {
+    // SAFETY: the spec is never written after construction.
+    let flags = unsafe { (*T::SPEC.0.get()).flags };
+    flags & sys::HPy_TPFLAGS_BASETYPE as core::ffi::c_ulong != 0
+        && (needs_traverse::<T>() || needs_destroy::<T>())
+}
+
 /// `HPyType_FromSpec` for `T`, with its base class.
 pub(crate) fn create_type<'py, T: PyClass>(ctx: Context<'py>) -> PyResult<Handle<'py>> {
     let base = <T::Base as ClassBase>::base_type(ctx)?;
