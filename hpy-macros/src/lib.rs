@@ -31,9 +31,12 @@
 //! follow-up "cannot find" errors appear.
 
 mod attrs;
+mod class;
 mod cstr;
 mod diagnostics;
+mod exception;
 mod function;
+mod methods;
 mod module;
 mod signature;
 
@@ -91,4 +94,63 @@ pub fn hpy_const(_args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn hpy_exec(_args: TokenStream, item: TokenStream) -> TokenStream {
     module::marker_outside_module(attrs::Marker::Exec, item.into()).into()
+}
+
+/// Exports the functions of an inherent `impl` block of a `#[hpy_class]` struct to Python.
+///
+/// Every `fn` becomes a Python method unless marked otherwise:
+///
+/// * receivers: `&self`, `&mut self` (not on `frozen` classes), `slf: PyRef<'_, 'py, Self>`,
+///   `slf: PyRefMut<'_, 'py, Self>` or `slf: Borrowed<'py>` (the object, not borrowed); a
+///   `ctx: Context<'py>` parameter may come first or right after the receiver;
+/// * Python parameters work as in `#[hpy_function]` (`#[hpy(default)]`, `#[hpy(default = EXPR)]`,
+///   `#[hpy(keywords)]` on the method forces the keywords convention);
+/// * `#[new]`: the constructor (`tp_new`), returning `Self` (or `PyResult<Self>`, or
+///   `(Self, BaseInit)` when the base is a Rust class);
+/// * `#[staticmethod]`, `#[classmethod]` (first parameter `cls: Borrowed<'py>`);
+/// * `#[getter]` / `#[getter(name)]`, `#[setter]` / `#[setter(name)]` (a setter's default name
+///   drops a `set_` prefix); a getter and a setter of one name form one property;
+/// * `#[classattr]` on a `const` or a function without parameters: a class attribute;
+/// * `#[hpy(name = "...")]` renames; `#[hpy(skip)]` keeps a function Rust-only;
+/// * special methods (`__repr__`, `__add__`/`__radd__`, `__eq__`, `__len__`, `__getitem__`,
+///   `__iter__`, `__next__`, `__call__`, `__init__`, ...) fill HPy slots (see the table in
+///   `docs/classes.md`), and `#[hpy(slot = sq_item)]` binds any method to an HPy slot by name.
+///
+/// Doc comments become `__doc__`. One `#[hpy_methods]` block per class.
+#[proc_macro_attribute]
+pub fn hpy_methods(args: TokenStream, item: TokenStream) -> TokenStream {
+    methods::expand_attribute(args.into(), item.into()).into()
+}
+
+/// Makes a struct a Python type (an HPy extension type).
+///
+/// Options: `name = "PyName"` (default: the struct's name), `module = "m"` (the type's
+/// `__module__`; `#[hpy_module]` sets it for classes inside it), `frozen` (never mutably
+/// borrowed: no `&mut self`, enables `#[hpy(member)]`), `subclass` (other classes may inherit
+/// from it), `base = Other` (a `#[hpy_class(subclass)]` struct) or
+/// `base = int | float | str | tuple | list | type | object`.
+///
+/// Fields: `#[hpy(get)]`, `#[hpy(set)]`, `#[hpy(get, set)]` make a property (read through the
+/// borrow flag; `get` needs `Clone + IntoPy`, `set` needs `FromPy`); `#[hpy(member)]` (frozen
+/// classes only) makes an `HPyDef_MEMBER` (writable for `Cell<T>`); `#[hpy(name = "...")]`
+/// renames. Fields of type `HPyField` hold Python objects; the type's `tp_traverse` is generated
+/// from them. Doc comments become `__doc__`.
+///
+/// The struct must be `Send + 'static` and not generic. Methods come from `#[hpy_methods]`;
+/// without a `#[new]` the type cannot be instantiated from Python.
+#[proc_macro_attribute]
+pub fn hpy_class(args: TokenStream, item: TokenStream) -> TokenStream {
+    class::expand_attribute(args.into(), item.into()).into()
+}
+
+/// Defines a Python exception type on a unit struct.
+///
+/// `#[hpy_exception(base = ValueError)]`: the base is an `hpy::ExceptionKind` variant name
+/// (default `Exception`) or the path of another `#[hpy_exception]` struct;
+/// `name = "PyName"` renames, `module = "m"` sets `__module__` (`#[hpy_module]` sets it for
+/// exceptions inside it, and creates the type when the module is created). Doc comments become
+/// `__doc__`. `MyError::new_err("message")` makes a `PyErr` that raises it.
+#[proc_macro_attribute]
+pub fn hpy_exception(args: TokenStream, item: TokenStream) -> TokenStream {
+    exception::expand_attribute(args.into(), item.into()).into()
 }

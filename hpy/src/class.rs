@@ -336,7 +336,9 @@ fn refuse_python_subclasses(ctx: Context<'_>, ty: Borrowed<'_>, name: &str) -> P
          passes the wrong data pointer to tp_traverse/tp_destroy for instances of Python \
          subclasses of types with HPyFields or drop glue\")\n"
     );
-    builtins.getattr("exec")?.call((source, namespace.as_borrowed()))?;
+    builtins
+        .getattr("exec")?
+        .call((source, namespace.as_borrowed()))?;
     let function = namespace.getitem("__init_subclass__")?;
     let wrapped = builtins.getattr("classmethod")?.call((function,))?;
     ty.setattr("__init_subclass__", wrapped)
@@ -368,12 +370,18 @@ pub fn builtin_exception(ctx: Context<'_>, kind: ExceptionKind) -> PyResult<Hand
 /// The type of a module-defined exception.
 pub fn exception_type<E: PyException>(ctx: Context<'_>) -> PyResult<Handle<'_>> {
     E::GLOBAL.load(ctx).ok_or_else(|| {
-        PyErr::runtime_error(format!("exception {} was not created by its module", E::NAME))
+        PyErr::runtime_error(format!(
+            "exception {} was not created by its module",
+            E::NAME
+        ))
     })
 }
 
 /// Creates exception `E` and adds it to `module`.
-pub fn add_exception<'py, E: PyException>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()> {
+pub fn add_exception<'py, E: PyException>(
+    ctx: Context<'py>,
+    module: Borrowed<'py>,
+) -> PyResult<()> {
     let base = E::base(ctx)?;
     let ty = raw_class::new_exception(ctx, E::QUALNAME, E::DOC, base.as_borrowed())?;
     E::GLOBAL.store(ctx, ty.as_borrowed())?;
@@ -389,5 +397,20 @@ impl<'py> Context<'py> {
     /// A new instance of class `T` made from Rust (see [`IntoClassInit`]).
     pub fn new_object<T: PyClass, I: IntoClassInit<T>>(self, init: I) -> PyResult<Handle<'py>> {
         instance::<T, I>(self, init)
+    }
+}
+
+/// A parameter of type `PyRef<T>` accepts instances of `T` (type-checked; `TypeError`
+/// otherwise) and borrows their struct for the call.
+impl<'a, T: PyClass> FromPy<'a> for PyRef<'a, 'a, T> {
+    fn from_py(obj: Borrowed<'a>) -> PyResult<Self> {
+        checked_borrow(obj.context(), obj)
+    }
+}
+
+/// A parameter of type `PyRefMut<T>` borrows the struct of a `T` instance exclusively.
+impl<'a, T: MutableClass> FromPy<'a> for PyRefMut<'a, 'a, T> {
+    fn from_py(obj: Borrowed<'a>) -> PyResult<Self> {
+        checked_borrow_mut(obj.context(), obj)
     }
 }

@@ -39,13 +39,15 @@ mod types;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use hpy_macros::{hpy_const, hpy_exec, hpy_function, hpy_module};
+pub use hpy_macros::{
+    hpy_class, hpy_const, hpy_exception, hpy_exec, hpy_function, hpy_methods, hpy_module,
+};
 
 pub use class::{FieldOwner, HPyField, HPyGlobal, MutableClass, PyException, PyRef, PyRefMut};
 pub use convert::{FromPy, IntoArgs, IntoPy, IntoPyResult};
+pub use err::{PyErr, PyResult};
 pub use ffi::class::PyClass;
 pub use ffi::slots::BufferView;
-pub use err::{PyErr, PyResult};
 pub use ffi::{Borrowed, Context, Handle};
 pub use object::{AnyHandle, CompareOp};
 pub use types::{BuiltinType, ExceptionKind};
@@ -55,7 +57,9 @@ pub const CPYTHON_ABI: bool = cfg!(feature = "cpython-abi");
 
 /// Everything an extension module usually needs.
 pub mod prelude {
-    pub use crate::{hpy_const, hpy_exec, hpy_function, hpy_module};
+    pub use crate::{
+        hpy_class, hpy_const, hpy_exception, hpy_exec, hpy_function, hpy_methods, hpy_module,
+    };
     pub use crate::{
         AnyHandle, Borrowed, BuiltinType, CompareOp, Context, ExceptionKind, FromPy, Handle, IntoPy,
     };

@@ -2,14 +2,11 @@
 //! signatures here may change in any release.
 
 pub use crate::__hpy_export_module as export_module;
-#[cfg(feature = "cpython-abi")]
-pub use crate::ffi::trampoline::cpython_module_init;
 pub use crate::class::{
     add_class, add_exception, borrow_self, borrow_self_mut, builtin_exception, create_instance,
     exception_type, extract_operand, is_not_implemented, no_constructor, not_implemented,
     parse_dict_keywords, try_borrow, try_borrow_mut, IntoBaseInit, IntoClassInit, IntoHash,
-    KeywordValues,
-    PyException,
+    KeywordValues, PyException,
 };
 pub use crate::ffi::class::{
     member, needs_destroy, needs_traverse, slot_destroy, slot_traverse, ClassBase, ClassPost,
@@ -18,18 +15,19 @@ pub use crate::ffi::class::{
 };
 pub use crate::ffi::class::{HPyField, HPyGlobal, PyRef, PyRefMut};
 pub use crate::ffi::slots::{
-    getset, getset_rw, getset_wo, slot_binary, slot_call, slot_finalize, slot_getbuffer,
-    slot_hash, slot_init, slot_len, slot_mp_ass_subscript, slot_nb_bool, slot_new,
-    slot_releasebuffer, slot_richcompare, slot_sq_ass_item, slot_sq_contains, slot_ssizearg,
-    slot_ternary, slot_unary, BinarySlot, BinarySlotId, BufferView, FinalizeSlot, GetBufferSlot,
-    GetterFn, HashSlot, InitSlot, InquirySlot, LenSlot, LenSlotId, NewSlot, ObjObjArgSlot,
-    ObjObjSlot, ReleaseBufferSlot, RichCmpSlot, SetterFn, SsizeArgSlot, SsizeArgSlotId,
-    SsizeObjArgSlot, TernarySlot, TernarySlotId, UnarySlot, UnarySlotId,
+    getset, getset_rw, getset_wo, slot_binary, slot_call, slot_finalize, slot_getbuffer, slot_hash,
+    slot_init, slot_len, slot_mp_ass_subscript, slot_nb_bool, slot_new, slot_releasebuffer,
+    slot_richcompare, slot_sq_ass_item, slot_sq_contains, slot_ssizearg, slot_ternary, slot_unary,
+    BinarySlot, BinarySlotId, BufferView, FinalizeSlot, GetBufferSlot, GetterFn, HashSlot,
+    InitSlot, InquirySlot, LenSlot, LenSlotId, NewSlot, ObjObjArgSlot, ObjObjSlot,
+    ReleaseBufferSlot, RichCmpSlot, SetterFn, SsizeArgSlot, SsizeArgSlotId, SsizeObjArgSlot,
+    TernarySlot, TernarySlotId, UnarySlot, UnarySlotId,
 };
+#[cfg(feature = "cpython-abi")]
+pub use crate::ffi::trampoline::cpython_module_init;
 pub use crate::ffi::trampoline::{
-    defs_len, init_global_context, meth_keywords, meth_noargs, meth_o, meth_varargs,
-    slot_mod_exec, Args, DefCell, DefTable, KeywordsFn, ModExecFn, ModuleDefCell, NoArgsFn,
-    OneArgFn, VarArgsFn,
+    defs_len, init_global_context, meth_keywords, meth_noargs, meth_o, meth_varargs, slot_mod_exec,
+    Args, DefCell, DefTable, KeywordsFn, ModExecFn, ModuleDefCell, NoArgsFn, OneArgFn, VarArgsFn,
 };
 
 /// Fallbacks for classes without an `#[hpy_methods]` block: that block's inherent consts of the

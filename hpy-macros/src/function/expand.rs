@@ -81,6 +81,8 @@ pub struct Target {
     pub func_name: TokenStream,
     /// The `parse_keywords`-like function for the KEYWORDS convention.
     pub keywords_parser: TokenStream,
+    /// Whether the parser takes a `&mut KeywordValues` holder (`parse_dict_keywords`).
+    pub keywords_holder: bool,
     /// The name of the keywords parameter (`kwnames`, or `kw` for a dict).
     pub keywords_param: Ident,
 }
@@ -95,6 +97,7 @@ impl Target {
             receiver: None,
             func_name: quote!(#name),
             keywords_parser: quote!(::hpy::__private::parse_keywords),
+            keywords_holder: false,
             keywords_param: local("kwnames"),
         }
     }
@@ -280,13 +283,23 @@ pub fn keywords_body(
             }
         }
     });
+    let (holder_decl, holder_arg) = if target.keywords_holder {
+        let holder = local("holder");
+        (
+            quote!(let mut #holder = ::hpy::__private::KeywordValues::new();),
+            quote!(, &mut #holder),
+        )
+    } else {
+        (quote!(), quote!())
+    };
     let prelude = quote! {
         static #spec: ::hpy::__private::KeywordsSpec = ::hpy::__private::KeywordsSpec {
             func: #name,
             params: &[#(#names),*],
             required: #required,
         };
-        let [#(#slots),*] = #parser::<#n>(&#spec, #args, #kwnames)?;
+        #holder_decl
+        let [#(#slots),*] = #parser::<#n>(&#spec, #args, #kwnames #holder_arg)?;
     };
     (prelude, values.collect())
 }

@@ -31,7 +31,7 @@ pub fn parse_item(tokens: TokenStream) -> syn::Result<ItemImpl> {
     match item {
         Item::Impl(i) if i.trait_.is_none() => Ok(i),
         Item::Impl(i) => Err(syn::Error::new_spanned(
-            &i.trait_.as_ref().map(|t| t.1.clone()),
+            i.trait_.as_ref().map(|t| t.1.clone()),
             "#[hpy_methods] works on an inherent impl block (`impl MyClass { ... }`), not on a \
              trait impl",
         )),
@@ -129,7 +129,11 @@ pub fn take_item_attrs(attrs: &mut Vec<Attribute>, diag: &mut Diagnostics) -> It
 }
 
 /// The property name of `#[getter(x)]` / `#[getter("x")]`; other markers take no arguments.
-fn marker_name(attr: &Attribute, kind: KindMarker, diag: &mut Diagnostics) -> Option<(String, Span)> {
+fn marker_name(
+    attr: &Attribute,
+    kind: KindMarker,
+    diag: &mut Diagnostics,
+) -> Option<(String, Span)> {
     let list = match &attr.meta {
         Meta::Path(_) => return None,
         Meta::List(list) => list,
@@ -171,7 +175,10 @@ fn parse_hpy_attr(attr: &Attribute, out: &mut ItemAttrs, diag: &mut Diagnostics)
     let list = match &attr.meta {
         Meta::List(list) if !list.tokens.is_empty() => list.tokens.clone(),
         _ => {
-            diag.error(attr, format_args!("#[hpy(...)] on a method: {EXPECTED_HPY_ITEM}"));
+            diag.error(
+                attr,
+                format_args!("#[hpy(...)] on a method: {EXPECTED_HPY_ITEM}"),
+            );
             return;
         }
     };
@@ -243,7 +250,9 @@ mod tests {
         ))
         .err()
         .unwrap();
-        assert!(e.to_string().starts_with("#[hpy_methods] only works on an inherent impl"));
+        assert!(e
+            .to_string()
+            .starts_with("#[hpy_methods] only works on an inherent impl"));
     }
 
     #[test]

@@ -83,8 +83,15 @@ impl SlotKind {
         use SlotKind::*;
         Some(match self {
             Unary(_) | Bool | Len { .. } | Hash | Finalize | ReleaseBuffer | Iter | Next => (0, 0),
-            Binary { .. } | InPlace(_) | GetItem | DelItem | Contains | Compare(_)
-            | GetBuffer | SsizeArg(_) | Concat(_) => (1, 1),
+            Binary { .. }
+            | InPlace(_)
+            | GetItem
+            | DelItem
+            | Contains
+            | Compare(_)
+            | GetBuffer
+            | SsizeArg(_)
+            | Concat(_) => (1, 1),
             Power { .. } | InPlacePower => (1, 2),
             SetItem | AssSubscript | RichCmp | SqAssItem => (2, 2),
             Call | Init | New => return None,
@@ -126,7 +133,9 @@ impl SlotKind {
         use SlotKind::*;
         match self {
             Binary { id, reflected } => vec![(id, if reflected { "reflected" } else { "forward" })],
-            Power { reflected } => vec![("NB_POWER", if reflected { "reflected" } else { "forward" })],
+            Power { reflected } => {
+                vec![("NB_POWER", if reflected { "reflected" } else { "forward" })]
+            }
             Len { mp, sq } => {
                 let mut v = Vec::new();
                 if mp {
@@ -163,19 +172,85 @@ pub const COMPARE_OPS: &[(&str, &str)] = &[
 /// `(dunder, reflected dunder, in-place dunder, nb slot, nb_inplace slot)` for the binary
 /// number operators.
 const BINARY_OPS: &[(&str, &str, &str, &str, &str)] = &[
-    ("__add__", "__radd__", "__iadd__", "NB_ADD", "NB_INPLACE_ADD"),
-    ("__sub__", "__rsub__", "__isub__", "NB_SUBTRACT", "NB_INPLACE_SUBTRACT"),
-    ("__mul__", "__rmul__", "__imul__", "NB_MULTIPLY", "NB_INPLACE_MULTIPLY"),
-    ("__truediv__", "__rtruediv__", "__itruediv__", "NB_TRUE_DIVIDE", "NB_INPLACE_TRUE_DIVIDE"),
-    ("__floordiv__", "__rfloordiv__", "__ifloordiv__", "NB_FLOOR_DIVIDE", "NB_INPLACE_FLOOR_DIVIDE"),
-    ("__mod__", "__rmod__", "__imod__", "NB_REMAINDER", "NB_INPLACE_REMAINDER"),
+    (
+        "__add__",
+        "__radd__",
+        "__iadd__",
+        "NB_ADD",
+        "NB_INPLACE_ADD",
+    ),
+    (
+        "__sub__",
+        "__rsub__",
+        "__isub__",
+        "NB_SUBTRACT",
+        "NB_INPLACE_SUBTRACT",
+    ),
+    (
+        "__mul__",
+        "__rmul__",
+        "__imul__",
+        "NB_MULTIPLY",
+        "NB_INPLACE_MULTIPLY",
+    ),
+    (
+        "__truediv__",
+        "__rtruediv__",
+        "__itruediv__",
+        "NB_TRUE_DIVIDE",
+        "NB_INPLACE_TRUE_DIVIDE",
+    ),
+    (
+        "__floordiv__",
+        "__rfloordiv__",
+        "__ifloordiv__",
+        "NB_FLOOR_DIVIDE",
+        "NB_INPLACE_FLOOR_DIVIDE",
+    ),
+    (
+        "__mod__",
+        "__rmod__",
+        "__imod__",
+        "NB_REMAINDER",
+        "NB_INPLACE_REMAINDER",
+    ),
     ("__divmod__", "__rdivmod__", "", "NB_DIVMOD", ""),
-    ("__lshift__", "__rlshift__", "__ilshift__", "NB_LSHIFT", "NB_INPLACE_LSHIFT"),
-    ("__rshift__", "__rrshift__", "__irshift__", "NB_RSHIFT", "NB_INPLACE_RSHIFT"),
-    ("__and__", "__rand__", "__iand__", "NB_AND", "NB_INPLACE_AND"),
+    (
+        "__lshift__",
+        "__rlshift__",
+        "__ilshift__",
+        "NB_LSHIFT",
+        "NB_INPLACE_LSHIFT",
+    ),
+    (
+        "__rshift__",
+        "__rrshift__",
+        "__irshift__",
+        "NB_RSHIFT",
+        "NB_INPLACE_RSHIFT",
+    ),
+    (
+        "__and__",
+        "__rand__",
+        "__iand__",
+        "NB_AND",
+        "NB_INPLACE_AND",
+    ),
     ("__or__", "__ror__", "__ior__", "NB_OR", "NB_INPLACE_OR"),
-    ("__xor__", "__rxor__", "__ixor__", "NB_XOR", "NB_INPLACE_XOR"),
-    ("__matmul__", "__rmatmul__", "__imatmul__", "NB_MATRIX_MULTIPLY", "NB_INPLACE_MATRIX_MULTIPLY"),
+    (
+        "__xor__",
+        "__rxor__",
+        "__ixor__",
+        "NB_XOR",
+        "NB_INPLACE_XOR",
+    ),
+    (
+        "__matmul__",
+        "__rmatmul__",
+        "__imatmul__",
+        "NB_MATRIX_MULTIPLY",
+        "NB_INPLACE_MATRIX_MULTIPLY",
+    ),
 ];
 
 const UNARY_OPS: &[(&str, &str)] = &[
@@ -336,8 +411,10 @@ pub fn by_slot_name(name: &str) -> Result<Option<Slot>, &'static str> {
         "tp_destroy" | "tp_dealloc" => return Err(GENERATED_DESTROY),
         "tp_clear" => return Err(GENERATED_CLEAR),
         "mod_create" | "mod_exec" => {
-            return Err("module slots cannot be bound to a method; use #[hpy_exec] in the \
-                        #[hpy_module] for `mod_exec`")
+            return Err(
+                "module slots cannot be bound to a method; use #[hpy_exec] in the \
+                        #[hpy_module] for `mod_exec`",
+            )
         }
         _ => {}
     }
@@ -364,8 +441,14 @@ pub fn by_slot_name(name: &str) -> Result<Option<Slot>, &'static str> {
         return Ok(by_dunder(dunder));
     }
     let kind = match name {
-        "mp_length" => SlotKind::Len { mp: true, sq: false },
-        "sq_length" => SlotKind::Len { mp: false, sq: true },
+        "mp_length" => SlotKind::Len {
+            mp: true,
+            sq: false,
+        },
+        "sq_length" => SlotKind::Len {
+            mp: false,
+            sq: true,
+        },
         "mp_ass_subscript" => SlotKind::AssSubscript,
         "sq_item" | "sq_repeat" | "sq_inplace_repeat" => SlotKind::SsizeArg(upper),
         "sq_ass_item" => SlotKind::SqAssItem,
@@ -448,7 +531,10 @@ mod tests {
             by_dunder("__imatmul__").unwrap().kind,
             SlotKind::InPlace("NB_INPLACE_MATRIX_MULTIPLY")
         );
-        assert_eq!(by_dunder("__repr__").unwrap().kind, SlotKind::Unary("TP_REPR"));
+        assert_eq!(
+            by_dunder("__repr__").unwrap().kind,
+            SlotKind::Unary("TP_REPR")
+        );
         assert_eq!(by_dunder("__ne__").unwrap().kind, SlotKind::Compare("Ne"));
         assert_eq!(
             by_dunder("__len__").unwrap().kind,
@@ -477,7 +563,10 @@ mod tests {
         );
         assert_eq!(
             by_slot_name("mp_length").unwrap().unwrap().kind,
-            SlotKind::Len { mp: true, sq: false }
+            SlotKind::Len {
+                mp: true,
+                sq: false
+            }
         );
         assert!(by_slot_name("tp_traverse").is_err());
         assert!(by_slot_name("nb_nonsense").unwrap().is_none());
@@ -493,6 +582,9 @@ mod tests {
         assert_ne!(add.kind.claims(add.id), radd.kind.claims(radd.id));
         let rich = by_dunder("__richcmp__").unwrap();
         let eq = by_dunder("__eq__").unwrap();
-        assert!(rich.kind.claims(rich.id).contains(&eq.kind.claims(eq.id)[0]));
+        assert!(rich
+            .kind
+            .claims(rich.id)
+            .contains(&eq.kind.claims(eq.id)[0]));
     }
 }

@@ -181,6 +181,16 @@ fn check_duplicates(model: &ModuleModel, diag: &mut Diagnostics) {
             rename: "#[hpy_const(name = \"...\")]",
             cfgs: cfg_text(&c.cfgs),
         }))
+        .chain(model.types.iter().map(|t| Entry {
+            py_name: &t.py_name,
+            rust: format!("struct {}", t.ident),
+            rename: if t.exception {
+                "#[hpy_exception(name = \"...\")]"
+            } else {
+                "#[hpy_class(name = \"...\")]"
+            },
+            cfgs: cfg_text(&t.cfgs),
+        }))
         .collect();
     for (index, entry) in entries.iter().enumerate() {
         let clash = entries[..index].iter().find(|earlier| {
@@ -261,6 +271,7 @@ mod tests {
                     #[hpy_const(name = "greet")] const GREET: i64 = 1;
                     #[hpy_function(name = "X")] fn x() {}
                     #[hpy_const] const X: i64 = 1;
+                    #[hpy_class] struct greet;
                 }
             },
         );
@@ -270,6 +281,7 @@ mod tests {
                 "duplicate Python name `greet` in module `quickstart`: `fn greet` already uses it; give one of them another name with `#[hpy_function(name = \"...\")]`",
                 "duplicate Python name `greet` in module `quickstart`: `fn greet` already uses it; give one of them another name with `#[hpy_const(name = \"...\")]`",
                 "duplicate Python name `X` in module `quickstart`: `fn x` already uses it; give one of them another name with `#[hpy_const(name = \"...\")]`",
+                "duplicate Python name `greet` in module `quickstart`: `fn greet` already uses it; give one of them another name with `#[hpy_class(name = \"...\")]`",
             ]
         );
     }

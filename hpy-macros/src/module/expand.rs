@@ -1,7 +1,7 @@
 //! Code generation for a checked [`ModuleModel`]: exec-slot wrappers, the definition table,
 //! the module definition and the exported init symbol, appended inside the `mod`.
 
-use super::model::{ExecEntry, ModuleModel};
+use super::model::{ExecEntry, ModuleModel, TypeEntry};
 use crate::cstr::optional_c_literal;
 use crate::function::expand::def_ident;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -24,6 +24,11 @@ pub fn generated_items(model: &ModuleModel) -> TokenStream {
         .filter(|f| f.valid)
         .map(|f| (f.cfgs.as_slice(), def_ident(&f.ident)))
         .collect();
+    if !model.types.is_empty() || !model.globals.is_empty() {
+        let (tokens, def) = types_exec(model);
+        items.extend(tokens);
+        defs.push((&[], def));
+    }
     if !model.consts.is_empty() {
         let (tokens, def) = constants_exec(model);
         items.extend(tokens);
@@ -34,29 +39,126 @@ pub fn generated_items(model: &ModuleModel) -> TokenStream {
         items.extend(tokens);
         defs.push((exec.cfgs.as_slice(), def));
     }
-    // With conditional entries the length is counted by the compiler, under the same `#[cfg]`s.
-    let n = if defs.iter().all(|(cfgs, _)| cfgs.is_empty()) {
-        let n = Literal::usize_unsuffixed(defs.len());
-        quote!(#n)
-    } else {
-        let units = defs.iter().map(|(cfgs, _)| quote!(#(#cfgs)* ()));
-        quote!({ [#(#units),*].len() })
-    };
     let entries = defs.iter().map(|(cfgs, def)| quote!(#(#cfgs)* &#def));
+    let classes: Vec<&TypeEntry> = model.types.iter().filter(|t| !t.exception).collect();
+    if classes.is_empty() {
+        // With conditional entries the length is counted by the compiler, under the same `#[cfg]`s.
+        let n = count(defs.iter().map(|(cfgs, _)| *cfgs));
+        items.extend(quote! {
+            #[doc(hidden)]
+            static __HPY_DEFINES: ::hpy::__private::DefTable<#n> =
+                ::hpy::__private::DefTable::new([#(#entries),*]);
+        });
+    } else {
+        // Static and class methods are hidden module functions: each class's are appended.
+        let class_parts = classes.iter().map(|c| {
+            let ident = &c.ident;
+            let cfgs = &c.cfgs;
+            quote!(#(#cfgs)* <#ident>::__HPY_MODULE_DEFS)
+        });
+        items.extend(quote! {
+            #[doc(hidden)]
+            const __HPY_DEFINE_PARTS: &[&[&::hpy::__private::DefCell]] = {
+                #[allow(unused_imports)]
+                use ::hpy::__private::NoClassItems as _;
+                &[&[#(#entries),*], #(#class_parts),*]
+            };
+            #[doc(hidden)]
+            static __HPY_DEFINES: ::hpy::__private::DefTable<{
+                ::hpy::__private::defs_len(__HPY_DEFINE_PARTS)
+            }> = ::hpy::__private::DefTable::from_slices(__HPY_DEFINE_PARTS);
+        });
+    }
+    let globals = if model.types.is_empty() && model.globals.is_empty() {
+        quote!(::core::option::Option::None::<&'static ::hpy::__private::GlobalTable<0>>)
+    } else {
+        quote!(::core::option::Option::Some(&__HPY_GLOBALS))
+    };
     let doc = optional_c_literal(model.doc.text().as_deref(), Span::call_site());
     let export = export_symbols(&model.name.value, model.name.span);
     items.extend(quote! {
         #[doc(hidden)]
-        static __HPY_DEFINES: ::hpy::__private::DefTable<#n> =
-            ::hpy::__private::DefTable::new([#(#entries),*]);
-
-        #[doc(hidden)]
         static __HPY_MODULE_DEF: ::hpy::__private::ModuleDefCell =
-            ::hpy::__private::ModuleDefCell::new(#doc, &__HPY_DEFINES);
+            ::hpy::__private::ModuleDefCell::new(#doc, &__HPY_DEFINES, #globals);
 
         ::hpy::__private::export_module!(__HPY_MODULE_DEF, #export);
     });
     items
+}
+
+/// The number of entries with these `#[cfg]`s: a literal, or counted by the compiler.
+fn count<'a>(cfgs: impl Iterator<Item = &'a [Attribute]> + Clone) -> TokenStream {
+    if cfgs.clone().all(|c| c.is_empty()) {
+        let n = Literal::usize_unsuffixed(cfgs.count());
+        quote!(#n)
+    } else {
+        let units = cfgs.map(|cfgs| quote!(#(#cfgs)* ()));
+        quote!({ [#(#units),*].len() })
+    }
+}
+
+/// The module's globals table (user `HPyGlobal`s, each class's type, each exception's type)
+/// and the first exec slot: registers the globals, then creates the exceptions and classes in
+/// declaration order and adds them to the module.
+fn types_exec(model: &ModuleModel) -> (TokenStream, Ident) {
+    let wrapper = Ident::new("__hpy_types", Span::call_site());
+    let def = Ident::new("__HPY_TYPES", Span::call_site());
+    let ctx = Ident::new("ctx", Span::mixed_site());
+    let module = Ident::new("module", Span::mixed_site());
+    let label = format!("{} (classes and exceptions)", model.name.value);
+    let mut global_cfgs: Vec<&[Attribute]> = Vec::new();
+    let mut global_entries = Vec::new();
+    for g in &model.globals {
+        let ident = &g.ident;
+        let cfgs = &g.cfgs;
+        global_cfgs.push(cfgs);
+        global_entries.push(quote!(#(#cfgs)* &#ident));
+    }
+    let mut adds = Vec::new();
+    for t in &model.types {
+        let ident = &t.ident;
+        let cfgs = &t.cfgs;
+        global_cfgs.push(cfgs);
+        let span = ident.span();
+        if t.exception {
+            global_entries.push(
+                quote_spanned!(span=> #(#cfgs)* <#ident as ::hpy::__private::PyException>::GLOBAL),
+            );
+            adds.push(quote_spanned!(span=> #(#cfgs)* ::hpy::__private::add_exception::<#ident>(#ctx, #module)?;));
+        } else {
+            global_entries.push(
+                quote_spanned!(span=> #(#cfgs)* <#ident as ::hpy::__private::PyClass>::TYPE_GLOBAL),
+            );
+            adds.push(quote_spanned!(span=> #(#cfgs)* ::hpy::__private::add_class::<#ident>(#ctx, #module)?;));
+        }
+    }
+    let n = count(global_cfgs.into_iter());
+    let tokens = quote! {
+        #[doc(hidden)]
+        static __HPY_GLOBALS: ::hpy::__private::GlobalTable<#n> =
+            ::hpy::__private::GlobalTable::new([#(#global_entries),*]);
+
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        struct #wrapper;
+
+        impl ::hpy::__private::ModExecFn for #wrapper {
+            const NAME: &'static str = #label;
+            fn call<'py>(
+                #ctx: ::hpy::Context<'py>,
+                #module: ::hpy::Borrowed<'py>,
+            ) -> ::hpy::PyResult<()> {
+                __HPY_GLOBALS.register_all();
+                #(#adds)*
+                ::core::result::Result::Ok(())
+            }
+        }
+
+        #[doc(hidden)]
+        static #def: ::hpy::__private::DefCell =
+            ::hpy::__private::DefCell::new(::hpy::__private::slot_mod_exec::<#wrapper>());
+    };
+    (tokens, def)
 }
 
 /// The entry-point symbols `export_module!` defines for the module `name` (it emits the set
@@ -210,7 +312,7 @@ mod tests {
                 ::hpy::__private::DefTable::new([&__HPY_DEF_add, &__HPY_CONSTANTS, &__HPY_DEF_setup]);
             #[doc(hidden)]
             static __HPY_MODULE_DEF: ::hpy::__private::ModuleDefCell =
-                ::hpy::__private::ModuleDefCell::new(::core::option::Option::Some(c"Module doc."), &__HPY_DEFINES);
+                ::hpy::__private::ModuleDefCell::new(::core::option::Option::Some(c"Module doc."), &__HPY_DEFINES, ::core::option::Option::None::<&'static ::hpy::__private::GlobalTable<0>>);
             ::hpy::__private::export_module!(
                 __HPY_MODULE_DEF,
                 cpython: PyInit_quickstart,
@@ -282,7 +384,7 @@ mod tests {
             .to_string()
         ));
         assert!(out.contains(
-            "ModuleDefCell :: new (:: core :: option :: Option :: None , & __HPY_DEFINES)"
+            "ModuleDefCell :: new (:: core :: option :: Option :: None , & __HPY_DEFINES , :: core :: option :: Option :: None :: < & 'static :: hpy :: __private :: GlobalTable < 0 >>)"
         ));
         assert!(out.contains(
             &quote! {
@@ -299,5 +401,40 @@ mod tests {
             }
             .to_string()
         ));
+    }
+
+    #[test]
+    fn classes_exceptions_and_globals() {
+        let out = expand_attribute(
+            quote!(),
+            quote! {
+                mod shapes {
+                    #[hpy_function] fn f() {}
+                    #[hpy_exception] pub struct E;
+                    #[hpy_class] pub struct P;
+                    static CACHE: HPyGlobal = HPyGlobal::new();
+                }
+            },
+        )
+        .to_string();
+        assert!(out.contains("# [hpy_class (module = \"shapes\")]"), "{out}");
+        assert!(out.contains(
+            &quote! {
+                static __HPY_GLOBALS: ::hpy::__private::GlobalTable<3> = ::hpy::__private::GlobalTable::new([
+                    &CACHE,
+                    <E as ::hpy::__private::PyException>::GLOBAL,
+                    <P as ::hpy::__private::PyClass>::TYPE_GLOBAL
+                ]);
+            }
+            .to_string()
+        ), "{out}");
+        assert!(out.contains(
+            "__HPY_GLOBALS . register_all () ; :: hpy :: __private :: add_exception :: < E > (ctx , module) ? ; :: hpy :: __private :: add_class :: < P > (ctx , module) ? ;"
+        ));
+        assert!(out.contains("& [& [& __HPY_DEF_f , & __HPY_TYPES] , < P > :: __HPY_MODULE_DEFS]"));
+        assert!(
+            out.contains("DefTable < { :: hpy :: __private :: defs_len (__HPY_DEFINE_PARTS) } >")
+        );
+        assert!(out.contains("ModuleDefCell :: new (:: core :: option :: Option :: None , & __HPY_DEFINES , :: core :: option :: Option :: Some (& __HPY_GLOBALS))"));
     }
 }

@@ -10,8 +10,10 @@ use crate::attrs::{cfg_attrs, is_hpy_param_attr, marker_arguments, Doc, Marker};
 use crate::diagnostics::Diagnostics;
 use crate::function;
 use crate::function::model::PyName;
-use crate::signature::Shape;
-use syn::{Attribute, FnArg, Ident, Item, ItemFn, ItemMod, Signature, Type};
+use crate::signature::{type_is_named, Shape};
+use syn::{
+    Attribute, Expr, ExprLit, FnArg, Ident, Item, ItemFn, ItemMod, Lit, Meta, Signature, Type,
+};
 
 /// A `#[hpy_function]` found in the module.
 #[derive(Clone)]
@@ -49,6 +51,28 @@ pub struct ExecEntry {
     pub shape: Shape,
     /// `#[hpy(...)]` attributes found on its parameters (not allowed).
     pub hpy_param_attrs: Vec<Attribute>,
+    /// Its `#[cfg(...)]` attributes.
+    pub cfgs: Vec<Attribute>,
+}
+
+/// A `#[hpy_class]` or `#[hpy_exception]` struct in the module.
+#[derive(Clone)]
+pub struct TypeEntry {
+    /// The struct's name.
+    pub ident: Ident,
+    /// Its Python name (as the attribute will compute it).
+    pub py_name: PyName,
+    /// `true` for `#[hpy_exception]`, `false` for `#[hpy_class]`.
+    pub exception: bool,
+    /// Its `#[cfg(...)]` attributes.
+    pub cfgs: Vec<Attribute>,
+}
+
+/// A `static X: HPyGlobal` in the module.
+#[derive(Clone)]
+pub struct GlobalEntry {
+    /// The static's name.
+    pub ident: Ident,
     /// Its `#[cfg(...)]` attributes.
     pub cfgs: Vec<Attribute>,
 }
@@ -103,6 +127,10 @@ pub struct ModuleModel {
     pub execs: Vec<ExecEntry>,
     /// Markers that cannot work where they are.
     pub misplaced: Vec<Misplaced>,
+    /// Classes and exceptions, in source order.
+    pub types: Vec<TypeEntry>,
+    /// `static X: HPyGlobal` items, in source order.
+    pub globals: Vec<GlobalEntry>,
 }
 
 impl ModuleModel {
@@ -126,9 +154,12 @@ impl ModuleModel {
             consts: Vec::new(),
             execs: Vec::new(),
             misplaced: Vec::new(),
+            types: Vec::new(),
+            globals: Vec::new(),
         };
         if let Some((_, items)) = &mut item.content {
             for item in items {
+                model.lower_type(item);
                 model.lower_item(item, diag);
             }
         }
@@ -202,6 +233,44 @@ impl ModuleModel {
         }
     }
 
+    /// Records classes, exceptions and globals; injects `module = "<name>"` into the
+    /// `#[hpy_class]` / `#[hpy_exception]` attributes.
+    fn lower_type(&mut self, item: &mut Item) {
+        match item {
+            Item::Struct(s) => {
+                let module = self.name.value.clone();
+                for attr in &mut s.attrs {
+                    let Some(last) = attr.path().segments.last() else {
+                        continue;
+                    };
+                    let exception = if last.ident == "hpy_class" {
+                        false
+                    } else if last.ident == "hpy_exception" {
+                        true
+                    } else {
+                        continue;
+                    };
+                    let name = attr_name_arg(attr);
+                    inject_module(attr, &module);
+                    self.types.push(TypeEntry {
+                        ident: s.ident.clone(),
+                        py_name: PyName::new(name, &s.ident),
+                        exception,
+                        cfgs: cfg_attrs(&s.attrs),
+                    });
+                    break;
+                }
+            }
+            Item::Static(st) if type_is_named(&st.ty, "HPyGlobal") => {
+                self.globals.push(GlobalEntry {
+                    ident: st.ident.clone(),
+                    cfgs: cfg_attrs(&st.attrs),
+                });
+            }
+            _ => {}
+        }
+    }
+
     fn misplace(&mut self, attr: &Attribute, kind: MisplacedKind) {
         if let Some(marker) = Marker::of(attr) {
             self.misplaced.push(Misplaced {
@@ -211,6 +280,55 @@ impl ModuleModel {
             });
         }
     }
+}
+
+/// The `name = "..."` of a `#[hpy_class(...)]` / `#[hpy_exception(...)]` attribute, if any.
+fn attr_name_arg(attr: &Attribute) -> Option<syn::LitStr> {
+    let mut name = None;
+    if let Meta::List(list) = &attr.meta {
+        let _ = list.parse_nested_meta(|meta| {
+            if meta.path.is_ident("name") {
+                if let Ok(Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                })) = meta.value()?.parse::<Expr>()
+                {
+                    name = Some(s);
+                }
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: Expr = meta.value()?.parse()?;
+            } else if meta.input.peek(syn::token::Paren) {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let _: proc_macro2::TokenStream = content.parse()?;
+            }
+            Ok(())
+        });
+    }
+    name
+}
+
+/// Adds `module = "<module>"` to a `#[hpy_class]` / `#[hpy_exception]` attribute that has none.
+fn inject_module(attr: &mut Attribute, module: &str) {
+    let tokens = match &attr.meta {
+        Meta::Path(_) => proc_macro2::TokenStream::new(),
+        Meta::List(list) => list.tokens.clone(),
+        Meta::NameValue(_) => return,
+    };
+    let mut previous_is_module = false;
+    for tt in tokens.clone() {
+        match &tt {
+            proc_macro2::TokenTree::Punct(p) if p.as_char() == '=' && previous_is_module => return,
+            proc_macro2::TokenTree::Ident(i) => previous_is_module = i == "module",
+            _ => previous_is_module = false,
+        }
+    }
+    let separator = if tokens.is_empty() || tokens.to_string().trim_end().ends_with(',') {
+        quote::quote!()
+    } else {
+        quote::quote!(,)
+    };
+    let path = attr.path().clone();
+    *attr = syn::parse_quote!(#[#path(#tokens #separator module = #module)]);
 }
 
 /// Analyses a `#[hpy_function]` the way the attribute itself will when it expands.
@@ -374,6 +492,56 @@ mod tests {
         assert!(
             text.contains("# [hpy (default)]"),
             "function param attributes are left to #[hpy_function]"
+        );
+    }
+
+    #[test]
+    fn classes_exceptions_and_globals() {
+        let (model, item, diag) = lower(
+            quote!(),
+            parse_quote! {
+                mod shapes {
+                    #[hpy_class(subclass)] pub struct Point;
+                    #[hpy::hpy_class] struct Other;
+                    #[hpy_class(name = "Renamed", module = "elsewhere",)] struct R;
+                    #[hpy_exception(base = ValueError)] pub struct PointError;
+                    static CACHE: HPyGlobal = HPyGlobal::new();
+                    static NOT: i64 = 1;
+                }
+            },
+        );
+        assert!(diag.is_empty());
+        let t: Vec<_> = model
+            .types
+            .iter()
+            .map(|t| (t.ident.to_string(), t.py_name.value.clone(), t.exception))
+            .collect();
+        assert_eq!(
+            t,
+            [
+                ("Point".into(), "Point".into(), false),
+                ("Other".into(), "Other".into(), false),
+                ("R".into(), "Renamed".into(), false),
+                ("PointError".into(), "PointError".into(), true),
+            ]
+        );
+        assert_eq!(model.globals.len(), 1);
+        let text = item.to_token_stream().to_string();
+        assert!(
+            text.contains("# [hpy_class (subclass , module = \"shapes\")]"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# [hpy :: hpy_class (module = \"shapes\")]"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# [hpy_class (name = \"Renamed\" , module = \"elsewhere\" ,)]"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# [hpy_exception (base = ValueError , module = \"shapes\")]"),
+            "{text}"
         );
     }
 

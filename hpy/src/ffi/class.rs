@@ -18,9 +18,9 @@ use core::sync::atomic::{AtomicU8, Ordering};
 use hpy_sys as sys;
 
 use super::slots::slot_def;
-use super::trampoline::{c_ptr, erase, erase_cpy, CpyObject, DefTable};
 #[cfg(not(feature = "cpython-abi"))]
 use super::trampoline::call_real;
+use super::trampoline::{c_ptr, erase, erase_cpy, CpyObject, DefTable};
 use super::{Borrowed, Context, Handle};
 use crate::err::{PyErr, PyResult};
 use crate::types::BuiltinType;
@@ -87,7 +87,11 @@ pub unsafe trait ClassBase: 'static {
     /// # Safety
     /// `layout` must point to the base's part of a live instance.
     #[doc(hidden)]
-    unsafe fn traverse(layout: *const Self::Layout, visit: sys::HPyFunc_visitproc, arg: *mut c_void) -> c_int;
+    unsafe fn traverse(
+        layout: *const Self::Layout,
+        visit: sys::HPyFunc_visitproc,
+        arg: *mut c_void,
+    ) -> c_int;
 }
 
 macro_rules! builtin_bases {
@@ -150,7 +154,11 @@ unsafe impl<B: Subclassable> ClassBase for B {
         // SAFETY: forwarded contract.
         unsafe { ClassObject::write_init(layout, init) }
     }
-    unsafe fn traverse(layout: *const ClassObject<B>, visit: sys::HPyFunc_visitproc, arg: *mut c_void) -> c_int {
+    unsafe fn traverse(
+        layout: *const ClassObject<B>,
+        visit: sys::HPyFunc_visitproc,
+        arg: *mut c_void,
+    ) -> c_int {
         // SAFETY: forwarded contract.
         unsafe { ClassObject::traverse(layout, visit, arg) }
     }
@@ -201,7 +209,11 @@ impl<T: PyClass> ClassObject<T> {
     ///
     /// # Safety
     /// `cell` must point to the user data of a live instance.
-    unsafe fn traverse(cell: *const Self, visit: sys::HPyFunc_visitproc, arg: *mut c_void) -> c_int {
+    unsafe fn traverse(
+        cell: *const Self,
+        visit: sys::HPyFunc_visitproc,
+        arg: *mut c_void,
+    ) -> c_int {
         // SAFETY: the flag is always initialised (zero or set by `write_init`).
         let flag = unsafe { (*cell).flag.get() };
         if flag != UNINITIALISED && flag != WRITING {
@@ -635,13 +647,23 @@ pub trait FieldOwner<'py> {
 
 impl<'py, T: PyClass> FieldOwner<'py> for PyRef<'_, 'py, T> {
     fn owner_parts(&self) -> (Context<'py>, sys::HPy, *const u8, &'static [usize]) {
-        (self.ctx, self.obj, self.cell.value.get().cast(), T::FIELD_OFFSETS)
+        (
+            self.ctx,
+            self.obj,
+            self.cell.value.get().cast(),
+            T::FIELD_OFFSETS,
+        )
     }
 }
 
 impl<'py, T: MutableClass> FieldOwner<'py> for PyRefMut<'_, 'py, T> {
     fn owner_parts(&self) -> (Context<'py>, sys::HPy, *const u8, &'static [usize]) {
-        (self.ctx, self.obj, self.cell.value.get().cast(), T::FIELD_OFFSETS)
+        (
+            self.ctx,
+            self.obj,
+            self.cell.value.get().cast(),
+            T::FIELD_OFFSETS,
+        )
     }
 }
 
@@ -911,7 +933,9 @@ pub(crate) fn create_type<'py, T: PyClass>(ctx: Context<'py>) -> PyResult<Handle
     let mut params = [
         sys::HPyType_SpecParam {
             kind: sys::HPyType_SpecParam_Base,
-            object: base.as_ref().map_or(sys::HPy_NULL, |b| b.as_borrowed().raw()),
+            object: base
+                .as_ref()
+                .map_or(sys::HPy_NULL, |b| b.as_borrowed().raw()),
         },
         sys::HPyType_SpecParam {
             kind: 0,

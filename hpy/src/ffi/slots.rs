@@ -12,11 +12,9 @@ use core::ptr;
 
 use hpy_sys as sys;
 
-use super::trampoline::{
-    c_ptr, erase, erase_cpy, guard, Args, CpyObject, KeywordsFn, Trampolines,
-};
 #[cfg(not(feature = "cpython-abi"))]
 use super::trampoline::call_real;
+use super::trampoline::{c_ptr, erase, erase_cpy, guard, Args, CpyObject, KeywordsFn, Trampolines};
 #[cfg(feature = "cpython-abi")]
 use super::trampoline::{h2py, module_context, py2h};
 use super::{Borrowed, Context, Handle};
@@ -224,54 +222,116 @@ pub trait SetterFn {
 // `{arg0, arg1, ..., result}`.
 
 macro_rules! raw_ty {
-    (obj) => { sys::HPy };
-    (optobj) => { sys::HPy };
-    (ssize) => { isize };
-    (cmp) => { sys::HPy_RichCmpOp };
+    (obj) => {
+        sys::HPy
+    };
+    (optobj) => {
+        sys::HPy
+    };
+    (ssize) => {
+        isize
+    };
+    (cmp) => {
+        sys::HPy_RichCmpOp
+    };
 }
 macro_rules! cpy_ty {
-    (obj) => { CpyObject };
-    (optobj) => { CpyObject };
-    (ssize) => { isize };
-    (cmp) => { c_int };
+    (obj) => {
+        CpyObject
+    };
+    (optobj) => {
+        CpyObject
+    };
+    (ssize) => {
+        isize
+    };
+    (cmp) => {
+        c_int
+    };
 }
 macro_rules! raw_ret {
-    (obj) => { sys::HPy };
-    (status) => { c_int };
-    (bool) => { c_int };
-    (len) => { isize };
-    (hash) => { isize };
+    (obj) => {
+        sys::HPy
+    };
+    (status) => {
+        c_int
+    };
+    (bool) => {
+        c_int
+    };
+    (len) => {
+        isize
+    };
+    (hash) => {
+        isize
+    };
 }
 macro_rules! cpy_ret {
-    (obj) => { CpyObject };
-    (status) => { c_int };
-    (bool) => { c_int };
-    (len) => { isize };
-    (hash) => { isize };
+    (obj) => {
+        CpyObject
+    };
+    (status) => {
+        c_int
+    };
+    (bool) => {
+        c_int
+    };
+    (len) => {
+        isize
+    };
+    (hash) => {
+        isize
+    };
 }
 /// Rust value of an argument (inside `unsafe`: the handle is open for the call).
 macro_rules! to_rust {
-    (obj, $ctx:ident, $x:ident) => { Borrowed::from_raw($ctx, $x) };
-    (optobj, $ctx:ident, $x:ident) => {
-        if sys::HPy_IsNull($x) { None } else { Some(Borrowed::from_raw($ctx, $x)) }
+    (obj, $ctx:ident, $x:ident) => {
+        Borrowed::from_raw($ctx, $x)
     };
-    (ssize, $ctx:ident, $x:ident) => { $x };
-    (cmp, $ctx:ident, $x:ident) => { CompareOp::from_raw($x) };
+    (optobj, $ctx:ident, $x:ident) => {
+        if sys::HPy_IsNull($x) {
+            None
+        } else {
+            Some(Borrowed::from_raw($ctx, $x))
+        }
+    };
+    (ssize, $ctx:ident, $x:ident) => {
+        $x
+    };
+    (cmp, $ctx:ident, $x:ident) => {
+        CompareOp::from_raw($x)
+    };
 }
 /// The `_HPyFunc_args_*` field value of a CPython argument.
 #[cfg(not(feature = "cpython-abi"))]
 macro_rules! to_struct {
-    (obj, $x:ident) => { $x };
-    (optobj, $x:ident) => { $x };
-    (ssize, $x:ident) => { $x };
-    (cmp, $x:ident) => { $x as sys::HPy_RichCmpOp };
+    (obj, $x:ident) => {
+        $x
+    };
+    (optobj, $x:ident) => {
+        $x
+    };
+    (ssize, $x:ident) => {
+        $x
+    };
+    (cmp, $x:ident) => {
+        $x as sys::HPy_RichCmpOp
+    };
 }
 #[cfg(feature = "cpython-abi")]
 macro_rules! cpy_to_raw {
-    (obj, $x:ident) => { py2h($x) };
-    (optobj, $x:ident) => { py2h($x) };
-    (ssize, $x:ident) => { $x };
-    (cmp, $x:ident) => { $x as sys::HPy_RichCmpOp };
+    (obj, $x:ident) => {
+        py2h($x)
+    };
+    (optobj, $x:ident) => {
+        py2h($x)
+    };
+    (ssize, $x:ident) => {
+        $x
+    };
+    (cmp, $x:ident) => {
+        $x as sys::HPy_RichCmpOp
+    };
 }
 macro_rules! ret_map {
     (obj, $e:expr) => { $e.map(Handle::into_raw) };
@@ -286,13 +346,21 @@ macro_rules! ret_map {
 }
 #[cfg(not(feature = "cpython-abi"))]
 macro_rules! ret_zero {
-    (obj) => { ptr::null_mut() };
-    ($other:ident) => { 0 };
+    (obj) => {
+        ptr::null_mut()
+    };
+    ($other:ident) => {
+        0
+    };
 }
 #[cfg(feature = "cpython-abi")]
 macro_rules! ret_to_cpy {
-    (obj, $e:expr) => { h2py($e) };
-    ($other:ident, $e:expr) => { $e };
+    (obj, $e:expr) => {
+        h2py($e)
+    };
+    ($other:ident, $e:expr) => {
+        $e
+    };
 }
 
 macro_rules! slot_pair {
@@ -380,13 +448,8 @@ unsafe fn tuple_items(tuple: CpyObject) -> (*const sys::HPy, isize) {
     }
 }
 
-type InitImpl = unsafe extern "C" fn(
-    *mut sys::HPyContext,
-    sys::HPy,
-    *const sys::HPy,
-    isize,
-    sys::HPy,
-) -> c_int;
+type InitImpl =
+    unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, *const sys::HPy, isize, sys::HPy) -> c_int;
 type InitTrampoline = unsafe extern "C" fn(CpyObject, CpyObject, CpyObject) -> c_int;
 type NewImpl = unsafe extern "C" fn(
     *mut sys::HPyContext,
@@ -487,7 +550,9 @@ impl<F: NewSlot> Trampolines<F> {
                 optional(ctx, kw),
             )
         };
-        guard(ctx, F::NAME, || F::call(ctx, cls, args, kw).map(Handle::into_raw))
+        guard(ctx, F::NAME, || {
+            F::call(ctx, cls, args, kw).map(Handle::into_raw)
+        })
     }
 
     unsafe extern "C" fn new_trampoline(
@@ -513,7 +578,13 @@ impl<F: NewSlot> Trampolines<F> {
         // SAFETY: CPython passes the type, an argument tuple and a dict or NULL.
         unsafe {
             let (items, nargs) = tuple_items(args);
-            h2py(Self::new_impl(module_context(), py2h(cls), items, nargs, py2h(kw)))
+            h2py(Self::new_impl(
+                module_context(),
+                py2h(cls),
+                items,
+                nargs,
+                py2h(kw),
+            ))
         }
     }
 }

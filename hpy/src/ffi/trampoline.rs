@@ -248,7 +248,11 @@ pub(super) fn h2py(h: sys::HPy) -> CpyObject {
 /// Calls `impl` through the universal runtime, exactly as C HPy's trampolines do.
 #[cfg(not(feature = "cpython-abi"))]
 #[inline(always)]
-pub(super) unsafe fn call_real<A>(signature: sys::HPyFunc_Signature, func: sys::HPyCFunction, args: &mut A) {
+pub(super) unsafe fn call_real<A>(
+    signature: sys::HPyFunc_Signature,
+    func: sys::HPyCFunction,
+    args: &mut A,
+) {
     let ctx = module_context();
     // SAFETY: the loader set the module context before any function could be called, and
     // `args` is the `_HPyFunc_args_<signature>` struct the runtime expects for `signature`.

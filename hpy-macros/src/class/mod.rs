@@ -1,0 +1,42 @@
+//! `#[hpy_class]`: parse → model → check → expand.
+
+pub mod check;
+pub mod expand;
+pub mod model;
+pub mod parse;
+
+use crate::diagnostics::Diagnostics;
+use model::ClassModel;
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::ItemStruct;
+
+/// The whole `#[hpy_class(args)] struct ...` expansion: the struct without the field
+/// attributes, then the generated items (or one `compile_error!` per problem).
+pub fn expand_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
+    let item = match parse::parse_item(item.clone()) {
+        Ok(item) => item,
+        Err(error) => {
+            let error = error.into_compile_error();
+            return quote!(#item #error);
+        }
+    };
+    let (model, item, diag) = analyze(args, item);
+    if diag.is_empty() {
+        let generated = expand::expand(&model);
+        quote!(#item #generated)
+    } else {
+        let errors = diag.into_compile_errors();
+        quote!(#item #errors)
+    }
+}
+
+/// Parses, lowers and checks a class. Returns the model, the struct with the field attributes
+/// removed, and every problem found.
+pub fn analyze(args: TokenStream, mut item: ItemStruct) -> (ClassModel, ItemStruct, Diagnostics) {
+    let mut diag = Diagnostics::new();
+    let args = parse::parse_args(args, &mut diag);
+    let model = ClassModel::lower(args, &mut item, &mut diag);
+    check::check(&model, &mut diag);
+    (model, item, diag)
+}

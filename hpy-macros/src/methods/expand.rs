@@ -1,0 +1,1346 @@
+//! Code generation for a checked [`MethodsModel`]: per exported item a unit struct implementing
+//! the right `::hpy::__private` trait and a `DefCell`; merged slots (binary operators with their
+//! reflected form, `tp_richcompare`, `mp_ass_subscript`) get one struct each; and the inherent
+//! consts `__HPY_TYPE_DEFS`, `__HPY_MODULE_DEFS`, `__HPY_HAS_NEW`, `__HPY_POST` that
+//! `#[hpy_class]` and `#[hpy_module]` read.
+//!
+//! Wrapper locals are mixed-site (they never clash with user names); calls of the user's
+//! functions are located at the user's signature, so trait-bound errors point there.
+
+use super::model::{ConstAttr, MethodEntry, MethodKind, MethodsModel, Receiver};
+use super::slots::{SlotKind, COMPARE_OPS};
+use crate::cstr::{c_literal, optional_c_literal};
+use crate::function::expand::{
+    call_expr, call_fn, call_parts, finish_into_result, local, CallParts, Target,
+};
+use crate::function::model::{Convention, Param};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
+use syn::{GenericArgument, PathArguments, ReturnType, Type};
+
+/// A local located at `span` (for error positions) but with mixed-site hygiene.
+fn local_at(name: &str, span: Span) -> Ident {
+    Ident::new(name, Span::mixed_site().located_at(span))
+}
+
+fn c_name(value: &str, span: Span) -> Literal {
+    c_literal(value, span).unwrap_or_else(|| Literal::c_string(c""))
+}
+
+/// Everything generated for one block.
+pub fn expand(model: &MethodsModel) -> TokenStream {
+    let mut gen = Gen {
+        ty: &model.self_ty,
+        type_name: model
+            .type_name
+            .as_ref()
+            .map(|i| syn::ext::IdentExt::unraw(i).to_string())
+            .unwrap_or_default(),
+        items: TokenStream::new(),
+        type_defs: Vec::new(),
+        module_defs: Vec::new(),
+        wrapped: Vec::new(),
+        reinstall: Vec::new(),
+        class_attrs: Vec::new(),
+        has_new: false,
+    };
+    let entries: Vec<&MethodEntry> = model
+        .entries
+        .iter()
+        .filter(|e| e.kind != MethodKind::Skip)
+        .collect();
+    for c in &model.consts {
+        gen.const_attr(c);
+    }
+    gen.properties(&entries);
+    gen.binary_groups(&entries);
+    gen.richcompare(&entries);
+    gen.ass_subscript(&entries);
+    for e in &entries {
+        match &e.kind {
+            MethodKind::Method => gen.method(e, "__hpy_meth_"),
+            MethodKind::Static | MethodKind::Class => gen.static_or_class(e),
+            MethodKind::ClassAttr => gen.class_attr_fn(e),
+            MethodKind::Slot(slot) => gen.slot(e, slot.kind),
+            _ => {}
+        }
+    }
+    gen.finish()
+}
+
+struct Gen<'a> {
+    ty: &'a Type,
+    type_name: String,
+    items: TokenStream,
+    type_defs: Vec<TokenStream>,
+    module_defs: Vec<TokenStream>,
+    wrapped: Vec<TokenStream>,
+    reinstall: Vec<TokenStream>,
+    class_attrs: Vec<TokenStream>,
+    has_new: bool,
+}
+
+/// Where a Python value for one of the user's parameters comes from.
+enum Source {
+    /// A `Borrowed` converted with `extract` (a `TypeError` naming the parameter on failure).
+    Extract(TokenStream),
+    /// An operand converted with `extract_operand`; on failure run the given statement
+    /// (`return NotImplemented` or `break` to the reflected form).
+    Operand(TokenStream, TokenStream),
+    /// Passed as is (an index, a `CompareOp`, an `Option<Borrowed>`).
+    Raw(TokenStream),
+}
+
+/// How the receiver is borrowed.
+enum Borrow<'t> {
+    /// The slot's object is known to be an instance: `borrow_self`.
+    Known,
+    /// The operand may be of another type: `try_borrow`, running the statement when it is not.
+    Try(&'t TokenStream),
+}
+
+impl Gen<'_> {
+    fn finish(self) -> TokenStream {
+        let Gen {
+            ty,
+            items,
+            type_defs,
+            module_defs,
+            wrapped,
+            reinstall,
+            class_attrs,
+            has_new,
+            ..
+        } = self;
+        let class_attrs_fn = if class_attrs.is_empty() {
+            quote!(::core::option::Option::None)
+        } else {
+            quote!(::core::option::Option::Some(__hpy_class_attrs))
+        };
+        let attrs_def = if class_attrs.is_empty() {
+            quote!()
+        } else {
+            let ctx = local("ctx");
+            let tyh = local("ty");
+            quote! {
+                fn __hpy_class_attrs<'py>(
+                    #ctx: ::hpy::Context<'py>,
+                    #tyh: ::hpy::Borrowed<'py>,
+                ) -> ::hpy::PyResult<()> {
+                    #(#class_attrs)*
+                    ::core::result::Result::Ok(())
+                }
+            }
+        };
+        quote! {
+            #[allow(non_camel_case_types, non_upper_case_globals, non_snake_case, unused_mut, clippy::all)]
+            const _: () = {
+                #items
+                #attrs_def
+                impl #ty {
+                    #[doc(hidden)]
+                    pub const __HPY_TYPE_DEFS: &'static [&'static ::hpy::__private::DefCell] =
+                        &[#(#type_defs),*];
+                    #[doc(hidden)]
+                    pub const __HPY_MODULE_DEFS: &'static [&'static ::hpy::__private::DefCell] =
+                        &[#(#module_defs),*];
+                    #[doc(hidden)]
+                    pub const __HPY_HAS_NEW: bool = #has_new;
+                    #[doc(hidden)]
+                    pub const __HPY_POST: ::hpy::__private::ClassPost = ::hpy::__private::ClassPost {
+                        wrapped: &[#(#wrapped),*],
+                        class_attrs: #class_attrs_fn,
+                        reinstall: &[#(#reinstall),*],
+                    };
+                }
+            };
+        }
+    }
+
+    fn callee(&self, e: &MethodEntry) -> TokenStream {
+        let ty = self.ty;
+        let ident = &e.ident;
+        quote_spanned!(e.span=> <#ty>::#ident)
+    }
+
+    /// The receiver borrow (statements) and the receiver argument, for the object `obj`.
+    fn receiver(
+        &self,
+        e: &MethodEntry,
+        obj: &Ident,
+        mode: &Borrow<'_>,
+    ) -> (TokenStream, Option<(usize, TokenStream)>) {
+        let ty = self.ty;
+        let span = e.receiver.span();
+        let guard = local_at("guard", span);
+        let (func, try_func, mutable, arg) = match &e.receiver {
+            Receiver::None | Receiver::Invalid(_) => return (quote!(), None),
+            Receiver::Object(i, _) => {
+                let check = match mode {
+                    Borrow::Known => quote!(),
+                    Borrow::Try(bail) => quote_spanned! {span=>
+                        if ::hpy::__private::try_borrow::<#ty>(#obj)?.is_none() { #bail }
+                    },
+                };
+                return (check, Some((*i, quote!(#obj))));
+            }
+            Receiver::Ref(_) => (
+                "borrow_self",
+                "try_borrow",
+                false,
+                quote_spanned!(span=> &*#guard),
+            ),
+            Receiver::RefMut(_) => (
+                "borrow_self_mut",
+                "try_borrow_mut",
+                true,
+                quote_spanned!(span=> &mut *#guard),
+            ),
+            Receiver::PyRef(..) => ("borrow_self", "try_borrow", false, quote!(#guard)),
+            Receiver::PyRefMut(..) => ("borrow_self_mut", "try_borrow_mut", false, quote!(#guard)),
+        };
+        let mutability = if mutable { quote!(mut) } else { quote!() };
+        let stmt = match mode {
+            Borrow::Known => {
+                let func = Ident::new(func, span);
+                quote_spanned! {span=>
+                    let #mutability #guard = ::hpy::__private::#func::<#ty>(#obj)?;
+                }
+            }
+            Borrow::Try(bail) => {
+                let func = Ident::new(try_func, span);
+                quote_spanned! {span=>
+                    let ::core::option::Option::Some(#mutability #guard) =
+                        ::hpy::__private::#func::<#ty>(#obj)? else { #bail };
+                }
+            }
+        };
+        (stmt, Some((e.receiver.index(), arg)))
+    }
+
+    /// Receiver borrow + conversions (statements) and the call of the user's function, with
+    /// Python arguments from `sources` (one per Python parameter, in order).
+    fn invoke(
+        &self,
+        e: &MethodEntry,
+        obj: Option<&Ident>,
+        mode: Borrow<'_>,
+        sources: Vec<Source>,
+    ) -> (TokenStream, TokenStream) {
+        let (mut stmts, receiver) = match obj {
+            Some(obj) => self.receiver(e, obj, &mode),
+            None => (quote!(), None),
+        };
+        let ctx = local("ctx");
+        let name = &e.py_name.value;
+        let python: Vec<&Param> = e.function.python_params().collect();
+        let mut values = Vec::new();
+        for (i, (param, source)) in python.iter().zip(sources).enumerate() {
+            let arg = local_at(&format!("arg{i}"), param.ty.span());
+            let span = param.ty.span();
+            let param_name = param.python_name().unwrap_or_default();
+            stmts.extend(match source {
+                Source::Extract(from) => quote_spanned! {span=>
+                    let #arg = ::hpy::__private::extract(#from, #name, #param_name)?;
+                },
+                Source::Operand(from, bail) => quote_spanned! {span=>
+                    let ::core::option::Option::Some(#arg) =
+                        ::hpy::__private::extract_operand(#ctx, #from) else { #bail };
+                },
+                Source::Raw(value) => quote!(let #arg = #value;),
+            });
+            values.push(quote!(#arg));
+        }
+        let target = Target {
+            callee: self.callee(e),
+            self_param: local("slf"),
+            prelude: TokenStream::new(),
+            receiver,
+            func_name: quote!(#name),
+            keywords_parser: TokenStream::new(),
+            keywords_holder: false,
+            keywords_param: local("kwnames"),
+        };
+        (stmts, call_expr(&e.function, &target, values))
+    }
+
+    fn def_static(&mut self, ident: &Ident, def: TokenStream) {
+        self.items.extend(quote! {
+            static #ident: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(#def);
+        });
+    }
+
+    fn unit_struct(&mut self, wrapper: &Ident) {
+        self.items.extend(quote!(struct #wrapper;));
+    }
+
+    /// A method with a receiver, through the NOARGS/O/VARARGS/KEYWORDS conventions.
+    fn method_target(&self, e: &MethodEntry) -> Target {
+        let slf = local("slf");
+        let (prelude, receiver) = self.receiver(e, &slf, &Borrow::Known);
+        let name = &e.py_name.value;
+        Target {
+            callee: self.callee(e),
+            self_param: slf,
+            prelude,
+            receiver,
+            func_name: quote!(#name),
+            keywords_parser: quote!(::hpy::__private::parse_keywords),
+            keywords_holder: false,
+            keywords_param: local("kwnames"),
+        }
+    }
+
+    fn method(&mut self, e: &MethodEntry, prefix: &str) {
+        let wrapper = format_ident!("{}{}", prefix, e.ident);
+        let def = format_ident!("__HPY_DEF_{}", e.ident);
+        let convention = e.function.convention();
+        let trait_name = Ident::new(convention.trait_name(), Span::call_site());
+        let def_fn = Ident::new(convention.def_fn(), Span::call_site());
+        let name = &e.py_name.value;
+        let target = self.method_target(e);
+        let call = if e.slot().map(|s| s.kind) == Some(SlotKind::Next) {
+            next_fn(e, convention, &target)
+        } else {
+            call_fn(&e.function, convention, &target)
+        };
+        let c = c_name(name, e.py_name.span);
+        let doc = optional_c_literal(e.doc.text().as_deref(), Span::call_site());
+        let cfgs = &e.cfgs;
+        self.items.extend(quote! {
+            #(#cfgs)* struct #wrapper;
+            #(#cfgs)*
+            impl ::hpy::__private::#trait_name for #wrapper {
+                const NAME: &'static str = #name;
+                #call
+            }
+            #(#cfgs)*
+            static #def: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(
+                ::hpy::__private::#def_fn::<#wrapper>(#c, #doc),
+            );
+        });
+        self.type_defs.push(quote!(#(#cfgs)* &#def));
+    }
+
+    fn static_or_class(&mut self, e: &MethodEntry) {
+        let wrapper = format_ident!("__hpy_static_{}", e.ident);
+        let def = format_ident!("__HPY_DEF_{}", e.ident);
+        let convention = e.function.convention();
+        let trait_name = Ident::new(convention.trait_name(), Span::call_site());
+        let def_fn = Ident::new(convention.def_fn(), Span::call_site());
+        let name = &e.py_name.value;
+        let name_str = name.as_str();
+        let target = Target {
+            callee: self.callee(e),
+            ..Target::function(quote!(), name_str, false)
+        };
+        let call = call_fn(&e.function, convention, &target);
+        let hidden = format!("__hpy_{}_{}", self.type_name, name);
+        let hidden_c = c_name(&hidden, e.py_name.span);
+        let c = c_name(name, e.py_name.span);
+        let doc = optional_c_literal(e.doc.text().as_deref(), Span::call_site());
+        let kind = if e.kind == MethodKind::Static {
+            quote!(::hpy::__private::MethodKind::Static)
+        } else {
+            quote!(::hpy::__private::MethodKind::Class)
+        };
+        let cfgs = &e.cfgs;
+        self.items.extend(quote! {
+            #(#cfgs)* struct #wrapper;
+            #(#cfgs)*
+            impl ::hpy::__private::#trait_name for #wrapper {
+                const NAME: &'static str = #name;
+                #call
+            }
+            #(#cfgs)*
+            static #def: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(
+                ::hpy::__private::#def_fn::<#wrapper>(#hidden_c, #doc),
+            );
+        });
+        self.module_defs.push(quote!(#(#cfgs)* &#def));
+        self.wrapped.push(quote! {
+            #(#cfgs)*
+            ::hpy::__private::WrappedMethod { hidden: #hidden_c, name: #c, kind: #kind }
+        });
+    }
+
+    fn const_attr(&mut self, c: &ConstAttr) {
+        let ty = self.ty;
+        let ident = &c.ident;
+        let name = &c.py_name.value;
+        let tyh = local("ty");
+        let cfgs = &c.cfgs;
+        let span = c.ty.span();
+        let set = quote_spanned! {span=>
+            ::hpy::AnyHandle::setattr(&#tyh, #name, <#ty>::#ident)?;
+        };
+        self.class_attrs.push(quote!(#(#cfgs)* #set));
+    }
+
+    fn class_attr_fn(&mut self, e: &MethodEntry) {
+        let (stmts, call) = self.invoke(e, None, Borrow::Known, Vec::new());
+        let name = &e.py_name.value;
+        let tyh = local("ty");
+        let finish = finish_into_result(&e.function.output, call);
+        let cfgs = &e.cfgs;
+        self.class_attrs.push(quote! {
+            #(#cfgs)*
+            {
+                let __hpy_value = { #stmts #finish }?;
+                ::hpy::AnyHandle::setattr(&#tyh, #name, __hpy_value)?;
+            }
+        });
+    }
+
+    /// Getters and setters, paired by property name.
+    fn properties(&mut self, entries: &[&MethodEntry]) {
+        let mut names: Vec<&str> = Vec::new();
+        for e in entries {
+            if let MethodKind::Getter(p) | MethodKind::Setter(p) = &e.kind {
+                if !names.contains(&p.as_str()) {
+                    names.push(p);
+                }
+            }
+        }
+        for prop in names {
+            let getter = entries
+                .iter()
+                .find(|e| matches!(&e.kind, MethodKind::Getter(p) if p == prop));
+            let setter = entries
+                .iter()
+                .find(|e| matches!(&e.kind, MethodKind::Setter(p) if p == prop));
+            let ctx = local("ctx");
+            let slf = local("slf");
+            let value = local("value");
+            let mut g_ident = None;
+            let mut s_ident = None;
+            if let Some(g) = getter {
+                let wrapper = format_ident!("__hpy_get_{}", g.ident);
+                let (stmts, call) = self.invoke(g, Some(&slf), Borrow::Known, Vec::new());
+                let finish = finish_into_result(&g.function.output, call);
+                self.items.extend(quote! {
+                    struct #wrapper;
+                    impl ::hpy::__private::GetterFn for #wrapper {
+                        const NAME: &'static str = #prop;
+                        fn get<'py>(#ctx: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>) -> ::hpy::PyResult<::hpy::Handle<'py>> {
+                            #stmts
+                            #finish
+                        }
+                    }
+                });
+                g_ident = Some(wrapper);
+            }
+            if let Some(s) = setter {
+                let wrapper = format_ident!("__hpy_set_{}", s.ident);
+                let (stmts, call) = self.invoke(
+                    s,
+                    Some(&slf),
+                    Borrow::Known,
+                    vec![Source::Extract(quote!(#value))],
+                );
+                let finish = finish_unit(&s.function.output, call);
+                self.items.extend(quote! {
+                    struct #wrapper;
+                    impl ::hpy::__private::SetterFn for #wrapper {
+                        const NAME: &'static str = #prop;
+                        fn set<'py>(#ctx: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>, #value: ::hpy::Borrowed<'py>) -> ::hpy::PyResult<()> {
+                            #stmts
+                            #finish
+                        }
+                    }
+                });
+                s_ident = Some(wrapper);
+            }
+            let first = getter
+                .or(setter)
+                .expect("a property has a getter or a setter");
+            let doc_text = getter
+                .and_then(|g| g.doc.text())
+                .or_else(|| setter.and_then(|s| s.doc.text()));
+            let doc = optional_c_literal(doc_text.as_deref(), Span::call_site());
+            let c = c_name(prop, first.py_name.span);
+            let def_value = match (&g_ident, &s_ident) {
+                (Some(g), Some(s)) => quote!(::hpy::__private::getset_rw::<#g, #s>(#c, #doc)),
+                (Some(g), None) => quote!(::hpy::__private::getset::<#g>(#c, #doc)),
+                (None, Some(s)) => quote!(::hpy::__private::getset_wo::<#s>(#c, #doc)),
+                (None, None) => continue,
+            };
+            let def = format_ident!("__HPY_PROP_{}", first.ident);
+            self.def_static(&def, def_value);
+            self.type_defs.push(quote!(&#def));
+        }
+    }
+
+    /// Binary operators and `**`, each forward form merged with its reflected form.
+    fn binary_groups(&mut self, entries: &[&MethodEntry]) {
+        let mut ids: Vec<&'static str> = Vec::new();
+        for e in entries {
+            if let Some(slot) = e.slot() {
+                if matches!(slot.kind, SlotKind::Binary { .. } | SlotKind::Power { .. })
+                    && !ids.contains(&slot.id)
+                {
+                    ids.push(slot.id);
+                }
+            }
+        }
+        for id in ids {
+            let find = |reflected: bool| {
+                entries.iter().copied().find(|e| match e.slot() {
+                    Some(s) if s.id == id => matches!(
+                        s.kind,
+                        SlotKind::Binary { reflected: r, .. } | SlotKind::Power { reflected: r } if r == reflected
+                    ),
+                    _ => false,
+                })
+            };
+            let forward = find(false);
+            let reflected = find(true);
+            let ternary = id == "NB_POWER";
+            let ctx = local("ctx");
+            let a = local("a");
+            let b = local("b");
+            let c = local("c");
+            let mut body = TokenStream::new();
+            if let Some(f) = forward {
+                let label = syn::Lifetime::new("'__hpy_forward", Span::mixed_site());
+                let bail = quote!(break #label;);
+                let mut sources = vec![Source::Operand(quote!(#b), bail.clone())];
+                let mut modulo_check = quote!();
+                if ternary {
+                    if f.function.python_params().count() == 2 {
+                        sources.push(Source::Operand(quote!(#c), bail.clone()));
+                    } else {
+                        modulo_check = quote!(if !::hpy::AnyHandle::is_none(&#c) { #bail });
+                    }
+                }
+                let (stmts, call) = self.invoke(f, Some(&a), Borrow::Try(&bail), sources);
+                let result = if reflected.is_some() {
+                    quote! {
+                        let __hpy_result = ::hpy::__private::into_result(#call, #ctx)?;
+                        if !::hpy::__private::is_not_implemented(&__hpy_result) {
+                            return ::core::result::Result::Ok(__hpy_result);
+                        }
+                    }
+                } else {
+                    let finish = finish_into_result(&f.function.output, call);
+                    quote!(return { #finish };)
+                };
+                body.extend(quote! {
+                    #label: {
+                        #modulo_check
+                        #stmts
+                        #result
+                    }
+                });
+            }
+            if let Some(r) = reflected {
+                let label = syn::Lifetime::new("'__hpy_reflected", Span::mixed_site());
+                let bail = quote!(break #label;);
+                let mut sources = vec![Source::Operand(quote!(#a), bail.clone())];
+                let mut modulo_check = quote!();
+                if ternary {
+                    if r.function.python_params().count() == 2 {
+                        sources.push(Source::Operand(quote!(#c), bail.clone()));
+                    } else {
+                        modulo_check = quote!(if !::hpy::AnyHandle::is_none(&#c) { #bail });
+                    }
+                }
+                let (stmts, call) = self.invoke(r, Some(&b), Borrow::Try(&bail), sources);
+                let finish = finish_into_result(&r.function.output, call);
+                body.extend(quote! {
+                    #label: {
+                        #modulo_check
+                        #stmts
+                        return { #finish };
+                    }
+                });
+            }
+            let first = forward.or(reflected).expect("a group has a member");
+            let name = &first.py_name.value;
+            let wrapper = format_ident!("__hpy_slot_{}", id);
+            let def = format_ident!("__HPY_SLOT_{}", id);
+            let id_ident = Ident::new(id, Span::call_site());
+            let (trait_name, extra, def_value) = if ternary {
+                (
+                    quote!(TernarySlot),
+                    quote!(, #c: ::hpy::Borrowed<'py>),
+                    quote!(::hpy::__private::slot_ternary::<#wrapper>(::hpy::__private::TernarySlotId::#id_ident)),
+                )
+            } else {
+                (
+                    quote!(BinarySlot),
+                    quote!(),
+                    quote!(::hpy::__private::slot_binary::<#wrapper>(::hpy::__private::BinarySlotId::#id_ident)),
+                )
+            };
+            self.unit_struct(&wrapper);
+            self.items.extend(quote! {
+                impl ::hpy::__private::#trait_name for #wrapper {
+                    const NAME: &'static str = #name;
+                    #[allow(unreachable_code, unused_labels)]
+                    fn call<'py>(
+                        #ctx: ::hpy::Context<'py>,
+                        #a: ::hpy::Borrowed<'py>,
+                        #b: ::hpy::Borrowed<'py>
+                        #extra
+                    ) -> ::hpy::PyResult<::hpy::Handle<'py>> {
+                        #body
+                        ::hpy::__private::not_implemented(#ctx)
+                    }
+                }
+            });
+            self.def_static(&def, def_value);
+            self.type_defs.push(quote!(&#def));
+        }
+    }
+
+    /// `__richcmp__`, or the individual comparisons merged into `tp_richcompare`.
+    fn richcompare(&mut self, entries: &[&MethodEntry]) {
+        let members: Vec<&MethodEntry> = entries
+            .iter()
+            .copied()
+            .filter(|e| {
+                matches!(
+                    e.slot().map(|s| s.kind),
+                    Some(SlotKind::RichCmp | SlotKind::Compare(_))
+                )
+            })
+            .collect();
+        if members.is_empty() {
+            return;
+        }
+        let ctx = local("ctx");
+        let slf = local("slf");
+        let other = local("other");
+        let op = local("op");
+        let not_impl = quote!(return ::hpy::__private::not_implemented(#ctx););
+        let body = if let Some(rich) = members
+            .iter()
+            .find(|e| e.slot().map(|s| s.kind) == Some(SlotKind::RichCmp))
+        {
+            let (stmts, call) = self.invoke(
+                rich,
+                Some(&slf),
+                Borrow::Known,
+                vec![
+                    Source::Operand(quote!(#other), not_impl.clone()),
+                    Source::Raw(quote!(#op)),
+                ],
+            );
+            let finish = finish_into_result(&rich.function.output, call);
+            quote!(#stmts #finish)
+        } else {
+            let mut arms = TokenStream::new();
+            let find = |variant: &str| {
+                members.iter().copied().find(|e| {
+                    e.slot().map(|s| s.kind) == Some(SlotKind::Compare(static_variant(variant)))
+                })
+            };
+            for (_, variant) in COMPARE_OPS {
+                let v = Ident::new(variant, Span::call_site());
+                if let Some(e) = find(variant) {
+                    let (stmts, call) = self.invoke(
+                        e,
+                        Some(&slf),
+                        Borrow::Known,
+                        vec![Source::Operand(quote!(#other), not_impl.clone())],
+                    );
+                    let finish = finish_into_result(&e.function.output, call);
+                    arms.extend(quote!(::hpy::CompareOp::#v => { #stmts #finish }));
+                } else if *variant == "Ne" {
+                    if let Some(eq) = find("Eq") {
+                        // `!=` is the negation of `==` when only `__eq__` is defined, as for
+                        // Python classes.
+                        let (stmts, call) = self.invoke(
+                            eq,
+                            Some(&slf),
+                            Borrow::Known,
+                            vec![Source::Operand(quote!(#other), not_impl.clone())],
+                        );
+                        arms.extend(quote! {
+                            ::hpy::CompareOp::Ne => {
+                                #stmts
+                                let __hpy_eq = ::hpy::__private::into_result(#call, #ctx)?;
+                                if ::hpy::__private::is_not_implemented(&__hpy_eq) {
+                                    return ::core::result::Result::Ok(__hpy_eq);
+                                }
+                                let __hpy_truth = ::hpy::AnyHandle::is_true(&__hpy_eq)?;
+                                ::hpy::__private::into_result(!__hpy_truth, #ctx)
+                            }
+                        });
+                    }
+                }
+            }
+            quote! {
+                #[allow(unreachable_patterns)]
+                match #op {
+                    #arms
+                    _ => ::hpy::__private::not_implemented(#ctx),
+                }
+            }
+        };
+        let name = &members[0].py_name.value;
+        self.items.extend(quote! {
+            struct __hpy_slot_richcompare;
+            impl ::hpy::__private::RichCmpSlot for __hpy_slot_richcompare {
+                const NAME: &'static str = #name;
+                #[allow(unreachable_code)]
+                fn call<'py>(
+                    #ctx: ::hpy::Context<'py>,
+                    #slf: ::hpy::Borrowed<'py>,
+                    #other: ::hpy::Borrowed<'py>,
+                    #op: ::hpy::CompareOp,
+                ) -> ::hpy::PyResult<::hpy::Handle<'py>> {
+                    #body
+                }
+            }
+        });
+        let def = Ident::new("__HPY_SLOT_TP_RICHCOMPARE", Span::call_site());
+        self.def_static(
+            &def,
+            quote!(::hpy::__private::slot_richcompare::<__hpy_slot_richcompare>()),
+        );
+        self.type_defs.push(quote!(&#def));
+    }
+
+    /// `__setitem__` + `__delitem__` (or `slot = mp_ass_subscript`) → `mp_ass_subscript`.
+    fn ass_subscript(&mut self, entries: &[&MethodEntry]) {
+        let kind_of = |e: &&MethodEntry| e.slot().map(|s| s.kind);
+        let set = entries
+            .iter()
+            .copied()
+            .find(|e| kind_of(e) == Some(SlotKind::SetItem));
+        let del = entries
+            .iter()
+            .copied()
+            .find(|e| kind_of(e) == Some(SlotKind::DelItem));
+        let raw = entries
+            .iter()
+            .copied()
+            .find(|e| kind_of(e) == Some(SlotKind::AssSubscript));
+        let ctx = local("ctx");
+        let slf = local("slf");
+        let key = local("key");
+        let value = local("value");
+        let ty = self.ty;
+        let body = if let Some(r) = raw {
+            let (stmts, call) = self.invoke(
+                r,
+                Some(&slf),
+                Borrow::Known,
+                vec![Source::Extract(quote!(#key)), Source::Raw(quote!(#value))],
+            );
+            let finish = finish_unit(&r.function.output, call);
+            quote!(#stmts #finish)
+        } else if set.is_some() || del.is_some() {
+            let missing = |what: &str| {
+                let message = format!("'{{}}' object does not support item {what}");
+                quote! {
+                    ::core::result::Result::Err(::hpy::PyErr::type_error(::std::format!(
+                        #message,
+                        <#ty as ::hpy::__private::PyClass>::NAME
+                    )))
+                }
+            };
+            let set_arm = match set {
+                Some(s) => {
+                    let (stmts, call) = self.invoke(
+                        s,
+                        Some(&slf),
+                        Borrow::Known,
+                        vec![
+                            Source::Extract(quote!(#key)),
+                            Source::Extract(quote!(#value)),
+                        ],
+                    );
+                    let finish = finish_unit(&s.function.output, call);
+                    quote!({ #stmts #finish })
+                }
+                None => missing("assignment"),
+            };
+            let del_arm = match del {
+                Some(d) => {
+                    let (stmts, call) = self.invoke(
+                        d,
+                        Some(&slf),
+                        Borrow::Known,
+                        vec![Source::Extract(quote!(#key))],
+                    );
+                    let finish = finish_unit(&d.function.output, call);
+                    quote!({ #stmts #finish })
+                }
+                None => missing("deletion"),
+            };
+            quote! {
+                match #value {
+                    ::core::option::Option::Some(#value) => #set_arm,
+                    ::core::option::Option::None => #del_arm,
+                }
+            }
+        } else {
+            return;
+        };
+        let first = raw.or(set).or(del).expect("one of them");
+        let name = &first.py_name.value;
+        self.items.extend(quote! {
+            struct __hpy_slot_mp_ass_subscript;
+            impl ::hpy::__private::ObjObjArgSlot for __hpy_slot_mp_ass_subscript {
+                const NAME: &'static str = #name;
+                fn call<'py>(
+                    #ctx: ::hpy::Context<'py>,
+                    #slf: ::hpy::Borrowed<'py>,
+                    #key: ::hpy::Borrowed<'py>,
+                    #value: ::core::option::Option<::hpy::Borrowed<'py>>,
+                ) -> ::hpy::PyResult<()> {
+                    #body
+                }
+            }
+        });
+        let def = Ident::new("__HPY_SLOT_MP_ASS_SUBSCRIPT", Span::call_site());
+        self.def_static(
+            &def,
+            quote!(::hpy::__private::slot_mp_ass_subscript::<
+                __hpy_slot_mp_ass_subscript,
+            >()),
+        );
+        self.type_defs.push(quote!(&#def));
+    }
+
+    /// Every other slot: one struct and one definition each (two for `__len__`).
+    fn slot(&mut self, e: &MethodEntry, kind: SlotKind) {
+        let ctx = local("ctx");
+        let slf = local("slf");
+        let name = &e.py_name.value;
+        let wrapper = format_ident!("__hpy_slot_{}", e.ident);
+        let def = format_ident!("__HPY_SLOT_{}", e.ident);
+        let ty = self.ty;
+        let output = &e.function.output;
+        let not_impl = quote!(return ::hpy::__private::not_implemented(#ctx););
+        // (trait, fn signature tail and return type, body, definitions)
+        let sig_ret = |extra: TokenStream, ret: TokenStream| (extra, ret);
+        let handle_ret = quote!(::hpy::PyResult<::hpy::Handle<'py>>);
+        let unit_ret = quote!(::hpy::PyResult<()>);
+        let (trait_name, (extra, ret), body, defs): (
+            &str,
+            (TokenStream, TokenStream),
+            TokenStream,
+            Vec<TokenStream>,
+        ) = match kind {
+            SlotKind::Unary(id) => {
+                let (stmts, call) = self.invoke(e, Some(&slf), Borrow::Known, vec![]);
+                let finish = finish_into_result(output, call);
+                let id = Ident::new(id, Span::call_site());
+                (
+                    "UnarySlot",
+                    sig_ret(quote!(), handle_ret),
+                    quote!(#stmts #finish),
+                    vec![
+                        quote!(::hpy::__private::slot_unary::<#wrapper>(::hpy::__private::UnarySlotId::#id)),
+                    ],
+                )
+            }
+            SlotKind::InPlace(_) | SlotKind::Concat(_) | SlotKind::GetItem => {
+                let other = local("other");
+                let (slot_id, source) = match kind {
+                    SlotKind::InPlace(id) => {
+                        (id, Source::Operand(quote!(#other), not_impl.clone()))
+                    }
+                    SlotKind::Concat(id) => (id, Source::Extract(quote!(#other))),
+                    _ => ("MP_SUBSCRIPT", Source::Extract(quote!(#other))),
+                };
+                let (stmts, call) = self.invoke(e, Some(&slf), Borrow::Known, vec![source]);
+                let finish = if matches!(kind, SlotKind::InPlace(_)) {
+                    finish_inplace(output, call, &slf)
+                } else {
+                    finish_into_result(output, call)
+                };
+                let id = Ident::new(slot_id, Span::call_site());
+                (
+                    "BinarySlot",
+                    sig_ret(quote!(, #other: ::hpy::Borrowed<'py>), handle_ret),
+                    quote!(#stmts #finish),
+                    vec![
+                        quote!(::hpy::__private::slot_binary::<#wrapper>(::hpy::__private::BinarySlotId::#id)),
+                    ],
+                )
+            }
+            SlotKind::InPlacePower => {
+                let other = local("other");
+                let modulo = local("modulo");
+                let mut sources = vec![Source::Operand(quote!(#other), not_impl.clone())];
+                let mut check = quote!();
+                if e.function.python_params().count() == 2 {
+                    sources.push(Source::Operand(quote!(#modulo), not_impl.clone()));
+                } else {
+                    check = quote!(if !::hpy::AnyHandle::is_none(&#modulo) { #not_impl });
+                }
+                let (stmts, call) = self.invoke(e, Some(&slf), Borrow::Known, sources);
+                let finish = finish_inplace(output, call, &slf);
+                (
+                    "TernarySlot",
+                    sig_ret(
+                        quote!(, #other: ::hpy::Borrowed<'py>, #modulo: ::hpy::Borrowed<'py>),
+                        handle_ret,
+                    ),
+                    quote!(#check #stmts #finish),
+                    vec![
+                        quote!(::hpy::__private::slot_ternary::<#wrapper>(::hpy::__private::TernarySlotId::NB_INPLACE_POWER)),
+                    ],
+                )
+            }
+            SlotKind::Bool | SlotKind::Len { .. } => {
+                let (stmts, call) = self.invoke(e, Some(&slf), Borrow::Known, vec![]);
+                let (bind, value) = bind_ret(output, call);
+                let body = quote!(#stmts #bind ::core::result::Result::Ok(#value));
+                match kind {
+                    SlotKind::Bool => (
+                        "InquirySlot",
+                        sig_ret(quote!(), quote!(::hpy::PyResult<bool>)),
+                        body,
+                        vec![quote!(::hpy::__private::slot_nb_bool::<#wrapper>())],
+                    ),
+                    SlotKind::Len { mp, sq } => {
+                        let mut defs = Vec::new();
+                        if mp {
+                            defs.push(quote!(::hpy::__private::slot_len::<#wrapper>(::hpy::__private::LenSlotId::MP_LENGTH)));
+                        }
+                        if sq {
+                            defs.push(quote!(::hpy::__private::slot_len::<#wrapper>(::hpy::__private::LenSlotId::SQ_LENGTH)));
+                        }
+                        (
+                            "LenSlot",
+                            sig_ret(quote!(), quote!(::hpy::PyResult<usize>)),
+                            body,
+                            defs,
+                        )
+                    }
+                    _ => unreachable!(),
+                }
+            }
+            SlotKind::Contains => {
+                let item = local("item");
+                let (stmts, call) = self.invoke(
+                    e,
+                    Some(&slf),
+                    Borrow::Known,
+                    vec![Source::Extract(quote!(#item))],
+                );
+                let (bind, value) = bind_ret(output, call);
+                (
+                    "ObjObjSlot",
+                    sig_ret(
+                        quote!(, #item: ::hpy::Borrowed<'py>),
+                        quote!(::hpy::PyResult<bool>),
+                    ),
+                    quote!(#stmts #bind ::core::result::Result::Ok(#value)),
+                    vec![quote!(::hpy::__private::slot_sq_contains::<#wrapper>())],
+                )
+            }
+            SlotKind::Hash => {
+                let (stmts, call) = self.invoke(e, Some(&slf), Borrow::Known, vec![]);
+                let (bind, value) = bind_ret(output, call);
+                (
+                    "HashSlot",
+                    sig_ret(quote!(), quote!(::hpy::PyResult<isize>)),
+                    quote!(#stmts #bind ::core::result::Result::Ok(::hpy::__private::IntoHash::into_hash(#value))),
+                    vec![quote!(::hpy::__private::slot_hash::<#wrapper>())],
+                )
+            }
+            SlotKind::Finalize => {
+                let (stmts, call) = self.invoke(e, Some(&slf), Borrow::Known, vec![]);
+                let finish = finish_unit(output, call);
+                (
+                    "FinalizeSlot",
+                    sig_ret(quote!(), unit_ret),
+                    quote!(#stmts #finish),
+                    vec![quote!(::hpy::__private::slot_finalize::<#wrapper>())],
+                )
+            }
+            SlotKind::ReleaseBuffer => {
+                let (stmts, call) = self.invoke(e, Some(&slf), Borrow::Known, vec![]);
+                let finish = finish_unit(output, call);
+                (
+                    "ReleaseBufferSlot",
+                    sig_ret(quote!(), quote!(())),
+                    quote! {
+                        let __hpy_result: ::hpy::PyResult<()> = (|| { #stmts #finish })();
+                        if let ::core::result::Result::Err(__hpy_err) = __hpy_result {
+                            __hpy_err.clear(#ctx);
+                        }
+                    },
+                    vec![quote!(::hpy::__private::slot_releasebuffer::<#wrapper>())],
+                )
+            }
+            SlotKind::GetBuffer => {
+                let flags = local("flags");
+                let (stmts, call) = self.invoke(
+                    e,
+                    Some(&slf),
+                    Borrow::Known,
+                    vec![Source::Raw(quote!(#flags))],
+                );
+                let (bind, value) = bind_ret(output, call);
+                self.unit_struct(&wrapper);
+                // The method's author vouches for the view (`docs/classes.md`: the memory stays
+                // valid until `bf_releasebuffer`); `BufferView` is built from raw parts.
+                self.items.extend(quote! {
+                    unsafe impl ::hpy::__private::GetBufferSlot for #wrapper {
+                        const NAME: &'static str = #name;
+                        fn call<'py>(#ctx: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>, #flags: i32) -> ::hpy::PyResult<::hpy::BufferView> {
+                            #stmts
+                            #bind
+                            ::core::result::Result::Ok(#value)
+                        }
+                    }
+                });
+                self.def_static(&def, quote!(::hpy::__private::slot_getbuffer::<#wrapper>()));
+                self.type_defs.push(quote!(&#def));
+                return;
+            }
+            SlotKind::SsizeArg(id) => {
+                let index = local("index");
+                let (stmts, call) = self.invoke(
+                    e,
+                    Some(&slf),
+                    Borrow::Known,
+                    vec![Source::Raw(quote!(#index))],
+                );
+                let finish = finish_into_result(output, call);
+                let id = Ident::new(id, Span::call_site());
+                (
+                    "SsizeArgSlot",
+                    sig_ret(quote!(, #index: isize), handle_ret),
+                    quote!(#stmts #finish),
+                    vec![
+                        quote!(::hpy::__private::slot_ssizearg::<#wrapper>(::hpy::__private::SsizeArgSlotId::#id)),
+                    ],
+                )
+            }
+            SlotKind::SqAssItem => {
+                let index = local("index");
+                let value = local("value");
+                let (stmts, call) = self.invoke(
+                    e,
+                    Some(&slf),
+                    Borrow::Known,
+                    vec![Source::Raw(quote!(#index)), Source::Raw(quote!(#value))],
+                );
+                let finish = finish_unit(output, call);
+                (
+                    "SsizeObjArgSlot",
+                    sig_ret(
+                        quote!(, #index: isize, #value: ::core::option::Option<::hpy::Borrowed<'py>>),
+                        unit_ret,
+                    ),
+                    quote!(#stmts #finish),
+                    vec![quote!(::hpy::__private::slot_sq_ass_item::<#wrapper>())],
+                )
+            }
+            SlotKind::Init => {
+                let kw = local("kw");
+                let target = Target {
+                    func_name: quote!(<#ty as ::hpy::__private::PyClass>::NAME),
+                    keywords_parser: quote!(::hpy::__private::parse_dict_keywords),
+                    keywords_holder: true,
+                    keywords_param: kw,
+                    ..self.method_target(e)
+                };
+                let CallParts {
+                    extra_params,
+                    conversions,
+                    call,
+                } = call_parts(&e.function, Convention::Keywords, &target);
+                let finish = finish_unit(output, call);
+                (
+                    "InitSlot",
+                    sig_ret(extra_params, unit_ret),
+                    quote!(#conversions #finish),
+                    vec![quote!(::hpy::__private::slot_init::<#wrapper>())],
+                )
+            }
+            SlotKind::New => {
+                self.has_new = true;
+                let kw = local("kw");
+                let cls = local("cls");
+                let args = local("args");
+                let target = Target {
+                    callee: self.callee(e),
+                    self_param: cls.clone(),
+                    prelude: TokenStream::new(),
+                    receiver: None,
+                    func_name: quote!(<#ty as ::hpy::__private::PyClass>::NAME),
+                    keywords_parser: quote!(::hpy::__private::parse_dict_keywords),
+                    keywords_holder: true,
+                    keywords_param: kw.clone(),
+                };
+                let CallParts {
+                    extra_params,
+                    conversions,
+                    call,
+                } = call_parts(&e.function, Convention::Keywords, &target);
+                let (bind, value) = bind_ret(output, call);
+                let create = quote_spanned! {e.span=>
+                    ::hpy::__private::create_instance::<#ty, _>(#ctx, #cls, #args, #kw, #value)
+                };
+                let body = quote!(#conversions #bind #create);
+                self.unit_struct(&wrapper);
+                self.items.extend(quote! {
+                    impl ::hpy::__private::NewSlot for #wrapper {
+                        const NAME: &'static str = <#ty as ::hpy::__private::PyClass>::NAME;
+                        fn call<'py>(#ctx: ::hpy::Context<'py>, #cls: ::hpy::Borrowed<'py> #extra_params) -> ::hpy::PyResult<::hpy::Handle<'py>> {
+                            #body
+                        }
+                    }
+                });
+                self.def_static(&def, quote!(::hpy::__private::slot_new::<#wrapper>()));
+                self.type_defs.push(quote!(&#def));
+                return;
+            }
+            SlotKind::Call => {
+                let target = self.method_target(e);
+                let call = call_fn(&e.function, Convention::Keywords, &target);
+                self.unit_struct(&wrapper);
+                self.items.extend(quote! {
+                    impl ::hpy::__private::KeywordsFn for #wrapper {
+                        const NAME: &'static str = #name;
+                        #call
+                    }
+                });
+                self.def_static(&def, quote!(::hpy::__private::slot_call::<#wrapper>()));
+                self.type_defs.push(quote!(&#def));
+                return;
+            }
+            SlotKind::Iter | SlotKind::Next => {
+                self.method(e, "__hpy_meth_");
+                let c = c_name(name, e.py_name.span);
+                self.reinstall.push(quote!(#c));
+                return;
+            }
+            // Merged elsewhere, or refused by the check stage.
+            SlotKind::Binary { .. }
+            | SlotKind::Power { .. }
+            | SlotKind::SetItem
+            | SlotKind::DelItem
+            | SlotKind::AssSubscript
+            | SlotKind::RichCmp
+            | SlotKind::Compare(_)
+            | SlotKind::Refused(_) => return,
+        };
+        let trait_ident = Ident::new(trait_name, Span::call_site());
+        let ret = ret.into_token_stream();
+        self.unit_struct(&wrapper);
+        self.items.extend(quote! {
+            impl ::hpy::__private::#trait_ident for #wrapper {
+                const NAME: &'static str = #name;
+                fn call<'py>(#ctx: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py> #extra) -> #ret {
+                    #body
+                }
+            }
+        });
+        for (i, d) in defs.into_iter().enumerate() {
+            let def_i = format_ident!("{}_{}", def, i);
+            self.def_static(&def_i, d);
+            self.type_defs.push(quote!(&#def_i));
+        }
+    }
+}
+
+fn static_variant(v: &str) -> &'static str {
+    COMPARE_OPS
+        .iter()
+        .find(|(_, variant)| *variant == v)
+        .map(|(_, variant)| *variant)
+        .unwrap_or("Eq")
+}
+
+/// The last path segment of `ty` is `PyResult` or `Result`.
+fn is_result(ty: &Type) -> bool {
+    crate::signature::last_segment(ty).is_some_and(|s| s.ident == "PyResult" || s.ident == "Result")
+}
+
+/// The first generic type argument of `ty`'s last segment.
+fn first_type_arg(ty: &Type) -> Option<&Type> {
+    let segment = crate::signature::last_segment(ty)?;
+    let PathArguments::AngleBracketed(args) = &segment.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
+fn is_unit(ty: &Type) -> bool {
+    matches!(ty, Type::Tuple(t) if t.elems.is_empty())
+}
+
+/// `let __hpy_ret = call;` and the value: `__hpy_ret`, or `__hpy_ret?` when the return type is
+/// a `Result`. Located at the return type, so that a wrong type is reported there.
+fn bind_ret(output: &ReturnType, call: TokenStream) -> (TokenStream, TokenStream) {
+    match output {
+        ReturnType::Type(_, ty) => {
+            let span = ty.span();
+            let ret = Ident::new("__hpy_ret", span);
+            let value = if is_result(ty) {
+                quote_spanned!(span=> #ret?)
+            } else {
+                quote!(#ret)
+            };
+            (quote_spanned!(span=> let #ret = #call;), value)
+        }
+        ReturnType::Default => {
+            let ret = local("ret");
+            (quote!(let #ret = #call;), quote!(#ret))
+        }
+    }
+}
+
+/// For slots returning `PyResult<()>`: the user's `()` or `Result<(), E>`.
+fn finish_unit(output: &ReturnType, call: TokenStream) -> TokenStream {
+    let (bind, value) = bind_ret(output, call);
+    quote!(#bind ::core::result::Result::Ok(#value))
+}
+
+/// In-place operators: a unit result returns the object itself.
+fn finish_inplace(output: &ReturnType, call: TokenStream, slf: &Ident) -> TokenStream {
+    let unit_like = match output {
+        ReturnType::Default => true,
+        ReturnType::Type(_, ty) => {
+            is_unit(ty) || (is_result(ty) && first_type_arg(ty).is_some_and(is_unit))
+        }
+    };
+    if unit_like {
+        let (bind, value) = bind_ret(output, call);
+        quote! {
+            #bind
+            let () = #value;
+            ::core::result::Result::Ok(#slf.dup())
+        }
+    } else {
+        finish_into_result(output, call)
+    }
+}
+
+/// `__next__`: an `Option` result, `None` raising `StopIteration`.
+fn next_fn(e: &MethodEntry, convention: Convention, target: &Target) -> TokenStream {
+    let ctx = local("ctx");
+    let slf = &target.self_param;
+    let CallParts {
+        extra_params,
+        conversions,
+        call,
+    } = call_parts(&e.function, convention, target);
+    let option_like = |ty: &Type| crate::signature::type_is_named(ty, "Option");
+    let finish = match &e.function.output {
+        ReturnType::Type(_, ty)
+            if option_like(ty)
+                || (is_result(ty) && first_type_arg(ty).is_some_and(option_like)) =>
+        {
+            let (bind, value) = bind_ret(&e.function.output, call);
+            let item = local("item");
+            quote! {
+                #bind
+                match #value {
+                    ::core::option::Option::Some(#item) => ::hpy::__private::into_result(#item, #ctx),
+                    ::core::option::Option::None => ::core::result::Result::Err(
+                        ::hpy::PyErr::new(::hpy::ExceptionKind::StopIteration, "")
+                    ),
+                }
+            }
+        }
+        _ => finish_into_result(&e.function.output, call),
+    };
+    quote! {
+        fn call<'py>(
+            #ctx: ::hpy::Context<'py>,
+            #slf: ::hpy::Borrowed<'py>
+            #extra_params
+        ) -> ::hpy::PyResult<::hpy::Handle<'py>> {
+            #conversions
+            #finish
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::methods::expand_attribute;
+    use quote::quote;
+
+    fn expanded(item: proc_macro2::TokenStream) -> String {
+        let out = expand_attribute(quote!(), item).to_string();
+        assert!(!out.contains("compile_error"), "{out}");
+        out
+    }
+
+    #[test]
+    fn tables_and_post() {
+        let out = expanded(quote! {
+            impl Point {
+                #[new] fn new(x: f64) -> Self { todo!() }
+                /// Norm.
+                fn norm(&self) -> f64 { 0.0 }
+                #[staticmethod] fn origin() -> f64 { 0.0 }
+                #[classmethod] fn make<'py>(cls: Borrowed<'py>) {}
+                #[classattr] const DIM: i64 = 2;
+                fn __iter__<'py>(slf: Borrowed<'py>) -> Borrowed<'py> { slf }
+                fn __next__(&mut self) -> Option<i64> { None }
+            }
+        });
+        assert!(
+            out.contains("pub const __HPY_HAS_NEW : bool = true"),
+            "{out}"
+        );
+        assert!(out.contains("meth_noargs :: < __hpy_meth_norm > (c\"norm\" , :: core :: option :: Option :: Some (c\"Norm.\"))"));
+        assert!(out.contains("meth_noargs :: < __hpy_static_origin > (c\"__hpy_Point_origin\""));
+        assert!(out.contains("meth_o :: < __hpy_static_make > (c\"__hpy_Point_make\""));
+        assert!(out.contains("hidden : c\"__hpy_Point_origin\" , name : c\"origin\" , kind : :: hpy :: __private :: MethodKind :: Static"));
+        assert!(out.contains("reinstall : & [c\"__iter__\" , c\"__next__\"]"));
+        assert!(out.contains("setattr (& ty , \"DIM\" , < Point > :: DIM)"));
+        assert!(out.contains(
+            "parse_dict_keywords :: < 1usize > (& __HPY_KEYWORDS , args , kw , & mut holder)"
+        ));
+        assert!(
+            out.contains("create_instance :: < Point , _ > (ctx , cls , args , kw , __hpy_ret)")
+        );
+        assert!(out.contains("StopIteration"));
+        assert!(out.contains("__HPY_MODULE_DEFS : & 'static [& 'static :: hpy :: __private :: DefCell] = & [& __HPY_DEF_origin , & __HPY_DEF_make]"));
+    }
+
+    #[test]
+    fn receivers_and_merged_slots() {
+        let out = expanded(quote! {
+            impl Point {
+                fn scale(&mut self, k: f64) {}
+                fn __add__(&self, other: f64) -> Point { todo!() }
+                fn __radd__(&self, other: f64) -> Point { todo!() }
+                fn __iadd__(&mut self, other: f64) {}
+                fn __eq__(&self, other: f64) -> bool { true }
+                fn __setitem__(&mut self, key: i64, value: f64) {}
+                fn __len__(&self) -> usize { 2 }
+            }
+        });
+        assert!(out.contains(
+            "let mut guard = :: hpy :: __private :: borrow_self_mut :: < Point > (slf) ?"
+        ));
+        assert!(
+            out.contains("< Point > :: scale (& mut * guard , arg0)"),
+            "{out}"
+        );
+        assert!(out.contains("impl :: hpy :: __private :: BinarySlot for __hpy_slot_NB_ADD"));
+        assert!(out.contains("try_borrow :: < Point > (a) ?"));
+        assert!(out.contains("try_borrow :: < Point > (b) ?"));
+        assert!(out.contains("is_not_implemented (& __hpy_result)"));
+        assert!(out.contains("BinarySlotId :: NB_INPLACE_ADD"));
+        assert!(out.contains("Ok (slf . dup ())"));
+        assert!(out.contains(":: hpy :: CompareOp :: Eq =>"));
+        assert!(
+            out.contains(":: hpy :: CompareOp :: Ne =>"),
+            "!= derived from =="
+        );
+        assert!(out.contains("does not support item deletion"));
+        assert!(out.contains("LenSlotId :: MP_LENGTH"));
+        assert!(out.contains("LenSlotId :: SQ_LENGTH"));
+    }
+}
