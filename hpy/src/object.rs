@@ -243,6 +243,25 @@ pub trait AnyHandle<'py>: sealed::Sealed {
         )
     }
 
+    /// `self(*args, **kwargs)` where `args` is a Python tuple and `kwargs` a dict (or `None`),
+    /// like C's `HPy_CallTupleDict`; other types raise `TypeError`.
+    fn call_tuple_dict<A, K>(&self, args: &A, kwargs: Option<&K>) -> PyResult<Handle<'py>>
+    where
+        A: AnyHandle<'py>,
+        K: AnyHandle<'py>,
+    {
+        let ctx = self.ctx();
+        check(
+            ctx,
+            raw::call_tuple_dict(
+                ctx,
+                self.borrowed(),
+                args.borrowed(),
+                kwargs.map(|kw| kw.borrowed()),
+            ),
+        )
+    }
+
     /// `self(*args, **kwargs)` with keyword arguments given as `(name, value)` pairs.
     fn call_with_kwargs<A, K, V>(&self, args: A, kwargs: K) -> PyResult<Handle<'py>>
     where

@@ -204,6 +204,25 @@ pub(crate) fn call<'py, 'a>(
     })
 }
 
+/// `HPy_CallTupleDict`: `args` must be a tuple, `kwargs` a dict or absent (HPy raises
+/// `TypeError` otherwise).
+pub(crate) fn call_tuple_dict<'py>(
+    ctx: Context<'py>,
+    callable: Borrowed<'_>,
+    args: Borrowed<'_>,
+    kwargs: Option<Borrowed<'_>>,
+) -> Option<Handle<'py>> {
+    // SAFETY: live context and open handles; HPy checks the types of `args` and `kwargs`.
+    ctx.own(unsafe {
+        sys::HPy_CallTupleDict(
+            ctx.as_ptr(),
+            callable.raw(),
+            args.raw(),
+            kwargs.map_or(sys::HPy_NULL, Borrowed::raw),
+        )
+    })
+}
+
 pub(crate) fn import_module<'py>(ctx: Context<'py>, name: &CStr) -> Option<Handle<'py>> {
     // SAFETY: NUL-terminated name.
     ctx.own(unsafe { sys::HPyImport_ImportModule(ctx.as_ptr(), name.as_ptr()) })

@@ -1,0 +1,138 @@
+//! HPy's microbenchmark module (`microbench`, `hpy/microbench` in the HPy repository) in
+//! hpy-rs: the same Python API, kept as small as the C original so that the per-call cost of
+//! each function, method and slot can be compared with C HPy's.
+//!
+//! Every function and method does as little as its C counterpart: the methods of `Foo` that do
+//! not need the struct take the object as `slf: Borrowed<'py>`, which neither type-checks nor
+//! borrows it, exactly like a C `HPy self`.
+
+/// HPy microbenchmarks, in Rust.
+#[hpy::hpy_module]
+mod microbench {
+    use hpy::prelude::*;
+
+    /// `f(*args, **kw)`, made once by `setup` (see `call_tuple_dict`).
+    static APPLY: HPyGlobal = HPyGlobal::new();
+
+    /// noargs() -> None (NOARGS)
+    #[hpy_function]
+    fn noargs() {}
+
+    /// onearg(x) -> None (O)
+    #[hpy_function]
+    fn onearg(_x: Borrowed<'_>) {}
+
+    /// varargs(a, b) -> None (VARARGS; like the C version, which parses exactly two objects)
+    #[hpy_function]
+    fn varargs(_a: Borrowed<'_>, _b: Borrowed<'_>) {}
+
+    /// call_with_tuple(f, args) -> f(*args)
+    #[hpy_function]
+    fn call_with_tuple<'py>(
+        ctx: Context<'py>,
+        f: Borrowed<'py>,
+        args: Borrowed<'py>,
+    ) -> PyResult<Handle<'py>> {
+        call_tuple_dict(ctx, f, args, ctx.none())
+    }
+
+    /// call_with_tuple_and_dict(f, args, kw) -> f(*args, **kw)
+    #[hpy_function]
+    fn call_with_tuple_and_dict<'py>(
+        ctx: Context<'py>,
+        f: Borrowed<'py>,
+        args: Borrowed<'py>,
+        kw: Borrowed<'py>,
+    ) -> PyResult<Handle<'py>> {
+        call_tuple_dict(ctx, f, args, kw)
+    }
+
+    /// allocate_int() -> 2048 (a new int object)
+    #[hpy_function]
+    fn allocate_int() -> i64 {
+        2048
+    }
+
+    /// allocate_tuple() -> (2048, 2049)
+    #[hpy_function]
+    fn allocate_tuple() -> (i64, i64) {
+        (2048, 2049)
+    }
+
+    /// `f(*args, **kw)` (`kw` may be None).
+    ///
+    /// C uses `HPy_CallTupleDict`; hpy-rs has no safe counterpart yet (`AnyHandle::call` takes
+    /// Rust tuples), so this calls a Python `lambda f, a, k: f(*a, **(k or {}))` made once at
+    /// import. Replace it with the library's call-with-tuple-and-dict when there is one.
+    fn call_tuple_dict<'py>(
+        ctx: Context<'py>,
+        f: Borrowed<'py>,
+        args: Borrowed<'py>,
+        kw: Borrowed<'py>,
+    ) -> PyResult<Handle<'py>> {
+        let apply = APPLY
+            .load(ctx)
+            .ok_or_else(|| PyErr::runtime_error("microbench was not initialised"))?;
+        apply.call((f, args, kw))
+    }
+
+    /// Module set-up: the `f(*a, **k)` helper and the `HTFoo` alias.
+    #[hpy_exec]
+    fn setup<'py>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()> {
+        let apply = ctx
+            .import("builtins")?
+            .getattr("eval")?
+            .call(("lambda f, a, k: f(*a, **(k or {}))", ctx.new_dict()?))?;
+        APPLY.store(ctx, apply.as_borrowed())?;
+        // C HPy's microbench has a static `Foo` and a heap type `HTFoo` for the CPython
+        // comparison; with HPy both are the same heap type.
+        module.setattr("HTFoo", module.getattr("Foo")?)
+    }
+
+    /// A small object with two C longs, like the C version's `FooObject`.
+    #[hpy_class(frozen)]
+    pub struct Foo {
+        #[hpy(member)]
+        x: i64,
+        #[hpy(member)]
+        y: i64,
+    }
+
+    #[hpy_methods]
+    impl Foo {
+        /// Foo() -> a new Foo
+        #[new]
+        fn new() -> Self {
+            Foo { x: 0, y: 0 }
+        }
+
+        /// noargs() -> None (NOARGS method)
+        fn noargs(_slf: Borrowed<'_>) {}
+
+        /// onearg(x) -> None (O method)
+        fn onearg(_slf: Borrowed<'_>, _x: Borrowed<'_>) {}
+
+        /// varargs(a, b) -> None (VARARGS method)
+        fn varargs(_slf: Borrowed<'_>, _a: Borrowed<'_>, _b: Borrowed<'_>) {}
+
+        /// allocate_int() -> 2048
+        fn allocate_int(_slf: Borrowed<'_>) -> i64 {
+            2048
+        }
+
+        /// allocate_tuple() -> (2048, 2049)
+        fn allocate_tuple(_slf: Borrowed<'_>) -> (i64, i64) {
+            (2048, 2049)
+        }
+
+        /// len(foo) -> 42 (`sq_length`)
+        #[hpy(slot = sq_length)]
+        fn length(_slf: Borrowed<'_>) -> usize {
+            42
+        }
+
+        /// foo[i] -> None (`sq_item`)
+        #[hpy(slot = sq_item)]
+        fn item(_slf: Borrowed<'_>, _index: isize) {}
+    }
+}

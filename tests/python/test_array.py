@@ -1,0 +1,117 @@
+"""examples/array (module `hpyarray`): a float64 array type backed by a Rust Vec, in all three
+modes."""
+
+import pytest
+
+from hpyrs_testing import example_module
+
+mod = example_module("array")
+
+
+def test_construction(mod):
+    a = mod.array([1, 2.5, -3])
+    assert type(a) is mod.array
+    assert mod.array.__name__ == "array"
+    assert mod.array.__module__ == "hpyarray"
+    assert a.tolist() == [1.0, 2.5, -3.0]
+    assert all(type(x) is float for x in a.tolist())
+    assert a.size == 3 and len(a) == 3
+    assert mod.array([]).tolist() == []
+    assert mod.array((4, 5)).tolist() == [4.0, 5.0]
+    with pytest.raises(TypeError):
+        mod.array(["x"])
+    with pytest.raises(TypeError):
+        mod.array(3)
+    with pytest.raises(TypeError):
+        mod.array()
+
+
+def test_empty_and_zeros(mod):
+    assert mod.zeros(3).tolist() == [0.0, 0.0, 0.0]
+    assert len(mod.empty(5)) == 5
+    assert mod.zeros(0).size == 0
+    with pytest.raises(OverflowError):
+        mod.zeros(-1)
+    with pytest.raises(TypeError):
+        mod.empty("3")
+
+
+def test_size_is_read_only(mod):
+    a = mod.zeros(2)
+    with pytest.raises(AttributeError):
+        a.size = 3
+
+
+def test_indexing(mod):
+    a = mod.array([10, 20, 30])
+    assert a[0] == 10.0 and a[2] == 30.0
+    assert a[-1] == 30.0 and a[-3] == 10.0
+    for bad in (3, -4, 10**6):
+        with pytest.raises(IndexError):
+            a[bad]
+    a[1] = 7
+    a[-1] = 0.5
+    assert a.tolist() == [10.0, 7.0, 0.5]
+    with pytest.raises(IndexError):
+        a[3] = 1.0
+    with pytest.raises(IndexError):
+        a[-4] = 1.0
+    with pytest.raises(TypeError):
+        a[0] = "x"
+    with pytest.raises(TypeError):
+        a["0"]
+    assert a.tolist() == [10.0, 7.0, 0.5]
+
+
+def test_scalar_arithmetic(mod):
+    a = mod.array([1, 2, 3])
+    assert (a * 2).tolist() == [2.0, 4.0, 6.0]
+    assert (2 * a).tolist() == [2.0, 4.0, 6.0]
+    assert (a * 0.5).tolist() == [0.5, 1.0, 1.5]
+    assert (a / 2).tolist() == [0.5, 1.0, 1.5]
+    assert a.tolist() == [1.0, 2.0, 3.0]  # operands are not modified
+    with pytest.raises(ZeroDivisionError):
+        a / 0
+    with pytest.raises(TypeError):
+        a * "x"
+    with pytest.raises(TypeError):
+        "x" * a
+    with pytest.raises(TypeError):
+        2 / a
+
+
+def test_add(mod):
+    a = mod.array([1, 2])
+    b = mod.array([10, 20])
+    assert (a + b).tolist() == [11.0, 22.0]
+    assert (a + a).tolist() == [2.0, 4.0]
+    with pytest.raises(ValueError, match="sizes 2 and 3"):
+        a + mod.array([1, 2, 3])
+    with pytest.raises(TypeError):
+        a + 1
+    with pytest.raises(TypeError):
+        a * a
+
+
+def test_repr(mod):
+    assert repr(mod.array([1, 2.5])) == "array([1.0, 2.5])"
+    assert repr(mod.zeros(0)) == "array([])"
+
+
+def test_buffer_protocol(mod):
+    a = mod.array([1, 2, 3])
+    m = memoryview(a)
+    assert m.format == "d"
+    assert m.itemsize == 8
+    assert m.nbytes == 24
+    assert m.shape == (3,)
+    assert m.tolist() == [1.0, 2.0, 3.0]
+    assert not m.readonly
+    m[0] = 5.0
+    assert a[0] == 5.0
+    a[2] = -1.0
+    assert m[2] == -1.0
+    m.release()
+    import struct
+
+    assert struct.unpack("3d", bytes(memoryview(a))) == (5.0, 2.0, -1.0)

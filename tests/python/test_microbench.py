@@ -1,0 +1,88 @@
+"""examples/microbench: the Python API of HPy's microbenchmark module, in all three modes."""
+
+import pytest
+
+from hpyrs_testing import example_module
+
+mod = example_module("microbench")
+
+
+def test_module_functions(mod):
+    assert mod.noargs() is None
+    assert mod.onearg(object()) is None
+    assert mod.varargs(None, None) is None
+    assert mod.allocate_int() == 2048
+    assert type(mod.allocate_int()) is int
+    assert mod.allocate_tuple() == (2048, 2049)
+    assert type(mod.allocate_tuple()) is tuple
+
+
+def test_argument_counts(mod):
+    with pytest.raises(TypeError):
+        mod.noargs(1)
+    with pytest.raises(TypeError):
+        mod.onearg()
+    with pytest.raises(TypeError):
+        mod.varargs(1)
+    with pytest.raises(TypeError):
+        mod.varargs(1, 2, 3)
+
+
+def test_call_with_tuple(mod):
+    def f(*args, **kw):
+        return args, kw
+
+    assert mod.call_with_tuple(f, ()) == ((), {})
+    assert mod.call_with_tuple(f, (1, "two", 3.0)) == ((1, "two", 3.0), {})
+    assert mod.call_with_tuple(len, ([1, 2, 3],)) == 3
+    with pytest.raises(ZeroDivisionError):
+        mod.call_with_tuple(lambda: 1 / 0, ())
+
+
+def test_call_with_tuple_and_dict(mod):
+    def f(*args, **kw):
+        return args, kw
+
+    assert mod.call_with_tuple_and_dict(f, (1,), {"a": 2}) == ((1,), {"a": 2})
+    assert mod.call_with_tuple_and_dict(f, (), {}) == ((), {})
+    assert mod.call_with_tuple_and_dict(f, (), None) == ((), {})
+    with pytest.raises(TypeError):
+        mod.call_with_tuple_and_dict(lambda: None, (), {"unexpected": 1})
+
+
+def test_foo_methods(mod):
+    foo = mod.Foo()
+    assert type(foo) is mod.Foo
+    assert foo.noargs() is None
+    assert foo.onearg(None) is None
+    assert foo.varargs(None, None) is None
+    assert foo.allocate_int() == 2048
+    assert foo.allocate_tuple() == (2048, 2049)
+    with pytest.raises(TypeError):
+        foo.onearg()
+    with pytest.raises(TypeError):
+        foo.varargs(None)
+
+
+def test_foo_sequence_slots(mod):
+    foo = mod.Foo()
+    assert len(foo) == 42
+    assert foo[0] is None
+    assert foo[41] is None
+    assert foo[10**6] is None  # like the C version, sq_item ignores the index
+
+
+def test_foo_is_frozen_with_members(mod):
+    foo = mod.Foo()
+    assert (foo.x, foo.y) == (0, 0)
+    with pytest.raises(AttributeError):
+        foo.x = 1
+    with pytest.raises(AttributeError):
+        foo.anything = 1
+
+
+def test_htfoo_is_foo(mod):
+    assert mod.HTFoo is mod.Foo
+    assert len(mod.HTFoo()) == 42
+    assert mod.Foo.__module__ == "microbench"
+    assert mod.Foo.__name__ == "Foo"
