@@ -103,16 +103,21 @@ pub fn try_borrow_mut<T: MutableClass>(obj: Borrowed<'_>) -> PyResult<Option<PyR
     }
 }
 
-/// Converts the other operand of a binary slot; a failure means "not my type"
-/// (`NotImplemented`), so the error is cleared.
+/// Converts the other operand of a binary slot. A `TypeError` means "not my type": it is
+/// cleared and the result is `None` (the slot then returns `NotImplemented`). Any other error
+/// (a conflicting borrow, an overflow) propagates.
 #[inline]
-pub fn extract_operand<'py, T: FromPy<'py>>(ctx: Context<'py>, obj: Borrowed<'py>) -> Option<T> {
+pub fn extract_operand<'py, T: FromPy<'py>>(
+    ctx: Context<'py>,
+    obj: Borrowed<'py>,
+) -> PyResult<Option<T>> {
     match T::from_py(obj) {
-        Ok(value) => Some(value),
-        Err(err) => {
+        Ok(value) => Ok(Some(value)),
+        Err(err) if err.matches(ctx, ExceptionKind::TypeError) => {
             err.clear(ctx);
-            None
+            Ok(None)
         }
+        Err(err) => Err(err),
     }
 }
 
@@ -207,6 +212,48 @@ pub fn type_object<T: PyClass>(ctx: Context<'_>) -> PyResult<Handle<'_>> {
     T::TYPE_GLOBAL.load(ctx).ok_or_else(|| {
         PyErr::runtime_error(format!("type {} was not created by its module", T::NAME))
     })
+}
+
+/// A `#[new]` (a `tp_new` slot implementation `W`) callable as a function `__new__(cls, *args,
+/// **kwargs)`: what classes with a builtin base install as their Python-level `__new__`.
+pub struct NewAsFunction<W>(core::marker::PhantomData<W>);
+
+impl<W: crate::__private::NewSlot> crate::__private::KeywordsFn for NewAsFunction<W> {
+    const NAME: &'static str = W::NAME;
+
+    fn call<'py>(
+        ctx: Context<'py>,
+        _module: Borrowed<'py>,
+        args: Args<'py>,
+        kwnames: Option<Borrowed<'py>>,
+    ) -> PyResult<Handle<'py>> {
+        if args.is_empty() {
+            return Err(PyErr::type_error(format!(
+                "{}.__new__(): not enough arguments",
+                W::NAME
+            )));
+        }
+        let kw = match kwnames {
+            None => None,
+            Some(names) => {
+                let dict = ctx.new_dict()?;
+                for (index, value) in args.keyword_values().enumerate() {
+                    dict.setitem(names.get_index(index as isize)?, value)?;
+                }
+                Some(dict)
+            }
+        };
+        let created = W::call(
+            ctx,
+            args.get(0),
+            args.skip_first(),
+            kw.as_ref().map(Handle::as_borrowed),
+        )?;
+        // The new object's handle belongs to this call, not to the local dict it was made with:
+        // re-own it with the call's lifetime.
+        let raw = created.into_raw();
+        Ok(ctx.own(raw).expect("a created object is never NULL"))
+    }
 }
 
 /// `tp_new` of a class without `#[new]`.
@@ -305,11 +352,18 @@ pub fn add_class<'py, T: PyClass>(ctx: Context<'py>, module: Borrowed<'py>) -> P
         let hidden = c_str(method.hidden);
         let function = module.getattr(hidden)?;
         let wrapper = match method.kind {
-            MethodKind::Static => "staticmethod",
-            MethodKind::Class => "classmethod",
+            MethodKind::Static => Some("staticmethod"),
+            MethodKind::Class => Some("classmethod"),
+            // A builtin base's `__new__` refuses to make an instance of a type whose `tp_new`
+            // is a C function other than its own ("int.__new__(X) is not safe"); a Python-level
+            // `__new__` (CPython's `slot_tp_new`) is accepted.
+            MethodKind::New if raw_class::has_builtin_base::<T>() => Some("staticmethod"),
+            MethodKind::New => None,
         };
-        let wrapped = builtins.getattr(wrapper)?.call((function,))?;
-        ty.setattr(c_str(method.name), wrapped)?;
+        if let Some(wrapper) = wrapper {
+            let wrapped = builtins.getattr(wrapper)?.call((function,))?;
+            ty.setattr(c_str(method.name), wrapped)?;
+        }
         module.delattr(hidden)?;
     }
     if let Some(set_attrs) = post.class_attrs {

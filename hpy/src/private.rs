@@ -6,12 +6,12 @@ pub use crate::class::{
     add_class, add_exception, borrow_self, borrow_self_mut, builtin_exception, create_instance,
     exception_type, extract_operand, is_not_implemented, no_constructor, not_implemented,
     parse_dict_keywords, try_borrow, try_borrow_mut, IntoBaseInit, IntoClassInit, IntoHash,
-    KeywordValues, PyException,
+    KeywordValues, NewAsFunction, PyException,
 };
 pub use crate::ffi::class::{
     member, needs_destroy, needs_traverse, slot_destroy, slot_traverse, ClassBase, ClassPost,
     FloatBase, GlobalTable, ListBase, LongBase, MemberType, MethodKind, MutableClass, ObjectBase,
-    PyClass, Subclassable, TupleBase, TypeBase, TypeSpecCell, UnicodeBase, WrappedMethod,
+    PyClass, Subclassable, TypeBase, TypeSpecCell, UnicodeBase, WrappedMethod,
 };
 pub use crate::ffi::class::{HPyField, HPyGlobal, PyRef, PyRefMut};
 pub use crate::ffi::slots::{

@@ -791,27 +791,6 @@ mod shapes {
         }
     }
 
-    /// A tuple that remembers its length at creation.
-    #[hpy_class(base = tuple)]
-    pub struct Tuple {
-        created_len: usize,
-    }
-
-    #[hpy_methods]
-    impl Tuple {
-        #[new]
-        fn new(items: Borrowed<'_>) -> PyResult<Self> {
-            Ok(Tuple {
-                created_len: items.len()?,
-            })
-        }
-
-        /// created_len() -> the length of the argument it was created from
-        fn created_len(&self) -> usize {
-            self.created_len
-        }
-    }
-
     /// A list with a Rust counter of `bump()` calls.
     #[hpy_class(base = list)]
     pub struct List {

@@ -36,7 +36,6 @@ pub const BUILTIN_BASES: &[(&str, &str)] = &[
     ("int", "LongBase"),
     ("float", "FloatBase"),
     ("str", "UnicodeBase"),
-    ("tuple", "TupleBase"),
     ("list", "ListBase"),
     ("type", "TypeBase"),
 ];
@@ -89,6 +88,14 @@ pub fn parse_args(tokens: TokenStream, diag: &mut Diagnostics) -> ClassArgs {
                     BaseArg::Builtin("TypeBase", kw.span)
                 } else {
                     let path: syn::Path = value.parse()?;
+                    if path.is_ident("tuple") {
+                        diag.error(
+                            &path,
+                            "`base = tuple` is not supported: HPy 0.9 places the struct of a tuple \
+                             subclass where the tuple's items are stored, so any tuple with more \
+                             than one item would overwrite it",
+                        );
+                    }
                     match path.get_ident().and_then(|i| {
                         BUILTIN_BASES
                             .iter()
@@ -110,7 +117,7 @@ pub fn parse_args(tokens: TokenStream, diag: &mut Diagnostics) -> ClassArgs {
                     &meta.path,
                     "unknown #[hpy_class] option; expected `name = \"...\"`, `module = \"...\"`, \
                      `frozen`, `subclass` or `base = ...` (a #[hpy_class(subclass)] struct, or \
-                     int, float, str, tuple, list, type, object)",
+                     int, float, str, list, type, object)",
                 );
                 skip_value(&meta)?;
             }

@@ -44,6 +44,10 @@ pub fn expand(model: &MethodsModel) -> TokenStream {
         reinstall: Vec::new(),
         class_attrs: Vec::new(),
         has_new: false,
+        has_init: model
+            .entries
+            .iter()
+            .any(|e| matches!(&e.kind, MethodKind::Slot(slot) if slot.kind == SlotKind::Init)),
     };
     let entries: Vec<&MethodEntry> = model
         .entries
@@ -79,6 +83,9 @@ struct Gen<'a> {
     reinstall: Vec<TokenStream>,
     class_attrs: Vec<TokenStream>,
     has_new: bool,
+    /// The block defines `__init__`: a `#[new]` without parameters then ignores the arguments
+    /// (they are `__init__`'s), as `object.__new__` does.
+    has_init: bool,
 }
 
 /// Where a Python value for one of the user's parameters comes from.
@@ -246,7 +253,7 @@ impl Gen<'_> {
                 },
                 Source::Operand(from, bail) => quote_spanned! {span=>
                     let ::core::option::Option::Some(#arg) =
-                        ::hpy::__private::extract_operand(#ctx, #from) else { #bail };
+                        ::hpy::__private::extract_operand(#ctx, #from)? else { #bail };
                 },
                 Source::Raw(value) => quote!(let #arg = #value;),
             });
@@ -1076,9 +1083,12 @@ impl Gen<'_> {
                 };
                 let CallParts {
                     extra_params,
-                    conversions,
+                    mut conversions,
                     call,
                 } = call_parts(&e.function, Convention::Keywords, &target);
+                if self.has_init && e.function.python_params().next().is_none() {
+                    conversions = TokenStream::new();
+                }
                 let (bind, value) = bind_ret(output, call);
                 let create = quote_spanned! {e.span=>
                     ::hpy::__private::create_instance::<#ty, _>(#ctx, #cls, #args, #kw, #value)
@@ -1095,6 +1105,19 @@ impl Gen<'_> {
                 });
                 self.def_static(&def, quote!(::hpy::__private::slot_new::<#wrapper>()));
                 self.type_defs.push(quote!(&#def));
+                // For builtin bases (`int`, ...) `add_class` installs this as a Python-level
+                // `__new__` instead (see `MethodKind::New`); for others it is just removed.
+                let new_fn = format_ident!("__HPY_NEW_FN_{}", e.ident);
+                let hidden = format!("__hpy_{}___new__", self.type_name);
+                let hidden_c = c_name(&hidden, e.py_name.span);
+                self.def_static(
+                    &new_fn,
+                    quote!(::hpy::__private::meth_keywords::<::hpy::__private::NewAsFunction<#wrapper>>(#hidden_c, ::core::option::Option::None)),
+                );
+                self.module_defs.push(quote!(&#new_fn));
+                self.wrapped.push(quote! {
+                    ::hpy::__private::WrappedMethod { hidden: #hidden_c, name: c"__new__", kind: ::hpy::__private::MethodKind::New }
+                });
                 return;
             }
             SlotKind::Call => {

@@ -125,8 +125,6 @@ builtin_bases! {
     FloatBase => HPyType_BuiltinShape_Float, Some(BuiltinType::Float);
     /// `str`.
     UnicodeBase => HPyType_BuiltinShape_Unicode, Some(BuiltinType::Str);
-    /// `tuple`.
-    TupleBase => HPyType_BuiltinShape_Tuple, Some(BuiltinType::Tuple);
     /// `list`.
     ListBase => HPyType_BuiltinShape_List, Some(BuiltinType::List);
     /// `type` (metaclasses).
@@ -167,6 +165,11 @@ unsafe impl<B: Subclassable> ClassBase for B {
 /// `true` if instances of `T` have `HPyField`s (its own or a Rust base's).
 pub const fn needs_traverse<T: PyClass>() -> bool {
     !T::FIELD_OFFSETS.is_empty() || <T::Base as ClassBase>::HAS_FIELDS
+}
+
+/// `true` if `T`'s chain of bases ends in a builtin (`int`, `str`, ...).
+pub const fn has_builtin_base<T: PyClass>() -> bool {
+    <T::Base as ClassBase>::BUILTIN.is_some()
 }
 
 /// `true` if `T` has drop glue, so `tp_destroy` is needed.
@@ -436,6 +439,9 @@ pub(crate) fn new_instance<'py, T: PyClass>(
                 )
             };
             let obj = ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))?;
+            if builtin == BuiltinType::Int {
+                check_int_fits_header(ctx, obj.as_borrowed())?;
+            }
             if !super::raw::type_check(ctx, obj.as_borrowed(), cls) {
                 return Err(PyErr::type_error(format!(
                     "{}.__new__ did not return an instance of the subclass",
@@ -450,6 +456,24 @@ pub(crate) fn new_instance<'py, T: PyClass>(
     // zeroed and nobody else has seen it yet.
     unsafe { ClassObject::write_init(cell, init) };
     Ok(obj)
+}
+
+/// HPy 0.9's `Long` shape puts the struct right after a `PyLongObject` with room for one digit;
+/// the digits of a larger int would share the struct's memory. Refuse those values.
+fn check_int_fits_header(ctx: Context<'_>, obj: Borrowed<'_>) -> PyResult<()> {
+    use crate::object::AnyHandle;
+    let bits: u32 = obj.call_method("bit_length", ())?.extract()?;
+    let digit_bits: u32 = ctx
+        .import("sys")?
+        .getattr("int_info")?
+        .getattr("bits_per_digit")?
+        .extract()?;
+    if bits > digit_bits {
+        return Err(PyErr::overflow_error(format!(
+            "int subclasses made with HPy 0.9 hold values of at most {digit_bits} bits"
+        )));
+    }
+    Ok(())
 }
 
 /// `true` if `obj` is an instance of `T`'s type (or a subclass).
@@ -862,12 +886,15 @@ pub struct WrappedMethod {
     pub kind: MethodKind,
 }
 
-/// `staticmethod` or `classmethod`.
+/// How `add_class` installs a hidden module function on the type.
 pub enum MethodKind {
     /// `staticmethod`.
     Static,
     /// `classmethod`.
     Class,
+    /// The `#[new]` function as a Python-level `__new__` (a `staticmethod`), for classes with a
+    /// builtin base only; otherwise the hidden function is just removed.
+    New,
 }
 
 /// A writable, `'static` `HPyType_Spec`.

@@ -174,6 +174,22 @@ impl<'py> Args<'py> {
         unsafe { Borrowed::from_raw(self.ctx, *self.items.add(index)) }
     }
 
+    /// The arguments after the first (for `__new__` called as a function: `cls` comes first).
+    ///
+    /// # Panics
+    /// If there is no positional argument.
+    #[inline]
+    pub fn skip_first(&self) -> Args<'py> {
+        assert!(self.positional > 0, "no argument to skip");
+        Args {
+            ctx: self.ctx,
+            // SAFETY: in bounds (at least one positional argument).
+            items: unsafe { self.items.add(1) },
+            positional: self.positional - 1,
+            keyword: self.keyword,
+        }
+    }
+
     /// The values of the keyword arguments, in the order of `kwnames`.
     pub fn keyword_values(&self) -> impl Iterator<Item = Borrowed<'py>> + '_ {
         (self.positional..self.positional + self.keyword).map(move |index| {
