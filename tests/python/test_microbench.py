@@ -45,7 +45,11 @@ def test_call_with_tuple_and_dict(mod):
 
     assert mod.call_with_tuple_and_dict(f, (1,), {"a": 2}) == ((1,), {"a": 2})
     assert mod.call_with_tuple_and_dict(f, (), {}) == ((), {})
-    assert mod.call_with_tuple_and_dict(f, (), None) == ((), {})
+    # Like C's HPy_CallTupleDict: the arguments must be a tuple and a dict.
+    with pytest.raises(TypeError):
+        mod.call_with_tuple_and_dict(f, (), None)
+    with pytest.raises(TypeError):
+        mod.call_with_tuple_and_dict(f, [1], {})
     with pytest.raises(TypeError):
         mod.call_with_tuple_and_dict(lambda: None, (), {"unexpected": 1})
 

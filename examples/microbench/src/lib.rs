@@ -11,9 +11,6 @@
 mod microbench {
     use hpy::prelude::*;
 
-    /// `f(*args, **kw)`, made once by `setup` (see `call_tuple_dict`).
-    static APPLY: HPyGlobal = HPyGlobal::new();
-
     /// noargs() -> None (NOARGS)
     #[hpy_function]
     fn noargs() {}
@@ -28,23 +25,18 @@ mod microbench {
 
     /// call_with_tuple(f, args) -> f(*args)
     #[hpy_function]
-    fn call_with_tuple<'py>(
-        ctx: Context<'py>,
-        f: Borrowed<'py>,
-        args: Borrowed<'py>,
-    ) -> PyResult<Handle<'py>> {
-        call_tuple_dict(ctx, f, args, ctx.none())
+    fn call_with_tuple<'py>(f: Borrowed<'py>, args: Borrowed<'py>) -> PyResult<Handle<'py>> {
+        f.call_tuple_dict(&args, None::<&Borrowed<'py>>)
     }
 
     /// call_with_tuple_and_dict(f, args, kw) -> f(*args, **kw)
     #[hpy_function]
     fn call_with_tuple_and_dict<'py>(
-        ctx: Context<'py>,
         f: Borrowed<'py>,
         args: Borrowed<'py>,
         kw: Borrowed<'py>,
     ) -> PyResult<Handle<'py>> {
-        call_tuple_dict(ctx, f, args, kw)
+        f.call_tuple_dict(&args, Some(&kw))
     }
 
     /// allocate_int() -> 2048 (a new int object)
@@ -59,31 +51,9 @@ mod microbench {
         (2048, 2049)
     }
 
-    /// `f(*args, **kw)` (`kw` may be None).
-    ///
-    /// C uses `HPy_CallTupleDict`; hpy-rs has no safe counterpart yet (`AnyHandle::call` takes
-    /// Rust tuples), so this calls a Python `lambda f, a, k: f(*a, **(k or {}))` made once at
-    /// import. Replace it with the library's call-with-tuple-and-dict when there is one.
-    fn call_tuple_dict<'py>(
-        ctx: Context<'py>,
-        f: Borrowed<'py>,
-        args: Borrowed<'py>,
-        kw: Borrowed<'py>,
-    ) -> PyResult<Handle<'py>> {
-        let apply = APPLY
-            .load(ctx)
-            .ok_or_else(|| PyErr::runtime_error("microbench was not initialised"))?;
-        apply.call((f, args, kw))
-    }
-
-    /// Module set-up: the `f(*a, **k)` helper and the `HTFoo` alias.
+    /// Module set-up: the `HTFoo` alias.
     #[hpy_exec]
-    fn setup<'py>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()> {
-        let apply = ctx
-            .import("builtins")?
-            .getattr("eval")?
-            .call(("lambda f, a, k: f(*a, **(k or {}))", ctx.new_dict()?))?;
-        APPLY.store(ctx, apply.as_borrowed())?;
+    fn setup<'py>(_ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()> {
         // C HPy's microbench has a static `Foo` and a heap type `HTFoo` for the CPython
         // comparison; with HPy both are the same heap type.
         module.setattr("HTFoo", module.getattr("Foo")?)
