@@ -47,7 +47,7 @@ pub use class::{FieldOwner, HPyField, HPyGlobal, MutableClass, PyException, PyRe
 pub use convert::{FromPy, IntoArgs, IntoPy, IntoPyResult};
 pub use err::{PyErr, PyResult};
 pub use ffi::class::PyClass;
-pub use ffi::slots::BufferView;
+pub use ffi::slots::{BufferItem, BufferView};
 pub use ffi::{Borrowed, Context, Handle};
 pub use object::{AnyHandle, CompareOp};
 pub use types::{BuiltinType, ExceptionKind};

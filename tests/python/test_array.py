@@ -99,6 +99,8 @@ def test_repr(mod):
 
 
 def test_buffer_protocol(mod):
+    import struct
+
     a = mod.array([1, 2, 3])
     m = memoryview(a)
     assert m.format == "d"
@@ -106,12 +108,33 @@ def test_buffer_protocol(mod):
     assert m.nbytes == 24
     assert m.shape == (3,)
     assert m.tolist() == [1.0, 2.0, 3.0]
-    assert not m.readonly
-    m[0] = 5.0
-    assert a[0] == 5.0
-    a[2] = -1.0
-    assert m[2] == -1.0
+    assert m.readonly
+    with pytest.raises(TypeError):
+        m[0] = 5.0
+    # While the buffer is exported the array is borrowed: it cannot change under the consumer.
+    with pytest.raises(RuntimeError, match="already borrowed"):
+        a[0] = 5.0
+    assert a[0] == 1.0 and len(a) == 3
     m.release()
-    import struct
+    a[0] = 5.0
+    assert struct.unpack("3d", bytes(memoryview(a))) == (5.0, 2.0, 3.0)
+    # Two exports at once are fine, and releasing both frees the array again.
+    m1, m2 = memoryview(a), memoryview(a)
+    assert m1.tolist() == m2.tolist()
+    m1.release()
+    with pytest.raises(RuntimeError):
+        a[1] = 0.0
+    m2.release()
+    a[1] = 0.0
+    assert a.tolist() == [5.0, 0.0, 3.0]
 
-    assert struct.unpack("3d", bytes(memoryview(a))) == (5.0, 2.0, -1.0)
+
+def test_writable_buffer_refused(mod):
+    import ctypes
+
+    a = mod.array([1.0])
+    # ctypes asks for a writable buffer (PyBUF_WRITABLE): refused with BufferError / TypeError.
+    with pytest.raises((BufferError, TypeError)):
+        (ctypes.c_double * 1).from_buffer(a)
+    a[0] = 2.0  # and the failed export left no borrow behind
+    assert a[0] == 2.0

@@ -100,17 +100,10 @@ mod hpyarray {
             format!("array({:?})", self.data)
         }
 
-        /// The items as one writable block of `d` (float64) values. Nothing resizes `data`
-        /// after construction, so the memory stays valid while the object lives (a consumer
-        /// keeps it alive until it releases the buffer).
-        fn __getbuffer__(&self, _flags: i32) -> PyResult<BufferView> {
-            Ok(BufferView {
-                buf: self.data.as_ptr().cast_mut().cast(),
-                len: core::mem::size_of_val(self.data.as_slice()) as isize,
-                itemsize: core::mem::size_of::<f64>() as isize,
-                readonly: false,
-                format: Some(c"d"),
-            })
+        /// The items as one read-only block of `d` (float64) values. While a consumer holds
+        /// the buffer, the array is borrowed: `a[i] = x` raises `RuntimeError` meanwhile.
+        fn __getbuffer__(&self, _flags: i32) -> BufferView<'_> {
+            BufferView::from_slice(&self.data)
         }
     }
 

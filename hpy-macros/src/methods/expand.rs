@@ -48,6 +48,9 @@ pub fn expand(model: &MethodsModel) -> TokenStream {
             .entries
             .iter()
             .any(|e| matches!(&e.kind, MethodKind::Slot(slot) if slot.kind == SlotKind::Init)),
+        has_releasebuffer: model.entries.iter().any(
+            |e| matches!(&e.kind, MethodKind::Slot(slot) if slot.kind == SlotKind::ReleaseBuffer),
+        ),
     };
     let entries: Vec<&MethodEntry> = model
         .entries
@@ -86,6 +89,9 @@ struct Gen<'a> {
     /// The block defines `__init__`: a `#[new]` without parameters then ignores the arguments
     /// (they are `__init__`'s), as `object.__new__` does.
     has_init: bool,
+    /// The block defines `__releasebuffer__` (otherwise `__getbuffer__` brings its own
+    /// `bf_releasebuffer`, which ends the export's borrow).
+    has_releasebuffer: bool,
 }
 
 /// Where a Python value for one of the user's parameters comes from.
@@ -975,34 +981,50 @@ impl Gen<'_> {
                         if let ::core::result::Result::Err(__hpy_err) = __hpy_result {
                             __hpy_err.clear(#ctx);
                         }
+                        ::hpy::__private::release_buffer::<#ty>(#slf);
                     },
                     vec![quote!(::hpy::__private::slot_releasebuffer::<#wrapper>())],
                 )
             }
             SlotKind::GetBuffer => {
                 let flags = local("flags");
-                let (stmts, call) = self.invoke(
-                    e,
-                    Some(&slf),
-                    Borrow::Known,
-                    vec![Source::Raw(quote!(#flags))],
-                );
-                let (bind, value) = bind_ret(output, call);
+                let this = local("this");
+                let callee = self.callee(e);
+                let call = quote_spanned! {e.span=>
+                    ::hpy::__private::IntoBufferView::into_view(#callee(#this, #flags))
+                };
                 self.unit_struct(&wrapper);
-                // The method's author vouches for the view (`docs/classes.md`: the memory stays
-                // valid until `bf_releasebuffer`); `BufferView` is built from raw parts.
+                // `export_buffer` keeps the struct borrowed until `bf_releasebuffer`, so the
+                // exported memory cannot change or go away meanwhile.
                 self.items.extend(quote! {
-                    unsafe impl ::hpy::__private::GetBufferSlot for #wrapper {
+                    impl ::hpy::__private::GetBufferSlot for #wrapper {
                         const NAME: &'static str = #name;
-                        fn call<'py>(#ctx: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>, #flags: i32) -> ::hpy::PyResult<::hpy::BufferView> {
-                            #stmts
-                            #bind
-                            ::core::result::Result::Ok(#value)
+                        fn call<'py>(#ctx: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>, #flags: i32) -> ::hpy::PyResult<::hpy::__private::ExportedBuffer> {
+                            let _ = #ctx;
+                            ::hpy::__private::export_buffer::<#ty>(#slf, #flags, |#this: &#ty| #call)
                         }
                     }
                 });
                 self.def_static(&def, quote!(::hpy::__private::slot_getbuffer::<#wrapper>()));
                 self.type_defs.push(quote!(&#def));
+                if !self.has_releasebuffer {
+                    let release = format_ident!("__hpy_slot_release_{}", e.ident);
+                    let release_def = format_ident!("__HPY_SLOT_RELEASE_{}", e.ident);
+                    self.unit_struct(&release);
+                    self.items.extend(quote! {
+                        impl ::hpy::__private::ReleaseBufferSlot for #release {
+                            const NAME: &'static str = "__releasebuffer__";
+                            fn call<'py>(_: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>) {
+                                ::hpy::__private::release_buffer::<#ty>(#slf);
+                            }
+                        }
+                    });
+                    self.def_static(
+                        &release_def,
+                        quote!(::hpy::__private::slot_releasebuffer::<#release>()),
+                    );
+                    self.type_defs.push(quote!(&#release_def));
+                }
                 return;
             }
             SlotKind::SsizeArg(id) => {

@@ -33,6 +33,11 @@ use crate::types::BuiltinType;
 /// # Safety
 /// `FIELD_OFFSETS` must list exactly the offsets of the `HPyField` fields of `Self`, and the
 /// statics must belong to this class only.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Python type",
+    label = "not an #[hpy_class]",
+    note = "declare the struct with #[hpy_class] (a Python type must be a 'static, non-generic, Send struct)"
+)]
 pub unsafe trait PyClass: Sized + Send + 'static {
     /// The Python name of the type.
     const NAME: &'static str;
@@ -54,9 +59,18 @@ pub unsafe trait PyClass: Sized + Send + 'static {
 ///
 /// # Safety
 /// Only for classes whose `PyClass::FROZEN` is `false`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is a frozen #[hpy_class]: its struct cannot be borrowed mutably",
+    label = "`&mut self`, `PyRefMut` and `borrow_mut` need a class without `frozen`",
+    note = "use interior mutability (`Cell`, `RefCell`) in a frozen class, or drop `frozen`"
+)]
 pub unsafe trait MutableClass: PyClass {}
 
 /// A class other classes may inherit from (`#[hpy_class(subclass)]`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as a base class",
+    label = "not declared with #[hpy_class(subclass)]"
+)]
 pub trait Subclassable: PyClass {}
 
 /// What a class inherits from: `object`, a builtin HPy supports as a base, or a Rust class.
@@ -322,6 +336,21 @@ impl<'h, 'py: 'h, T: PyClass> PyRef<'h, 'py, T> {
     #[inline(always)]
     pub fn context(&self) -> Context<'py> {
         self.ctx
+    }
+}
+
+/// Ends a shared borrow of `obj`'s struct whose `PyRef` was forgotten by
+/// `slots::export_buffer` (called from `bf_releasebuffer`, which CPython pairs with exactly one
+/// successful `bf_getbuffer`).
+pub(crate) fn end_exported_borrow<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) {
+    if T::FROZEN {
+        return;
+    }
+    // SAFETY: `obj` is an instance of `T` whose struct a buffer export keeps borrowed.
+    let cell = unsafe { &*as_struct::<T>(ctx, obj) };
+    let flag = cell.flag.get();
+    if flag > UNUSED {
+        cell.flag.set(flag - 1);
     }
 }
 

@@ -166,31 +166,131 @@ pub trait FinalizeSlot {
     fn call<'py>(ctx: Context<'py>, slf: Borrowed<'py>) -> PyResult<()>;
 }
 
-/// What a buffer provider exports: one contiguous, one-dimensional block of memory.
-#[derive(Debug, Clone, Copy)]
-pub struct BufferView {
-    /// Start of the memory.
-    pub buf: *mut c_void,
-    /// Length in bytes.
-    pub len: isize,
-    /// Size of one item in bytes.
-    pub itemsize: isize,
-    /// `true` if consumers must not write.
-    pub readonly: bool,
-    /// `struct` format of one item (`c"d"` for f64), or `None` for unsigned bytes.
-    pub format: Option<&'static CStr>,
+/// An item type a buffer can export, with its `struct` format character.
+pub trait BufferItem: Copy + 'static {
+    /// The `struct` module format of one item.
+    const FORMAT: &'static CStr;
 }
 
-/// `HPyFunc_GETBUFFERPROC`: `bf_getbuffer`.
+macro_rules! buffer_items {
+    ($($ty:ty => $format:literal,)*) => {$(
+        impl BufferItem for $ty {
+            const FORMAT: &'static CStr = $format;
+        }
+    )*};
+}
+
+buffer_items! {
+    i8 => c"b", u8 => c"B", i16 => c"h", u16 => c"H", i32 => c"i", u32 => c"I",
+    i64 => c"q", u64 => c"Q", isize => c"n", usize => c"N", f32 => c"f", f64 => c"d",
+}
+
+/// What `__getbuffer__` exports: one contiguous, one-dimensional block of items borrowed from
+/// the object's struct (`'a`).
 ///
-/// # Safety
-/// The memory described by the returned view must stay valid (and not move or shrink) until
-/// the matching `bf_releasebuffer`; if `readonly` is `false`, writing to it must be sound.
-pub unsafe trait GetBufferSlot {
+/// The runtime keeps the object's struct borrowed (shared) until the consumer releases the
+/// buffer, so the memory can neither change nor go away while it is exported: `&mut self`
+/// methods get `RuntimeError` meanwhile. A writable buffer must therefore be made of `Cell`s.
+#[derive(Debug, Clone, Copy)]
+pub struct BufferView<'a> {
+    buf: *mut c_void,
+    len: isize,
+    itemsize: isize,
+    readonly: bool,
+    format: &'static CStr,
+    _borrow: core::marker::PhantomData<&'a ()>,
+}
+
+impl<'a> BufferView<'a> {
+    /// A read-only buffer over `items`.
+    pub fn from_slice<T: BufferItem>(items: &'a [T]) -> Self {
+        BufferView {
+            buf: items.as_ptr().cast_mut().cast(),
+            len: core::mem::size_of_val(items) as isize,
+            itemsize: core::mem::size_of::<T>() as isize,
+            readonly: true,
+            format: T::FORMAT,
+            _borrow: core::marker::PhantomData,
+        }
+    }
+
+    /// A writable buffer over `items`: consumers may write, which `Cell` allows through a
+    /// shared borrow.
+    pub fn from_cells<T: BufferItem>(items: &'a [core::cell::Cell<T>]) -> Self {
+        BufferView {
+            buf: items.as_ptr().cast_mut().cast(),
+            len: core::mem::size_of_val(items) as isize,
+            itemsize: core::mem::size_of::<T>() as isize,
+            readonly: false,
+            format: T::FORMAT,
+            _borrow: core::marker::PhantomData,
+        }
+    }
+}
+
+/// What `__getbuffer__` may return: a view, or a result of one.
+pub trait IntoBufferView<'a> {
+    /// Converts.
+    fn into_view(self) -> PyResult<BufferView<'a>>;
+}
+
+impl<'a> IntoBufferView<'a> for BufferView<'a> {
+    fn into_view(self) -> PyResult<BufferView<'a>> {
+        Ok(self)
+    }
+}
+
+impl<'a> IntoBufferView<'a> for PyResult<BufferView<'a>> {
+    fn into_view(self) -> PyResult<BufferView<'a>> {
+        self
+    }
+}
+
+/// A buffer export in progress: made only by [`export_buffer`], which leaves the object's
+/// struct borrowed until [`release_buffer`].
+pub struct ExportedBuffer {
+    view: BufferView<'static>,
+}
+
+/// Runs a `__getbuffer__` on the struct of `slf` and keeps the struct borrowed (shared) for as
+/// long as the buffer is exported: [`release_buffer`] (from `bf_releasebuffer`) ends it.
+pub fn export_buffer<T: super::class::PyClass>(
+    slf: Borrowed<'_>,
+    flags: i32,
+    view: impl for<'a> FnOnce(&'a T) -> PyResult<BufferView<'a>>,
+) -> PyResult<ExportedBuffer> {
+    let guard = super::class::PyRef::<T>::new(slf.context(), slf)?;
+    let exported = view(&guard)?;
+    if flags & 0x0001 != 0 && exported.readonly {
+        // PyBUF_WRITABLE asked for a writable buffer.
+        return Err(PyErr::new(
+            crate::ExceptionKind::BufferError,
+            "the buffer is read-only",
+        ));
+    }
+    let exported = ExportedBuffer {
+        view: BufferView {
+            _borrow: core::marker::PhantomData,
+            ..exported
+        },
+    };
+    // The borrow stays registered in the object's flag until `release_buffer`.
+    core::mem::forget(guard);
+    Ok(exported)
+}
+
+/// Ends the borrow an [`export_buffer`] of the same object left registered.
+pub fn release_buffer<T: super::class::PyClass>(slf: Borrowed<'_>) {
+    super::class::end_exported_borrow::<T>(slf.context(), slf);
+}
+
+/// `HPyFunc_GETBUFFERPROC`: `bf_getbuffer`. Implementations come from `#[hpy_methods]`, which
+/// builds the export with [`export_buffer`].
+pub trait GetBufferSlot {
     /// The Python name, for error messages.
     const NAME: &'static str;
     /// Runs the slot.
-    fn call<'py>(ctx: Context<'py>, slf: Borrowed<'py>, flags: i32) -> PyResult<BufferView>;
+    fn call<'py>(ctx: Context<'py>, slf: Borrowed<'py>, flags: i32) -> PyResult<ExportedBuffer>;
 }
 
 /// `HPyFunc_RELEASEBUFFERPROC`: `bf_releasebuffer`.
@@ -711,14 +811,7 @@ impl<F: GetBufferSlot> Trampolines<F> {
         // SAFETY: as above.
         let slf = unsafe { Borrowed::from_raw(ctx, slf) };
         let filled = guard(ctx, F::NAME, || {
-            let exported = F::call(ctx, slf, flags)?;
-            if flags & 0x0001 != 0 && exported.readonly {
-                // PyBUF_WRITABLE asked for a writable buffer.
-                return Err(PyErr::new(
-                    crate::ExceptionKind::BufferError,
-                    "the buffer is read-only",
-                ));
-            }
+            let exported = F::call(ctx, slf, flags)?.view;
             let itemsize = exported.itemsize.max(1);
             let buffer = sys::HPy_buffer {
                 buf: exported.buf,
@@ -729,7 +822,7 @@ impl<F: GetBufferSlot> Trampolines<F> {
                 ndim: 1,
                 // PyBUF_FORMAT (0x0004): describe the items; otherwise unsigned bytes.
                 format: if flags & 0x0004 != 0 {
-                    c_ptr(exported.format).cast_mut()
+                    exported.format.as_ptr().cast_mut()
                 } else {
                     ptr::null_mut()
                 },
