@@ -256,8 +256,17 @@ impl<T: PyClass> ClassObject<T> {
 }
 
 /// The user-data pointer of `obj`, which must be an instance of `T` (or a subclass).
+///
+/// HPy's debug mode checks the shape of the object's exact type first and aborts the process
+/// when it is not an HPy type (an instance of a Python subclass, which it reports as `Legacy`).
+/// Outside the plain universal context (debug and trace modes hand out contexts of their own)
+/// that case is turned into a `TypeError` instead. The plain context costs one comparison.
 #[inline(always)]
-fn as_struct<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) -> *mut ClassObject<T> {
+fn as_struct<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) -> PyResult<*mut ClassObject<T>> {
+    #[cfg(not(feature = "cpython-abi"))]
+    if ctx.as_ptr() != super::trampoline::module_context() {
+        check_debug_shape::<T>(ctx, obj)?;
+    }
     let (ctx, h) = (ctx.as_ptr(), obj.raw());
     // SAFETY: live context and handle; the shape is the one the type was created with, and the
     // callers guarantee (or checked) that `obj` is an instance of `T`.
@@ -272,7 +281,28 @@ fn as_struct<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) -> *mut ClassObjec
             _ => sys::_HPy_AsStruct_Object(ctx, h),
         }
     };
-    data.cast()
+    Ok(data.cast())
+}
+
+#[cfg(not(feature = "cpython-abi"))]
+#[cold]
+fn check_debug_shape<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) -> PyResult<()> {
+    // SAFETY: live context and handle; `HPy_Type` returns a new handle, closed below.
+    let shape = unsafe {
+        let ty = sys::HPy_Type(ctx.as_ptr(), obj.raw());
+        let shape = sys::_HPyType_GetBuiltinShape(ctx.as_ptr(), ty);
+        sys::HPy_Close(ctx.as_ptr(), ty);
+        shape
+    };
+    if shape == <T::Base as ClassBase>::SHAPE {
+        Ok(())
+    } else {
+        Err(PyErr::type_error(format!(
+            "HPy's debug mode cannot access the {} struct of an instance of a Python subclass \
+             (HPy 0.9 reports such types as legacy types)",
+            T::NAME
+        )))
+    }
 }
 
 fn not_initialised<T: PyClass>() -> PyErr {
@@ -303,7 +333,7 @@ impl<'h, 'py: 'h, T: PyClass> PyRef<'h, 'py, T> {
     pub(crate) fn new(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Self> {
         // SAFETY: `obj` is an instance of `T` (caller) and open for 'h, and CPython never moves
         // objects, so the user data lives at least as long as the handle.
-        let cell: &'h ClassObject<T> = unsafe { &*as_struct::<T>(ctx, obj) };
+        let cell: &'h ClassObject<T> = unsafe { &*as_struct::<T>(ctx, obj)? };
         let flag = cell.flag.get();
         if T::FROZEN {
             if flag == UNINITIALISED {
@@ -346,8 +376,11 @@ pub(crate) fn end_exported_borrow<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_
     if T::FROZEN {
         return;
     }
+    let Ok(cell) = as_struct::<T>(ctx, obj) else {
+        return;
+    };
     // SAFETY: `obj` is an instance of `T` whose struct a buffer export keeps borrowed.
-    let cell = unsafe { &*as_struct::<T>(ctx, obj) };
+    let cell = unsafe { &*cell };
     let flag = cell.flag.get();
     if flag > UNUSED {
         cell.flag.set(flag - 1);
@@ -378,7 +411,7 @@ impl<'h, 'py: 'h, T: MutableClass> PyRefMut<'h, 'py, T> {
     #[inline(always)]
     pub(crate) fn new(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Self> {
         // SAFETY: as in `PyRef::new`.
-        let cell: &'h ClassObject<T> = unsafe { &*as_struct::<T>(ctx, obj) };
+        let cell: &'h ClassObject<T> = unsafe { &*as_struct::<T>(ctx, obj)? };
         match cell.flag.get() {
             UNUSED => cell.flag.set(WRITING),
             UNINITIALISED => return Err(not_initialised::<T>()),
@@ -480,7 +513,7 @@ pub(crate) fn new_instance<'py, T: PyClass>(
             obj
         }
     };
-    let cell = as_struct::<T>(ctx, obj.as_borrowed());
+    let cell = as_struct::<T>(ctx, obj.as_borrowed())?;
     // SAFETY: `obj` is a fresh instance of `cls`, a subtype of `T`'s type: its user data is
     // zeroed and nobody else has seen it yet.
     unsafe { ClassObject::write_init(cell, init) };
