@@ -863,10 +863,11 @@ impl Gen<'_> {
                     _ => ("MP_SUBSCRIPT", Source::Extract(quote!(#other))),
                 };
                 let (stmts, call) = self.invoke(e, Some(&slf), Borrow::Known, vec![source]);
-                let finish = if matches!(kind, SlotKind::InPlace(_)) {
-                    finish_inplace(output, call, &slf)
-                } else {
-                    finish_into_result(output, call)
+                let finish = match kind {
+                    SlotKind::InPlace(_) | SlotKind::Concat("SQ_INPLACE_CONCAT") => {
+                        finish_inplace(output, call, &slf)
+                    }
+                    _ => finish_into_result(output, call),
                 };
                 let id = Ident::new(slot_id, Span::call_site());
                 (
@@ -1035,7 +1036,11 @@ impl Gen<'_> {
                     Borrow::Known,
                     vec![Source::Raw(quote!(#index))],
                 );
-                let finish = finish_into_result(output, call);
+                let finish = if id == "SQ_INPLACE_REPEAT" {
+                    finish_inplace(output, call, &slf)
+                } else {
+                    finish_into_result(output, call)
+                };
                 let id = Ident::new(id, Span::call_site());
                 (
                     "SsizeArgSlot",
