@@ -17,6 +17,8 @@ pub enum Marker {
     Const,
     /// `#[hpy_exec]`
     Exec,
+    /// `#[hpy_create]`
+    Create,
 }
 
 impl Marker {
@@ -26,15 +28,21 @@ impl Marker {
             Marker::Function => "hpy_function",
             Marker::Const => "hpy_const",
             Marker::Exec => "hpy_exec",
+            Marker::Create => "hpy_create",
         }
     }
 
     /// Which marker `attr` is, if any.
     pub fn of(attr: &Attribute) -> Option<Marker> {
         let last = attr.path().segments.last()?;
-        [Marker::Function, Marker::Const, Marker::Exec]
-            .into_iter()
-            .find(|m| last.ident == m.name())
+        [
+            Marker::Function,
+            Marker::Const,
+            Marker::Exec,
+            Marker::Create,
+        ]
+        .into_iter()
+        .find(|m| last.ident == m.name())
     }
 }
 
@@ -213,9 +221,11 @@ mod tests {
         let b: Attribute = parse_quote!(#[hpy::hpy_const]);
         let c: Attribute = parse_quote!(#[hpy_macros::hpy_exec(x)]);
         let d: Attribute = parse_quote!(#[inline]);
+        let e: Attribute = parse_quote!(#[hpy::hpy_create]);
         assert!(Marker::of(&a) == Some(Marker::Function));
         assert!(Marker::of(&b) == Some(Marker::Const));
         assert!(Marker::of(&c) == Some(Marker::Exec));
+        assert!(Marker::of(&e) == Some(Marker::Create));
         assert!(Marker::of(&d).is_none());
     }
 

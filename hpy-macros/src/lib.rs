@@ -52,6 +52,9 @@ use proc_macro::TokenStream;
 ///   `#[hpy_exec]` functions (`fn name<'py>(ctx: Context<'py>, module: Borrowed<'py>) ->
 ///   PyResult<()>`) run, in order, after that.
 /// * Python names must be unique within the module.
+/// * Alternatively, one `#[hpy_create]` function makes the object `import` gives instead of a
+///   module object; the module then has nothing else (no docstring, functions, constants, exec
+///   functions, classes, exceptions or `HPyGlobal`s: HPy only adds those to module objects).
 #[proc_macro_attribute]
 pub fn hpy_module(args: TokenStream, item: TokenStream) -> TokenStream {
     module::expand_attribute(args.into(), item.into()).into()
@@ -94,6 +97,36 @@ pub fn hpy_const(_args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn hpy_exec(_args: TokenStream, item: TokenStream) -> TokenStream {
     module::marker_outside_module(attrs::Marker::Exec, item.into()).into()
+}
+
+/// Marks a function inside a `#[hpy_module]` as its `HPy_mod_create` slot: instead of a module
+/// object, `import` gives the object this function returns. The signature must be exactly
+/// `fn name<'py>(ctx: Context<'py>, spec: Borrowed<'py>) -> PyResult<Handle<'py>>`; `spec` is the
+/// module spec (`importlib.machinery.ModuleSpec`, with `.name` and `.origin`).
+///
+/// ```ignore
+/// #[hpy_module]
+/// mod config {
+///     use hpy::prelude::*;
+///
+///     #[hpy_create]
+///     fn create<'py>(ctx: Context<'py>, spec: Borrowed<'py>) -> PyResult<Handle<'py>> {
+///         let namespace = ctx.import("types")?.getattr("SimpleNamespace")?;
+///         namespace.call_with_kwargs((), [("name", spec.getattr("name")?)])
+///     }
+/// }
+/// ```
+///
+/// HPy does not allow the result to be a module object (`types.ModuleType`, including
+/// subclasses): returning one raises `SystemError` at import. A module with a create function
+/// cannot have anything else, since HPy only adds a docstring, functions, constants, exec
+/// functions, classes, exceptions and `HPyGlobal`s to module objects it creates itself; each of
+/// them is a compile error. One create function per module.
+///
+/// `#[hpy_module]` consumes this attribute; used anywhere else it is an error.
+#[proc_macro_attribute]
+pub fn hpy_create(_args: TokenStream, item: TokenStream) -> TokenStream {
+    module::marker_outside_module(attrs::Marker::Create, item.into()).into()
 }
 
 /// Exports the functions of an inherent `impl` block of a `#[hpy_class]` struct to Python.

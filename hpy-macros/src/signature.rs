@@ -1,6 +1,6 @@
-//! The parts of a Rust function signature that neither `#[hpy_function]` nor `#[hpy_exec]`
-//! accept (receivers, `async`, `unsafe`, ABIs, variadics, type/const generics), recorded during
-//! modelling and reported during checking. Shared by both macros.
+//! The parts of a Rust function signature that neither `#[hpy_function]`, `#[hpy_exec]` nor
+//! `#[hpy_create]` accept (receivers, `async`, `unsafe`, ABIs, variadics, type/const generics), recorded during
+//! modelling and reported during checking. Shared by all of them.
 
 use crate::diagnostics::Diagnostics;
 use syn::visit::Visit;
@@ -13,6 +13,8 @@ pub enum Subject {
     Function,
     /// `#[hpy_exec]`
     Exec,
+    /// `#[hpy_create]`
+    Create,
     /// A method of a `#[hpy_methods]` block.
     Method,
 }
@@ -23,6 +25,7 @@ impl Subject {
         match self {
             Subject::Function => "#[hpy_function]",
             Subject::Exec => "#[hpy_exec]",
+            Subject::Create => "#[hpy_create]",
             Subject::Method => "a #[hpy_methods] method",
         }
     }
@@ -32,6 +35,7 @@ impl Subject {
         match self {
             Subject::Function => "#[hpy_function] parameters",
             Subject::Exec => "#[hpy_exec] parameters",
+            Subject::Create => "#[hpy_create] parameters",
             Subject::Method => "method parameters",
         }
     }
@@ -40,6 +44,10 @@ impl Subject {
 /// The signature exactly as `#[hpy_exec]` requires it, for messages.
 pub const EXEC_SIGNATURE: &str =
     "fn name<'py>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()>";
+
+/// The signature exactly as `#[hpy_create]` requires it, for messages.
+pub const CREATE_SIGNATURE: &str =
+    "fn name<'py>(ctx: Context<'py>, spec: Borrowed<'py>) -> PyResult<Handle<'py>>";
 
 /// Everything in a signature that the macros refuse, kept as the user's tokens for spans.
 #[derive(Clone, Default)]
@@ -95,6 +103,7 @@ pub fn check_shape(shape: &Shape, subject: Subject, diag: &mut Diagnostics) {
                 "module functions receive the module with `#[hpy(module)] m: Borrowed<'py>`"
             }
             Subject::Exec => "it receives the module as its second parameter",
+            Subject::Create => "it receives the module spec as its second parameter",
             Subject::Method => "mark it `#[staticmethod]`, or use `&self`",
         };
         diag.error(receiver, format_args!("{attr} cannot take `self`; {hint}"));
@@ -131,6 +140,7 @@ pub fn check_shape(shape: &Shape, subject: Subject, diag: &mut Diagnostics) {
                 "take a fixed list of parameters (use `#[hpy(default)]` for optional ones)"
             }
             Subject::Exec => "the signature must be exactly `fn name<'py>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()>`",
+            Subject::Create => "the signature must be exactly `fn name<'py>(ctx: Context<'py>, spec: Borrowed<'py>) -> PyResult<Handle<'py>>`",
         };
         diag.error(
             variadic,

@@ -40,7 +40,8 @@ mod types;
 pub mod __private;
 
 pub use hpy_macros::{
-    hpy_class, hpy_const, hpy_exception, hpy_exec, hpy_function, hpy_methods, hpy_module,
+    hpy_class, hpy_const, hpy_create, hpy_exception, hpy_exec, hpy_function, hpy_methods,
+    hpy_module,
 };
 
 pub use class::{FieldOwner, HPyField, HPyGlobal, MutableClass, PyException, PyRef, PyRefMut};
@@ -58,7 +59,8 @@ pub const CPYTHON_ABI: bool = cfg!(feature = "cpython-abi");
 /// Everything an extension module usually needs.
 pub mod prelude {
     pub use crate::{
-        hpy_class, hpy_const, hpy_exception, hpy_exec, hpy_function, hpy_methods, hpy_module,
+        hpy_class, hpy_const, hpy_create, hpy_exception, hpy_exec, hpy_function, hpy_methods,
+        hpy_module,
     };
     pub use crate::{
         AnyHandle, Borrowed, BuiltinType, CompareOp, Context, ExceptionKind, FromPy, Handle, IntoPy,

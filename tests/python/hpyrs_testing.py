@@ -300,7 +300,9 @@ def example_module(name: str) -> Callable:
     @pytest.fixture
     def _example_module(hpy_mode):
         module = load_module(name, hpy_mode)
-        modname = module.__name__
+        # Not `module.__name__`: an HPy_mod_create slot may return a non-module object, which
+        # only importlib (the cpython mode) gives a `__name__`.
+        modname = build_example(name).name
         saved = sys.modules.get(modname, _MISSING)
         sys.modules[modname] = module
         try:

@@ -1,7 +1,8 @@
-//! Code generation for a checked [`ModuleModel`]: exec-slot wrappers, the definition table,
-//! the module definition and the exported init symbol, appended inside the `mod`.
+//! Code generation for a checked [`ModuleModel`]: exec- and create-slot wrappers, the
+//! definition table, the module definition and the exported init symbol, appended inside the
+//! `mod`.
 
-use super::model::{ExecEntry, ModuleModel, TypeEntry};
+use super::model::{CreateEntry, ExecEntry, ModuleModel, TypeEntry};
 use crate::cstr::optional_c_literal;
 use crate::function::expand::def_ident;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -12,6 +13,11 @@ use syn::{Attribute, ItemMod};
 /// The unit struct for the exec function `ident`: `__hpy_exec_<ident>`.
 pub fn exec_wrapper_ident(ident: &Ident) -> Ident {
     format_ident!("__hpy_exec_{}", ident, span = ident.span())
+}
+
+/// The unit struct for the create function `ident`: `__hpy_create_<ident>`.
+pub fn create_wrapper_ident(ident: &Ident) -> Ident {
+    format_ident!("__hpy_create_{}", ident, span = ident.span())
 }
 
 /// The items appended inside the module.
@@ -38,6 +44,13 @@ pub fn generated_items(model: &ModuleModel) -> TokenStream {
         let (tokens, def) = exec_slot(exec);
         items.extend(tokens);
         defs.push((exec.cfgs.as_slice(), def));
+    }
+    // Checked: a create function comes alone (no docstring, functions, exec slots or globals),
+    // so the table holds just its slot and the definition gets no doc and no globals.
+    for create in &model.creates {
+        let (tokens, def) = create_slot(create);
+        items.extend(tokens);
+        defs.push((create.cfgs.as_slice(), def));
     }
     let entries = defs.iter().map(|(cfgs, def)| quote!(#(#cfgs)* &#def));
     let classes: Vec<&TypeEntry> = model.types.iter().filter(|t| !t.exception).collect();
@@ -252,6 +265,41 @@ fn exec_slot(exec: &ExecEntry) -> (TokenStream, Ident) {
     (tokens, def)
 }
 
+/// The wrapper and `DefCell` of the `#[hpy_create]` function.
+fn create_slot(create: &CreateEntry) -> (TokenStream, Ident) {
+    let ident = &create.sig.ident;
+    let wrapper = create_wrapper_ident(ident);
+    let def = def_ident(ident);
+    let ctx = Ident::new("ctx", Span::mixed_site());
+    let spec = Ident::new("spec", Span::mixed_site());
+    let name = syn::ext::IdentExt::unraw(ident).to_string();
+    let cfgs = &create.cfgs;
+    let tokens = quote! {
+        #(#cfgs)*
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        struct #wrapper;
+
+        #(#cfgs)*
+        impl ::hpy::__private::ModCreateFn for #wrapper {
+            const NAME: &'static str = #name;
+            fn call<'py>(
+                #ctx: ::hpy::Context<'py>,
+                #spec: ::hpy::Borrowed<'py>,
+            ) -> ::hpy::PyResult<::hpy::Handle<'py>> {
+                #ident(#ctx, #spec)
+            }
+        }
+
+        #(#cfgs)*
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        static #def: ::hpy::__private::DefCell =
+            ::hpy::__private::DefCell::new(::hpy::__private::slot_mod_create::<#wrapper>());
+    };
+    (tokens, def)
+}
+
 /// Appends the generated items inside `item`'s body.
 pub fn append(item: &mut ItemMod, generated: TokenStream) {
     if let Some((_, items)) = &mut item.content {
@@ -401,6 +449,49 @@ mod tests {
             }
             .to_string()
         ));
+    }
+
+    #[test]
+    fn create_slot_alone() {
+        let out = expand_attribute(
+            quote!(),
+            quote! {
+                mod made {
+                    #[hpy_create]
+                    fn create<'py>(ctx: Context<'py>, spec: Borrowed<'py>) -> PyResult<Handle<'py>> { todo!() }
+                }
+            },
+        )
+        .to_string();
+        let want_tail = quote! {
+            #[doc(hidden)]
+            #[allow(non_camel_case_types, dead_code)]
+            struct __hpy_create_create;
+            impl ::hpy::__private::ModCreateFn for __hpy_create_create {
+                const NAME: &'static str = "create";
+                fn call<'py>(ctx: ::hpy::Context<'py>, spec: ::hpy::Borrowed<'py>,) -> ::hpy::PyResult<::hpy::Handle<'py>> {
+                    create(ctx, spec)
+                }
+            }
+            #[doc(hidden)]
+            #[allow(non_upper_case_globals)]
+            static __HPY_DEF_create: ::hpy::__private::DefCell =
+                ::hpy::__private::DefCell::new(::hpy::__private::slot_mod_create::<__hpy_create_create>());
+
+            #[doc(hidden)]
+            static __HPY_DEFINES: ::hpy::__private::DefTable<1> =
+                ::hpy::__private::DefTable::new([&__HPY_DEF_create]);
+            #[doc(hidden)]
+            static __HPY_MODULE_DEF: ::hpy::__private::ModuleDefCell =
+                ::hpy::__private::ModuleDefCell::new(::core::option::Option::None, &__HPY_DEFINES, ::core::option::Option::None::<&'static ::hpy::__private::GlobalTable<0>>);
+        }
+        .to_string();
+        assert!(out.contains(&want_tail), "{out}");
+        assert!(
+            !out.contains("hpy_create ]"),
+            "the marker is consumed: {out}"
+        );
+        assert!(!out.contains("compile_error"));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `#[hpy_module]` (and the `#[hpy_const]` / `#[hpy_exec]` markers it consumes):
+//! `#[hpy_module]` (and the `#[hpy_const]` / `#[hpy_exec]` / `#[hpy_create]` markers it consumes):
 //! parse → model → check → expand.
 
 pub mod check;
@@ -15,7 +15,8 @@ use syn::ItemMod;
 
 /// The whole `#[hpy_module(args)] mod name { ... }` expansion.
 ///
-/// The module is always emitted with the `#[hpy_const]` / `#[hpy_exec]` markers removed (so they
+/// The module is always emitted with the `#[hpy_const]` / `#[hpy_exec]` / `#[hpy_create]`
+/// markers removed (so they
 /// do not complain about being outside a module). Without errors the generated definitions are
 /// appended inside it; with errors, one `compile_error!` per problem follows it instead.
 pub fn expand_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -46,7 +47,7 @@ pub fn analyze(args: TokenStream, mut item: ItemMod) -> (ModuleModel, ItemMod, D
     (model, item, diag)
 }
 
-/// `#[hpy_const]` / `#[hpy_exec]` expanding on their own means they are not directly inside a
+/// `#[hpy_const]` / `#[hpy_exec]` / `#[hpy_create]` expanding on their own means they are not directly inside a
 /// `#[hpy_module]` (which would have consumed them): emit the item unchanged plus an error at
 /// the attribute.
 pub fn marker_outside_module(marker: Marker, item: TokenStream) -> TokenStream {
@@ -114,5 +115,33 @@ mod tests {
         .to_string();
         assert!(out.starts_with("const A : i64 = 1 ;"));
         assert!(out.contains("#[hpy_const] only works on items inside a #[hpy_module] mod"));
+        let out = marker_outside_module(
+            Marker::Create,
+            quote!(
+                fn create() {}
+            ),
+        )
+        .to_string();
+        assert!(out.starts_with("fn create () { }"));
+        assert!(out.contains("#[hpy_create] only works on items inside a #[hpy_module] mod"));
+    }
+
+    #[test]
+    fn create_errors_keep_the_module_but_drop_the_marker() {
+        let out = expand_attribute(
+            quote!(),
+            quote! {
+                mod m {
+                    #[hpy_create] fn create<'py>(ctx: Context<'py>, spec: Borrowed<'py>) -> PyResult<Handle<'py>> { todo!() }
+                    #[hpy_function] fn f() {}
+                }
+            },
+        )
+        .to_string();
+        assert!(out.starts_with("mod m { fn create <"), "{out}");
+        assert!(!out.contains("# [hpy_create]"), "{out}");
+        assert!(out.contains("# [hpy_function] fn f () { }"), "{out}");
+        assert_eq!(out.matches("compile_error").count(), 1, "{out}");
+        assert!(!out.contains("export_module"));
     }
 }

@@ -1,11 +1,12 @@
 //! The semantic model of one `#[hpy_module]`: its Python name and docstring, the functions,
-//! constants and exec slots it exports, and any marker attribute used where it cannot work.
+//! constants, exec slots and create slot it exports, and any marker attribute used where it
+//! cannot work.
 //!
-//! Lowering also removes the `#[hpy_const]` / `#[hpy_exec]` markers (and `#[hpy(...)]`
-//! parameter attributes on exec functions) from the module's items, since this macro consumes
-//! them. `#[hpy_function]` attributes stay: each function expands itself.
+//! Lowering also removes the `#[hpy_const]` / `#[hpy_exec]` / `#[hpy_create]` markers (and
+//! `#[hpy(...)]` parameter attributes on exec and create functions) from the module's items,
+//! since this macro consumes them. `#[hpy_function]` attributes stay: each function expands itself.
 
-use super::parse::{parse_const_args, parse_exec_args, ConstArgs, ModuleArgs};
+use super::parse::{parse_const_args, parse_create_args, parse_exec_args, ConstArgs, ModuleArgs};
 use crate::attrs::{cfg_attrs, is_hpy_param_attr, marker_arguments, Doc, Marker};
 use crate::diagnostics::Diagnostics;
 use crate::function;
@@ -42,7 +43,7 @@ pub struct ConstEntry {
     pub cfgs: Vec<Attribute>,
 }
 
-/// A `#[hpy_exec]` function.
+/// A `#[hpy_exec]` function (or, as [`CreateEntry`], a `#[hpy_create]` one: same parts).
 #[derive(Clone)]
 pub struct ExecEntry {
     /// The signature as written.
@@ -54,6 +55,9 @@ pub struct ExecEntry {
     /// Its `#[cfg(...)]` attributes.
     pub cfgs: Vec<Attribute>,
 }
+
+/// A `#[hpy_create]` function (`HPy_mod_create`): recorded like an exec function.
+pub type CreateEntry = ExecEntry;
 
 /// A `#[hpy_class]` or `#[hpy_exception]` struct in the module.
 #[derive(Clone)]
@@ -88,6 +92,12 @@ pub enum MisplacedKind {
     ExecOnNonFn,
     /// `#[hpy_exec]` on a function that is also `#[hpy_function]`.
     ExecOnFunction,
+    /// `#[hpy_create]` on something other than a function.
+    CreateOnNonFn,
+    /// `#[hpy_create]` on a function that is also `#[hpy_function]`.
+    CreateOnFunction,
+    /// `#[hpy_create]` on a function that is also `#[hpy_exec]`.
+    CreateOnExec,
     /// The same marker twice on one item.
     Duplicate,
 }
@@ -125,6 +135,8 @@ pub struct ModuleModel {
     pub consts: Vec<ConstEntry>,
     /// Exec slots, in source order.
     pub execs: Vec<ExecEntry>,
+    /// `#[hpy_create]` functions, in source order (at most one is valid).
+    pub creates: Vec<CreateEntry>,
     /// Markers that cannot work where they are.
     pub misplaced: Vec<Misplaced>,
     /// Classes and exceptions, in source order.
@@ -153,6 +165,7 @@ impl ModuleModel {
             functions: Vec::new(),
             consts: Vec::new(),
             execs: Vec::new(),
+            creates: Vec::new(),
             misplaced: Vec::new(),
             types: Vec::new(),
             globals: Vec::new(),
@@ -172,6 +185,7 @@ impl ModuleModel {
         };
         let const_markers = take_markers(attrs, Marker::Const);
         let exec_markers = take_markers(attrs, Marker::Exec);
+        let create_markers = take_markers(attrs, Marker::Create);
         let function_marker = attrs
             .iter()
             .find(|a| Marker::of(a) == Some(Marker::Function))
@@ -181,6 +195,7 @@ impl ModuleModel {
             .iter()
             .skip(1)
             .chain(exec_markers.iter().skip(1))
+            .chain(create_markers.iter().skip(1))
         {
             self.misplace(extra, MisplacedKind::Duplicate);
         }
@@ -224,6 +239,30 @@ impl ModuleModel {
                     });
                 }
                 _ => self.misplace(marker, MisplacedKind::ExecOnNonFn),
+            }
+        }
+
+        if let Some(marker) = create_markers.first() {
+            if let Some(tokens) = marker_arguments(marker) {
+                parse_create_args(tokens, diag);
+            }
+            match item {
+                Item::Fn(_) if function_marker.is_some() => {
+                    self.misplace(marker, MisplacedKind::CreateOnFunction)
+                }
+                Item::Fn(_) if !exec_markers.is_empty() => {
+                    self.misplace(marker, MisplacedKind::CreateOnExec)
+                }
+                Item::Fn(f) => {
+                    let hpy_param_attrs = take_param_attrs(f);
+                    self.creates.push(CreateEntry {
+                        sig: f.sig.clone(),
+                        shape: Shape::of(&f.sig),
+                        hpy_param_attrs,
+                        cfgs: cfg_attrs(&f.attrs),
+                    });
+                }
+                _ => self.misplace(marker, MisplacedKind::CreateOnNonFn),
             }
         }
 
@@ -541,6 +580,56 @@ mod tests {
         );
         assert!(
             text.contains("# [hpy_exception (base = ValueError , module = \"shapes\")]"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn create_functions_and_their_marker_problems() {
+        let (model, item, diag) = lower(
+            quote!(),
+            parse_quote! {
+                mod m {
+                    #[hpy_create]
+                    fn create<'py>(#[hpy(module)] ctx: Context<'py>, spec: Borrowed<'py>) -> PyResult<Handle<'py>> { todo!() }
+                    #[cfg(unix)] #[hpy::hpy_create(x)] fn other() {}
+                    #[hpy_create] struct S;
+                    #[hpy_create] #[hpy_function] fn both() {}
+                    #[hpy_create] #[hpy_exec] fn hooks<'py>(c: Context<'py>, m: Borrowed<'py>) -> PyResult<()> { Ok(()) }
+                    #[hpy_create] #[hpy_create] fn twice() {}
+                }
+            },
+        );
+        let names: Vec<_> = model
+            .creates
+            .iter()
+            .map(|c| c.sig.ident.to_string())
+            .collect();
+        assert_eq!(names, ["create", "other", "twice"]);
+        assert_eq!(model.creates[0].hpy_param_attrs.len(), 1);
+        assert_eq!(model.creates[1].cfgs.len(), 1);
+        assert_eq!(
+            model.execs.len(),
+            1,
+            "the exec marker of `hooks` still counts"
+        );
+        let kinds: Vec<_> = model.misplaced.iter().map(|m| m.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                MisplacedKind::CreateOnNonFn,
+                MisplacedKind::CreateOnFunction,
+                MisplacedKind::CreateOnExec,
+                MisplacedKind::Duplicate,
+            ]
+        );
+        assert_eq!(
+            diag.messages(),
+            ["#[hpy_create] takes no arguments; write just `#[hpy_create]`"]
+        );
+        let text = item.to_token_stream().to_string();
+        assert!(
+            !text.contains("hpy_create") && !text.contains("# [hpy ("),
             "{text}"
         );
     }

@@ -1,5 +1,5 @@
 //! Parsing for `#[hpy_module]`: its arguments, the annotated `mod`, and the arguments of the
-//! `#[hpy_const]` / `#[hpy_exec]` markers found inside it.
+//! `#[hpy_const]` / `#[hpy_exec]` / `#[hpy_create]` markers found inside it.
 
 use crate::attrs::{parse_meta_list, skip_value, string_value};
 use crate::diagnostics::Diagnostics;
@@ -80,10 +80,19 @@ fn parse_name_only(
 
 /// `#[hpy_exec]` takes no arguments: reports any.
 pub fn parse_exec_args(tokens: TokenStream, diag: &mut Diagnostics) {
+    no_args(tokens, diag, "hpy_exec");
+}
+
+/// `#[hpy_create]` takes no arguments: reports any.
+pub fn parse_create_args(tokens: TokenStream, diag: &mut Diagnostics) {
+    no_args(tokens, diag, "hpy_create");
+}
+
+fn no_args(tokens: TokenStream, diag: &mut Diagnostics, attribute: &str) {
     if !tokens.is_empty() {
         diag.error(
             tokens,
-            "#[hpy_exec] takes no arguments; write just `#[hpy_exec]`",
+            format_args!("#[{attribute}] takes no arguments; write just `#[{attribute}]`"),
         );
     }
 }
@@ -149,12 +158,18 @@ mod tests {
         assert!(diag.is_empty());
         parse_const_args(quote!(value = 1), &mut diag);
         parse_exec_args(quote!(first), &mut diag);
+        parse_create_args(quote!(), &mut diag);
+        parse_create_args(quote!(name = "x"), &mut diag);
         let m = diag.messages();
-        assert_eq!(m.len(), 2);
+        assert_eq!(m.len(), 3);
         assert!(m[0].starts_with("unknown #[hpy_const] argument"));
         assert_eq!(
             m[1],
             "#[hpy_exec] takes no arguments; write just `#[hpy_exec]`"
+        );
+        assert_eq!(
+            m[2],
+            "#[hpy_create] takes no arguments; write just `#[hpy_create]`"
         );
     }
 

@@ -124,6 +124,16 @@ pub trait ModExecFn {
     fn call<'py>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()>;
 }
 
+/// A module create hook (`HPy_mod_create`): makes the object that `import` binds instead of
+/// a module object. HPy 0.9 forbids it to be a module object (`types.ModuleType`), so the
+/// result is checked (in both ABIs) and a module becomes a `SystemError`.
+pub trait ModCreateFn {
+    /// A name for error messages.
+    const NAME: &'static str;
+    /// Makes the object from the module spec (`importlib.machinery.ModuleSpec`).
+    fn call<'py>(ctx: Context<'py>, spec: Borrowed<'py>) -> PyResult<Handle<'py>>;
+}
+
 /// The arguments of a VARARGS or KEYWORDS call: borrowed handles HPy lent to this call.
 #[derive(Clone, Copy)]
 pub struct Args<'py> {
@@ -489,6 +499,56 @@ impl<F: ModExecFn> Trampolines<F> {
     }
 }
 
+impl<F: ModCreateFn> Trampolines<F> {
+    unsafe extern "C" fn create_impl(ctx: *mut sys::HPyContext, spec: sys::HPy) -> sys::HPy {
+        // SAFETY: HPy calls us with the live context and an open spec handle it closes itself.
+        let ctx = unsafe { Context::from_raw(ctx) };
+        // SAFETY: as above.
+        let spec = unsafe { Borrowed::from_raw(ctx, spec) };
+        guard(ctx, F::NAME, || {
+            let created = F::call(ctx, spec)?;
+            check_not_a_module(ctx, &created)?;
+            Ok(created.into_raw())
+        })
+    }
+
+    unsafe extern "C" fn create_trampoline(
+        spec: CpyObject,
+        _def: *mut core::ffi::c_void,
+    ) -> CpyObject {
+        #[cfg(not(feature = "cpython-abi"))]
+        {
+            let mut args = sys::_HPyFunc_args_MOD_CREATE {
+                spec,
+                result: ptr::null_mut(),
+            };
+            let typed: CreateImpl = Self::create_impl;
+            let func = erase!(typed, CreateImpl);
+            // SAFETY: the MOD_CREATE argument struct for a MOD_CREATE impl.
+            unsafe { call_real(sys::HPyFunc_MOD_CREATE, func, &mut args) };
+            args.result
+        }
+        #[cfg(feature = "cpython-abi")]
+        // SAFETY: CPython passes the live spec object; it is the handle in this ABI.
+        h2py(unsafe { Self::create_impl(module_context(), py2h(spec)) })
+    }
+}
+
+/// HPy 0.9 refuses a module object from an `HPy_mod_create` slot (its own C trampoline raises
+/// this `SystemError`; the universal runtime leaks the object when it does). Checked here, in
+/// both ABIs, so the object is closed and the error is the same everywhere.
+fn check_not_a_module<'py>(ctx: Context<'py>, created: &Handle<'py>) -> PyResult<()> {
+    use crate::object::AnyHandle;
+    let module_type = ctx.import("types")?.getattr("ModuleType")?;
+    if created.is_instance(&module_type) {
+        return Err(PyErr::system_error(
+            "HPy_mod_create slot returned a builtin module object. This is currently not \
+             supported.",
+        ));
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Definitions.
 
@@ -504,12 +564,15 @@ type KeywordsImpl = unsafe extern "C" fn(
     sys::HPy,
 ) -> sys::HPy;
 type ExecImpl = unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy) -> c_int;
+type CreateImpl = unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy) -> sys::HPy;
 type NoArgsTrampoline = unsafe extern "C" fn(CpyObject, CpyObject) -> CpyObject;
 type OTrampoline = unsafe extern "C" fn(CpyObject, CpyObject) -> CpyObject;
 type VarArgsTrampoline = unsafe extern "C" fn(CpyObject, *const CpyObject, isize) -> CpyObject;
 type KeywordsTrampoline =
     unsafe extern "C" fn(CpyObject, *const CpyObject, usize, CpyObject) -> CpyObject;
 type ExecTrampoline = unsafe extern "C" fn(CpyObject) -> c_int;
+/// CPython's `Py_mod_create`: `PyObject *(PyObject *spec, PyModuleDef *def)` (`def` unused).
+type CreateTrampoline = unsafe extern "C" fn(CpyObject, *mut core::ffi::c_void) -> CpyObject;
 
 pub(super) const fn c_ptr(text: Option<&'static CStr>) -> *const core::ffi::c_char {
     match text {
@@ -621,6 +684,23 @@ pub const fn slot_mod_exec<F: ModExecFn>() -> sys::HPyDef {
                 slot: sys::HPy_mod_exec,
                 impl_: erase!(impl_, ExecImpl),
                 cpy_trampoline: erase_cpy!(trampoline, ExecTrampoline),
+            },
+        },
+    }
+}
+
+/// The definition of an `HPy_mod_create` slot. HPy requires it to be the module definition's
+/// only entry, with no docstring and no globals (`#[hpy_module]` checks that).
+pub const fn slot_mod_create<F: ModCreateFn>() -> sys::HPyDef {
+    let impl_: CreateImpl = Trampolines::<F>::create_impl;
+    let trampoline: CreateTrampoline = Trampolines::<F>::create_trampoline;
+    sys::HPyDef {
+        kind: sys::HPyDef_Kind_Slot,
+        __bindgen_anon_1: sys::HPyDef__bindgen_ty_1 {
+            slot: sys::HPySlot {
+                slot: sys::HPy_mod_create,
+                impl_: erase!(impl_, CreateImpl),
+                cpy_trampoline: erase_cpy!(trampoline, CreateTrampoline),
             },
         },
     }
