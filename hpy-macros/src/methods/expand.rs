@@ -1355,7 +1355,9 @@ mod tests {
             out.contains("create_instance :: < Point , _ > (ctx , cls , args , kw , __hpy_ret)")
         );
         assert!(out.contains("StopIteration"));
-        assert!(out.contains("__HPY_MODULE_DEFS : & 'static [& 'static :: hpy :: __private :: DefCell] = & [& __HPY_DEF_origin , & __HPY_DEF_make]"));
+        assert!(out.contains("__HPY_MODULE_DEFS : & 'static [& 'static :: hpy :: __private :: DefCell] = & [& __HPY_NEW_FN_new , & __HPY_DEF_origin , & __HPY_DEF_make]"));
+        // `#[new]` is also a hidden function, installed as `__new__` for builtin bases only.
+        assert!(out.contains("hidden : c\"__hpy_Point___new__\" , name : c\"__new__\" , kind : :: hpy :: __private :: MethodKind :: New"));
     }
 
     #[test]
