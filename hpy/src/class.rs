@@ -121,6 +121,28 @@ pub fn extract_operand<'py, T: FromPy<'py>>(
     }
 }
 
+/// The getter of an `HPyField` exposed as an attribute: the stored object, or `None`.
+pub fn field_get<'py, T: PyClass>(
+    slf: Borrowed<'py>,
+    field: impl for<'a> FnOnce(&'a T) -> &'a HPyField,
+) -> PyResult<Handle<'py>> {
+    let owner = borrow_self::<T>(slf)?;
+    Ok(field(&owner)
+        .load(&owner)
+        .unwrap_or_else(|| slf.context().none().dup()))
+}
+
+/// The setter of an `HPyField` exposed as an attribute: stores a reference to `value`.
+pub fn field_set<'py, T: PyClass>(
+    slf: Borrowed<'py>,
+    value: Borrowed<'py>,
+    field: impl for<'a> FnOnce(&'a T) -> &'a HPyField,
+) -> PyResult<()> {
+    let owner = borrow_self::<T>(slf)?;
+    field(&owner).store(&owner, Some(value));
+    Ok(())
+}
+
 /// A new reference to `NotImplemented`.
 #[inline]
 pub fn not_implemented(ctx: Context<'_>) -> PyResult<Handle<'_>> {

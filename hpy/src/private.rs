@@ -4,9 +4,9 @@
 pub use crate::__hpy_export_module as export_module;
 pub use crate::class::{
     add_class, add_exception, borrow_self, borrow_self_mut, builtin_exception, create_instance,
-    exception_type, extract_operand, is_not_implemented, no_constructor, not_implemented,
-    parse_dict_keywords, try_borrow, try_borrow_mut, IntoBaseInit, IntoClassInit, IntoHash,
-    KeywordValues, NewAsFunction, PyException,
+    exception_type, extract_operand, field_get, field_set, is_not_implemented, no_constructor,
+    not_implemented, parse_dict_keywords, try_borrow, try_borrow_mut, IntoBaseInit, IntoClassInit,
+    IntoHash, KeywordValues, NewAsFunction, PyException,
 };
 pub use crate::ffi::class::{
     member, needs_destroy, needs_traverse, slot_destroy, slot_traverse, ClassBase, ClassPost,

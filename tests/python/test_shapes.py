@@ -112,6 +112,59 @@ def test_point_in_place(mod):
     assert p == mod.Point(4, 6)
 
 
+# ---- Members of every type, metaclass --------------------------------------------------------
+
+
+def test_members_of_every_type(mod):
+    m = mod.Members()
+    initial = {"i8_": -8, "i16_": -16, "i32_": -32, "i64_": -64, "u8_": 8, "u16_": 16,
+               "u32_": 32, "u64_": 64, "isize_": -1, "usize_": 1, "fixed": 7}
+    for name, value in initial.items():
+        assert getattr(m, name) == value, name
+    assert m.sum_ints() == sum(initial.values())
+    assert (m.f32_, m.f64_, m.bool_) == (0.5, 0.25, True)
+    # Python writes through the members; Rust sees the new values.
+    limits = {"i8_": -(2**7), "i16_": 2**15 - 1, "i32_": -(2**31), "i64_": 2**63 - 1,
+              "u8_": 255, "u16_": 2**16 - 1, "u32_": 2**32 - 1, "u64_": 2**64 - 1,
+              "isize_": -(2**63), "usize_": 2**64 - 1}
+    for name, value in limits.items():
+        setattr(m, name, value)
+        assert getattr(m, name) == value, name
+    assert m.sum_ints() == sum(limits.values()) + 7
+    m.f32_, m.f64_, m.bool_ = 1.5, -2.25, False
+    assert m.floats_and_flag() == (1.5, -2.25, False)
+    with pytest.raises(TypeError):
+        m.i32_ = "not a number"
+    with pytest.raises(TypeError):
+        m.bool_ = 1  # bool members take bools only
+    with pytest.raises(AttributeError):
+        m.fixed = 8  # a plain field is a read-only member
+
+
+def test_object_member(mod):
+    m = mod.Members()
+    assert m.object is None and m.object_from_rust() is None
+    payload = {"k": [1, 2]}
+    m.object = payload
+    assert m.object is payload and m.object_from_rust() is payload
+    m.object = None
+    assert m.object is None
+
+
+def test_metaclass(mod):
+    class Made(metaclass=mod.Meta):
+        a = 1
+
+        def method(self):
+            return "made"
+
+    assert type(Made) is mod.Meta and isinstance(Made, type)
+    assert Made().method() == "made" and Made.a == 1
+    # The namespace held __module__, __qualname__, a and method.
+    assert Made.attribute_count() == 4
+    assert isinstance(mod.Meta("Dynamic", (), {}), type)
+
+
 # ---- Frozen: members -----------------------------------------------------------------------
 
 

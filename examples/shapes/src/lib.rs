@@ -173,6 +173,122 @@ mod shapes {
         }
     }
 
+    // ---- Members of every type HPy can expose directly ------------------------------------------
+
+    /// One member per Rust type that maps onto an `HPyMember_FieldType`: plain fields are
+    /// read-only, `Cell` fields writable.
+    #[hpy_class(frozen)]
+    pub struct Members {
+        #[hpy(member)]
+        i8_: Cell<i8>,
+        #[hpy(member)]
+        i16_: Cell<i16>,
+        #[hpy(member)]
+        i32_: Cell<i32>,
+        #[hpy(member)]
+        i64_: Cell<i64>,
+        #[hpy(member)]
+        u8_: Cell<u8>,
+        #[hpy(member)]
+        u16_: Cell<u16>,
+        #[hpy(member)]
+        u32_: Cell<u32>,
+        #[hpy(member)]
+        u64_: Cell<u64>,
+        #[hpy(member)]
+        isize_: Cell<isize>,
+        #[hpy(member)]
+        usize_: Cell<usize>,
+        #[hpy(member)]
+        f32_: Cell<f32>,
+        #[hpy(member)]
+        f64_: Cell<f64>,
+        #[hpy(member)]
+        bool_: Cell<bool>,
+        /// A read-only member.
+        #[hpy(member)]
+        fixed: u16,
+        /// An object reference (an `HPyField`): `None` until assigned.
+        #[hpy(member)]
+        object: HPyField,
+    }
+
+    #[hpy_methods]
+    impl Members {
+        #[new]
+        fn new() -> Self {
+            Members {
+                i8_: Cell::new(-8),
+                i16_: Cell::new(-16),
+                i32_: Cell::new(-32),
+                i64_: Cell::new(-64),
+                u8_: Cell::new(8),
+                u16_: Cell::new(16),
+                u32_: Cell::new(32),
+                u64_: Cell::new(64),
+                isize_: Cell::new(-1),
+                usize_: Cell::new(1),
+                f32_: Cell::new(0.5),
+                f64_: Cell::new(0.25),
+                bool_: Cell::new(true),
+                fixed: 7,
+                object: HPyField::new(),
+            }
+        }
+
+        /// sum_ints() -> the sum of the integer members, as Rust sees them
+        fn sum_ints(&self) -> i128 {
+            [
+                self.i8_.get() as i128,
+                self.i16_.get() as i128,
+                self.i32_.get() as i128,
+                self.i64_.get() as i128,
+                self.u8_.get() as i128,
+                self.u16_.get() as i128,
+                self.u32_.get() as i128,
+                self.u64_.get() as i128,
+                self.isize_.get() as i128,
+                self.usize_.get() as i128,
+                self.fixed as i128,
+            ]
+            .iter()
+            .sum()
+        }
+
+        /// floats_and_flag() -> (f32, f64, bool) as Rust sees them
+        fn floats_and_flag(&self) -> (f64, f64, bool) {
+            (self.f32_.get() as f64, self.f64_.get(), self.bool_.get())
+        }
+
+        /// object_from_rust() -> what Rust loads from the `object` field
+        fn object_from_rust<'py>(slf: PyRef<'_, 'py, Self>) -> Option<Handle<'py>> {
+            slf.object.load(&slf)
+        }
+    }
+
+    // ---- A metaclass (base = type) ----------------------------------------------------------
+
+    /// A metaclass that counts the attributes of the classes it creates.
+    #[hpy_class(base = type)]
+    pub struct Meta {
+        attributes: usize,
+    }
+
+    #[hpy_methods]
+    impl Meta {
+        #[new]
+        fn new(_name: &str, _bases: Borrowed<'_>, namespace: Borrowed<'_>) -> PyResult<Self> {
+            Ok(Meta {
+                attributes: namespace.len()?,
+            })
+        }
+
+        /// attribute_count() -> the size of the namespace the class was made from
+        fn attribute_count(&self) -> usize {
+            self.attributes
+        }
+    }
+
     // ---- Frozen: members, interior mutability ------------------------------------------------
 
     /// An immutable record with members.

@@ -150,7 +150,7 @@ fn field_items(model: &ClassModel, field: &FieldEntry) -> (TokenStream, Vec<Iden
     let Some(py_name) = &field.py_name else {
         return (TokenStream::new(), Vec::new());
     };
-    if field.is_hpy_field || (a.get.is_none() && a.set.is_none() && a.member.is_none()) {
+    if a.get.is_none() && a.set.is_none() && a.member.is_none() {
         return (TokenStream::new(), Vec::new());
     }
     let ident = &model.ident;
@@ -165,6 +165,40 @@ fn field_items(model: &ClassModel, field: &FieldEntry) -> (TokenStream, Vec<Iden
     let slf = local("slf");
     let value = local("value");
     let guard = local("guard");
+    if field.is_hpy_field {
+        // Like HPy's object members: `None` while empty; assigning stores a reference.
+        let getter = format_ident!("__hpy_field_get_{}", label);
+        let setter = format_ident!("__hpy_field_set_{}", label);
+        let mut tokens = quote! {
+            struct #getter;
+            impl ::hpy::__private::GetterFn for #getter {
+                const NAME: &'static str = #name;
+                fn get<'py>(_: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>) -> ::hpy::PyResult<::hpy::Handle<'py>> {
+                    ::hpy::__private::field_get::<#ident>(#slf, |#guard: &#ident| &#guard.#member)
+                }
+            }
+        };
+        let writable = a.member.is_some() || a.set.is_some();
+        let def_value = if writable {
+            tokens.extend(quote! {
+                struct #setter;
+                impl ::hpy::__private::SetterFn for #setter {
+                    const NAME: &'static str = #name;
+                    fn set<'py>(_: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>, #value: ::hpy::Borrowed<'py>) -> ::hpy::PyResult<()> {
+                        ::hpy::__private::field_set::<#ident>(#slf, #value, |#guard: &#ident| &#guard.#member)
+                    }
+                }
+            });
+            quote!(::hpy::__private::getset_rw::<#getter, #setter>(#c_name, #doc))
+        } else {
+            quote!(::hpy::__private::getset::<#getter>(#c_name, #doc))
+        };
+        tokens.extend(quote! {
+            static #def: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(#def_value);
+        });
+        let _ = ctx;
+        return (tokens, vec![def]);
+    }
     if a.member.is_some() {
         let tokens = quote_spanned! {ty.span()=>
             static #def: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(
