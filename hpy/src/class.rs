@@ -43,64 +43,28 @@ impl<'py> Borrowed<'py> {
     }
 }
 
-fn wrong_type<T: PyClass>(obj: Borrowed<'_>) -> PyErr {
-    PyErr::type_error(format!(
-        "expected a {} object, got {}",
-        T::NAME,
-        obj.type_name()
-    ))
-}
-
 fn checked_borrow<'h, 'py: 'h, T: PyClass>(
     ctx: Context<'py>,
     obj: Borrowed<'h>,
 ) -> PyResult<PyRef<'h, 'py, T>> {
-    if !raw_class::is_instance::<T>(ctx, obj)? {
-        return Err(wrong_type::<T>(obj));
-    }
-    PyRef::new(ctx, obj)
+    PyRef::checked(ctx, obj)
 }
 
 fn checked_borrow_mut<'h, 'py: 'h, T: MutableClass>(
     ctx: Context<'py>,
     obj: Borrowed<'h>,
 ) -> PyResult<PyRefMut<'h, 'py, T>> {
-    if !raw_class::is_instance::<T>(ctx, obj)? {
-        return Err(wrong_type::<T>(obj));
-    }
-    PyRefMut::new(ctx, obj)
-}
-
-/// The receiver of a method or slot of `T` (HPy guarantees its type).
-#[inline(always)]
-pub fn borrow_self<T: PyClass>(slf: Borrowed<'_>) -> PyResult<PyRef<'_, '_, T>> {
-    PyRef::new(slf.context(), slf)
-}
-
-/// The receiver of a `&mut self` method or slot of `T`.
-#[inline(always)]
-pub fn borrow_self_mut<T: MutableClass>(slf: Borrowed<'_>) -> PyResult<PyRefMut<'_, '_, T>> {
-    PyRefMut::new(slf.context(), slf)
+    PyRefMut::checked(ctx, obj)
 }
 
 /// An operand that may or may not be a `T` (binary slots): `None` if it is not.
 pub fn try_borrow<T: PyClass>(obj: Borrowed<'_>) -> PyResult<Option<PyRef<'_, '_, T>>> {
-    let ctx = obj.context();
-    if raw_class::is_instance::<T>(ctx, obj)? {
-        PyRef::new(ctx, obj).map(Some)
-    } else {
-        Ok(None)
-    }
+    PyRef::try_new(obj.context(), obj)
 }
 
 /// Mutable form of [`try_borrow`].
 pub fn try_borrow_mut<T: MutableClass>(obj: Borrowed<'_>) -> PyResult<Option<PyRefMut<'_, '_, T>>> {
-    let ctx = obj.context();
-    if raw_class::is_instance::<T>(ctx, obj)? {
-        PyRefMut::new(ctx, obj).map(Some)
-    } else {
-        Ok(None)
-    }
+    PyRefMut::try_new(obj.context(), obj)
 }
 
 /// Converts the other operand of a binary slot. A `TypeError` means "not my type": it is
@@ -119,28 +83,6 @@ pub fn extract_operand<'py, T: FromPy<'py>>(
         }
         Err(err) => Err(err),
     }
-}
-
-/// The getter of an `HPyField` exposed as an attribute: the stored object, or `None`.
-pub fn field_get<'py, T: PyClass>(
-    slf: Borrowed<'py>,
-    field: impl for<'a> FnOnce(&'a T) -> &'a HPyField,
-) -> PyResult<Handle<'py>> {
-    let owner = borrow_self::<T>(slf)?;
-    Ok(field(&owner)
-        .load(&owner)
-        .unwrap_or_else(|| slf.context().none().dup()))
-}
-
-/// The setter of an `HPyField` exposed as an attribute: stores a reference to `value`.
-pub fn field_set<'py, T: PyClass>(
-    slf: Borrowed<'py>,
-    value: Borrowed<'py>,
-    field: impl for<'a> FnOnce(&'a T) -> &'a HPyField,
-) -> PyResult<()> {
-    let owner = borrow_self::<T>(slf)?;
-    field(&owner).store(&owner, Some(value));
-    Ok(())
 }
 
 /// A new reference to `NotImplemented`.
@@ -207,26 +149,13 @@ where
     }
 }
 
-/// `#[new]`: allocates an instance of `cls` and moves `init` in. For builtin bases the object
-/// is made by the builtin's `__new__(cls, *args, **kw)`.
-pub fn create_instance<'py, T: PyClass, I: IntoClassInit<T>>(
-    ctx: Context<'py>,
-    cls: Borrowed<'py>,
-    args: Args<'py>,
-    kw: Option<Borrowed<'py>>,
-    init: I,
-) -> PyResult<Handle<'py>> {
-    raw_class::new_instance::<T>(ctx, cls, Some((args, kw)), init.into_init())
-}
-
 /// A new `T` object from Rust (its base must not be a builtin that needs constructor
 /// arguments: `int`, `str`, ...).
 pub fn instance<'py, T: PyClass, I: IntoClassInit<T>>(
     ctx: Context<'py>,
     init: I,
 ) -> PyResult<Handle<'py>> {
-    let ty = type_object::<T>(ctx)?;
-    raw_class::new_instance::<T>(ctx, ty.as_borrowed(), None, init.into_init())
+    raw_class::new_own_instance::<T>(ctx, init.into_init())
 }
 
 /// The type object of `T` (a new handle).

@@ -3,24 +3,27 @@
 
 pub use crate::__hpy_export_module as export_module;
 pub use crate::class::{
-    add_class, add_exception, borrow_self, borrow_self_mut, builtin_exception, create_instance,
-    exception_type, extract_operand, field_get, field_set, is_not_implemented, no_constructor,
-    not_implemented, parse_dict_keywords, try_borrow, try_borrow_mut, IntoBaseInit, IntoClassInit,
-    IntoHash, KeywordValues, NewAsFunction, PyException,
+    add_class, add_exception, builtin_exception, exception_type, extract_operand,
+    is_not_implemented, no_constructor, not_implemented, parse_dict_keywords, try_borrow,
+    try_borrow_mut, IntoBaseInit, IntoClassInit, IntoHash, KeywordValues, NewAsFunction,
+    PyException,
+};
+pub use crate::ffi::class::{
+    borrow_self, borrow_self_mut, create_instance, field_get, field_set, HPyField, HPyGlobal,
+    PyRef, PyRefMut,
 };
 pub use crate::ffi::class::{
     member, needs_destroy, needs_traverse, slot_destroy, slot_traverse, ClassBase, ClassPost,
     FloatBase, GlobalTable, ListBase, LongBase, MemberType, MethodKind, MutableClass, ObjectBase,
     PyClass, Subclassable, TypeBase, TypeSpecCell, UnicodeBase, WrappedMethod,
 };
-pub use crate::ffi::class::{HPyField, HPyGlobal, PyRef, PyRefMut};
 pub use crate::ffi::slots::{
-    export_buffer, getset, getset_rw, getset_wo, release_buffer, slot_binary, slot_call,
-    slot_finalize, slot_getbuffer, slot_hash, slot_init, slot_len, slot_mp_ass_subscript,
-    slot_nb_bool, slot_new, slot_releasebuffer, slot_richcompare, slot_sq_ass_item,
-    slot_sq_contains, slot_ssizearg, slot_ternary, slot_unary, BinarySlot, BinarySlotId,
-    BufferView, ExportedBuffer, FinalizeSlot, GetBufferSlot, GetterFn, HashSlot, InitSlot,
-    InquirySlot, IntoBufferView, LenSlot, LenSlotId, NewSlot, ObjObjArgSlot, ObjObjSlot,
+    buffer_view_fn, export_buffer, getset, getset_rw, getset_wo, release_buffer, slot_binary,
+    slot_call, slot_finalize, slot_getbuffer, slot_hash, slot_init, slot_len,
+    slot_mp_ass_subscript, slot_nb_bool, slot_new, slot_releasebuffer, slot_richcompare,
+    slot_sq_ass_item, slot_sq_contains, slot_ssizearg, slot_ternary, slot_unary, BinarySlot,
+    BinarySlotId, BufferView, ExportedBuffer, FinalizeSlot, GetBufferSlot, GetterFn, HashSlot,
+    InitSlot, InquirySlot, IntoBufferView, LenSlot, LenSlotId, NewSlot, ObjObjArgSlot, ObjObjSlot,
     ReleaseBufferSlot, RichCmpSlot, SetterFn, SsizeArgSlot, SsizeArgSlotId, SsizeObjArgSlot,
     TernarySlot, TernarySlotId, UnarySlot, UnarySlotId,
 };

@@ -174,7 +174,8 @@ fn field_items(model: &ClassModel, field: &FieldEntry) -> (TokenStream, Vec<Iden
             impl ::hpy::__private::GetterFn for #getter {
                 const NAME: &'static str = #name;
                 fn get<'py>(_: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>) -> ::hpy::PyResult<::hpy::Handle<'py>> {
-                    ::hpy::__private::field_get::<#ident>(#slf, |#guard: &#ident| &#guard.#member)
+                    // SAFETY: HPy passes an instance of the class to its getters.
+                    unsafe { ::hpy::__private::field_get::<#ident>(#slf, |#guard: &#ident| &#guard.#member) }
                 }
             }
         };
@@ -185,7 +186,8 @@ fn field_items(model: &ClassModel, field: &FieldEntry) -> (TokenStream, Vec<Iden
                 impl ::hpy::__private::SetterFn for #setter {
                     const NAME: &'static str = #name;
                     fn set<'py>(_: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>, #value: ::hpy::Borrowed<'py>) -> ::hpy::PyResult<()> {
-                        ::hpy::__private::field_set::<#ident>(#slf, #value, |#guard: &#ident| &#guard.#member)
+                        // SAFETY: HPy passes an instance of the class to its setters.
+                        unsafe { ::hpy::__private::field_set::<#ident>(#slf, #value, |#guard: &#ident| &#guard.#member) }
                     }
                 }
             });
@@ -218,7 +220,7 @@ fn field_items(model: &ClassModel, field: &FieldEntry) -> (TokenStream, Vec<Iden
             impl ::hpy::__private::GetterFn for #getter {
                 const NAME: &'static str = #name;
                 fn get<'py>(#ctx: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>) -> ::hpy::PyResult<::hpy::Handle<'py>> {
-                    let #guard = ::hpy::__private::borrow_self::<#ident>(#slf)?;
+                    let #guard = unsafe { ::hpy::__private::borrow_self::<#ident>(#slf) }?;
                     let #value = #clone;
                     ::core::mem::drop(#guard);
                     #convert
@@ -227,8 +229,7 @@ fn field_items(model: &ClassModel, field: &FieldEntry) -> (TokenStream, Vec<Iden
         });
     }
     if let Some(set) = &a.set {
-        let borrow =
-            quote_spanned!(set.span()=> ::hpy::__private::borrow_self_mut::<#ident>(#slf)?);
+        let borrow = quote_spanned!(set.span()=> unsafe { ::hpy::__private::borrow_self_mut::<#ident>(#slf) }?);
         let convert =
             quote_spanned!(ty.span()=> ::hpy::__private::extract(#value, #name, "value")?);
         tokens.extend(quote! {

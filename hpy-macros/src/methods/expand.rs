@@ -217,8 +217,10 @@ impl Gen<'_> {
         let stmt = match mode {
             Borrow::Known => {
                 let func = Ident::new(func, span);
+                // `unsafe`: HPy passes an instance of the class as the receiver of the methods
+                // and slots defined on its type (`borrow_self` relies on it).
                 quote_spanned! {span=>
-                    let #mutability #guard = ::hpy::__private::#func::<#ty>(#obj)?;
+                    let #mutability #guard = unsafe { ::hpy::__private::#func::<#ty>(#obj) }?;
                 }
             }
             Borrow::Try(bail) => {
@@ -982,7 +984,7 @@ impl Gen<'_> {
                         if let ::core::result::Result::Err(__hpy_err) = __hpy_result {
                             __hpy_err.clear(#ctx);
                         }
-                        ::hpy::__private::release_buffer::<#ty>(#slf);
+                        unsafe { ::hpy::__private::release_buffer::<#ty>(#slf) };
                     },
                     vec![quote!(::hpy::__private::slot_releasebuffer::<#wrapper>())],
                 )
@@ -1002,7 +1004,8 @@ impl Gen<'_> {
                         const NAME: &'static str = #name;
                         fn call<'py>(#ctx: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>, #flags: i32) -> ::hpy::PyResult<::hpy::__private::ExportedBuffer> {
                             let _ = #ctx;
-                            ::hpy::__private::export_buffer::<#ty>(#slf, #flags, |#this: &#ty| #call)
+                            let __hpy_view = ::hpy::__private::buffer_view_fn::<#ty, _>(|#this: &#ty| #call);
+                            unsafe { ::hpy::__private::export_buffer::<#ty>(#slf, #flags, __hpy_view) }
                         }
                     }
                 });
@@ -1016,7 +1019,7 @@ impl Gen<'_> {
                         impl ::hpy::__private::ReleaseBufferSlot for #release {
                             const NAME: &'static str = "__releasebuffer__";
                             fn call<'py>(_: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>) {
-                                ::hpy::__private::release_buffer::<#ty>(#slf);
+                                unsafe { ::hpy::__private::release_buffer::<#ty>(#slf) };
                             }
                         }
                     });
@@ -1118,7 +1121,7 @@ impl Gen<'_> {
                 }
                 let (bind, value) = bind_ret(output, call);
                 let create = quote_spanned! {e.span=>
-                    ::hpy::__private::create_instance::<#ty, _>(#ctx, #cls, #args, #kw, #value)
+                    unsafe { ::hpy::__private::create_instance::<#ty, _>(#ctx, #cls, #args, #kw, #value) }
                 };
                 let body = quote!(#conversions #bind #create);
                 self.unit_struct(&wrapper);
@@ -1374,7 +1377,7 @@ mod tests {
             }
         });
         assert!(out.contains(
-            "let mut guard = :: hpy :: __private :: borrow_self_mut :: < Point > (slf) ?"
+            "let mut guard = unsafe { :: hpy :: __private :: borrow_self_mut :: < Point > (slf) } ?"
         ));
         assert!(
             out.contains("< Point > :: scale (& mut * guard , arg0)"),

@@ -305,6 +305,66 @@ fn check_debug_shape<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) -> PyResul
     }
 }
 
+fn wrong_type<T: PyClass>(obj: Borrowed<'_>) -> PyErr {
+    use crate::object::AnyHandle;
+    PyErr::type_error(format!(
+        "expected a {} object, got {}",
+        T::NAME,
+        obj.type_name()
+    ))
+}
+
+/// The receiver of a method or slot of `T`, borrowed.
+///
+/// # Safety
+/// `slf` must be an instance of `T` (HPy guarantees it for the `self` of a method or slot
+/// defined on `T`'s type).
+#[inline(always)]
+pub unsafe fn borrow_self<T: PyClass>(slf: Borrowed<'_>) -> PyResult<PyRef<'_, '_, T>> {
+    // SAFETY: forwarded contract.
+    unsafe { PyRef::new_unchecked(slf.context(), slf) }
+}
+
+/// The receiver of a `&mut self` method or slot of `T`, borrowed exclusively.
+///
+/// # Safety
+/// As for [`borrow_self`].
+#[inline(always)]
+pub unsafe fn borrow_self_mut<T: MutableClass>(slf: Borrowed<'_>) -> PyResult<PyRefMut<'_, '_, T>> {
+    // SAFETY: forwarded contract.
+    unsafe { PyRefMut::new_unchecked(slf.context(), slf) }
+}
+
+/// The getter of an `HPyField` exposed as an attribute: the stored object, or `None`.
+///
+/// # Safety
+/// As for [`borrow_self`].
+pub unsafe fn field_get<'py, T: PyClass>(
+    slf: Borrowed<'py>,
+    field: impl for<'a> FnOnce(&'a T) -> &'a HPyField,
+) -> PyResult<Handle<'py>> {
+    // SAFETY: forwarded contract.
+    let owner = unsafe { borrow_self::<T>(slf)? };
+    Ok(field(&owner)
+        .load(&owner)
+        .unwrap_or_else(|| slf.context().none().dup()))
+}
+
+/// The setter of an `HPyField` exposed as an attribute: stores a reference to `value`.
+///
+/// # Safety
+/// As for [`borrow_self`].
+pub unsafe fn field_set<'py, T: PyClass>(
+    slf: Borrowed<'py>,
+    value: Borrowed<'py>,
+    field: impl for<'a> FnOnce(&'a T) -> &'a HPyField,
+) -> PyResult<()> {
+    // SAFETY: forwarded contract.
+    let owner = unsafe { borrow_self::<T>(slf)? };
+    field(&owner).store(&owner, Some(value));
+    Ok(())
+}
+
 fn not_initialised<T: PyClass>() -> PyErr {
     PyErr::type_error(format!(
         "this {} object was never initialised (its __new__ did not run)",
@@ -328,9 +388,31 @@ pub struct PyRefMut<'h, 'py, T: MutableClass> {
 }
 
 impl<'h, 'py: 'h, T: PyClass> PyRef<'h, 'py, T> {
-    /// Borrows the struct of `obj`, an instance of `T` (unchecked: the caller knows the type).
+    /// Borrows the struct of `obj` after checking that it is an instance of `T`
+    /// (`TypeError` otherwise).
+    pub(crate) fn checked(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Self> {
+        if !is_instance::<T>(ctx, obj)? {
+            return Err(wrong_type::<T>(obj));
+        }
+        // SAFETY: checked just above.
+        unsafe { Self::new_unchecked(ctx, obj) }
+    }
+
+    /// Borrows the struct of `obj` if it is an instance of `T`.
+    pub(crate) fn try_new(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Option<Self>> {
+        if !is_instance::<T>(ctx, obj)? {
+            return Ok(None);
+        }
+        // SAFETY: checked just above.
+        unsafe { Self::new_unchecked(ctx, obj) }.map(Some)
+    }
+
+    /// Borrows the struct of `obj`.
+    ///
+    /// # Safety
+    /// `obj` must be an instance of `T` (or of a subclass).
     #[inline(always)]
-    pub(crate) fn new(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Self> {
+    pub(crate) unsafe fn new_unchecked(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Self> {
         // SAFETY: `obj` is an instance of `T` (caller) and open for 'h, and CPython never moves
         // objects, so the user data lives at least as long as the handle.
         let cell: &'h ClassObject<T> = unsafe { &*as_struct::<T>(ctx, obj)? };
@@ -372,7 +454,10 @@ impl<'h, 'py: 'h, T: PyClass> PyRef<'h, 'py, T> {
 /// Ends a shared borrow of `obj`'s struct whose `PyRef` was forgotten by
 /// `slots::export_buffer` (called from `bf_releasebuffer`, which CPython pairs with exactly one
 /// successful `bf_getbuffer`).
-pub(crate) fn end_exported_borrow<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) {
+///
+/// # Safety
+/// `obj` must be an instance of `T` with an export that has not been released yet.
+pub(crate) unsafe fn end_exported_borrow<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) {
     if T::FROZEN {
         return;
     }
@@ -407,9 +492,30 @@ impl<T: PyClass> Drop for PyRef<'_, '_, T> {
 }
 
 impl<'h, 'py: 'h, T: MutableClass> PyRefMut<'h, 'py, T> {
-    /// Borrows the struct of `obj`, an instance of `T` (unchecked), exclusively.
+    /// Borrows the struct of `obj` exclusively after checking that it is an instance of `T`.
+    pub(crate) fn checked(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Self> {
+        if !is_instance::<T>(ctx, obj)? {
+            return Err(wrong_type::<T>(obj));
+        }
+        // SAFETY: checked just above.
+        unsafe { Self::new_unchecked(ctx, obj) }
+    }
+
+    /// Borrows the struct of `obj` exclusively if it is an instance of `T`.
+    pub(crate) fn try_new(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Option<Self>> {
+        if !is_instance::<T>(ctx, obj)? {
+            return Ok(None);
+        }
+        // SAFETY: checked just above.
+        unsafe { Self::new_unchecked(ctx, obj) }.map(Some)
+    }
+
+    /// Borrows the struct of `obj` exclusively.
+    ///
+    /// # Safety
+    /// `obj` must be an instance of `T` (or of a subclass).
     #[inline(always)]
-    pub(crate) fn new(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Self> {
+    pub(crate) unsafe fn new_unchecked(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Self> {
         // SAFETY: as in `PyRef::new`.
         let cell: &'h ClassObject<T> = unsafe { &*as_struct::<T>(ctx, obj)? };
         match cell.flag.get() {
@@ -467,8 +573,12 @@ impl<T: MutableClass> Drop for PyRefMut<'_, '_, T> {
     }
 }
 
-/// Allocates an instance of `cls` (a subtype of `T`'s type) and moves `init` into it.
-pub(crate) fn new_instance<'py, T: PyClass>(
+/// Allocates an instance of `cls` and moves `init` into it.
+///
+/// # Safety
+/// `cls` must be `T`'s type or a subtype of it (checked here only when the object is made by a
+/// builtin base's `__new__`, which Python code can call with any class).
+pub(crate) unsafe fn new_instance<'py, T: PyClass>(
     ctx: Context<'py>,
     cls: Borrowed<'_>,
     base_args: Option<(super::trampoline::Args<'py>, Option<Borrowed<'py>>)>,
@@ -482,6 +592,21 @@ pub(crate) fn new_instance<'py, T: PyClass>(
             ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))?
         }
         Some(builtin) => {
+            // Reached through a Python-level `__new__`, so `cls` is whatever the caller passed.
+            let own_type = T::TYPE_GLOBAL.load(ctx).ok_or_else(|| {
+                PyErr::runtime_error(format!("type {} was not created by its module", T::NAME))
+            })?;
+            // SAFETY: live context, open handles.
+            let subtype = unsafe {
+                sys::HPyType_IsSubtype(ctx.as_ptr(), cls.raw(), own_type.as_borrowed().raw())
+            };
+            if subtype == 0 {
+                return Err(PyErr::type_error(format!(
+                    "{}.__new__(X): X is not a subtype of {}",
+                    T::NAME,
+                    T::NAME
+                )));
+            }
             // The builtin's own constructor makes the object (`int.__new__(cls, *args, **kw)`).
             use crate::object::AnyHandle;
             let new = builtin.type_object(ctx).getattr("__new__")?;
@@ -514,8 +639,8 @@ pub(crate) fn new_instance<'py, T: PyClass>(
         }
     };
     let cell = as_struct::<T>(ctx, obj.as_borrowed())?;
-    // SAFETY: `obj` is a fresh instance of `cls`, a subtype of `T`'s type: its user data is
-    // zeroed and nobody else has seen it yet.
+    // SAFETY: `obj` is a fresh instance of `cls`, a subtype of `T`'s type (caller, or checked
+    // above): its user data is zeroed and nobody else has seen it yet.
     unsafe { ClassObject::write_init(cell, init) };
     Ok(obj)
 }
@@ -536,6 +661,34 @@ fn check_int_fits_header(ctx: Context<'_>, obj: Borrowed<'_>) -> PyResult<()> {
         )));
     }
     Ok(())
+}
+
+/// `#[new]`: allocates an instance of `cls` and moves `init` in. For builtin bases the object
+/// is made by the builtin's `__new__(cls, *args, **kw)`.
+///
+/// # Safety
+/// `cls` must be `T`'s type or a subtype of it (what CPython's `tp_new` guarantees).
+pub unsafe fn create_instance<'py, T: PyClass, I: crate::class::IntoClassInit<T>>(
+    ctx: Context<'py>,
+    cls: Borrowed<'py>,
+    args: super::trampoline::Args<'py>,
+    kw: Option<Borrowed<'py>>,
+    init: I,
+) -> PyResult<Handle<'py>> {
+    // SAFETY: forwarded contract.
+    unsafe { new_instance::<T>(ctx, cls, Some((args, kw)), init.into_init()) }
+}
+
+/// A new instance of `T`'s own type, made from Rust.
+pub(crate) fn new_own_instance<'py, T: PyClass>(
+    ctx: Context<'py>,
+    init: (T, <T::Base as ClassBase>::Init),
+) -> PyResult<Handle<'py>> {
+    let ty = T::TYPE_GLOBAL.load(ctx).ok_or_else(|| {
+        PyErr::runtime_error(format!("type {} was not created by its module", T::NAME))
+    })?;
+    // SAFETY: `ty` is `T`'s own type.
+    unsafe { new_instance::<T>(ctx, ty.as_borrowed(), None, init) }
 }
 
 /// `true` if `obj` is an instance of `T`'s type (or a subclass).
@@ -725,11 +878,19 @@ impl Default for HPyField {
     }
 }
 
-/// A borrow of an object of a `#[hpy_class]`, which fields can be accessed through.
-pub trait FieldOwner<'py> {
+/// A borrow of an object of a `#[hpy_class]`, which fields can be accessed through
+/// ([`PyRef`], [`PyRefMut`]; sealed).
+pub trait FieldOwner<'py>: sealed::Sealed {
     #[doc(hidden)]
     fn owner_parts(&self) -> (Context<'py>, sys::HPy, *const u8, &'static [usize]);
 }
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+impl<T: PyClass> sealed::Sealed for PyRef<'_, '_, T> {}
+impl<T: MutableClass> sealed::Sealed for PyRefMut<'_, '_, T> {}
 
 impl<'py, T: PyClass> FieldOwner<'py> for PyRef<'_, 'py, T> {
     fn owner_parts(&self) -> (Context<'py>, sys::HPy, *const u8, &'static [usize]) {

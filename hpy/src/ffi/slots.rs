@@ -254,12 +254,16 @@ pub struct ExportedBuffer {
 
 /// Runs a `__getbuffer__` on the struct of `slf` and keeps the struct borrowed (shared) for as
 /// long as the buffer is exported: [`release_buffer`] (from `bf_releasebuffer`) ends it.
-pub fn export_buffer<T: super::class::PyClass>(
+///
+/// # Safety
+/// `slf` must be an instance of `T` (the `self` of `T`'s `bf_getbuffer`).
+pub unsafe fn export_buffer<T: super::class::PyClass>(
     slf: Borrowed<'_>,
     flags: i32,
     view: impl for<'a> FnOnce(&'a T) -> PyResult<BufferView<'a>>,
 ) -> PyResult<ExportedBuffer> {
-    let guard = super::class::PyRef::<T>::new(slf.context(), slf)?;
+    // SAFETY: forwarded contract.
+    let guard = unsafe { super::class::PyRef::<T>::new_unchecked(slf.context(), slf)? };
     let exported = view(&guard)?;
     if flags & 0x0001 != 0 && exported.readonly {
         // PyBUF_WRITABLE asked for a writable buffer.
@@ -279,9 +283,22 @@ pub fn export_buffer<T: super::class::PyClass>(
     Ok(exported)
 }
 
+/// Gives a `__getbuffer__` closure its higher-ranked signature (the view borrows the struct
+/// it is given), so that it can be built outside the `unsafe` call of [`export_buffer`].
+pub fn buffer_view_fn<T, F>(view: F) -> F
+where
+    F: for<'a> FnOnce(&'a T) -> PyResult<BufferView<'a>>,
+{
+    view
+}
+
 /// Ends the borrow an [`export_buffer`] of the same object left registered.
-pub fn release_buffer<T: super::class::PyClass>(slf: Borrowed<'_>) {
-    super::class::end_exported_borrow::<T>(slf.context(), slf);
+///
+/// # Safety
+/// Only from `T`'s `bf_releasebuffer`, which CPython calls once per successful export.
+pub unsafe fn release_buffer<T: super::class::PyClass>(slf: Borrowed<'_>) {
+    // SAFETY: forwarded contract.
+    unsafe { super::class::end_exported_borrow::<T>(slf.context(), slf) };
 }
 
 /// `HPyFunc_GETBUFFERPROC`: `bf_getbuffer`. Implementations come from `#[hpy_methods]`, which
