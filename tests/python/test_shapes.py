@@ -524,6 +524,15 @@ def test_builtin_bases(mod):
     assert mod.Int(-(2**29)).digits() == 9
     with pytest.raises(OverflowError, match="at most"):
         mod.Int(2**40)
+
+    # `__new__` of a builtin-based class is a Python-level function: any class can be passed,
+    # but only subtypes get a struct written into them.
+    class OtherInt(int):
+        pass
+
+    with pytest.raises(TypeError, match="not a subtype"):
+        mod.Int.__new__(OtherInt, 5)
+    assert type(mod.Int.__new__(mod.Int, 5)) is mod.Int
     lst = mod.List([1, 2])
     assert isinstance(lst, list) and lst == [1, 2]
     lst.append(3)
