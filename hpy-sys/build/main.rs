@@ -74,6 +74,8 @@ fn compile_cpython_runtime(hpy: &locate::HpyInstall, shims: &std::path::Path) {
         .include(&python.include_dir)
         .define("HPY", None)
         .define("HPY_ABI_CPYTHON", None)
+        // What setuptools uses for extensions (Python's own CFLAGS): no runtime asserts.
+        .define("NDEBUG", None)
         .flag_if_supported("-fvisibility=hidden")
         .warnings(false)
         .file(shims);

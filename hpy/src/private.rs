@@ -68,10 +68,18 @@ fn plural(n: usize) -> &'static str {
 /// Checks the number of positional arguments, with CPython's wording.
 #[inline(always)]
 pub fn check_nargs(function: &'static str, nargs: usize, min: usize, max: usize) -> PyResult<()> {
-    if (min..=max).contains(&nargs) {
-        return Ok(());
+    if min <= nargs && nargs <= max {
+        Ok(())
+    } else {
+        Err(nargs_error(function, nargs, min, max))
     }
-    Err(PyErr::type_error(if max == 0 {
+}
+
+/// The error of [`check_nargs`], out of line so the check itself stays a compare and a branch.
+#[cold]
+#[inline(never)]
+fn nargs_error(function: &'static str, nargs: usize, min: usize, max: usize) -> PyErr {
+    PyErr::type_error(if max == 0 {
         format!("{function}() takes no arguments ({nargs} given)")
     } else if min == max {
         format!(
@@ -88,7 +96,32 @@ pub fn check_nargs(function: &'static str, nargs: usize, min: usize, max: usize)
             "{function}() takes at most {max} argument{} ({nargs} given)",
             plural(max)
         )
-    }))
+    })
+}
+
+/// `tp_new`/`tp_init` of a function without parameters: no positional and no keyword argument.
+#[inline(always)]
+pub fn no_arguments(
+    function: &'static str,
+    args: Args<'_>,
+    kw: Option<Borrowed<'_>>,
+) -> PyResult<()> {
+    check_nargs(function, args.len(), 0, 0)?;
+    match kw {
+        None => Ok(()),
+        Some(kw) => no_keywords(function, kw),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn no_keywords(function: &'static str, kw: Borrowed<'_>) -> PyResult<()> {
+    if kw.len()? != 0 {
+        return Err(PyErr::type_error(format!(
+            "{function}() takes no keyword arguments"
+        )));
+    }
+    Ok(())
 }
 
 /// Converts argument `parameter` of `function`; errors name both.

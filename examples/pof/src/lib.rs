@@ -60,7 +60,8 @@ mod pof {
 
         /// Distance from origin.
         fn norm(&self) -> f64 {
-            self.x.hypot(self.y)
+            // The C original's formula (not `hypot`), so results match it bit for bit.
+            (self.x * self.x + self.y * self.y).sqrt()
         }
     }
 

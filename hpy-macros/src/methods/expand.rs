@@ -1116,8 +1116,14 @@ impl Gen<'_> {
                     mut conversions,
                     call,
                 } = call_parts(&e.function, Convention::Keywords, &target);
-                if self.has_init && e.function.python_params().next().is_none() {
-                    conversions = TokenStream::new();
+                if e.function.python_params().next().is_none() {
+                    // Nothing to parse: with `__init__`, the arguments are its own; without,
+                    // there must be none (a cheaper check than the keyword parser).
+                    conversions = if self.has_init {
+                        TokenStream::new()
+                    } else {
+                        quote!(::hpy::__private::no_arguments(<#ty as ::hpy::__private::PyClass>::NAME, #args, #kw)?;)
+                    };
                 }
                 let (bind, value) = bind_ret(output, call);
                 let create = quote_spanned! {e.span=>

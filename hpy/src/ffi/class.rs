@@ -584,12 +584,13 @@ pub(crate) unsafe fn new_instance<'py, T: PyClass>(
     base_args: Option<(super::trampoline::Args<'py>, Option<Borrowed<'py>>)>,
     init: (T, <T::Base as ClassBase>::Init),
 ) -> PyResult<Handle<'py>> {
-    let obj = match <T::Base as ClassBase>::BUILTIN {
+    let (obj, cell) = match <T::Base as ClassBase>::BUILTIN {
         None => {
             let mut data: *mut c_void = ptr::null_mut();
             // SAFETY: live context; `cls` is a type; HPy writes the data pointer.
             let raw = unsafe { sys::_HPy_New(ctx.as_ptr(), cls.raw(), &mut data) };
-            ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))?
+            let obj = ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))?;
+            (obj, data.cast::<ClassObject<T>>())
         }
         Some(builtin) => {
             // Reached through a Python-level `__new__`, so `cls` is whatever the caller passed.
@@ -635,10 +636,10 @@ pub(crate) unsafe fn new_instance<'py, T: PyClass>(
                     T::NAME
                 )));
             }
-            obj
+            let cell = as_struct::<T>(ctx, obj.as_borrowed())?;
+            (obj, cell)
         }
     };
-    let cell = as_struct::<T>(ctx, obj.as_borrowed())?;
     // SAFETY: `obj` is a fresh instance of `cls`, a subtype of `T`'s type (caller, or checked
     // above): its user data is zeroed and nobody else has seen it yet.
     unsafe { ClassObject::write_init(cell, init) };
