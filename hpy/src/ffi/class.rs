@@ -590,7 +590,10 @@ pub(crate) unsafe fn new_instance<'py, T: PyClass>(
             // SAFETY: live context; `cls` is a type; HPy writes the data pointer.
             let raw = unsafe { sys::_HPy_New(ctx.as_ptr(), cls.raw(), &mut data) };
             let obj = ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))?;
-            (obj, data.cast::<ClassObject<T>>())
+            // Not `data`: for a Python subclass HPy 0.9 computes it from the subclass's shape,
+            // which it takes for `Legacy`, and so points at the object header.
+            let cell = as_struct::<T>(ctx, obj.as_borrowed())?;
+            (obj, cell)
         }
         Some(builtin) => {
             // Reached through a Python-level `__new__`, so `cls` is whatever the caller passed.
