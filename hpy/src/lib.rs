@@ -39,6 +39,12 @@ mod types;
 #[path = "private.rs"]
 pub mod __private;
 
+/// Guides (their examples are compiled as doctests).
+pub mod guide {
+    #[doc = include_str!("../../docs/classes.md")]
+    pub mod classes {}
+}
+
 pub use hpy_macros::{
     hpy_class, hpy_const, hpy_create, hpy_exception, hpy_exec, hpy_function, hpy_methods,
     hpy_module,
