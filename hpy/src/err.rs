@@ -22,7 +22,9 @@ use crate::types::ExceptionKind;
 /// The result of anything that can raise a Python exception.
 pub type PyResult<T> = Result<T, PyErr>;
 
-/// A Python exception, raised or to be raised. See the [module docs](self).
+/// A Python exception, raised or to be raised: *lazy* (a kind and a message, raised when it
+/// reaches Python) or *pending* (the interpreter already holds it; propagate it or
+/// [`PyErr::clear`] it).
 pub struct PyErr {
     state: Option<State>,
 }
