@@ -68,6 +68,8 @@ pub fn hpy_module(args: TokenStream, item: TokenStream) -> TokenStream {
 /// * A first parameter of type `Context<'py>` receives the call's context; a parameter marked
 ///   `#[hpy(module)]` (of type `Borrowed<'py>`) receives the module. All other parameters are
 ///   Python arguments, converted with `FromPy`; the result is converted with `IntoPyResult`.
+/// * A parameter of type `Args<'py>` receives all positional arguments (`*args`; then it is the
+///   only Python parameter).
 /// * `#[hpy(default)]` (`Default::default()`) or `#[hpy(default = EXPR)]` makes a parameter
 ///   optional; parameters without a default come first.
 /// * The calling convention follows from the Python parameters: none → `NOARGS`, one → `O`,

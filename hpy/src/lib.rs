@@ -55,6 +55,7 @@ pub use convert::{FromPy, IntoArgs, IntoPy, IntoPyResult};
 pub use err::{PyErr, PyResult};
 pub use ffi::class::PyClass;
 pub use ffi::slots::{BufferItem, BufferView};
+pub use ffi::trampoline::Args;
 pub use ffi::{Borrowed, Context, Handle};
 pub use object::{AnyHandle, CompareOp};
 pub use types::{BuiltinType, ExceptionKind};
@@ -71,6 +72,6 @@ pub mod prelude {
     pub use crate::{
         AnyHandle, Borrowed, BuiltinType, CompareOp, Context, ExceptionKind, FromPy, Handle, IntoPy,
     };
-    pub use crate::{BufferView, HPyField, HPyGlobal, PyClass, PyRef, PyRefMut};
+    pub use crate::{Args, BufferView, HPyField, HPyGlobal, PyClass, PyRef, PyRefMut};
     pub use crate::{PyErr, PyResult};
 }

@@ -22,10 +22,10 @@ def test_argument_counts(mod):
         mod.noargs(1)
     with pytest.raises(TypeError):
         mod.onearg()
+    # varargs takes any number of positional arguments, and no keywords.
+    assert mod.varargs() is None and mod.varargs(1, 2, 3) is None
     with pytest.raises(TypeError):
-        mod.varargs(1)
-    with pytest.raises(TypeError):
-        mod.varargs(1, 2, 3)
+        mod.varargs(a=1)
 
 
 def test_call_with_tuple(mod):
@@ -64,8 +64,9 @@ def test_foo_methods(mod):
     assert foo.allocate_tuple() == (2048, 2049)
     with pytest.raises(TypeError):
         foo.onearg()
+    assert foo.varargs() is None and foo.varargs(*range(10)) is None
     with pytest.raises(TypeError):
-        foo.varargs(None)
+        foo.varargs(a=1)
 
 
 def test_foo_sequence_slots(mod):

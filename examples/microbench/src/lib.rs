@@ -19,9 +19,9 @@ mod microbench {
     #[hpy_function]
     fn onearg(_x: Borrowed<'_>) {}
 
-    /// varargs(a, b) -> None (VARARGS; like the C version, which parses exactly two objects)
+    /// varargs(*args) -> None (VARARGS)
     #[hpy_function]
-    fn varargs(_a: Borrowed<'_>, _b: Borrowed<'_>) {}
+    fn varargs(_args: Args<'_>) {}
 
     /// call_with_tuple(f, args) -> f(*args)
     #[hpy_function]
@@ -82,8 +82,8 @@ mod microbench {
         /// onearg(x) -> None (O method)
         fn onearg(_slf: Borrowed<'_>, _x: Borrowed<'_>) {}
 
-        /// varargs(a, b) -> None (VARARGS method)
-        fn varargs(_slf: Borrowed<'_>, _a: Borrowed<'_>, _b: Borrowed<'_>) {}
+        /// varargs(*args) -> None (VARARGS method)
+        fn varargs(_slf: Borrowed<'_>, _args: Args<'_>) {}
 
         /// allocate_int() -> 2048
         fn allocate_int(_slf: Borrowed<'_>) -> i64 {

@@ -117,6 +117,23 @@ fn check_params(model: &FunctionModel, subject: Subject, diag: &mut Diagnostics)
                 }
                 module_seen = true;
             }
+            Role::Rest => {
+                if model.python_params().next().is_some()
+                    || model
+                        .params
+                        .iter()
+                        .filter(|p| p.role() == Role::Rest)
+                        .count()
+                        > 1
+                    || model.keywords_flag.is_some()
+                {
+                    diag.error(
+                        &param.ty,
+                        "an `Args` parameter receives all positional arguments: it cannot be \
+                         combined with other Python parameters, another `Args` or `keywords`",
+                    );
+                }
+            }
             Role::Python => {
                 check_pattern(param, params, diag);
                 match (param.default(), first_default) {
@@ -177,6 +194,32 @@ mod tests {
 
     fn messages(args: proc_macro2::TokenStream, f: ItemFn) -> Vec<String> {
         analyze(args, &f).1.messages()
+    }
+
+    #[test]
+    fn args_collects_every_positional_argument_alone() {
+        assert!(messages(
+            quote!(),
+            parse_quote!(
+                fn f<'py>(ctx: Context<'py>, rest: Args<'py>) {}
+            )
+        )
+        .is_empty());
+        let m = messages(
+            quote!(),
+            parse_quote!(
+                fn f<'py>(a: i64, rest: Args<'py>) {}
+            ),
+        );
+        assert_eq!(m.len(), 1);
+        assert!(m[0].starts_with("an `Args` parameter receives all positional arguments"));
+        let m = messages(
+            quote!(keywords),
+            parse_quote!(
+                fn f<'py>(rest: Args<'py>) {}
+            ),
+        );
+        assert_eq!(m.len(), 1);
     }
 
     #[test]

@@ -177,6 +177,9 @@ pub fn call_parts(model: &FunctionModel, convention: Convention, target: &Target
                 quote!(let #slot = #convert;),
             )
         }
+        Convention::VarArgs if model.takes(Role::Rest) => {
+            (quote!(, #args: ::hpy::__private::Args<'py>), quote!())
+        }
         Convention::VarArgs => {
             let n = python.len();
             let lets = python.iter().zip(&slots).enumerate().map(|(i, (p, slot))| {
@@ -223,6 +226,10 @@ pub fn call_expr(model: &FunctionModel, target: &Target, values: Vec<TokenStream
         .map(|p| match p.role() {
             Role::Context => quote!(#ctx),
             Role::Module => quote!(#module),
+            Role::Rest => {
+                let args = local("args");
+                quote!(#args)
+            }
             Role::Python => python_values.next().unwrap_or_default(),
         })
         .collect();

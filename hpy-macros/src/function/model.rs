@@ -80,6 +80,8 @@ pub enum Role {
     Context,
     /// Marked `#[hpy(module)]`: receives the module object.
     Module,
+    /// Its type's last path segment is `Args`: receives all positional arguments (`*args`).
+    Rest,
     /// A Python argument.
     Python,
 }
@@ -95,6 +97,8 @@ pub struct Param {
     pub attrs: ParamAttrs,
     /// Whether the type is named `Context`.
     pub is_context_type: bool,
+    /// Whether the type is named `Args` (all positional arguments).
+    pub is_args_type: bool,
     /// Every `impl Trait` in the type.
     pub impl_traits: Vec<TypeImplTrait>,
 }
@@ -106,6 +110,8 @@ impl Param {
             Role::Module
         } else if self.is_context_type {
             Role::Context
+        } else if self.is_args_type {
+            Role::Rest
         } else {
             Role::Python
         }
@@ -170,6 +176,7 @@ impl FunctionModel {
                     ty: pt.ty.clone(),
                     attrs: parse_param_attrs(&pt.attrs, diag),
                     is_context_type: type_is_named(&pt.ty, "Context"),
+                    is_args_type: type_is_named(&pt.ty, "Args"),
                     impl_traits: impl_traits(&pt.ty),
                 }),
                 FnArg::Receiver(_) => None,
@@ -204,6 +211,9 @@ impl FunctionModel {
     pub fn convention(&self) -> Convention {
         if self.keywords_flag.is_some() || self.python_params().any(|p| p.default().is_some()) {
             return Convention::Keywords;
+        }
+        if self.takes(Role::Rest) {
+            return Convention::VarArgs;
         }
         match self.python_params().count() {
             0 => Convention::NoArgs,
@@ -271,6 +281,14 @@ mod tests {
         );
         assert_eq!(m.convention(), Convention::VarArgs);
         assert_eq!(m.required_count(), 2);
+        let m = lower(
+            quote!(),
+            parse_quote!(
+                fn f<'py>(rest: Args<'py>) {}
+            ),
+        );
+        assert_eq!(m.convention(), Convention::VarArgs);
+        assert!(m.takes(Role::Rest) && m.python_params().next().is_none());
         let m = lower(
             quote!(keywords),
             parse_quote!(

@@ -134,7 +134,10 @@ pub trait ModCreateFn {
     fn call<'py>(ctx: Context<'py>, spec: Borrowed<'py>) -> PyResult<Handle<'py>>;
 }
 
-/// The arguments of a VARARGS or KEYWORDS call: borrowed handles HPy lent to this call.
+/// The positional arguments of a call, borrowed from HPy for the call (`*args`).
+///
+/// A `#[hpy_function]` or method parameter of this type receives all positional arguments:
+/// `fn count(args: Args<'_>) -> usize { args.len() }`.
 #[derive(Clone, Copy)]
 pub struct Args<'py> {
     ctx: Context<'py>,
@@ -198,6 +201,11 @@ impl<'py> Args<'py> {
             positional: self.positional - 1,
             keyword: self.keyword,
         }
+    }
+
+    /// The positional arguments, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Borrowed<'py>> + '_ {
+        (0..self.positional).map(move |index| self.get(index))
     }
 
     /// The values of the keyword arguments, in the order of `kwnames`.
