@@ -365,11 +365,20 @@ pub unsafe fn field_set<'py, T: PyClass>(
     Ok(())
 }
 
-fn not_initialised<T: PyClass>() -> PyErr {
-    PyErr::type_error(format!(
-        "this {} object was never initialised (its __new__ did not run)",
-        T::NAME
-    ))
+/// Why a borrow was refused (out of line: the borrow itself stays a load, a compare and a
+/// store). `flag` is the borrow flag's value; `mutable` is the kind of borrow asked for.
+#[cold]
+#[inline(never)]
+fn borrow_error(name: &'static str, flag: isize, mutable: bool) -> PyErr {
+    if flag == UNINITIALISED {
+        PyErr::type_error(format!(
+            "this {name} object was never initialised (its __new__ did not run)"
+        ))
+    } else if mutable {
+        PyErr::runtime_error(format!("{name} object is already borrowed"))
+    } else {
+        PyErr::runtime_error(format!("{name} object is already mutably borrowed"))
+    }
 }
 
 /// A shared borrow of the Rust struct inside a Python object, tied to a borrow (`'h`) of the
@@ -419,14 +428,10 @@ impl<'h, 'py: 'h, T: PyClass> PyRef<'h, 'py, T> {
         let flag = cell.flag.get();
         if T::FROZEN {
             if flag == UNINITIALISED {
-                return Err(not_initialised::<T>());
+                return Err(borrow_error(T::NAME, flag, false));
             }
         } else if flag < UNUSED {
-            return Err(if flag == UNINITIALISED {
-                not_initialised::<T>()
-            } else {
-                PyErr::runtime_error(format!("{} object is already mutably borrowed", T::NAME))
-            });
+            return Err(borrow_error(T::NAME, flag, false));
         } else {
             cell.flag.set(flag + 1);
         }
@@ -520,13 +525,7 @@ impl<'h, 'py: 'h, T: MutableClass> PyRefMut<'h, 'py, T> {
         let cell: &'h ClassObject<T> = unsafe { &*as_struct::<T>(ctx, obj)? };
         match cell.flag.get() {
             UNUSED => cell.flag.set(WRITING),
-            UNINITIALISED => return Err(not_initialised::<T>()),
-            _ => {
-                return Err(PyErr::runtime_error(format!(
-                    "{} object is already borrowed",
-                    T::NAME
-                )))
-            }
+            flag => return Err(borrow_error(T::NAME, flag, true)),
         }
         Ok(PyRefMut {
             ctx,
