@@ -13,9 +13,10 @@ pub use crate::ffi::class::{
     PyRef, PyRefMut,
 };
 pub use crate::ffi::class::{
-    member, needs_destroy, needs_traverse, slot_destroy, slot_traverse, ClassBase, ClassPost,
-    FloatBase, GlobalTable, ListBase, LongBase, MemberType, MethodKind, MutableClass, ObjectBase,
-    PyClass, Subclassable, TypeBase, TypeSpecCell, UnicodeBase, WrappedMethod,
+    member, needs_destroy, needs_traverse, slot_destroy, slot_traverse, BorrowFlag, ClassBase,
+    ClassPost, FlagStorage, FloatBase, GlobalTable, ListBase, LongBase, MemberType, MethodKind,
+    MutableClass, NoBorrowFlag, ObjectBase, PyClass, Subclassable, TypeBase, TypeSpecCell,
+    UnicodeBase, WrappedMethod,
 };
 pub use crate::ffi::slots::{
     buffer_view_fn, export_buffer, getset, getset_rw, getset_wo, release_buffer, slot_binary,

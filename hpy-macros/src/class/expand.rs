@@ -46,6 +46,15 @@ pub fn expand(model: &ClassModel) -> TokenStream {
     };
     let subclass = model.subclass.is_some();
     let frozen = model.frozen.is_some();
+    // Only the class's own `tp_new` can make an instance (and initialises it at once) when no
+    // class can inherit from it and its base is `object`; frozen, it is never borrowed mutably
+    // either: no flag is needed (see `NoBorrowFlag`).
+    let object_base = matches!(model.base, None | Some(BaseArg::Builtin("ObjectBase", _)));
+    let flag = if frozen && !subclass && object_base {
+        quote!(::hpy::__private::NoBorrowFlag)
+    } else {
+        quote!(::hpy::__private::BorrowFlag)
+    };
     let mutable = if frozen {
         quote!()
     } else {
@@ -130,7 +139,9 @@ pub fn expand(model: &ClassModel) -> TokenStream {
             unsafe impl ::hpy::__private::PyClass for #ident {
                 const NAME: &'static str = #name;
                 const FROZEN: bool = #frozen;
+                const SUBCLASS: bool = #subclass;
                 type Base = #base;
+                type Flag = #flag;
                 const FIELD_OFFSETS: &'static [usize] = &[#(#offsets),*];
                 const TYPE_GLOBAL: &'static ::hpy::__private::HPyGlobal = &__HPY_TYPE;
                 const SPEC: &'static ::hpy::__private::TypeSpecCell = &__HPY_SPEC;

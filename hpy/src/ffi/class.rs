@@ -43,8 +43,13 @@ pub unsafe trait PyClass: Sized + Send + 'static {
     const NAME: &'static str;
     /// `true` for `#[hpy_class(frozen)]`: no mutable borrows, so shared ones are not counted.
     const FROZEN: bool = false;
+    /// `true` for `#[hpy_class(subclass)]`: other classes (Python ones too) may inherit.
+    const SUBCLASS: bool = false;
     /// What the type inherits from.
     type Base: ClassBase;
+    /// The borrow flag's storage: [`BorrowFlag`], or [`NoBorrowFlag`] for a `frozen` class
+    /// whose instances are all made by its own `tp_new` (no `subclass`, base `object`).
+    type Flag: FlagStorage;
     /// Offsets of the `HPyField` fields in `Self`.
     const FIELD_OFFSETS: &'static [usize];
     /// The global that holds the type object once the module created it.
@@ -198,12 +203,59 @@ const UNINITIALISED: isize = 0;
 const UNUSED: isize = 1;
 const WRITING: isize = -1;
 
+/// Where an object keeps its borrow flag.
+///
+/// # Safety
+/// `NoBorrowFlag` claims that every instance is initialised and never borrowed mutably.
+pub unsafe trait FlagStorage: 'static {
+    /// The flag of a fresh, initialised object.
+    const INITIALISED: Self;
+    /// The current value (0 never initialised, 1 free, `1 + n` shared, -1 mutable).
+    fn get(&self) -> isize;
+    /// Sets it.
+    fn set(&self, value: isize);
+}
+
+/// A borrow flag in the object (a word before the struct).
+#[repr(transparent)]
+pub struct BorrowFlag(Cell<isize>);
+
+// SAFETY: a real flag.
+unsafe impl FlagStorage for BorrowFlag {
+    const INITIALISED: Self = BorrowFlag(Cell::new(UNUSED));
+    #[inline(always)]
+    fn get(&self) -> isize {
+        self.0.get()
+    }
+    #[inline(always)]
+    fn set(&self, value: isize) {
+        self.0.set(value)
+    }
+}
+
+/// No flag: for `frozen` classes whose instances can only come from their own `tp_new`, which
+/// initialises them before anyone sees them (no `subclass`, so no `Base.__new__(Sub)`, and base
+/// `object`, so no builtin constructor). The struct is then exactly as large as C's.
+pub struct NoBorrowFlag;
+
+// SAFETY: the macro only picks it for classes as described above: always initialised, never
+// borrowed mutably (frozen), so the flag's value would always be `UNUSED`.
+unsafe impl FlagStorage for NoBorrowFlag {
+    const INITIALISED: Self = NoBorrowFlag;
+    #[inline(always)]
+    fn get(&self) -> isize {
+        UNUSED
+    }
+    #[inline(always)]
+    fn set(&self, _: isize) {}
+}
+
 /// The user data of an instance of `T`.
 #[repr(C)]
 pub struct ClassObject<T: PyClass> {
     base: <T::Base as ClassBase>::Layout,
     /// 0: never initialised; 1: not borrowed; `1 + n`: `n` shared borrows; -1: borrowed mutably.
-    flag: Cell<isize>,
+    flag: T::Flag,
     value: UnsafeCell<MaybeUninit<T>>,
 }
 
@@ -217,7 +269,7 @@ impl<T: PyClass> ClassObject<T> {
         unsafe {
             <T::Base as ClassBase>::write_init(ptr::addr_of_mut!((*cell).base), base);
             ptr::addr_of_mut!((*cell).value).write(UnsafeCell::new(MaybeUninit::new(value)));
-            ptr::addr_of_mut!((*cell).flag).write(Cell::new(UNUSED));
+            ptr::addr_of_mut!((*cell).flag).write(T::Flag::INITIALISED);
         }
     }
 
@@ -589,9 +641,14 @@ pub(crate) unsafe fn new_instance<'py, T: PyClass>(
             // SAFETY: live context; `cls` is a type; HPy writes the data pointer.
             let raw = unsafe { sys::_HPy_New(ctx.as_ptr(), cls.raw(), &mut data) };
             let obj = ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))?;
-            // Not `data`: for a Python subclass HPy 0.9 computes it from the subclass's shape,
-            // which it takes for `Legacy`, and so points at the object header.
-            let cell = as_struct::<T>(ctx, obj.as_borrowed())?;
+            // HPy 0.9 computes `data` from the shape of `cls`; a Python subclass is not an HPy
+            // type, which it takes for `Legacy`, and gets the object header. Without
+            // `subclass`, `cls` is always the class itself (CPython refuses Python subclasses).
+            let cell = if T::SUBCLASS {
+                as_struct::<T>(ctx, obj.as_borrowed())?
+            } else {
+                data.cast::<ClassObject<T>>()
+            };
             (obj, cell)
         }
         Some(builtin) => {
@@ -774,7 +831,7 @@ impl<T: PyClass> ClassSlots<T> {
             // SAFETY: HPy passes the user data of an instance being deallocated: nothing can
             // borrow it any more. Only an initialised value is dropped, exactly once.
             unsafe {
-                if (*cell).flag.get() != UNINITIALISED {
+                if FlagStorage::get(&(*cell).flag) != UNINITIALISED {
                     (*cell).flag.set(UNINITIALISED);
                     ptr::drop_in_place((*(*cell).value.get()).as_mut_ptr());
                 }

@@ -489,6 +489,7 @@ macro_rules! slot_pair {
         type $TrampTy = unsafe extern "C" fn($(cpy_ty!($kind)),*) -> cpy_ret!($ret);
 
         impl<F: $Trait> Trampolines<F> {
+            #[inline(always)]
             unsafe extern "C" fn $impl_fn(
                 ctx: *mut sys::HPyContext,
                 $($p: raw_ty!($kind)),*
@@ -604,6 +605,7 @@ unsafe fn optional<'py>(ctx: Context<'py>, kw: sys::HPy) -> Option<Borrowed<'py>
 }
 
 impl<F: InitSlot> Trampolines<F> {
+    #[inline(always)]
     unsafe extern "C" fn init_impl(
         ctx: *mut sys::HPyContext,
         slf: sys::HPy,
@@ -650,6 +652,7 @@ impl<F: InitSlot> Trampolines<F> {
 }
 
 impl<F: NewSlot> Trampolines<F> {
+    #[inline(always)]
     unsafe extern "C" fn new_impl(
         ctx: *mut sys::HPyContext,
         cls: sys::HPy,
@@ -707,6 +710,7 @@ impl<F: NewSlot> Trampolines<F> {
 }
 
 impl<F: FinalizeSlot> Trampolines<F> {
+    #[inline(always)]
     unsafe extern "C" fn finalize_impl(ctx: *mut sys::HPyContext, slf: sys::HPy) {
         // SAFETY: HPy calls us with the live context and an open handle it closes itself.
         let ctx = unsafe { Context::from_raw(ctx) };
@@ -737,6 +741,7 @@ impl<F: FinalizeSlot> Trampolines<F> {
 }
 
 impl<F: GetterFn> Trampolines<F> {
+    #[inline(always)]
     unsafe extern "C" fn getter_impl(
         ctx: *mut sys::HPyContext,
         slf: sys::HPy,
@@ -770,6 +775,7 @@ impl<F: GetterFn> Trampolines<F> {
 }
 
 impl<F: SetterFn> Trampolines<F> {
+    #[inline(always)]
     unsafe extern "C" fn setter_impl(
         ctx: *mut sys::HPyContext,
         slf: sys::HPy,
@@ -817,6 +823,7 @@ impl<F: SetterFn> Trampolines<F> {
 }
 
 impl<F: GetBufferSlot> Trampolines<F> {
+    #[inline(always)]
     unsafe extern "C" fn getbuffer_impl(
         ctx: *mut sys::HPyContext,
         slf: sys::HPy,
@@ -888,6 +895,7 @@ impl<F: GetBufferSlot> Trampolines<F> {
 }
 
 impl<F: ReleaseBufferSlot> Trampolines<F> {
+    #[inline(always)]
     unsafe extern "C" fn releasebuffer_impl(
         ctx: *mut sys::HPyContext,
         slf: sys::HPy,
