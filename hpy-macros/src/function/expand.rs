@@ -85,6 +85,9 @@ pub struct Target {
     pub keywords_holder: bool,
     /// The name of the keywords parameter (`kwnames`, or `kw` for a dict).
     pub keywords_param: Ident,
+    /// Statements run right after the user's function returned, before its result is converted
+    /// (releasing the receiver's borrow early when the result cannot borrow from it).
+    pub release: TokenStream,
 }
 
 impl Target {
@@ -99,6 +102,7 @@ impl Target {
             keywords_parser: quote!(::hpy::__private::parse_keywords),
             keywords_holder: false,
             keywords_param: local("kwnames"),
+            release: TokenStream::new(),
         }
     }
 }
@@ -122,7 +126,7 @@ pub fn call_fn(model: &FunctionModel, convention: Convention, target: &Target) -
         conversions,
         call,
     } = call_parts(model, convention, target);
-    let finish = finish_into_result(&model.output, call);
+    let finish = finish_releasing(&model.output, call, &target.release);
     quote! {
         fn call<'py>(
             #ctx: ::hpy::Context<'py>,
@@ -132,6 +136,27 @@ pub fn call_fn(model: &FunctionModel, convention: Convention, target: &Target) -
             #conversions
             #finish
         }
+    }
+}
+
+/// [`finish_into_result`] with `release` run between the call and the conversion.
+pub fn finish_releasing(
+    output: &ReturnType,
+    call: TokenStream,
+    release: &TokenStream,
+) -> TokenStream {
+    if release.is_empty() {
+        return finish_into_result(output, call);
+    }
+    let ret = match output {
+        ReturnType::Type(_, ty) => Ident::new("__hpy_ret", ty.span()),
+        ReturnType::Default => local("__hpy_ret"),
+    };
+    let ctx = local("ctx");
+    quote! {
+        let #ret = #call;
+        #release
+        ::hpy::__private::into_result(#ret, #ctx)
     }
 }
 

@@ -276,6 +276,7 @@ impl Gen<'_> {
             keywords_parser: TokenStream::new(),
             keywords_holder: false,
             keywords_param: local("kwnames"),
+            release: TokenStream::new(),
         };
         (stmts, call_expr(&e.function, &target, values))
     }
@@ -295,6 +296,19 @@ impl Gen<'_> {
         let slf = local("slf");
         let (prelude, receiver) = self.receiver(e, &slf, &Borrow::Known);
         let name = &e.py_name.value;
+        // A result that cannot borrow from the receiver (no reference or lifetime in its type)
+        // lets the borrow end before the result is converted: nothing is kept across that call.
+        let release = match (&e.receiver, &e.function.output) {
+            (Receiver::Ref(_) | Receiver::RefMut(_), ReturnType::Default) => true,
+            (Receiver::Ref(_) | Receiver::RefMut(_), ReturnType::Type(_, ty)) => !borrows(ty),
+            _ => false,
+        };
+        let release = if release {
+            let guard = local_at("guard", e.receiver.span());
+            quote!(::core::mem::drop(#guard);)
+        } else {
+            TokenStream::new()
+        };
         Target {
             callee: self.callee(e),
             self_param: slf,
@@ -304,6 +318,7 @@ impl Gen<'_> {
             keywords_parser: quote!(::hpy::__private::parse_keywords),
             keywords_holder: false,
             keywords_param: local("kwnames"),
+            release,
         }
     }
 
@@ -1110,6 +1125,7 @@ impl Gen<'_> {
                     keywords_parser: quote!(::hpy::__private::parse_dict_keywords),
                     keywords_holder: true,
                     keywords_param: kw.clone(),
+                    release: TokenStream::new(),
                 };
                 let CallParts {
                     extra_params,
@@ -1214,6 +1230,19 @@ fn static_variant(v: &str) -> &'static str {
 }
 
 /// The last path segment of `ty` is `PyResult` or `Result`.
+/// Whether a type may borrow: it mentions a reference, a lifetime or `impl Trait`.
+fn borrows(ty: &Type) -> bool {
+    fn scan(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|tree| match tree {
+            proc_macro2::TokenTree::Punct(p) => p.as_char() == '&' || p.as_char() == '\'',
+            proc_macro2::TokenTree::Ident(i) => i == "impl" || i == "dyn",
+            proc_macro2::TokenTree::Group(g) => scan(g.stream()),
+            proc_macro2::TokenTree::Literal(_) => false,
+        })
+    }
+    scan(quote!(#ty))
+}
+
 fn is_result(ty: &Type) -> bool {
     crate::signature::last_segment(ty).is_some_and(|s| s.ident == "PyResult" || s.ident == "Result")
 }
