@@ -295,7 +295,13 @@ into_hash!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
 /// Creates `T`'s type, keeps it in its global, runs the class's post steps and adds it to
 /// `module`.
 pub fn add_class<'py, T: PyClass>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()> {
-    let ty = raw_class::create_type::<T>(ctx)?;
+    let qualname = if raw_class::declared_outside_module::<T>() {
+        // Added with `#[hpy_class] use ...;`: it belongs to the module that adds it.
+        Some(module_qualname(module, T::NAME)?)
+    } else {
+        None
+    };
+    let ty = raw_class::create_type::<T>(ctx, qualname.as_deref())?;
     T::TYPE_GLOBAL.store(ctx, ty.as_borrowed())?;
     let post = T::POST;
     let builtins = ctx.import("builtins")?;
@@ -329,6 +335,13 @@ pub fn add_class<'py, T: PyClass>(ctx: Context<'py>, module: Borrowed<'py>) -> P
         ty.setattr(name, value)?;
     }
     module.setattr(T::NAME, ty)
+}
+
+/// "module.Name" for a type declared outside its module.
+fn module_qualname(module: Borrowed<'_>, name: &str) -> PyResult<std::ffi::CString> {
+    let module_name = module.getattr("__name__")?;
+    let full = format!("{}.{name}", module_name.extract::<&str>()?);
+    std::ffi::CString::new(full).map_err(|_| PyErr::value_error("a name with a NUL character"))
 }
 
 /// Installs an `__init_subclass__` that raises `TypeError` (see
@@ -388,7 +401,14 @@ pub fn add_exception<'py, E: PyException>(
     module: Borrowed<'py>,
 ) -> PyResult<()> {
     let base = E::base(ctx)?;
-    let ty = raw_class::new_exception(ctx, E::QUALNAME, E::DOC, base.as_borrowed())?;
+    // Declared outside the module (added with `#[hpy_exception] use ...;`): HPy wants
+    // "module.Name", so the module's name is added here.
+    let qualname = if E::QUALNAME.to_bytes().contains(&b'.') {
+        std::borrow::Cow::Borrowed(E::QUALNAME)
+    } else {
+        std::borrow::Cow::Owned(module_qualname(module, E::NAME)?)
+    };
+    let ty = raw_class::new_exception(ctx, &qualname, E::DOC, base.as_borrowed())?;
     E::GLOBAL.store(ctx, ty.as_borrowed())?;
     module.setattr(E::NAME, ty)
 }

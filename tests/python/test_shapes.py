@@ -584,3 +584,14 @@ def test_panic_becomes_system_error(mod):
     # the mutable borrow was released during unwinding
     assert acct.balance == -1
     assert acct.update(lambda: 2) == 1
+
+
+def test_types_declared_outside_the_module(mod):
+    o = mod.Outside("hi")
+    assert (o.tag, o.shout()) == ("hi", "HI")
+    assert mod.Outside.__module__ == mod.__name__
+    assert mod.Outside.__doc__.startswith("A class declared outside the module")
+    with pytest.raises(mod.OutsideError, match="k") as info:
+        mod.raise_outside("k")
+    assert isinstance(info.value, KeyError)
+    assert mod.OutsideError.__module__ == mod.__name__

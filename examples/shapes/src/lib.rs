@@ -7,6 +7,30 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// A class declared outside the module and added to it with `#[hpy_class] use`.
+#[hpy::hpy_class(frozen)]
+pub struct Outside {
+    #[hpy(get)]
+    tag: String,
+}
+
+#[hpy::hpy_methods]
+impl Outside {
+    #[new]
+    fn new(tag: String) -> Self {
+        Outside { tag }
+    }
+
+    /// shout() -> the tag in capitals
+    fn shout(&self) -> String {
+        self.tag.to_uppercase()
+    }
+}
+
+/// An exception declared outside the module.
+#[hpy::hpy_exception(base = KeyError)]
+pub struct OutsideError;
+
 /// How many `Tracked` values were dropped (`tp_destroy` ran).
 static TRACKED_DROPS: AtomicUsize = AtomicUsize::new(0);
 /// How many `Tracked.__del__` calls there were (`tp_finalize` ran).
@@ -35,6 +59,18 @@ mod shapes {
     use hpy::prelude::*;
 
     use super::{Probe, PROBE_DROPS, SHAPE_DROPS, TRACKED_DROPS, TRACKED_FINALIZED};
+
+    #[hpy_class]
+    use super::Outside;
+
+    #[hpy_exception]
+    use super::OutsideError;
+
+    /// raise_outside(key) -> raises OutsideError(key)
+    #[hpy_function]
+    fn raise_outside(key: &str) -> PyResult<()> {
+        Err(OutsideError::new_err(key.to_owned()))
+    }
 
     /// An object kept across calls by `remember`.
     static REMEMBERED: HPyGlobal = HPyGlobal::new();

@@ -18,6 +18,13 @@ pub fn check(model: &ModuleModel, diag: &mut Diagnostics) {
     if let Some(attr) = model.doc.nul_attribute() {
         diag.error(attr, DOC_NUL);
     }
+    for u in &model.bad_type_uses {
+        diag.error(
+            &u.tree,
+            "#[hpy_class]/#[hpy_exception] on a `use` adds one type declared elsewhere: \
+             import exactly one name, like `#[hpy_class] use crate::shapes::Point;`",
+        );
+    }
     for m in &model.misplaced {
         let message = match m.kind {
             MisplacedKind::ConstOnNonConst => {

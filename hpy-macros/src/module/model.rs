@@ -143,6 +143,8 @@ pub struct ModuleModel {
     pub types: Vec<TypeEntry>,
     /// `static X: HPyGlobal` items, in source order.
     pub globals: Vec<GlobalEntry>,
+    /// `#[hpy_class]`/`#[hpy_exception]` on a `use` that does not import exactly one name.
+    pub bad_type_uses: Vec<syn::ItemUse>,
 }
 
 impl ModuleModel {
@@ -169,6 +171,7 @@ impl ModuleModel {
             misplaced: Vec::new(),
             types: Vec::new(),
             globals: Vec::new(),
+            bad_type_uses: Vec::new(),
         };
         if let Some((_, items)) = &mut item.content {
             for item in items {
@@ -300,6 +303,33 @@ impl ModuleModel {
                     break;
                 }
             }
+            // A class or exception declared elsewhere: `#[hpy_class] use crate::shapes::Point;`.
+            // The attribute is consumed here (the type has its own `#[hpy_class]`).
+            Item::Use(u) => {
+                let Some(position) = u.attrs.iter().position(|attr| {
+                    attr.path()
+                        .segments
+                        .last()
+                        .is_some_and(|s| s.ident == "hpy_class" || s.ident == "hpy_exception")
+                }) else {
+                    return;
+                };
+                let attr = u.attrs.remove(position);
+                let exception = attr
+                    .path()
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "hpy_exception");
+                match imported_name(&u.tree) {
+                    Some(ident) => self.types.push(TypeEntry {
+                        py_name: PyName::new(None, &ident),
+                        ident,
+                        exception,
+                        cfgs: cfg_attrs(&u.attrs),
+                    }),
+                    None => self.bad_type_uses.push(u.clone()),
+                }
+            }
             Item::Static(st) if type_is_named(&st.ty, "HPyGlobal") => {
                 self.globals.push(GlobalEntry {
                     ident: st.ident.clone(),
@@ -318,6 +348,17 @@ impl ModuleModel {
                 kind,
             });
         }
+    }
+}
+
+/// The one name a `use` tree imports (`a::b::C` → `C`, `a::C as D` → `D`), if it is one.
+fn imported_name(tree: &syn::UseTree) -> Option<Ident> {
+    match tree {
+        syn::UseTree::Path(path) => imported_name(&path.tree),
+        syn::UseTree::Name(name) => Some(name.ident.clone()),
+        syn::UseTree::Rename(rename) => Some(rename.rename.clone()),
+        syn::UseTree::Group(group) if group.items.len() == 1 => imported_name(&group.items[0]),
+        _ => None,
     }
 }
 

@@ -1237,8 +1237,21 @@ pub(crate) fn python_subclasses_unsupported<T: PyClass>() -> bool {
         && (needs_traverse::<T>() || needs_destroy::<T>())
 }
 
+/// `true` if `T` was declared outside a `#[hpy_module]` (its spec name has no module part).
+pub(crate) fn declared_outside_module<T: PyClass>() -> bool {
+    // SAFETY: the spec is never written after construction, and its name is a 'static C string.
+    let name = unsafe { CStr::from_ptr((*T::SPEC.0.get()).name) };
+    !name.to_bytes().contains(&b'.')
+}
+
 /// `HPyType_FromSpec` for `T`, with its base class.
-pub(crate) fn create_type<'py, T: PyClass>(ctx: Context<'py>) -> PyResult<Handle<'py>> {
+///
+/// `qualname` replaces the spec's name (HPy copies it): "module.Name" for a class declared
+/// outside its `#[hpy_module]`, whose spec only knows "Name".
+pub(crate) fn create_type<'py, T: PyClass>(
+    ctx: Context<'py>,
+    qualname: Option<&CStr>,
+) -> PyResult<Handle<'py>> {
     let base = <T::Base as ClassBase>::base_type(ctx)?;
     let mut params = [
         sys::HPyType_SpecParam {
@@ -1257,9 +1270,19 @@ pub(crate) fn create_type<'py, T: PyClass>(ctx: Context<'py>) -> PyResult<Handle
     } else {
         ptr::null_mut()
     };
-    // SAFETY: live context, a complete 'static spec, and a terminated parameter array whose
-    // handles stay open during the call.
-    let raw = unsafe { sys::HPyType_FromSpec(ctx.as_ptr(), T::SPEC.as_ptr(), params) };
+    let raw = match qualname {
+        // SAFETY: live context, a complete 'static spec, and a terminated parameter array
+        // whose handles stay open during the call.
+        None => unsafe { sys::HPyType_FromSpec(ctx.as_ptr(), T::SPEC.as_ptr(), params) },
+        Some(qualname) => {
+            // SAFETY: the spec is never written after construction; a copy with another name
+            // still points at the same 'static definitions, and HPy copies the name.
+            let mut spec = unsafe { T::SPEC.0.get().read() };
+            spec.name = qualname.as_ptr();
+            // SAFETY: as above, with the local copy alive during the call.
+            unsafe { sys::HPyType_FromSpec(ctx.as_ptr(), &mut spec, params) }
+        }
+    };
     ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))
 }
 
