@@ -76,6 +76,18 @@ impl Diagnostics {
             .collect()
     }
 
+    /// The user's `item`, then what `generate` makes of it, or the errors if there are any
+    /// (the item is always emitted, so no follow-up "cannot find" errors appear).
+    pub fn emit(self, item: impl ToTokens, generate: impl FnOnce() -> TokenStream) -> TokenStream {
+        let mut out = item.into_token_stream();
+        if self.is_empty() {
+            out.extend(generate());
+        } else {
+            out.extend(self.into_compile_errors());
+        }
+        out
+    }
+
     /// One `compile_error!` per recorded message (nothing when empty).
     pub fn into_compile_errors(self) -> TokenStream {
         self.errors

@@ -22,13 +22,7 @@ pub fn expand_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let (model, item, diag) = analyze(args, item);
-    if diag.is_empty() {
-        let generated = expand::expand(&model);
-        quote!(#item #generated)
-    } else {
-        let errors = diag.into_compile_errors();
-        quote!(#item #errors)
-    }
+    diag.emit(item, || expand::expand(&model))
 }
 
 /// Parses, lowers and checks a class. Returns the model, the struct with the field attributes

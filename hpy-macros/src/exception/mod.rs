@@ -247,13 +247,7 @@ pub fn expand_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let (model, diag) = analyze(args, parsed);
     let item = &model.item;
-    if diag.is_empty() {
-        let generated = expand(&model);
-        quote!(#item #generated)
-    } else {
-        let errors = diag.into_compile_errors();
-        quote!(#item #errors)
-    }
+    diag.emit(item, || expand(&model))
 }
 
 #[cfg(test)]

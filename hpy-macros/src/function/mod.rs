@@ -30,13 +30,7 @@ pub fn expand_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
     // A second `#[hpy_function]` was reported as a duplicate; drop it so it doesn't expand again.
     func.attrs
         .retain(|a| Marker::of(a) != Some(Marker::Function));
-    if diag.is_empty() {
-        let generated = expand::expand(&model);
-        quote!(#func #generated)
-    } else {
-        let errors = diag.into_compile_errors();
-        quote!(#func #errors)
-    }
+    diag.emit(func, || expand::expand(&model))
 }
 
 /// Parses, lowers and checks one function. Always returns a model (best effort when there are

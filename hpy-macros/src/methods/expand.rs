@@ -338,6 +338,31 @@ impl Gen<'_> {
         let c = c_name(name, e.py_name.span);
         let doc = optional_c_literal(e.doc.text().as_deref(), Span::call_site());
         let cfgs = &e.cfgs;
+        self.convention_def(
+            cfgs,
+            &wrapper,
+            &trait_name,
+            name,
+            call,
+            &def,
+            quote!(#def_fn::<#wrapper>(#c, #doc)),
+        );
+        self.type_defs.push(quote!(#(#cfgs)* &#def));
+    }
+
+    /// The unit struct `wrapper` implementing a calling-convention trait with `call`, and the
+    /// `DefCell` `def` holding `definition` (a `__private` constructor call).
+    #[allow(clippy::too_many_arguments)]
+    fn convention_def(
+        &mut self,
+        cfgs: &[syn::Attribute],
+        wrapper: &Ident,
+        trait_name: &Ident,
+        name: &str,
+        call: TokenStream,
+        def: &Ident,
+        definition: TokenStream,
+    ) {
         self.items.extend(quote! {
             #(#cfgs)* struct #wrapper;
             #(#cfgs)*
@@ -346,11 +371,9 @@ impl Gen<'_> {
                 #call
             }
             #(#cfgs)*
-            static #def: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(
-                ::hpy::__private::#def_fn::<#wrapper>(#c, #doc),
-            );
+            static #def: ::hpy::__private::DefCell =
+                ::hpy::__private::DefCell::new(::hpy::__private::#definition);
         });
-        self.type_defs.push(quote!(#(#cfgs)* &#def));
     }
 
     fn static_or_class(&mut self, e: &MethodEntry) {
@@ -376,18 +399,15 @@ impl Gen<'_> {
             quote!(::hpy::__private::MethodKind::Class)
         };
         let cfgs = &e.cfgs;
-        self.items.extend(quote! {
-            #(#cfgs)* struct #wrapper;
-            #(#cfgs)*
-            impl ::hpy::__private::#trait_name for #wrapper {
-                const NAME: &'static str = #name;
-                #call
-            }
-            #(#cfgs)*
-            static #def: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(
-                ::hpy::__private::#def_fn::<#wrapper>(#hidden_c, #doc),
-            );
-        });
+        self.convention_def(
+            cfgs,
+            &wrapper,
+            &trait_name,
+            name,
+            call,
+            &def,
+            quote!(#def_fn::<#wrapper>(#hidden_c, #doc)),
+        );
         self.module_defs.push(quote!(#(#cfgs)* &#def));
         self.wrapped.push(quote! {
             #(#cfgs)*

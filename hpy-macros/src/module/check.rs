@@ -296,40 +296,30 @@ fn check_create_alone(model: &ModuleModel, diag: &mut Diagnostics) {
     }
 }
 
-/// `PyResult<()>` (any path ending in `PyResult`).
-fn is_pyresult_unit(ty: &Type) -> bool {
-    let Some(segment) = last_segment(ty) else {
-        return false;
-    };
+/// `T` in `PyResult<T>` (any path ending in `PyResult`, one type argument).
+fn pyresult_arg(ty: &Type) -> Option<&Type> {
+    let segment = last_segment(ty)?;
     if segment.ident != "PyResult" {
-        return false;
+        return None;
     }
     let PathArguments::AngleBracketed(args) = &segment.arguments else {
-        return false;
+        return None;
     };
     let mut args = args.args.iter();
-    matches!(
-        (args.next(), args.next()),
-        (Some(GenericArgument::Type(Type::Tuple(t))), None) if t.elems.is_empty()
-    )
+    match (args.next(), args.next()) {
+        (Some(GenericArgument::Type(t)), None) => Some(t),
+        _ => None,
+    }
 }
 
-/// `PyResult<Handle<..>>` (any paths ending in `PyResult` and `Handle`).
+/// `PyResult<()>`.
+fn is_pyresult_unit(ty: &Type) -> bool {
+    matches!(pyresult_arg(ty), Some(Type::Tuple(t)) if t.elems.is_empty())
+}
+
+/// `PyResult<Handle<..>>` (any path ending in `Handle`).
 fn is_pyresult_handle(ty: &Type) -> bool {
-    let Some(segment) = last_segment(ty) else {
-        return false;
-    };
-    if segment.ident != "PyResult" {
-        return false;
-    }
-    let PathArguments::AngleBracketed(args) = &segment.arguments else {
-        return false;
-    };
-    let mut args = args.args.iter();
-    matches!(
-        (args.next(), args.next()),
-        (Some(GenericArgument::Type(t)), None) if type_is_named(t, "Handle")
-    )
+    pyresult_arg(ty).is_some_and(|t| type_is_named(t, "Handle"))
 }
 
 /// Functions and constants share the module's namespace: each Python name once. Two items

@@ -232,48 +232,55 @@ fn constants_exec(model: &ModuleModel) -> (TokenStream, Ident) {
 
 /// The wrapper and `DefCell` of one `#[hpy_exec]` function.
 fn exec_slot(exec: &ExecEntry) -> (TokenStream, Ident) {
-    let ident = &exec.sig.ident;
-    let wrapper = exec_wrapper_ident(ident);
-    let def = def_ident(ident);
-    let ctx = Ident::new("ctx", Span::mixed_site());
-    let module = Ident::new("module", Span::mixed_site());
-    let name = syn::ext::IdentExt::unraw(ident).to_string();
-    let cfgs = &exec.cfgs;
-    let tokens = quote! {
-        #(#cfgs)*
-        #[doc(hidden)]
-        #[allow(non_camel_case_types, dead_code)]
-        struct #wrapper;
-
-        #(#cfgs)*
-        impl ::hpy::__private::ModExecFn for #wrapper {
-            const NAME: &'static str = #name;
-            fn call<'py>(
-                #ctx: ::hpy::Context<'py>,
-                #module: ::hpy::Borrowed<'py>,
-            ) -> ::hpy::PyResult<()> {
-                #ident(#ctx, #module)
-            }
-        }
-
-        #(#cfgs)*
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals)]
-        static #def: ::hpy::__private::DefCell =
-            ::hpy::__private::DefCell::new(::hpy::__private::slot_mod_exec::<#wrapper>());
-    };
-    (tokens, def)
+    hook_slot(
+        exec,
+        exec_wrapper_ident(&exec.sig.ident),
+        HookShape {
+            trait_name: quote!(ModExecFn),
+            param: "module",
+            ret: quote!(()),
+            def_fn: quote!(slot_mod_exec),
+        },
+    )
 }
 
 /// The wrapper and `DefCell` of the `#[hpy_create]` function.
 fn create_slot(create: &CreateEntry) -> (TokenStream, Ident) {
-    let ident = &create.sig.ident;
-    let wrapper = create_wrapper_ident(ident);
+    hook_slot(
+        create,
+        create_wrapper_ident(&create.sig.ident),
+        HookShape {
+            trait_name: quote!(ModCreateFn),
+            param: "spec",
+            ret: quote!(::hpy::Handle<'py>),
+            def_fn: quote!(slot_mod_create),
+        },
+    )
+}
+
+/// How a module hook (exec or create) is called: `fn(ctx, <param>) -> PyResult<<ret>>`.
+struct HookShape {
+    trait_name: TokenStream,
+    param: &'static str,
+    ret: TokenStream,
+    def_fn: TokenStream,
+}
+
+/// The unit struct implementing the hook's trait by calling the user's function, and its
+/// `DefCell`.
+fn hook_slot(entry: &ExecEntry, wrapper: Ident, shape: HookShape) -> (TokenStream, Ident) {
+    let HookShape {
+        trait_name,
+        param,
+        ret,
+        def_fn,
+    } = shape;
+    let ident = &entry.sig.ident;
     let def = def_ident(ident);
     let ctx = Ident::new("ctx", Span::mixed_site());
-    let spec = Ident::new("spec", Span::mixed_site());
+    let param = Ident::new(param, Span::mixed_site());
     let name = syn::ext::IdentExt::unraw(ident).to_string();
-    let cfgs = &create.cfgs;
+    let cfgs = &entry.cfgs;
     let tokens = quote! {
         #(#cfgs)*
         #[doc(hidden)]
@@ -281,13 +288,13 @@ fn create_slot(create: &CreateEntry) -> (TokenStream, Ident) {
         struct #wrapper;
 
         #(#cfgs)*
-        impl ::hpy::__private::ModCreateFn for #wrapper {
+        impl ::hpy::__private::#trait_name for #wrapper {
             const NAME: &'static str = #name;
             fn call<'py>(
                 #ctx: ::hpy::Context<'py>,
-                #spec: ::hpy::Borrowed<'py>,
-            ) -> ::hpy::PyResult<::hpy::Handle<'py>> {
-                #ident(#ctx, #spec)
+                #param: ::hpy::Borrowed<'py>,
+            ) -> ::hpy::PyResult<#ret> {
+                #ident(#ctx, #param)
             }
         }
 
@@ -295,7 +302,7 @@ fn create_slot(create: &CreateEntry) -> (TokenStream, Ident) {
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
         static #def: ::hpy::__private::DefCell =
-            ::hpy::__private::DefCell::new(::hpy::__private::slot_mod_create::<#wrapper>());
+            ::hpy::__private::DefCell::new(::hpy::__private::#def_fn::<#wrapper>());
     };
     (tokens, def)
 }
@@ -469,7 +476,7 @@ mod tests {
             struct __hpy_create_create;
             impl ::hpy::__private::ModCreateFn for __hpy_create_create {
                 const NAME: &'static str = "create";
-                fn call<'py>(ctx: ::hpy::Context<'py>, spec: ::hpy::Borrowed<'py>,) -> ::hpy::PyResult<::hpy::Handle<'py>> {
+                fn call<'py>(ctx: ::hpy::Context<'py>, spec: ::hpy::Borrowed<'py>,) -> ::hpy::PyResult<::hpy::Handle<'py> > {
                     create(ctx, spec)
                 }
             }

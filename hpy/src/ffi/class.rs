@@ -452,11 +452,7 @@ impl<'h, 'py: 'h, T: PyClass> PyRef<'h, 'py, T> {
     /// Borrows the struct of `obj` after checking that it is an instance of `T`
     /// (`TypeError` otherwise).
     pub(crate) fn checked(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Self> {
-        if !is_instance::<T>(ctx, obj)? {
-            return Err(wrong_type::<T>(obj));
-        }
-        // SAFETY: checked just above.
-        unsafe { Self::new_unchecked(ctx, obj) }
+        Self::try_new(ctx, obj)?.ok_or_else(|| wrong_type::<T>(obj))
     }
 
     /// Borrows the struct of `obj` if it is an instance of `T`.
@@ -551,11 +547,7 @@ impl<T: PyClass> Drop for PyRef<'_, '_, T> {
 impl<'h, 'py: 'h, T: MutableClass> PyRefMut<'h, 'py, T> {
     /// Borrows the struct of `obj` exclusively after checking that it is an instance of `T`.
     pub(crate) fn checked(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Self> {
-        if !is_instance::<T>(ctx, obj)? {
-            return Err(wrong_type::<T>(obj));
-        }
-        // SAFETY: checked just above.
-        unsafe { Self::new_unchecked(ctx, obj) }
+        Self::try_new(ctx, obj)?.ok_or_else(|| wrong_type::<T>(obj))
     }
 
     /// Borrows the struct of `obj` exclusively if it is an instance of `T`.
@@ -573,7 +565,7 @@ impl<'h, 'py: 'h, T: MutableClass> PyRefMut<'h, 'py, T> {
     /// `obj` must be an instance of `T` (or of a subclass).
     #[inline(always)]
     pub(crate) unsafe fn new_unchecked(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Self> {
-        // SAFETY: as in `PyRef::new`.
+        // SAFETY: as in `PyRef::new_unchecked`.
         let cell: &'h ClassObject<T> = unsafe { &*as_struct::<T>(ctx, obj)? };
         match cell.flag.get() {
             UNUSED => cell.flag.set(WRITING),
