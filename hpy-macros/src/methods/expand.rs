@@ -553,58 +553,23 @@ impl Gen<'_> {
             let c = local("c");
             let mut body = TokenStream::new();
             if let Some(f) = forward {
-                let label = syn::Lifetime::new("'__hpy_forward", Span::mixed_site());
-                let bail = quote!(break #label;);
-                let mut sources = vec![Source::Operand(quote!(#b), bail.clone())];
-                let mut modulo_check = quote!();
-                if ternary {
-                    if f.function.python_params().count() == 2 {
-                        sources.push(Source::Operand(quote!(#c), bail.clone()));
-                    } else {
-                        modulo_check = quote!(if !::hpy::AnyHandle::is_none(&#c) { #bail });
-                    }
-                }
-                let (stmts, call) = self.invoke(f, Some(&a), Borrow::Try(&bail), sources);
-                let result = if reflected.is_some() {
-                    quote! {
-                        let __hpy_result = ::hpy::__private::into_result(#call, #ctx)?;
-                        if !::hpy::__private::is_not_implemented(&__hpy_result) {
-                            return ::core::result::Result::Ok(__hpy_result);
-                        }
-                    }
-                } else {
-                    let finish = finish_into_result(&f.function.output, call);
-                    quote!(return { #finish };)
-                };
-                body.extend(quote! {
-                    #label: {
-                        #modulo_check
-                        #stmts
-                        #result
-                    }
-                });
+                // With a reflected form, a `NotImplemented` result falls through to it.
+                body.extend(self.operand_arm(
+                    f,
+                    "'__hpy_forward",
+                    (&a, &b),
+                    ternary.then_some(&c),
+                    reflected.is_some(),
+                ));
             }
             if let Some(r) = reflected {
-                let label = syn::Lifetime::new("'__hpy_reflected", Span::mixed_site());
-                let bail = quote!(break #label;);
-                let mut sources = vec![Source::Operand(quote!(#a), bail.clone())];
-                let mut modulo_check = quote!();
-                if ternary {
-                    if r.function.python_params().count() == 2 {
-                        sources.push(Source::Operand(quote!(#c), bail.clone()));
-                    } else {
-                        modulo_check = quote!(if !::hpy::AnyHandle::is_none(&#c) { #bail });
-                    }
-                }
-                let (stmts, call) = self.invoke(r, Some(&b), Borrow::Try(&bail), sources);
-                let finish = finish_into_result(&r.function.output, call);
-                body.extend(quote! {
-                    #label: {
-                        #modulo_check
-                        #stmts
-                        return { #finish };
-                    }
-                });
+                body.extend(self.operand_arm(
+                    r,
+                    "'__hpy_reflected",
+                    (&b, &a),
+                    ternary.then_some(&c),
+                    false,
+                ));
             }
             let first = forward.or(reflected).expect("a group has a member");
             let name = &first.py_name.value;
@@ -646,6 +611,51 @@ impl Gen<'_> {
     }
 
     /// `__richcmp__`, or the individual comparisons merged into `tp_richcompare`.
+    /// One side of a binary (or ternary) number slot: `receiver` must be an instance and
+    /// `other` (and `modulo`, for `pow`) must convert, else the block is left (`break`) so the
+    /// next side, or `NotImplemented`, is tried. With `fall_through`, a `NotImplemented` result
+    /// also moves on.
+    fn operand_arm(
+        &self,
+        e: &MethodEntry,
+        label: &str,
+        (receiver, other): (&Ident, &Ident),
+        modulo: Option<&Ident>,
+        fall_through: bool,
+    ) -> TokenStream {
+        let ctx = local("ctx");
+        let label = syn::Lifetime::new(label, Span::mixed_site());
+        let bail = quote!(break #label;);
+        let mut sources = vec![Source::Operand(quote!(#other), bail.clone())];
+        let mut modulo_check = quote!();
+        if let Some(c) = modulo {
+            if e.function.python_params().count() == 2 {
+                sources.push(Source::Operand(quote!(#c), bail.clone()));
+            } else {
+                modulo_check = quote!(if !::hpy::AnyHandle::is_none(&#c) { #bail });
+            }
+        }
+        let (stmts, call) = self.invoke(e, Some(receiver), Borrow::Try(&bail), sources);
+        let result = if fall_through {
+            quote! {
+                let __hpy_result = ::hpy::__private::into_result(#call, #ctx)?;
+                if !::hpy::__private::is_not_implemented(&__hpy_result) {
+                    return ::core::result::Result::Ok(__hpy_result);
+                }
+            }
+        } else {
+            let finish = finish_into_result(&e.function.output, call);
+            quote!(return { #finish };)
+        };
+        quote! {
+            #label: {
+                #modulo_check
+                #stmts
+                #result
+            }
+        }
+    }
+
     fn richcompare(&mut self, entries: &[&MethodEntry]) {
         let members: Vec<&MethodEntry> = entries
             .iter()

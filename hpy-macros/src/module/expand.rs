@@ -146,11 +146,30 @@ fn types_exec(model: &ModuleModel) -> (TokenStream, Ident) {
         }
     }
     let n = count(global_cfgs.into_iter());
+    let exec = generated_exec(
+        &wrapper,
+        &def,
+        &label,
+        quote! {
+            __HPY_GLOBALS.register_all();
+            #(#adds)*
+        },
+    );
     let tokens = quote! {
         #[doc(hidden)]
         static __HPY_GLOBALS: ::hpy::__private::GlobalTable<#n> =
             ::hpy::__private::GlobalTable::new([#(#global_entries),*]);
+        #exec
+    };
+    (tokens, def)
+}
 
+/// An exec slot the macro writes itself: `body` runs with `ctx` and `module` (mixed-site
+/// names) in scope, then returns `Ok(())`.
+fn generated_exec(wrapper: &Ident, def: &Ident, label: &str, body: TokenStream) -> TokenStream {
+    let ctx = Ident::new("ctx", Span::mixed_site());
+    let module = Ident::new("module", Span::mixed_site());
+    quote! {
         #[doc(hidden)]
         #[allow(non_camel_case_types, dead_code)]
         struct #wrapper;
@@ -161,8 +180,7 @@ fn types_exec(model: &ModuleModel) -> (TokenStream, Ident) {
                 #ctx: ::hpy::Context<'py>,
                 #module: ::hpy::Borrowed<'py>,
             ) -> ::hpy::PyResult<()> {
-                __HPY_GLOBALS.register_all();
-                #(#adds)*
+                #body
                 ::core::result::Result::Ok(())
             }
         }
@@ -170,8 +188,7 @@ fn types_exec(model: &ModuleModel) -> (TokenStream, Ident) {
         #[doc(hidden)]
         static #def: ::hpy::__private::DefCell =
             ::hpy::__private::DefCell::new(::hpy::__private::slot_mod_exec::<#wrapper>());
-    };
-    (tokens, def)
+    }
 }
 
 /// The entry-point symbols `export_module!` defines for the module `name` (it emits the set
@@ -207,26 +224,7 @@ fn constants_exec(model: &ModuleModel) -> (TokenStream, Ident) {
         };
         quote!(#(#cfgs)* #set)
     });
-    let tokens = quote! {
-        #[doc(hidden)]
-        #[allow(non_camel_case_types, dead_code)]
-        struct #wrapper;
-
-        impl ::hpy::__private::ModExecFn for #wrapper {
-            const NAME: &'static str = #label;
-            fn call<'py>(
-                #ctx: ::hpy::Context<'py>,
-                #module: ::hpy::Borrowed<'py>,
-            ) -> ::hpy::PyResult<()> {
-                #(#sets)*
-                ::core::result::Result::Ok(())
-            }
-        }
-
-        #[doc(hidden)]
-        static #def: ::hpy::__private::DefCell =
-            ::hpy::__private::DefCell::new(::hpy::__private::slot_mod_exec::<#wrapper>());
-    };
+    let tokens = generated_exec(&wrapper, &def, &label, quote!(#(#sets)*));
     (tokens, def)
 }
 
