@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Prepares everything the build and the tests need, idempotently:
 #   * Debian packages: libclang-dev (bindgen: `cargo test -p hpy-sys --features bindgen`),
+#     gcc and binutils (C code, `strip` for bench/),
 #     valgrind; plus python3-dev/python3-venv when no pyenv Python 3.11 is available.
 #     Installed with apt-get only when `dpkg -s` says they are missing.
 #   * .venv at the repository root (Python 3.11: pyenv's 3.11.7 if present, else python3)
-#     with the pinned hpy, pytest and setuptools. Skipped when already in place.
+#     with the pinned hpy, pytest, setuptools and matplotlib (the benchmark's chart). Skipped when already in place.
 # Prints the venv path (last line of stdout). Rust itself (cargo, rustfmt, clippy) is
 # expected to be installed already, e.g. with rustup.
 #
@@ -18,6 +19,8 @@ VENV="$ROOT/.venv"
 HPY_VERSION="0.9.0"
 PYTEST_VERSION="9.2.0"
 SETUPTOOLS_VERSION="84.2.1"
+# bench/ draws its chart with it (the test suite runs the benchmark's smoke mode).
+MATPLOTLIB_VERSION="3.11.2"
 
 log() { echo "setup_env: $*" >&2; }
 
@@ -42,7 +45,7 @@ pick_python() {
 BASE_PYTHON="$(pick_python)"
 
 # ---- apt packages ---------------------------------------------------------------------
-apt_packages=(libclang-dev valgrind)
+apt_packages=(libclang-dev valgrind gcc binutils)
 if [[ "$BASE_PYTHON" == python3 ]]; then
     # A distribution Python: venv support and headers (the CPython-ABI build needs Python.h).
     apt_packages+=(python3 python3-venv python3-dev)
@@ -77,17 +80,17 @@ fi
 # ---- the venv -------------------------------------------------------------------------
 venv_ready() {
     [[ -x "$VENV/bin/python" ]] || return 1
-    "$VENV/bin/python" - "$HPY_VERSION" "$PYTEST_VERSION" "$SETUPTOOLS_VERSION" <<'EOF' >/dev/null 2>&1
+    "$VENV/bin/python" - "$HPY_VERSION" "$PYTEST_VERSION" "$SETUPTOOLS_VERSION" "$MATPLOTLIB_VERSION" <<'EOF' >/dev/null 2>&1
 import sys
-import hpy.universal, pytest  # noqa: F401
+import hpy.universal, pytest, matplotlib  # noqa: F401
 from importlib.metadata import version
-want = dict(zip(("hpy", "pytest", "setuptools"), sys.argv[1:]))
+want = dict(zip(("hpy", "pytest", "setuptools", "matplotlib"), sys.argv[1:]))
 sys.exit(0 if all(version(p) == v for p, v in want.items()) else 1)
 EOF
 }
 
 if venv_ready; then
-    log "$VENV is up to date (hpy $HPY_VERSION, pytest $PYTEST_VERSION, setuptools $SETUPTOOLS_VERSION)"
+    log "$VENV is up to date (hpy $HPY_VERSION, pytest $PYTEST_VERSION, setuptools $SETUPTOOLS_VERSION, matplotlib $MATPLOTLIB_VERSION)"
 else
     if ! "$VENV/bin/python" -c "" >/dev/null 2>&1; then
         if ! command -v "$BASE_PYTHON" >/dev/null 2>&1; then
@@ -98,9 +101,10 @@ else
         # --clear: replaces a broken leftover (e.g. its base interpreter was removed)
         "$BASE_PYTHON" -m venv --clear "$VENV" >&2
     fi
-    log "installing hpy==$HPY_VERSION pytest==$PYTEST_VERSION setuptools==$SETUPTOOLS_VERSION"
+    log "installing hpy==$HPY_VERSION pytest==$PYTEST_VERSION setuptools==$SETUPTOOLS_VERSION matplotlib==$MATPLOTLIB_VERSION"
     PIP_DISABLE_PIP_VERSION_CHECK=1 "$VENV/bin/python" -m pip install --quiet \
-        "hpy==$HPY_VERSION" "pytest==$PYTEST_VERSION" "setuptools==$SETUPTOOLS_VERSION" >&2
+        "hpy==$HPY_VERSION" "pytest==$PYTEST_VERSION" "setuptools==$SETUPTOOLS_VERSION" \
+        "matplotlib==$MATPLOTLIB_VERSION" >&2
     if ! venv_ready; then
         log "error: $VENV still lacks a working hpy==$HPY_VERSION / pytest after pip install"
         exit 1

@@ -68,11 +68,18 @@ pub fn generate_all(include_dir: &Path, out_dir: &Path, python: Option<&Path>) {
     assert_eq!(handles.len(), 83, "HPy 0.9 has 83 context handles");
     assert_eq!(functions.len(), 180, "HPy 0.9 has 180 context functions");
 
-    let direct = direct_calls(&functions, &cpython_impl, &stable_symbols);
-    let mut api = emit_api(&functions, &handles, &cpython_handles, &direct);
+    let mut direct = direct_calls(&functions, &cpython_impl, &stable_symbols);
+    let cpython_misc = read(&include_dir.join("hpy/cpython/misc.h"));
+    let (misc_direct, runtime) = misc_calls(&functions, &cpython_misc, &stable_symbols);
+    direct.extend(misc_direct);
+    let mut api = emit_api(&functions, &handles, &cpython_handles, &direct, &runtime);
     api.push_str(&emit_layout_table(&members));
     write(out_dir, "api.rs", &api);
-    write(out_dir, "cpython_shims.c", &emit_shims(&functions, &direct));
+    write(
+        out_dir,
+        "cpython_shims.c",
+        &emit_shims(&functions, &direct, &runtime),
+    );
 }
 
 fn read(path: &Path) -> String {
@@ -291,8 +298,23 @@ fn direct_calls(
     stable: &std::collections::BTreeSet<String>,
 ) -> std::collections::BTreeMap<String, DirectCall> {
     let mut found = std::collections::BTreeMap::new();
+    for (function, body) in api_bodies(functions, header) {
+        if let Some(call) = parse_direct(function, body.trim(), stable, &[]) {
+            found.insert(function.public.clone(), call);
+        }
+    }
+    found
+}
+
+/// The functions of an HPy CPython-ABI header (`HPyAPI_FUNC <ret> Name(...) { body }`) that
+/// are public API functions, with their bodies.
+fn api_bodies<'f, 'h>(
+    functions: &'f [CFunction],
+    header: &'h str,
+) -> Vec<(&'f CFunction, &'h str)> {
+    let mut found = Vec::new();
     for chunk in header.split("HPyAPI_FUNC ").skip(1) {
-        let Some((decl, rest)) = chunk.split_once("\n{\n") else {
+        let Some((decl, rest)) = chunk.split_once('{') else {
             continue;
         };
         let Some((body, _)) = rest.split_once("\n}") else {
@@ -302,82 +324,153 @@ fn direct_calls(
             .split('(')
             .next()
             .unwrap_or_default()
-            .rsplit([' ', '*'])
+            .rsplit([' ', '*', '\n'])
             .next()
             .unwrap_or_default();
-        let Some(function) = functions.iter().find(|f| f.public == name) else {
+        if let Some(function) = functions.iter().find(|f| f.public == name) {
+            found.push((function, body));
+        }
+    }
+    found
+}
+
+/// The 64-bit integer conversions of `hpy/cpython/misc.h` choose their CPython callee with
+/// `#if SIZEOF_LONG_LONG >= SIZEOF_INT64` (or `==`), which holds wherever CPython runs:
+/// `long long` is 64 bits. Their first branch is a direct call once the casts between
+/// `int64_t` and `long long` (the same type there) are dropped.
+const INT64_CONDITIONS: &[&str] = &[
+    "#if  SIZEOF_LONG_LONG >= SIZEOF_INT64",
+    "#if SIZEOF_LONG_LONG == SIZEOF_INT64",
+];
+const INT64_CASTS: &[&str] = &[
+    "(long long)",
+    "(unsigned long long)",
+    "(int64_t) ",
+    "(uint64_t) ",
+];
+
+/// Parses `hpy/cpython/misc.h`, HPy's hand-written CPython-ABI functions: the 64-bit integer
+/// conversions become direct CPython calls ([`INT64_CONDITIONS`]), and the functions whose
+/// body only forwards to a runtime function (`return ctx_TypeCheck(ctx, h_obj, h_type);`)
+/// call that runtime function directly, without a shim in between.
+fn misc_calls(
+    functions: &[CFunction],
+    header: &str,
+    stable: &std::collections::BTreeSet<String>,
+) -> (
+    std::collections::BTreeMap<String, DirectCall>,
+    std::collections::BTreeMap<String, String>,
+) {
+    let mut direct = std::collections::BTreeMap::new();
+    let mut runtime = std::collections::BTreeMap::new();
+    for (function, body) in api_bodies(functions, header) {
+        let body = body.trim();
+        if let Some(condition) = INT64_CONDITIONS.iter().find(|c| body.starts_with(**c)) {
+            let Some((branch, _)) = body[condition.len()..].split_once("#else") else {
+                continue;
+            };
+            let statement = INT64_CASTS
+                .iter()
+                .fold(branch.trim().to_owned(), |s, cast| s.replace(cast, ""));
+            if let Some(call) = parse_direct(function, &statement, stable, &["int64_t", "uint64_t"])
+            {
+                direct.insert(function.public.clone(), call);
+            }
             continue;
-        };
-        let mut statement = body.trim().to_owned();
-        if function.ret == "void" {
-            // `HPyErr_SetString(...) { PyErr_SetString(...); return HPy_NULL; }`: the context
-            // member returns nothing, so only the call matters.
-            statement = statement
-                .trim_end_matches("return HPy_NULL;")
-                .trim()
-                .to_owned();
         }
-        if statement.contains(';') && statement.find(';') != Some(statement.len() - 1) {
-            continue;
-        }
-        let mut call = statement.trim_end_matches(';').trim();
-        call = call.strip_prefix("return ").unwrap_or(call);
-        let returns_object = call.starts_with("_py2h(");
-        if returns_object {
-            call = &call["_py2h(".len()..call.len() - 1];
-        }
+        let statement = body.trim_end_matches(';').trim();
+        let call = statement.strip_prefix("return ").unwrap_or(statement);
         let Some((callee, args)) = call.split_once('(') else {
             continue;
         };
         let Some(args) = args.strip_suffix(')') else {
             continue;
         };
-        if !callee.chars().all(|c| c.is_alphanumeric() || c == '_') || !stable.contains(callee) {
-            continue;
-        }
-        let args: Vec<&str> = if args.trim().is_empty() {
-            vec![]
-        } else {
-            args.split(',').map(str::trim).collect()
-        };
-        if args.len() != function.params.len() || (returns_object && function.ret != "HPy") {
-            continue;
-        }
-        let mut converted = Vec::new();
-        let mut ok = true;
-        for (arg, (ty, param)) in args.iter().zip(&function.params) {
-            if *arg == format!("_h2py({param})") && ty == "HPy" {
-                converted.push(true);
-            } else if arg == param && PASS_THROUGH_TYPES.contains(&ty.as_str()) {
-                converted.push(false);
-            } else {
-                ok = false;
-            }
-        }
-        let plain_return = returns_object
-            || function.ret == "void"
-            || [
-                "int",
-                "HPy_ssize_t",
-                "size_t",
-                "double",
-                "HPy_hash_t",
-                "void *",
-                "const char *",
-            ]
-            .contains(&function.ret.as_str());
-        if ok && plain_return {
-            found.insert(
-                name.to_owned(),
-                DirectCall {
-                    callee: callee.to_owned(),
-                    converted,
-                    returns_object,
-                },
-            );
+        let expected = std::iter::once("ctx".to_owned())
+            .chain(function.params.iter().map(|(_, name)| name.clone()))
+            .collect::<Vec<_>>();
+        let args: Vec<String> = args.split(',').map(|a| a.trim().to_owned()).collect();
+        if body.matches(';').count() == 1
+            && callee.starts_with("ctx_")
+            && callee.chars().all(|c| c.is_alphanumeric() || c == '_')
+            && args == expected
+        {
+            runtime.insert(function.public.clone(), callee.to_owned());
         }
     }
-    found
+    (direct, runtime)
+}
+
+/// One C statement of an HPy CPython-ABI function as a [`DirectCall`], if it is one.
+/// `extra_pass_through`: further parameter and return types passed unchanged.
+fn parse_direct(
+    function: &CFunction,
+    statement: &str,
+    stable: &std::collections::BTreeSet<String>,
+    extra_pass_through: &[&str],
+) -> Option<DirectCall> {
+    let mut statement = statement.to_owned();
+    if function.ret == "void" {
+        // `HPyErr_SetString(...) { PyErr_SetString(...); return HPy_NULL; }`: the context
+        // member returns nothing, so only the call matters.
+        statement = statement
+            .trim_end_matches("return HPy_NULL;")
+            .trim()
+            .to_owned();
+    }
+    if statement.contains(';') && statement.find(';') != Some(statement.len() - 1) {
+        return None;
+    }
+    let mut call = statement.trim_end_matches(';').trim();
+    call = call.strip_prefix("return ").unwrap_or(call);
+    let returns_object = call.starts_with("_py2h(");
+    if returns_object {
+        call = &call["_py2h(".len()..call.len() - 1];
+    }
+    let (callee, args) = call.split_once('(')?;
+    let args = args.strip_suffix(')')?;
+    if !callee.chars().all(|c| c.is_alphanumeric() || c == '_') || !stable.contains(callee) {
+        return None;
+    }
+    let args: Vec<&str> = if args.trim().is_empty() {
+        vec![]
+    } else {
+        args.split(',').map(str::trim).collect()
+    };
+    if args.len() != function.params.len() || (returns_object && function.ret != "HPy") {
+        return None;
+    }
+    let mut converted = Vec::new();
+    for (arg, (ty, param)) in args.iter().zip(&function.params) {
+        if *arg == format!("_h2py({param})") && ty == "HPy" {
+            converted.push(true);
+        } else if arg == param
+            && (PASS_THROUGH_TYPES.contains(&ty.as_str())
+                || extra_pass_through.contains(&ty.as_str()))
+        {
+            converted.push(false);
+        } else {
+            return None;
+        }
+    }
+    let plain_return = returns_object
+        || function.ret == "void"
+        || extra_pass_through.contains(&function.ret.as_str())
+        || [
+            "int",
+            "HPy_ssize_t",
+            "size_t",
+            "double",
+            "HPy_hash_t",
+            "void *",
+            "const char *",
+        ]
+        .contains(&function.ret.as_str());
+    plain_return.then(|| DirectCall {
+        callee: callee.to_owned(),
+        converted,
+        returns_object,
+    })
 }
 
 fn rust_type(c: &str) -> String {
@@ -421,6 +514,7 @@ fn emit_api(
     handles: &[&str],
     cpython_handles: &[String],
     direct: &std::collections::BTreeMap<String, DirectCall>,
+    runtime: &std::collections::BTreeMap<String, String>,
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "// {HEADER_NOTE}");
@@ -459,6 +553,7 @@ fn emit_api(
 
     let mut shims = String::new();
     let mut capi = String::new();
+    let mut runtime_decls = String::new();
     for f in functions {
         let params: Vec<String> = f
             .params
@@ -560,6 +655,24 @@ fn emit_api(
                         capi.push_str(&decl);
                     }
                 }
+                None if runtime.contains_key(&f.public) => {
+                    let callee = &runtime[&f.public];
+                    let _ = write!(
+                        out,
+                        "    #[cfg(feature = \"cpython-abi\")]\n    \
+                         // SAFETY: HPy's CPython implementation is exactly this runtime call.\n    \
+                         unsafe {{ runtime::{callee}({call_args}) }}\n"
+                    );
+                    let decl = format!(
+                        "        pub fn {callee}(ctx: *mut HPyContext{}{}){};\n",
+                        if params.is_empty() { "" } else { ", " },
+                        params.join(", "),
+                        ret_sig
+                    );
+                    if !runtime_decls.contains(&decl) {
+                        runtime_decls.push_str(&decl);
+                    }
+                }
                 Some((_, native)) => {
                     let _ = write!(
                         out,
@@ -597,6 +710,14 @@ fn emit_api(
          #[cfg(feature = \"cpython-abi\")]\n#[allow(missing_docs)]\npub mod capi {{\n    \
          use crate::bindings::*;\n    #[allow(unused_imports)]\n    use core::ffi::{{c_char, c_int, c_void}};\n    \
          extern \"C\" {{\n{capi}    }}\n}}\n"
+    );
+    let _ = write!(
+        out,
+        "\n/// HPy's CPython-ABI runtime functions (`hpy/devel/src/runtime`, compiled into this\n\
+         /// crate) that HPy's inline implementations only forward to; called directly.\n\
+         #[cfg(feature = \"cpython-abi\")]\n#[allow(missing_docs)]\npub mod runtime {{\n    \
+         use crate::bindings::*;\n    #[allow(unused_imports)]\n    use core::ffi::{{c_char, c_int, c_void}};\n    \
+         extern \"C\" {{\n{runtime_decls}    }}\n}}\n"
     );
     let _ = write!(
         out,
@@ -643,6 +764,7 @@ fn rust_name(name: &str) -> String {
 fn emit_shims(
     functions: &[CFunction],
     direct: &std::collections::BTreeMap<String, DirectCall>,
+    runtime: &std::collections::BTreeMap<String, String>,
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "/* {HEADER_NOTE} */");
@@ -656,6 +778,7 @@ fn emit_shims(
         if UNIVERSAL_ONLY.contains(&f.public.as_str())
             || CPYTHON_NATIVE.iter().any(|(name, _)| *name == f.public)
             || direct.contains_key(&f.public)
+            || runtime.contains_key(&f.public)
         {
             continue;
         }

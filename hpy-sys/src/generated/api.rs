@@ -1409,12 +1409,14 @@ pub unsafe fn HPyLong_FromUInt32_t(ctx: *mut HPyContext, value: u32) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyLong_FromInt64_t(ctx: *mut HPyContext, v: i64) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Long_FromInt64_t.unwrap_unchecked())(ctx, v) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyLong_FromInt64_t(ctx, v) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyLong_FromLongLong(v)) }
 }
 
 /// `HPyLong_FromUInt64_t` (context member `ctx_Long_FromUInt64_t`, `HPy_ID(82)`).
@@ -1424,12 +1426,14 @@ pub unsafe fn HPyLong_FromInt64_t(ctx: *mut HPyContext, v: i64) -> HPy {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyLong_FromUInt64_t(ctx: *mut HPyContext, v: u64) -> HPy {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Long_FromUInt64_t.unwrap_unchecked())(ctx, v) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyLong_FromUInt64_t(ctx, v) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { crate::cpython::py2h(capi::PyLong_FromUnsignedLongLong(v)) }
 }
 
 /// `HPyLong_FromSize_t` (context member `ctx_Long_FromSize_t`, `HPy_ID(83)`).
@@ -1518,12 +1522,14 @@ pub unsafe fn HPyLong_AsUInt32_tMask(ctx: *mut HPyContext, h: HPy) -> u32 {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyLong_AsInt64_t(ctx: *mut HPyContext, h: HPy) -> i64 {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Long_AsInt64_t.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyLong_AsInt64_t(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyLong_AsLongLong(crate::cpython::h2py(h)) }
 }
 
 /// `HPyLong_AsUInt64_t` (context member `ctx_Long_AsUInt64_t`, `HPy_ID(89)`).
@@ -1533,12 +1539,14 @@ pub unsafe fn HPyLong_AsInt64_t(ctx: *mut HPyContext, h: HPy) -> i64 {
 /// and pointer arguments must satisfy the C API's contract.
 #[inline(always)]
 pub unsafe fn HPyLong_AsUInt64_t(ctx: *mut HPyContext, h: HPy) -> u64 {
+    #[cfg(feature = "cpython-abi")]
+    let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Long_AsUInt64_t.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyLong_AsUInt64_t(ctx, h) }
+    // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
+    unsafe { capi::PyLong_AsUnsignedLongLong(crate::cpython::h2py(h)) }
 }
 
 /// `HPyLong_AsUInt64_tMask` (context member `ctx_Long_AsUInt64_tMask`, `HPy_ID(90)`).
@@ -2313,8 +2321,8 @@ pub unsafe fn HPy_CallTupleDict(ctx: *mut HPyContext, callable: HPy, args: HPy, 
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_CallTupleDict.unwrap_unchecked())(ctx, callable, args, kw) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_CallTupleDict(ctx, callable, args, kw) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_CallTupleDict(ctx, callable, args, kw) }
 }
 
 /// `HPy_FatalError` (context member `ctx_FatalError`, `HPy_ID(136)`).
@@ -2411,8 +2419,8 @@ pub unsafe fn HPyErr_Occurred(ctx: *mut HPyContext) -> c_int {
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Err_Occurred.unwrap_unchecked())(ctx) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyErr_Occurred(ctx) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_Err_Occurred(ctx) }
 }
 
 /// `HPyErr_ExceptionMatches` (context member `ctx_Err_ExceptionMatches`, `HPy_ID(142)`).
@@ -2562,8 +2570,8 @@ pub unsafe fn HPyType_FromSpec(ctx: *mut HPyContext, spec: *mut HPyType_Spec, pa
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Type_FromSpec.unwrap_unchecked())(ctx, spec, params) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyType_FromSpec(ctx, spec, params) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_Type_FromSpec(ctx, spec, params) }
 }
 
 /// `HPyType_GenericNew` (context member `ctx_Type_GenericNew`, `HPy_ID(151)`).
@@ -2577,8 +2585,8 @@ pub unsafe fn HPyType_GenericNew(ctx: *mut HPyContext, type_: HPy, args: *const 
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Type_GenericNew.unwrap_unchecked())(ctx, type_, args, nargs, kw) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyType_GenericNew(ctx, type_, args, nargs, kw) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_Type_GenericNew(ctx, type_, args, nargs, kw) }
 }
 
 /// `HPy_GetAttr` (context member `ctx_GetAttr`, `HPy_ID(152)`).
@@ -2711,8 +2719,8 @@ pub unsafe fn HPy_GetItem_i(ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t) ->
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_GetItem_i.unwrap_unchecked())(ctx, obj, idx) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_GetItem_i(ctx, obj, idx) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_GetItem_i(ctx, obj, idx) }
 }
 
 /// `HPy_GetItem_s` (context member `ctx_GetItem_s`, `HPy_ID(160)`).
@@ -2775,8 +2783,8 @@ pub unsafe fn HPy_SetItem_i(ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t, va
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_SetItem_i.unwrap_unchecked())(ctx, obj, idx, value) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_SetItem_i(ctx, obj, idx, value) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_SetItem_i(ctx, obj, idx, value) }
 }
 
 /// `HPy_SetItem_s` (context member `ctx_SetItem_s`, `HPy_ID(164)`).
@@ -2852,8 +2860,8 @@ pub unsafe fn _HPy_AsStruct_Object(ctx: *mut HPyContext, h: HPy) -> *mut c_void 
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_AsStruct_Object.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys__HPy_AsStruct_Object(ctx, h) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_AsStruct_Object(ctx, h) }
 }
 
 /// `_HPy_AsStruct_Legacy` (context member `ctx_AsStruct_Legacy`, `HPy_ID(169)`).
@@ -2867,8 +2875,8 @@ pub unsafe fn _HPy_AsStruct_Legacy(ctx: *mut HPyContext, h: HPy) -> *mut c_void 
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_AsStruct_Legacy.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys__HPy_AsStruct_Legacy(ctx, h) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_AsStruct_Legacy(ctx, h) }
 }
 
 /// `_HPy_New` (context member `ctx_New`, `HPy_ID(170)`).
@@ -3438,8 +3446,8 @@ pub unsafe fn HPyTuple_FromArray(ctx: *mut HPyContext, items: *mut HPy, n: HPy_s
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Tuple_FromArray.unwrap_unchecked())(ctx, items, n) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyTuple_FromArray(ctx, items, n) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_Tuple_FromArray(ctx, items, n) }
 }
 
 /// `HPyImport_ImportModule` (context member `ctx_Import_ImportModule`, `HPy_ID(205)`).
@@ -3528,8 +3536,8 @@ pub unsafe fn HPyListBuilder_Set(ctx: *mut HPyContext, builder: HPyListBuilder, 
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_ListBuilder_Set.unwrap_unchecked())(ctx, builder, index, h_item) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyListBuilder_Set(ctx, builder, index, h_item) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_ListBuilder_Set(ctx, builder, index, h_item) }
 }
 
 /// `HPyListBuilder_Build` (context member `ctx_ListBuilder_Build`, `HPy_ID(211)`).
@@ -3543,8 +3551,8 @@ pub unsafe fn HPyListBuilder_Build(ctx: *mut HPyContext, builder: HPyListBuilder
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_ListBuilder_Build.unwrap_unchecked())(ctx, builder) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyListBuilder_Build(ctx, builder) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_ListBuilder_Build(ctx, builder) }
 }
 
 /// `HPyListBuilder_Cancel` (context member `ctx_ListBuilder_Cancel`, `HPy_ID(212)`).
@@ -3558,8 +3566,8 @@ pub unsafe fn HPyListBuilder_Cancel(ctx: *mut HPyContext, builder: HPyListBuilde
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_ListBuilder_Cancel.unwrap_unchecked())(ctx, builder) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyListBuilder_Cancel(ctx, builder) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_ListBuilder_Cancel(ctx, builder) }
 }
 
 /// `HPyTupleBuilder_New` (context member `ctx_TupleBuilder_New`, `HPy_ID(213)`).
@@ -3588,8 +3596,8 @@ pub unsafe fn HPyTupleBuilder_Set(ctx: *mut HPyContext, builder: HPyTupleBuilder
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_TupleBuilder_Set.unwrap_unchecked())(ctx, builder, index, h_item) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyTupleBuilder_Set(ctx, builder, index, h_item) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_TupleBuilder_Set(ctx, builder, index, h_item) }
 }
 
 /// `HPyTupleBuilder_Build` (context member `ctx_TupleBuilder_Build`, `HPy_ID(215)`).
@@ -3603,8 +3611,8 @@ pub unsafe fn HPyTupleBuilder_Build(ctx: *mut HPyContext, builder: HPyTupleBuild
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_TupleBuilder_Build.unwrap_unchecked())(ctx, builder) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyTupleBuilder_Build(ctx, builder) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_TupleBuilder_Build(ctx, builder) }
 }
 
 /// `HPyTupleBuilder_Cancel` (context member `ctx_TupleBuilder_Cancel`, `HPy_ID(216)`).
@@ -3618,8 +3626,8 @@ pub unsafe fn HPyTupleBuilder_Cancel(ctx: *mut HPyContext, builder: HPyTupleBuil
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_TupleBuilder_Cancel.unwrap_unchecked())(ctx, builder) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyTupleBuilder_Cancel(ctx, builder) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_TupleBuilder_Cancel(ctx, builder) }
 }
 
 /// `HPyTracker_New` (context member `ctx_Tracker_New`, `HPy_ID(217)`).
@@ -3633,8 +3641,8 @@ pub unsafe fn HPyTracker_New(ctx: *mut HPyContext, size: HPy_ssize_t) -> HPyTrac
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Tracker_New.unwrap_unchecked())(ctx, size) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyTracker_New(ctx, size) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_Tracker_New(ctx, size) }
 }
 
 /// `HPyTracker_Add` (context member `ctx_Tracker_Add`, `HPy_ID(218)`).
@@ -3648,8 +3656,8 @@ pub unsafe fn HPyTracker_Add(ctx: *mut HPyContext, ht: HPyTracker, h: HPy) -> c_
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Tracker_Add.unwrap_unchecked())(ctx, ht, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyTracker_Add(ctx, ht, h) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_Tracker_Add(ctx, ht, h) }
 }
 
 /// `HPyTracker_ForgetAll` (context member `ctx_Tracker_ForgetAll`, `HPy_ID(219)`).
@@ -3663,8 +3671,8 @@ pub unsafe fn HPyTracker_ForgetAll(ctx: *mut HPyContext, ht: HPyTracker) {
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Tracker_ForgetAll.unwrap_unchecked())(ctx, ht) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyTracker_ForgetAll(ctx, ht) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_Tracker_ForgetAll(ctx, ht) }
 }
 
 /// `HPyTracker_Close` (context member `ctx_Tracker_Close`, `HPy_ID(220)`).
@@ -3678,8 +3686,8 @@ pub unsafe fn HPyTracker_Close(ctx: *mut HPyContext, ht: HPyTracker) {
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Tracker_Close.unwrap_unchecked())(ctx, ht) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyTracker_Close(ctx, ht) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_Tracker_Close(ctx, ht) }
 }
 
 /// `HPyField_Store` (context member `ctx_Field_Store`, `HPy_ID(221)`).
@@ -3783,8 +3791,8 @@ pub unsafe fn _HPy_Dump(ctx: *mut HPyContext, h: HPy) {
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Dump.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys__HPy_Dump(ctx, h) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_Dump(ctx, h) }
 }
 
 /// `_HPy_AsStruct_Type` (context member `ctx_AsStruct_Type`, `HPy_ID(228)`).
@@ -3798,8 +3806,8 @@ pub unsafe fn _HPy_AsStruct_Type(ctx: *mut HPyContext, h: HPy) -> *mut c_void {
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_AsStruct_Type.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys__HPy_AsStruct_Type(ctx, h) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_AsStruct_Type(ctx, h) }
 }
 
 /// `_HPy_AsStruct_Long` (context member `ctx_AsStruct_Long`, `HPy_ID(229)`).
@@ -3813,8 +3821,8 @@ pub unsafe fn _HPy_AsStruct_Long(ctx: *mut HPyContext, h: HPy) -> *mut c_void {
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_AsStruct_Long.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys__HPy_AsStruct_Long(ctx, h) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_AsStruct_Long(ctx, h) }
 }
 
 /// `_HPy_AsStruct_Float` (context member `ctx_AsStruct_Float`, `HPy_ID(230)`).
@@ -3828,8 +3836,8 @@ pub unsafe fn _HPy_AsStruct_Float(ctx: *mut HPyContext, h: HPy) -> *mut c_void {
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_AsStruct_Float.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys__HPy_AsStruct_Float(ctx, h) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_AsStruct_Float(ctx, h) }
 }
 
 /// `_HPy_AsStruct_Unicode` (context member `ctx_AsStruct_Unicode`, `HPy_ID(231)`).
@@ -3843,8 +3851,8 @@ pub unsafe fn _HPy_AsStruct_Unicode(ctx: *mut HPyContext, h: HPy) -> *mut c_void
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_AsStruct_Unicode.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys__HPy_AsStruct_Unicode(ctx, h) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_AsStruct_Unicode(ctx, h) }
 }
 
 /// `_HPy_AsStruct_Tuple` (context member `ctx_AsStruct_Tuple`, `HPy_ID(232)`).
@@ -3858,8 +3866,8 @@ pub unsafe fn _HPy_AsStruct_Tuple(ctx: *mut HPyContext, h: HPy) -> *mut c_void {
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_AsStruct_Tuple.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys__HPy_AsStruct_Tuple(ctx, h) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_AsStruct_Tuple(ctx, h) }
 }
 
 /// `_HPy_AsStruct_List` (context member `ctx_AsStruct_List`, `HPy_ID(233)`).
@@ -3873,8 +3881,8 @@ pub unsafe fn _HPy_AsStruct_List(ctx: *mut HPyContext, h: HPy) -> *mut c_void {
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_AsStruct_List.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys__HPy_AsStruct_List(ctx, h) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_AsStruct_List(ctx, h) }
 }
 
 /// `_HPyType_GetBuiltinShape` (context member `ctx_Type_GetBuiltinShape`, `HPy_ID(234)`).
@@ -3918,8 +3926,8 @@ pub unsafe fn HPy_DelItem_i(ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t) ->
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_DelItem_i.unwrap_unchecked())(ctx, obj, idx) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_DelItem_i(ctx, obj, idx) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_DelItem_i(ctx, obj, idx) }
 }
 
 /// `HPy_DelItem_s` (context member `ctx_DelItem_s`, `HPy_ID(237)`).
@@ -4006,8 +4014,8 @@ pub unsafe fn HPy_Compile_s(ctx: *mut HPyContext, utf8_source: *const c_char, ut
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Compile_s.unwrap_unchecked())(ctx, utf8_source, utf8_filename, kind) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Compile_s(ctx, utf8_source, utf8_filename, kind) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_Compile_s(ctx, utf8_source, utf8_filename, kind) }
 }
 
 /// `HPy_EvalCode` (context member `ctx_EvalCode`, `HPy_ID(249)`).
@@ -4053,8 +4061,8 @@ pub unsafe fn HPyContextVar_Get(ctx: *mut HPyContext, context_var: HPy, default_
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_ContextVar_Get.unwrap_unchecked())(ctx, context_var, default_value, result) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyContextVar_Get(ctx, context_var, default_value, result) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_ContextVar_Get(ctx, context_var, default_value, result) }
 }
 
 /// `HPyContextVar_Set` (context member `ctx_ContextVar_Set`, `HPy_ID(252)`).
@@ -4083,8 +4091,8 @@ pub unsafe fn HPyType_GetName(ctx: *mut HPyContext, type_: HPy) -> *const c_char
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Type_GetName.unwrap_unchecked())(ctx, type_) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyType_GetName(ctx, type_) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_Type_GetName(ctx, type_) }
 }
 
 /// `HPyType_IsSubtype` (context member `ctx_Type_IsSubtype`, `HPy_ID(254)`).
@@ -4198,8 +4206,8 @@ pub unsafe fn HPy_SetCallFunction(ctx: *mut HPyContext, h: HPy, func: *mut HPyCa
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_SetCallFunction.unwrap_unchecked())(ctx, h, func) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_SetCallFunction(ctx, h, func) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_SetCallFunction(ctx, h, func) }
 }
 
 /// `HPy_Call` (context member `ctx_Call`, `HPy_ID(261)`).
@@ -4241,8 +4249,12 @@ pub mod capi {
     #[allow(unused_imports)]
     use core::ffi::{c_char, c_int, c_void};
     extern "C" {
+        pub fn PyLong_FromLongLong(a0: i64) -> *mut cpy_PyObject;
+        pub fn PyLong_FromUnsignedLongLong(a0: u64) -> *mut cpy_PyObject;
         pub fn PyLong_FromSize_t(a0: usize) -> *mut cpy_PyObject;
         pub fn PyLong_FromSsize_t(a0: HPy_ssize_t) -> *mut cpy_PyObject;
+        pub fn PyLong_AsLongLong(a0: *mut cpy_PyObject) -> i64;
+        pub fn PyLong_AsUnsignedLongLong(a0: *mut cpy_PyObject) -> u64;
         pub fn PyLong_AsSize_t(a0: *mut cpy_PyObject) -> usize;
         pub fn PyLong_AsSsize_t(a0: *mut cpy_PyObject) -> HPy_ssize_t;
         pub fn PyLong_AsVoidPtr(a0: *mut cpy_PyObject) -> *mut c_void;
@@ -4343,6 +4355,49 @@ pub mod capi {
     }
 }
 
+/// HPy's CPython-ABI runtime functions (`hpy/devel/src/runtime`, compiled into this
+/// crate) that HPy's inline implementations only forward to; called directly.
+#[cfg(feature = "cpython-abi")]
+#[allow(missing_docs)]
+pub mod runtime {
+    use crate::bindings::*;
+    #[allow(unused_imports)]
+    use core::ffi::{c_char, c_int, c_void};
+    extern "C" {
+        pub fn ctx_CallTupleDict(ctx: *mut HPyContext, callable: HPy, args: HPy, kw: HPy) -> HPy;
+        pub fn ctx_Err_Occurred(ctx: *mut HPyContext) -> c_int;
+        pub fn ctx_Type_FromSpec(ctx: *mut HPyContext, spec: *mut HPyType_Spec, params: *mut HPyType_SpecParam) -> HPy;
+        pub fn ctx_Type_GenericNew(ctx: *mut HPyContext, type_: HPy, args: *const HPy, nargs: HPy_ssize_t, kw: HPy) -> HPy;
+        pub fn ctx_GetItem_i(ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t) -> HPy;
+        pub fn ctx_SetItem_i(ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t, value: HPy) -> c_int;
+        pub fn ctx_AsStruct_Object(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
+        pub fn ctx_AsStruct_Legacy(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
+        pub fn ctx_Tuple_FromArray(ctx: *mut HPyContext, items: *mut HPy, n: HPy_ssize_t) -> HPy;
+        pub fn ctx_ListBuilder_Set(ctx: *mut HPyContext, builder: HPyListBuilder, index: HPy_ssize_t, h_item: HPy);
+        pub fn ctx_ListBuilder_Build(ctx: *mut HPyContext, builder: HPyListBuilder) -> HPy;
+        pub fn ctx_ListBuilder_Cancel(ctx: *mut HPyContext, builder: HPyListBuilder);
+        pub fn ctx_TupleBuilder_Set(ctx: *mut HPyContext, builder: HPyTupleBuilder, index: HPy_ssize_t, h_item: HPy);
+        pub fn ctx_TupleBuilder_Build(ctx: *mut HPyContext, builder: HPyTupleBuilder) -> HPy;
+        pub fn ctx_TupleBuilder_Cancel(ctx: *mut HPyContext, builder: HPyTupleBuilder);
+        pub fn ctx_Tracker_New(ctx: *mut HPyContext, size: HPy_ssize_t) -> HPyTracker;
+        pub fn ctx_Tracker_Add(ctx: *mut HPyContext, ht: HPyTracker, h: HPy) -> c_int;
+        pub fn ctx_Tracker_ForgetAll(ctx: *mut HPyContext, ht: HPyTracker);
+        pub fn ctx_Tracker_Close(ctx: *mut HPyContext, ht: HPyTracker);
+        pub fn ctx_Dump(ctx: *mut HPyContext, h: HPy);
+        pub fn ctx_AsStruct_Type(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
+        pub fn ctx_AsStruct_Long(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
+        pub fn ctx_AsStruct_Float(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
+        pub fn ctx_AsStruct_Unicode(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
+        pub fn ctx_AsStruct_Tuple(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
+        pub fn ctx_AsStruct_List(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
+        pub fn ctx_DelItem_i(ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t) -> c_int;
+        pub fn ctx_Compile_s(ctx: *mut HPyContext, utf8_source: *const c_char, utf8_filename: *const c_char, kind: HPy_SourceKind) -> HPy;
+        pub fn ctx_ContextVar_Get(ctx: *mut HPyContext, context_var: HPy, default_value: HPy, result: *mut HPy) -> i32;
+        pub fn ctx_Type_GetName(ctx: *mut HPyContext, type_: HPy) -> *const c_char;
+        pub fn ctx_SetCallFunction(ctx: *mut HPyContext, h: HPy, func: *mut HPyCallFunction) -> c_int;
+    }
+}
+
 /// The C shims compiled from `cpython_shims.c` for the CPython ABI.
 #[cfg(feature = "cpython-abi")]
 #[allow(missing_docs)]
@@ -4354,28 +4409,16 @@ pub mod shims {
         pub fn hpy_sys_cpython_context() -> *mut HPyContext;
         pub fn hpy_sys_HPyLong_FromInt32_t(ctx: *mut HPyContext, value: i32) -> HPy;
         pub fn hpy_sys_HPyLong_FromUInt32_t(ctx: *mut HPyContext, value: u32) -> HPy;
-        pub fn hpy_sys_HPyLong_FromInt64_t(ctx: *mut HPyContext, v: i64) -> HPy;
-        pub fn hpy_sys_HPyLong_FromUInt64_t(ctx: *mut HPyContext, v: u64) -> HPy;
         pub fn hpy_sys_HPyLong_AsInt32_t(ctx: *mut HPyContext, h: HPy) -> i32;
         pub fn hpy_sys_HPyLong_AsUInt32_t(ctx: *mut HPyContext, h: HPy) -> u32;
         pub fn hpy_sys_HPyLong_AsUInt32_tMask(ctx: *mut HPyContext, h: HPy) -> u32;
-        pub fn hpy_sys_HPyLong_AsInt64_t(ctx: *mut HPyContext, h: HPy) -> i64;
-        pub fn hpy_sys_HPyLong_AsUInt64_t(ctx: *mut HPyContext, h: HPy) -> u64;
         pub fn hpy_sys_HPyLong_AsUInt64_tMask(ctx: *mut HPyContext, h: HPy) -> u64;
         pub fn hpy_sys_HPyBool_FromBool(ctx: *mut HPyContext, v: bool) -> HPy;
-        pub fn hpy_sys_HPy_CallTupleDict(ctx: *mut HPyContext, callable: HPy, args: HPy, kw: HPy) -> HPy;
         pub fn hpy_sys_HPy_FatalError(ctx: *mut HPyContext, message: *const c_char);
-        pub fn hpy_sys_HPyErr_Occurred(ctx: *mut HPyContext) -> c_int;
-        pub fn hpy_sys_HPyType_FromSpec(ctx: *mut HPyContext, spec: *mut HPyType_Spec, params: *mut HPyType_SpecParam) -> HPy;
-        pub fn hpy_sys_HPyType_GenericNew(ctx: *mut HPyContext, type_: HPy, args: *const HPy, nargs: HPy_ssize_t, kw: HPy) -> HPy;
-        pub fn hpy_sys_HPy_GetItem_i(ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t) -> HPy;
         pub fn hpy_sys_HPy_GetItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_char) -> HPy;
-        pub fn hpy_sys_HPy_SetItem_i(ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t, value: HPy) -> c_int;
         pub fn hpy_sys_HPy_SetItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_char, value: HPy) -> c_int;
         pub fn hpy_sys_HPy_TypeCheck(ctx: *mut HPyContext, obj: HPy, type_: HPy) -> c_int;
         pub fn hpy_sys_HPy_Is(ctx: *mut HPyContext, obj: HPy, other: HPy) -> c_int;
-        pub fn hpy_sys__HPy_AsStruct_Object(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
-        pub fn hpy_sys__HPy_AsStruct_Legacy(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
         pub fn hpy_sys__HPy_New(ctx: *mut HPyContext, h_type: HPy, data: *mut *mut c_void) -> HPy;
         pub fn hpy_sys_HPyBytes_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
         pub fn hpy_sys_HPyBytes_GET_SIZE(ctx: *mut HPyContext, h: HPy) -> HPy_ssize_t;
@@ -4387,44 +4430,21 @@ pub mod shims {
         pub fn hpy_sys_HPyList_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
         pub fn hpy_sys_HPyDict_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
         pub fn hpy_sys_HPyTuple_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
-        pub fn hpy_sys_HPyTuple_FromArray(ctx: *mut HPyContext, items: *mut HPy, n: HPy_ssize_t) -> HPy;
         pub fn hpy_sys_HPy_FromPyObject(ctx: *mut HPyContext, obj: *mut cpy_PyObject) -> HPy;
         pub fn hpy_sys_HPy_AsPyObject(ctx: *mut HPyContext, h: HPy) -> *mut cpy_PyObject;
         pub fn hpy_sys_HPyListBuilder_New(ctx: *mut HPyContext, size: HPy_ssize_t) -> HPyListBuilder;
-        pub fn hpy_sys_HPyListBuilder_Set(ctx: *mut HPyContext, builder: HPyListBuilder, index: HPy_ssize_t, h_item: HPy);
-        pub fn hpy_sys_HPyListBuilder_Build(ctx: *mut HPyContext, builder: HPyListBuilder) -> HPy;
-        pub fn hpy_sys_HPyListBuilder_Cancel(ctx: *mut HPyContext, builder: HPyListBuilder);
         pub fn hpy_sys_HPyTupleBuilder_New(ctx: *mut HPyContext, size: HPy_ssize_t) -> HPyTupleBuilder;
-        pub fn hpy_sys_HPyTupleBuilder_Set(ctx: *mut HPyContext, builder: HPyTupleBuilder, index: HPy_ssize_t, h_item: HPy);
-        pub fn hpy_sys_HPyTupleBuilder_Build(ctx: *mut HPyContext, builder: HPyTupleBuilder) -> HPy;
-        pub fn hpy_sys_HPyTupleBuilder_Cancel(ctx: *mut HPyContext, builder: HPyTupleBuilder);
-        pub fn hpy_sys_HPyTracker_New(ctx: *mut HPyContext, size: HPy_ssize_t) -> HPyTracker;
-        pub fn hpy_sys_HPyTracker_Add(ctx: *mut HPyContext, ht: HPyTracker, h: HPy) -> c_int;
-        pub fn hpy_sys_HPyTracker_ForgetAll(ctx: *mut HPyContext, ht: HPyTracker);
-        pub fn hpy_sys_HPyTracker_Close(ctx: *mut HPyContext, ht: HPyTracker);
         pub fn hpy_sys_HPyField_Store(ctx: *mut HPyContext, target_object: HPy, target_field: *mut HPyField, h: HPy);
         pub fn hpy_sys_HPyField_Load(ctx: *mut HPyContext, source_object: HPy, source_field: HPyField) -> HPy;
         pub fn hpy_sys_HPy_ReenterPythonExecution(ctx: *mut HPyContext, state: HPyThreadState);
         pub fn hpy_sys_HPy_LeavePythonExecution(ctx: *mut HPyContext) -> HPyThreadState;
         pub fn hpy_sys_HPyGlobal_Store(ctx: *mut HPyContext, global: *mut HPyGlobal, h: HPy);
         pub fn hpy_sys_HPyGlobal_Load(ctx: *mut HPyContext, global: HPyGlobal) -> HPy;
-        pub fn hpy_sys__HPy_Dump(ctx: *mut HPyContext, h: HPy);
-        pub fn hpy_sys__HPy_AsStruct_Type(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
-        pub fn hpy_sys__HPy_AsStruct_Long(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
-        pub fn hpy_sys__HPy_AsStruct_Float(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
-        pub fn hpy_sys__HPy_AsStruct_Unicode(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
-        pub fn hpy_sys__HPy_AsStruct_Tuple(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
-        pub fn hpy_sys__HPy_AsStruct_List(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
-        pub fn hpy_sys_HPy_DelItem_i(ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t) -> c_int;
         pub fn hpy_sys_HPy_DelItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_char) -> c_int;
         pub fn hpy_sys_HPyCapsule_New(ctx: *mut HPyContext, pointer: *mut c_void, utf8_name: *const c_char, destructor: *mut HPyCapsule_Destructor) -> HPy;
-        pub fn hpy_sys_HPy_Compile_s(ctx: *mut HPyContext, utf8_source: *const c_char, utf8_filename: *const c_char, kind: HPy_SourceKind) -> HPy;
         pub fn hpy_sys_HPyContextVar_New(ctx: *mut HPyContext, name: *const c_char, default_value: HPy) -> HPy;
-        pub fn hpy_sys_HPyContextVar_Get(ctx: *mut HPyContext, context_var: HPy, default_value: HPy, result: *mut HPy) -> i32;
         pub fn hpy_sys_HPyContextVar_Set(ctx: *mut HPyContext, context_var: HPy, value: HPy) -> HPy;
-        pub fn hpy_sys_HPyType_GetName(ctx: *mut HPyContext, type_: HPy) -> *const c_char;
         pub fn hpy_sys_HPyType_IsSubtype(ctx: *mut HPyContext, sub: HPy, type_: HPy) -> c_int;
-        pub fn hpy_sys_HPy_SetCallFunction(ctx: *mut HPyContext, h: HPy, func: *mut HPyCallFunction) -> c_int;
         pub fn hpy_sys_HPy_Call(ctx: *mut HPyContext, callable: HPy, args: *const HPy, nargs: usize, kwnames: HPy) -> HPy;
         pub fn hpy_sys_HPy_CallMethod(ctx: *mut HPyContext, name: HPy, args: *const HPy, nargs: usize, kwnames: HPy) -> HPy;
     }

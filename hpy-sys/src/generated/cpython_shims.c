@@ -8,28 +8,16 @@
 HPyContext *hpy_sys_cpython_context(void) { return _HPyGetContext(); }
 HPy hpy_sys_HPyLong_FromInt32_t(HPyContext *ctx, int32_t value) { return HPyLong_FromInt32_t(ctx, value); }
 HPy hpy_sys_HPyLong_FromUInt32_t(HPyContext *ctx, uint32_t value) { return HPyLong_FromUInt32_t(ctx, value); }
-HPy hpy_sys_HPyLong_FromInt64_t(HPyContext *ctx, int64_t v) { return HPyLong_FromInt64_t(ctx, v); }
-HPy hpy_sys_HPyLong_FromUInt64_t(HPyContext *ctx, uint64_t v) { return HPyLong_FromUInt64_t(ctx, v); }
 int32_t hpy_sys_HPyLong_AsInt32_t(HPyContext *ctx, HPy h) { return HPyLong_AsInt32_t(ctx, h); }
 uint32_t hpy_sys_HPyLong_AsUInt32_t(HPyContext *ctx, HPy h) { return HPyLong_AsUInt32_t(ctx, h); }
 uint32_t hpy_sys_HPyLong_AsUInt32_tMask(HPyContext *ctx, HPy h) { return HPyLong_AsUInt32_tMask(ctx, h); }
-int64_t hpy_sys_HPyLong_AsInt64_t(HPyContext *ctx, HPy h) { return HPyLong_AsInt64_t(ctx, h); }
-uint64_t hpy_sys_HPyLong_AsUInt64_t(HPyContext *ctx, HPy h) { return HPyLong_AsUInt64_t(ctx, h); }
 uint64_t hpy_sys_HPyLong_AsUInt64_tMask(HPyContext *ctx, HPy h) { return HPyLong_AsUInt64_tMask(ctx, h); }
 HPy hpy_sys_HPyBool_FromBool(HPyContext *ctx, bool v) { return HPyBool_FromBool(ctx, v); }
-HPy hpy_sys_HPy_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw) { return HPy_CallTupleDict(ctx, callable, args, kw); }
 void hpy_sys_HPy_FatalError(HPyContext *ctx, const char *message) { HPy_FatalError(ctx, message); }
-int hpy_sys_HPyErr_Occurred(HPyContext *ctx) { return HPyErr_Occurred(ctx); }
-HPy hpy_sys_HPyType_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *params) { return HPyType_FromSpec(ctx, spec, params); }
-HPy hpy_sys_HPyType_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw) { return HPyType_GenericNew(ctx, type, args, nargs, kw); }
-HPy hpy_sys_HPy_GetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx) { return HPy_GetItem_i(ctx, obj, idx); }
 HPy hpy_sys_HPy_GetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key) { return HPy_GetItem_s(ctx, obj, utf8_key); }
-int hpy_sys_HPy_SetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx, HPy value) { return HPy_SetItem_i(ctx, obj, idx, value); }
 int hpy_sys_HPy_SetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key, HPy value) { return HPy_SetItem_s(ctx, obj, utf8_key, value); }
 int hpy_sys_HPy_TypeCheck(HPyContext *ctx, HPy obj, HPy type) { return HPy_TypeCheck(ctx, obj, type); }
 int hpy_sys_HPy_Is(HPyContext *ctx, HPy obj, HPy other) { return HPy_Is(ctx, obj, other); }
-void *hpy_sys__HPy_AsStruct_Object(HPyContext *ctx, HPy h) { return _HPy_AsStruct_Object(ctx, h); }
-void *hpy_sys__HPy_AsStruct_Legacy(HPyContext *ctx, HPy h) { return _HPy_AsStruct_Legacy(ctx, h); }
 HPy hpy_sys__HPy_New(HPyContext *ctx, HPy h_type, void **data) { return _HPy_New(ctx, h_type, data); }
 int hpy_sys_HPyBytes_Check(HPyContext *ctx, HPy h) { return HPyBytes_Check(ctx, h); }
 HPy_ssize_t hpy_sys_HPyBytes_GET_SIZE(HPyContext *ctx, HPy h) { return HPyBytes_GET_SIZE(ctx, h); }
@@ -41,43 +29,20 @@ HPy_UCS4 hpy_sys_HPyUnicode_ReadChar(HPyContext *ctx, HPy h, HPy_ssize_t index) 
 int hpy_sys_HPyList_Check(HPyContext *ctx, HPy h) { return HPyList_Check(ctx, h); }
 int hpy_sys_HPyDict_Check(HPyContext *ctx, HPy h) { return HPyDict_Check(ctx, h); }
 int hpy_sys_HPyTuple_Check(HPyContext *ctx, HPy h) { return HPyTuple_Check(ctx, h); }
-HPy hpy_sys_HPyTuple_FromArray(HPyContext *ctx, HPy *items, HPy_ssize_t n) { return HPyTuple_FromArray(ctx, items, n); }
 HPy hpy_sys_HPy_FromPyObject(HPyContext *ctx, cpy_PyObject *obj) { return HPy_FromPyObject(ctx, obj); }
 cpy_PyObject *hpy_sys_HPy_AsPyObject(HPyContext *ctx, HPy h) { return HPy_AsPyObject(ctx, h); }
 HPyListBuilder hpy_sys_HPyListBuilder_New(HPyContext *ctx, HPy_ssize_t size) { return HPyListBuilder_New(ctx, size); }
-void hpy_sys_HPyListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t index, HPy h_item) { HPyListBuilder_Set(ctx, builder, index, h_item); }
-HPy hpy_sys_HPyListBuilder_Build(HPyContext *ctx, HPyListBuilder builder) { return HPyListBuilder_Build(ctx, builder); }
-void hpy_sys_HPyListBuilder_Cancel(HPyContext *ctx, HPyListBuilder builder) { HPyListBuilder_Cancel(ctx, builder); }
 HPyTupleBuilder hpy_sys_HPyTupleBuilder_New(HPyContext *ctx, HPy_ssize_t size) { return HPyTupleBuilder_New(ctx, size); }
-void hpy_sys_HPyTupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t index, HPy h_item) { HPyTupleBuilder_Set(ctx, builder, index, h_item); }
-HPy hpy_sys_HPyTupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder) { return HPyTupleBuilder_Build(ctx, builder); }
-void hpy_sys_HPyTupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder) { HPyTupleBuilder_Cancel(ctx, builder); }
-HPyTracker hpy_sys_HPyTracker_New(HPyContext *ctx, HPy_ssize_t size) { return HPyTracker_New(ctx, size); }
-int hpy_sys_HPyTracker_Add(HPyContext *ctx, HPyTracker ht, HPy h) { return HPyTracker_Add(ctx, ht, h); }
-void hpy_sys_HPyTracker_ForgetAll(HPyContext *ctx, HPyTracker ht) { HPyTracker_ForgetAll(ctx, ht); }
-void hpy_sys_HPyTracker_Close(HPyContext *ctx, HPyTracker ht) { HPyTracker_Close(ctx, ht); }
 void hpy_sys_HPyField_Store(HPyContext *ctx, HPy target_object, HPyField *target_field, HPy h) { HPyField_Store(ctx, target_object, target_field, h); }
 HPy hpy_sys_HPyField_Load(HPyContext *ctx, HPy source_object, HPyField source_field) { return HPyField_Load(ctx, source_object, source_field); }
 void hpy_sys_HPy_ReenterPythonExecution(HPyContext *ctx, HPyThreadState state) { HPy_ReenterPythonExecution(ctx, state); }
 HPyThreadState hpy_sys_HPy_LeavePythonExecution(HPyContext *ctx) { return HPy_LeavePythonExecution(ctx); }
 void hpy_sys_HPyGlobal_Store(HPyContext *ctx, HPyGlobal *global, HPy h) { HPyGlobal_Store(ctx, global, h); }
 HPy hpy_sys_HPyGlobal_Load(HPyContext *ctx, HPyGlobal global) { return HPyGlobal_Load(ctx, global); }
-void hpy_sys__HPy_Dump(HPyContext *ctx, HPy h) { _HPy_Dump(ctx, h); }
-void *hpy_sys__HPy_AsStruct_Type(HPyContext *ctx, HPy h) { return _HPy_AsStruct_Type(ctx, h); }
-void *hpy_sys__HPy_AsStruct_Long(HPyContext *ctx, HPy h) { return _HPy_AsStruct_Long(ctx, h); }
-void *hpy_sys__HPy_AsStruct_Float(HPyContext *ctx, HPy h) { return _HPy_AsStruct_Float(ctx, h); }
-void *hpy_sys__HPy_AsStruct_Unicode(HPyContext *ctx, HPy h) { return _HPy_AsStruct_Unicode(ctx, h); }
-void *hpy_sys__HPy_AsStruct_Tuple(HPyContext *ctx, HPy h) { return _HPy_AsStruct_Tuple(ctx, h); }
-void *hpy_sys__HPy_AsStruct_List(HPyContext *ctx, HPy h) { return _HPy_AsStruct_List(ctx, h); }
-int hpy_sys_HPy_DelItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx) { return HPy_DelItem_i(ctx, obj, idx); }
 int hpy_sys_HPy_DelItem_s(HPyContext *ctx, HPy obj, const char *utf8_key) { return HPy_DelItem_s(ctx, obj, utf8_key); }
 HPy hpy_sys_HPyCapsule_New(HPyContext *ctx, void *pointer, const char *utf8_name, HPyCapsule_Destructor *destructor) { return HPyCapsule_New(ctx, pointer, utf8_name, destructor); }
-HPy hpy_sys_HPy_Compile_s(HPyContext *ctx, const char *utf8_source, const char *utf8_filename, HPy_SourceKind kind) { return HPy_Compile_s(ctx, utf8_source, utf8_filename, kind); }
 HPy hpy_sys_HPyContextVar_New(HPyContext *ctx, const char *name, HPy default_value) { return HPyContextVar_New(ctx, name, default_value); }
-int32_t hpy_sys_HPyContextVar_Get(HPyContext *ctx, HPy context_var, HPy default_value, HPy *result) { return HPyContextVar_Get(ctx, context_var, default_value, result); }
 HPy hpy_sys_HPyContextVar_Set(HPyContext *ctx, HPy context_var, HPy value) { return HPyContextVar_Set(ctx, context_var, value); }
-const char *hpy_sys_HPyType_GetName(HPyContext *ctx, HPy type) { return HPyType_GetName(ctx, type); }
 int hpy_sys_HPyType_IsSubtype(HPyContext *ctx, HPy sub, HPy type) { return HPyType_IsSubtype(ctx, sub, type); }
-int hpy_sys_HPy_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func) { return HPy_SetCallFunction(ctx, h, func); }
 HPy hpy_sys_HPy_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nargs, HPy kwnames) { return HPy_Call(ctx, callable, args, nargs, kwnames); }
 HPy hpy_sys_HPy_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t nargs, HPy kwnames) { return HPy_CallMethod(ctx, name, args, nargs, kwnames); }

@@ -361,6 +361,87 @@ pub(crate) fn tuple_from<'py, 'a>(
     })
 }
 
+/// A tuple of exactly `N` owned items (not stolen: they are closed by the caller's drop).
+///
+/// The raw handles go to HPy straight from a fixed-size array, without the copy through
+/// `with_raw_handles`: building `(a, b)` costs what the C `HPyTuple_FromArray` call costs.
+#[inline(always)]
+pub(crate) fn tuple_from_array<'py, const N: usize>(
+    ctx: Context<'py>,
+    items: &[Handle<'py>; N],
+) -> Option<Handle<'py>> {
+    let mut raw: [sys::HPy; N] = core::array::from_fn(|index| items[index].as_borrowed().raw());
+    // SAFETY: `raw` holds `N` open handles (owned by `items`, alive for this call); HPy
+    // does not steal them.
+    ctx.own(unsafe { sys::HPyTuple_FromArray(ctx.as_ptr(), raw.as_mut_ptr(), N as isize) })
+}
+
+/// Builds a list of a known length item by item (`HPyListBuilder`), so a conversion can
+/// stream its items into the list without collecting them first.
+///
+/// Every slot must be filled before `build`: `push` counts and `build` checks the count, and
+/// dropping an unbuilt builder cancels it (an error half-way leaks nothing).
+pub(crate) struct ListBuilder<'py> {
+    ctx: Context<'py>,
+    builder: sys::HPyListBuilder,
+    len: usize,
+    filled: usize,
+}
+
+impl<'py> ListBuilder<'py> {
+    #[inline(always)]
+    pub(crate) fn new(ctx: Context<'py>, len: usize) -> Self {
+        // SAFETY: a length; the builder is consumed by `build` or cancelled on drop.
+        let builder = unsafe { sys::HPyListBuilder_New(ctx.as_ptr(), len as isize) };
+        ListBuilder {
+            ctx,
+            builder,
+            len,
+            filled: 0,
+        }
+    }
+
+    /// Sets the next item (a new reference is taken; `item` stays the caller's).
+    #[inline(always)]
+    pub(crate) fn push(&mut self, item: Borrowed<'_>) {
+        assert!(
+            self.filled < self.len,
+            "ListBuilder: more items than its length"
+        );
+        // SAFETY: `filled < len` is a valid index, set once; `item` is open.
+        unsafe {
+            sys::HPyListBuilder_Set(
+                self.ctx.as_ptr(),
+                self.builder,
+                self.filled as isize,
+                item.raw(),
+            )
+        };
+        self.filled += 1;
+    }
+
+    /// The list, once every item was pushed (an internal invariant: a short list panics,
+    /// which the call boundary turns into `SystemError`; the builder is then cancelled).
+    #[inline(always)]
+    pub(crate) fn build(self) -> Option<Handle<'py>> {
+        assert_eq!(
+            self.filled, self.len,
+            "ListBuilder: fewer items than its length"
+        );
+        let this = core::mem::ManuallyDrop::new(self);
+        // SAFETY: every index was set exactly once; the builder is consumed here only.
+        this.ctx
+            .own(unsafe { sys::HPyListBuilder_Build(this.ctx.as_ptr(), this.builder) })
+    }
+}
+
+impl Drop for ListBuilder<'_> {
+    fn drop(&mut self) {
+        // SAFETY: not built (build forgets `self`); cancelling releases the partial list.
+        unsafe { sys::HPyListBuilder_Cancel(self.ctx.as_ptr(), self.builder) }
+    }
+}
+
 /// A list of the given items (not stolen).
 pub(crate) fn list_from<'py, 'a>(
     ctx: Context<'py>,

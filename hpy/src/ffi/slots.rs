@@ -502,7 +502,7 @@ macro_rules! slot_pair {
                     #[allow(unused_unsafe)]
                     let $p = unsafe { to_rust!($kind, ctx, $p) };
                 )*
-                guard(ctx, F::NAME, || ret_map!($ret, F::call(ctx, $($p),*)))
+                guard(ctx, F::NAME, move || ret_map!($ret, F::call(ctx, $($p),*)))
             }
 
             unsafe extern "C" fn $tramp_fn($($p: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
@@ -624,7 +624,9 @@ impl<F: InitSlot> Trampolines<F> {
                 optional(ctx, kw),
             )
         };
-        guard(ctx, F::NAME, || F::call(ctx, slf, args, kw).map(|()| 0))
+        guard(ctx, F::NAME, move || {
+            F::call(ctx, slf, args, kw).map(|()| 0)
+        })
     }
 
     unsafe extern "C" fn init_trampoline(slf: CpyObject, args: CpyObject, kw: CpyObject) -> c_int {
@@ -670,7 +672,7 @@ impl<F: NewSlot> Trampolines<F> {
                 optional(ctx, kw),
             )
         };
-        guard(ctx, F::NAME, || {
+        guard(ctx, F::NAME, move || {
             F::call(ctx, cls, args, kw).map(Handle::into_raw)
         })
     }
@@ -716,7 +718,7 @@ impl<F: FinalizeSlot> Trampolines<F> {
         let ctx = unsafe { Context::from_raw(ctx) };
         // SAFETY: as above.
         let slf = unsafe { Borrowed::from_raw(ctx, slf) };
-        let failed = guard(ctx, F::NAME, || F::call(ctx, slf).map(|()| 0 as c_int));
+        let failed = guard(ctx, F::NAME, move || F::call(ctx, slf).map(|()| 0 as c_int));
         if failed != 0 {
             // `tp_finalize` cannot fail: report the error like CPython does for `__del__`.
             super::raw::err_write_unraisable(ctx, slf);
@@ -751,7 +753,7 @@ impl<F: GetterFn> Trampolines<F> {
         let ctx = unsafe { Context::from_raw(ctx) };
         // SAFETY: as above.
         let slf = unsafe { Borrowed::from_raw(ctx, slf) };
-        guard(ctx, F::NAME, || F::get(ctx, slf).map(Handle::into_raw))
+        guard(ctx, F::NAME, move || F::get(ctx, slf).map(Handle::into_raw))
     }
 
     unsafe extern "C" fn getter_trampoline(slf: CpyObject, closure: *mut c_void) -> CpyObject {
@@ -786,7 +788,7 @@ impl<F: SetterFn> Trampolines<F> {
         let ctx = unsafe { Context::from_raw(ctx) };
         // SAFETY: as above.
         let (slf, value) = unsafe { (Borrowed::from_raw(ctx, slf), optional(ctx, value)) };
-        guard(ctx, F::NAME, || match value {
+        guard(ctx, F::NAME, move || match value {
             Some(value) => F::set(ctx, slf, value).map(|()| 0),
             None => Err(PyErr::type_error(format!(
                 "cannot delete attribute '{}'",
@@ -834,7 +836,7 @@ impl<F: GetBufferSlot> Trampolines<F> {
         let ctx = unsafe { Context::from_raw(ctx) };
         // SAFETY: as above.
         let slf = unsafe { Borrowed::from_raw(ctx, slf) };
-        let filled = guard(ctx, F::NAME, || {
+        let filled = guard(ctx, F::NAME, move || {
             let exported = F::call(ctx, slf, flags)?.view;
             let itemsize = exported.itemsize.max(1);
             let buffer = sys::HPy_buffer {
@@ -905,7 +907,7 @@ impl<F: ReleaseBufferSlot> Trampolines<F> {
         let ctx = unsafe { Context::from_raw(ctx) };
         // SAFETY: as above.
         let slf = unsafe { Borrowed::from_raw(ctx, slf) };
-        guard(ctx, F::NAME, || {
+        guard(ctx, F::NAME, move || {
             F::call(ctx, slf);
             Ok(())
         });

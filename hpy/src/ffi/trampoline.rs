@@ -301,7 +301,9 @@ impl<F: NoArgsFn> Trampolines<F> {
         let ctx = unsafe { Context::from_raw(ctx) };
         // SAFETY: as above.
         let module = unsafe { Borrowed::from_raw(ctx, module) };
-        guard(ctx, F::NAME, || F::call(ctx, module).map(Handle::into_raw))
+        guard(ctx, F::NAME, move || {
+            F::call(ctx, module).map(Handle::into_raw)
+        })
     }
 
     unsafe extern "C" fn noargs_trampoline(module: CpyObject, _unused: CpyObject) -> CpyObject {
@@ -338,7 +340,7 @@ impl<F: OneArgFn> Trampolines<F> {
                 Borrowed::from_raw(ctx, arg),
             )
         };
-        guard(ctx, F::NAME, || {
+        guard(ctx, F::NAME, move || {
             F::call(ctx, module, arg).map(Handle::into_raw)
         })
     }
@@ -379,7 +381,7 @@ impl<F: VarArgsFn> Trampolines<F> {
                 Args::new(ctx, items, nargs, 0),
             )
         };
-        guard(ctx, F::NAME, || {
+        guard(ctx, F::NAME, move || {
             F::call(ctx, module, args).map(Handle::into_raw)
         })
     }
@@ -433,7 +435,7 @@ impl<F: KeywordsFn> Trampolines<F> {
         };
         // SAFETY: as above.
         let args = unsafe { Args::new(ctx, items, nargs, keyword) };
-        guard(ctx, F::NAME, || {
+        guard(ctx, F::NAME, move || {
             F::call(ctx, module, args, kwnames).map(Handle::into_raw)
         })
     }
@@ -483,7 +485,7 @@ impl<F: ModExecFn> Trampolines<F> {
         let ctx = unsafe { Context::from_raw(ctx) };
         // SAFETY: as above.
         let module = unsafe { Borrowed::from_raw(ctx, module) };
-        guard(ctx, F::NAME, || F::call(ctx, module).map(|()| 0))
+        guard(ctx, F::NAME, move || F::call(ctx, module).map(|()| 0))
     }
 
     unsafe extern "C" fn exec_trampoline(module: CpyObject) -> c_int {
@@ -513,7 +515,7 @@ impl<F: ModCreateFn> Trampolines<F> {
         let ctx = unsafe { Context::from_raw(ctx) };
         // SAFETY: as above.
         let spec = unsafe { Borrowed::from_raw(ctx, spec) };
-        guard(ctx, F::NAME, || {
+        guard(ctx, F::NAME, move || {
             let created = F::call(ctx, spec)?;
             check_not_a_module(ctx, &created)?;
             Ok(created.into_raw())

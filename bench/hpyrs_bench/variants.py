@@ -1,0 +1,172 @@
+"""The variants the benchmark compares, and how each one is built.
+
+A variant is one implementation of the microbench and array modules, loaded one way:
+
+    rust-cpython    hpy-rs, CPython ABI            examples/microbench, examples/array
+    rust-universal  hpy-rs, universal ABI          (the same sources, the other switch)
+    rust-debug      hpy-rs, universal, HPY debug   (a copy of the universal binary)
+    chpy-cpython    C HPy, CPython ABI             bench/reference/c_hpy
+    chpy-universal  C HPy, universal ABI
+    chpy-debug      C HPy, universal, HPY debug
+    capi            the plain CPython C API        bench/reference/c_api
+    pyo3            PyO3                           bench/reference/pyo3
+
+Everything is built into OUT (default `<workspace target>/bench`) with release settings:
+the Rust crates with the workspace's release profile (fat LTO, one codegen unit), the PyO3
+crates with the same profile, the C modules with setuptools at -O3.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Dict, List
+
+BENCH = Path(__file__).resolve().parent.parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import hpy_build  # noqa: E402  (tools/hpy_build.py)
+
+
+def pyo3_build_module() -> ModuleType:
+    """bench/reference/pyo3/build.py, imported by path (its name is too generic for sys.path)."""
+    path = BENCH / "reference" / "pyo3" / "build.py"
+    spec = importlib.util.spec_from_file_location("hpyrs_bench_pyo3_build", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+__all__ = ["Variant", "VARIANTS", "build_all", "build_cgclient", "default_out", "pyo3_build_module"]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One implementation of the benchmarked modules, in one ABI/mode."""
+
+    key: str
+    label: str
+    implementation: str  # "rust", "chpy", "capi", "pyo3"
+    mode: str  # how it is loaded: "cpython", "universal" or "debug"
+
+
+VARIANTS = (
+    Variant("rust-cpython", "hpy-rs CPython ABI", "rust", "cpython"),
+    Variant("rust-universal", "hpy-rs universal", "rust", "universal"),
+    Variant("rust-debug", "hpy-rs universal+debug", "rust", "debug"),
+    Variant("chpy-cpython", "C HPy CPython ABI", "chpy", "cpython"),
+    Variant("chpy-universal", "C HPy universal", "chpy", "universal"),
+    Variant("chpy-debug", "C HPy universal+debug", "chpy", "debug"),
+    Variant("capi", "C API", "capi", "cpython"),
+    Variant("pyo3", "PyO3", "pyo3", "cpython"),
+)
+
+# Python module names per implementation: (microbench, array).
+MODULE_NAMES = {
+    "rust": ("microbench", "hpyarray"),
+    "chpy": ("microbench_chpy", "hpyarray_chpy"),
+    "capi": ("microbench_capi", "hpyarray_capi"),
+    "pyo3": ("microbench_pyo3", "hpyarray_pyo3"),
+}
+
+
+def default_out() -> Path:
+    return hpy_build.workspace_target_dir(ROOT) / "bench"
+
+
+def _log(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def _run(command: List[str], cwd: Path, quiet: bool) -> None:
+    result = subprocess.run(command, cwd=cwd, capture_output=quiet, text=True)
+    if result.returncode != 0:
+        output = (result.stdout or "") + (result.stderr or "") if quiet else ""
+        raise RuntimeError(f"command failed ({result.returncode}): {' '.join(command)}\n{output}")
+
+
+def _debug_copy(universal: Path, out: Path) -> Path:
+    """dlopen maps a path once per process; the debug mode needs a binary of its own."""
+    out.mkdir(parents=True, exist_ok=True)
+    copy = out / universal.name
+    shutil.copyfile(universal, copy)
+    return copy
+
+
+def _setuptools(directory: Path, python: str, out: Path, temp: Path, abi: str, quiet: bool) -> None:
+    command = [python, "setup.py", "-q"]
+    if abi:
+        command.append(f"--hpy-abi={abi}")
+    command += ["build_ext", "--build-lib", str(out), "--build-temp", str(temp)]
+    _run(command, directory, quiet)
+
+
+def _find(out: Path, name: str, suffix: str) -> Path:
+    path = out / f"{name}{suffix}"
+    if not path.is_file():
+        raise RuntimeError(f"expected build output {path} is missing")
+    return path
+
+
+def build_all(out: Path, python: str, quiet: bool = True) -> Dict[str, Dict[str, Dict[str, str]]]:
+    """Builds every variant; returns {variant key: {"microbench"|"array": module entry}}."""
+    ext = sysconfig.get_config_var("EXT_SUFFIX")
+    files: Dict[str, Dict[str, Path]] = {}
+
+    _log("building the hpy-rs examples (CPython ABI and universal)")
+    for abi in ("cpython", "universal"):
+        built = {
+            kind: hpy_build.build(ROOT / "examples" / crate, abi, out / f"rust-{abi}",
+                                  python=python, capture=quiet)
+            for kind, crate in (("microbench", "microbench"), ("array", "array"))
+        }
+        files[f"rust-{abi}"] = built
+    files["rust-debug"] = {k: _debug_copy(p, out / "rust-debug") for k, p in files["rust-universal"].items()}
+
+    _log("building the C HPy reference (CPython ABI and universal)")
+    c_hpy = BENCH / "reference" / "c_hpy"
+    for abi, suffix in (("cpython", ext), ("universal", ".hpy0.so")):
+        target = out / f"chpy-{abi}"
+        _setuptools(c_hpy, python, target, out / "tmp" / f"chpy-{abi}", abi, quiet)
+        names = MODULE_NAMES["chpy"]
+        files[f"chpy-{abi}"] = {"microbench": _find(target, names[0], suffix),
+                                "array": _find(target, names[1], suffix)}
+    files["chpy-debug"] = {k: _debug_copy(p, out / "chpy-debug") for k, p in files["chpy-universal"].items()}
+
+    _log("building the C-API reference")
+    _setuptools(BENCH / "reference" / "c_api", python, out / "capi", out / "tmp" / "capi", "", quiet)
+    names = MODULE_NAMES["capi"]
+    files["capi"] = {"microbench": _find(out / "capi", names[0], ext),
+                     "array": _find(out / "capi", names[1], ext)}
+
+    _log("building the PyO3 reference")
+    names = MODULE_NAMES["pyo3"]
+    pyo3_files = pyo3_build_module().build(out / "pyo3", python, crates=names)
+    files["pyo3"] = {"microbench": Path(pyo3_files[names[0]]), "array": Path(pyo3_files[names[1]])}
+
+    entries: Dict[str, Dict[str, Dict[str, str]]] = {}
+    for variant in VARIANTS:
+        microbench, array = MODULE_NAMES[variant.implementation]
+        entries[variant.key] = {
+            kind: {"name": name, "path": str(files[variant.key][kind]), "mode": variant.mode}
+            for kind, name in (("microbench", microbench), ("array", array))
+        }
+    return entries
+
+
+def build_cgclient(out: Path) -> Path:
+    """Compiles bench/cgclient/cgclient.c (callgrind client requests) into a shared library."""
+    out.mkdir(parents=True, exist_ok=True)
+    library = out / "libcgclient.so"
+    source = BENCH / "cgclient" / "cgclient.c"
+    if not library.exists() or library.stat().st_mtime < source.stat().st_mtime:
+        compiler = os.environ.get("CC", "cc")
+        _run([compiler, "-O2", "-shared", "-fPIC", str(source), "-o", str(library)], BENCH, True)
+    return library

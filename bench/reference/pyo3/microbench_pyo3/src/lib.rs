@@ -1,0 +1,112 @@
+//! PyO3 benchmark reference for hpy-rs: the same Python API as `examples/microbench` (HPy's
+//! microbenchmark module), written the usual PyO3 way, to compare per-call costs. As in the C
+//! original, the functions and methods take positional arguments only.
+
+/// HPy microbenchmarks, in Rust with PyO3.
+#[pyo3::pymodule]
+mod microbench_pyo3 {
+    use pyo3::prelude::*;
+    use pyo3::types::{PyDict, PyNone, PyTuple};
+
+    /// noargs() -> None
+    #[pyfunction]
+    fn noargs() {}
+
+    /// onearg(x) -> None
+    #[pyfunction]
+    #[pyo3(signature = (_x, /))]
+    fn onearg(_x: &Bound<'_, PyAny>) {}
+
+    /// varargs(*args) -> None
+    #[pyfunction]
+    #[pyo3(signature = (*_args))]
+    fn varargs(_args: &Bound<'_, PyTuple>) {}
+
+    /// call_with_tuple(f, args) -> f(*args)
+    #[pyfunction]
+    #[pyo3(signature = (f, args, /))]
+    fn call_with_tuple<'py>(
+        f: &Bound<'py, PyAny>,
+        args: &Bound<'py, PyTuple>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        f.call(args, None)
+    }
+
+    /// call_with_tuple_and_dict(f, args, kw) -> f(*args, **kw)
+    #[pyfunction]
+    #[pyo3(signature = (f, args, kw, /))]
+    fn call_with_tuple_and_dict<'py>(
+        f: &Bound<'py, PyAny>,
+        args: &Bound<'py, PyTuple>,
+        kw: &Bound<'py, PyDict>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        f.call(args, Some(kw))
+    }
+
+    /// allocate_int() -> 2048 (a new int object)
+    #[pyfunction]
+    fn allocate_int() -> i64 {
+        2048
+    }
+
+    /// allocate_tuple() -> (2048, 2049)
+    #[pyfunction]
+    fn allocate_tuple() -> (i64, i64) {
+        (2048, 2049)
+    }
+
+    /// A small object with two integers, like the C version's `FooObject`.
+    #[pyclass(frozen, sequence)]
+    struct Foo {
+        #[pyo3(get)]
+        x: i64,
+        #[pyo3(get)]
+        y: i64,
+    }
+
+    #[pymethods]
+    impl Foo {
+        /// Foo() -> a new Foo
+        #[new]
+        fn new() -> Self {
+            Foo { x: 0, y: 0 }
+        }
+
+        /// noargs() -> None
+        fn noargs(&self) {}
+
+        /// onearg(x) -> None
+        #[pyo3(signature = (_x, /))]
+        fn onearg(&self, _x: &Bound<'_, PyAny>) {}
+
+        /// varargs(*args) -> None
+        #[pyo3(signature = (*_args))]
+        fn varargs(&self, _args: &Bound<'_, PyTuple>) {}
+
+        /// allocate_int() -> 2048
+        fn allocate_int(&self) -> i64 {
+            2048
+        }
+
+        /// allocate_tuple() -> (2048, 2049)
+        fn allocate_tuple(&self) -> (i64, i64) {
+            (2048, 2049)
+        }
+
+        /// len(foo) -> 42
+        fn __len__(&self) -> usize {
+            42
+        }
+
+        /// foo[i] -> None (the index is ignored, like in the C version)
+        fn __getitem__<'py>(&self, py: Python<'py>, _index: isize) -> Borrowed<'py, 'py, PyNone> {
+            PyNone::get(py)
+        }
+    }
+
+    /// Module set-up: the `HTFoo` alias (the same type object as `Foo`).
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add("HTFoo", m.py().get_type::<Foo>())
+    }
+}

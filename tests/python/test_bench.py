@@ -1,0 +1,64 @@
+"""The benchmark harness (bench/) in its smoke mode: small N, no valgrind.
+
+The benchmark is a report, never a pass/fail on speed; what this test holds it to is that it
+still builds every variant (hpy-rs in both ABIs, C HPy in both ABIs, the C API, PyO3), loads
+them side by side (including HPy's debug mode), that all of them agree on every pattern's
+result, and that it writes its JSON, Markdown and chart.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench" / "hpyrs_bench"))
+
+from patterns import PATTERNS  # noqa: E402
+from variants import VARIANTS  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory):
+    results = tmp_path_factory.mktemp("bench")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench.py"), "--smoke", "--results", str(results)],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    return results, run.stdout, json.loads((results / "results.json").read_text())
+
+
+def test_every_variant_agrees_on_every_pattern(smoke):
+    _, _, results = smoke
+    checks = results["checks"]
+    assert set(checks) == {p.name for p in PATTERNS}
+    for name, values in checks.items():
+        assert set(values) == {v.key for v in VARIANTS}, name
+        assert len(set(values.values())) == 1, (name, values)
+        assert not next(iter(values.values())).startswith("raised"), (name, values)
+
+
+def test_every_pattern_has_a_wall_time_per_variant(smoke):
+    _, _, results = smoke
+    for pattern in PATTERNS:
+        figures = results["wall_ns"][pattern.name]
+        assert set(figures) == {v.key for v in VARIANTS}
+        # Net of the loop, so tiny or even slightly negative at N=1000; but a number.
+        assert all(isinstance(x, float) and abs(x) < 1e6 for x in figures.values()), figures
+
+
+def test_tables_json_and_chart_are_written(smoke):
+    directory, stdout, results = smoke
+    assert "Wall time per call" in stdout and "Build cost of examples/quickstart" in stdout
+    assert (directory / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    markdown = (directory / "results.md").read_text()
+    assert "| foo.noargs() |" in markdown and "PyO3" in markdown
+    cost = results["build_cost"]
+    assert set(cost) == {"hpy-rs quickstart (cpython ABI)", "hpy-rs quickstart (universal ABI)",
+                         "PyO3 quickstart"}
+    assert all(c["stripped_bytes"] > 10_000 for c in cost.values())
+    assert results["meta"]["smoke"] is True

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The benchmark, from a fresh machine: tools/bench.sh [bench/bench.py options]
+#
+# Sets up .venv (tools/setup_env.sh: hpy 0.9.0, valgrind, matplotlib...), then builds
+# examples/microbench and examples/array in hpy-rs's two ABIs, their C HPy, C-API and PyO3
+# twins (bench/reference/), measures every call pattern under callgrind and by wall time,
+# prints the tables and writes bench/results/{results.json,results.md,chart.png}.
+# `tools/bench.sh --smoke` is the quick check the test suite runs.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$(bash "$ROOT/tools/setup_env.sh" | tail -n 1)"
+export HPY_PYTHON="$VENV/bin/python"
+exec "$VENV/bin/python" "$ROOT/bench/bench.py" "$@"
