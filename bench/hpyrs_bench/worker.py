@@ -110,8 +110,8 @@ def main(manifest_path: str) -> None:
         n1, n2, warm = manifest["n1"], manifest["n2"], manifest["warm"]
         cg.start()
 
-        def measure(label: str, loop: Callable[..., None], key: str) -> None:
-            run(loop, warm, key)
+        def measure(label: str, loop: Callable[..., None], key: str, full_warm_up: bool) -> None:
+            run(loop, n2 if full_warm_up else warm, key)
             objs.clear()
             for n in (n1, n2):
                 gc.collect()
@@ -121,10 +121,11 @@ def main(manifest_path: str) -> None:
                 objs.clear()
 
         for index, b in enumerate(baselines):
-            measure(f"baseline|{index}", baseline_loops[b], any_key)
+            measure(f"baseline|{index}", baseline_loops[b], any_key, True)
         for pattern in patterns:
             for key in modules:
-                measure(f"pattern|{pattern.name}|{key}", loops[pattern.name, key], key)
+                measure(f"pattern|{pattern.name}|{key}", loops[pattern.name, key], key,
+                        pattern.keeps_objects)
         result["baseline_labels"] = {f"{b[0]}\n{b[1]}": index for index, b in enumerate(baselines)}
     else:
         n, repeats, warm = manifest["wall_n"], manifest["repeats"], manifest["warm"]

@@ -26,8 +26,14 @@ const UNIVERSAL_ONLY: &[&str] = &[
 ];
 
 /// Functions implemented natively in Rust for the CPython ABI (`src/cpython.rs`) because they
-/// are on every call's hot path and C HPy inlines them.
-const CPYTHON_NATIVE: &[(&str, &str)] = &[("HPy_Dup", "dup"), ("HPy_Close", "close")];
+/// are on hot paths and C HPy inlines them (`HPy_Is`, `HPyGlobal_Load`: every type check of
+/// an operand slot).
+const CPYTHON_NATIVE: &[(&str, &str)] = &[
+    ("HPy_Dup", "dup"),
+    ("HPy_Close", "close"),
+    ("HPy_Is", "is"),
+    ("HPyGlobal_Load", "global_load"),
+];
 
 /// Context members whose public wrapper lives outside `autogen_trampolines.h`.
 const EXTRA_PUBLIC_NAMES: &[(&str, &str)] = &[

@@ -5,7 +5,7 @@
 //! are written here against the object header, for the Python version the build script found
 //! (`hpy_py_3_12` covers 3.12 and 3.13, whose immortal objects must not be counted).
 
-use crate::bindings::{HPy, HPyContext};
+use crate::bindings::{HPy, HPyContext, HPyGlobal};
 
 /// The start of every `PyObject` in a release (non-`Py_TRACE_REFS`) build.
 #[repr(C)]
@@ -15,6 +15,27 @@ struct ObjectHead {
 
 extern "C" {
     fn _Py_Dealloc(op: *mut ObjectHead);
+}
+
+/// `HPy_Is`: the same object (HPy's implementation compares the pointers).
+///
+/// # Safety
+/// Nothing is dereferenced; the signature is `unsafe` like every API function's.
+#[inline(always)]
+pub unsafe fn is(_ctx: *mut HPyContext, obj: HPy, other: HPy) -> core::ffi::c_int {
+    (obj._i == other._i) as core::ffi::c_int
+}
+
+/// `HPyGlobal_Load`: in this ABI a global holds the `PyObject*` itself; loading it is
+/// `Py_INCREF` (HPy's implementation), so the type checks of operand slots cost no call.
+///
+/// # Safety
+/// `global` must hold a live object (HPy never stores NULL through `HPyGlobal_Store` of a
+/// valid handle) and the GIL must be held.
+#[inline(always)]
+pub unsafe fn global_load(ctx: *mut HPyContext, global: HPyGlobal) -> HPy {
+    // SAFETY: per the contract, the global is a live object.
+    unsafe { dup(ctx, HPy { _i: global._i }) }
 }
 
 /// A handle as the `PyObject*` it is in this ABI (HPy's `_h2py`).

@@ -58,11 +58,13 @@ fn checked_borrow_mut<'h, 'py: 'h, T: MutableClass>(
 }
 
 /// An operand that may or may not be a `T` (binary slots): `None` if it is not.
+#[inline(always)]
 pub fn try_borrow<T: PyClass>(obj: Borrowed<'_>) -> PyResult<Option<PyRef<'_, '_, T>>> {
     PyRef::try_new(obj.context(), obj)
 }
 
 /// Mutable form of [`try_borrow`].
+#[inline(always)]
 pub fn try_borrow_mut<T: MutableClass>(obj: Borrowed<'_>) -> PyResult<Option<PyRefMut<'_, '_, T>>> {
     PyRefMut::try_new(obj.context(), obj)
 }
@@ -70,7 +72,7 @@ pub fn try_borrow_mut<T: MutableClass>(obj: Borrowed<'_>) -> PyResult<Option<PyR
 /// Converts the other operand of a binary slot. A `TypeError` means "not my type": it is
 /// cleared and the result is `None` (the slot then returns `NotImplemented`). Any other error
 /// (a conflicting borrow, an overflow) propagates.
-#[inline]
+#[inline(always)]
 pub fn extract_operand<'py, T: FromPy<'py>>(
     ctx: Context<'py>,
     obj: Borrowed<'py>,
@@ -151,6 +153,7 @@ where
 
 /// A new `T` object from Rust (its base must not be a builtin that needs constructor
 /// arguments: `int`, `str`, ...).
+#[inline(always)]
 pub fn instance<'py, T: PyClass, I: IntoClassInit<T>>(
     ctx: Context<'py>,
     init: I,
@@ -420,6 +423,7 @@ impl<'py> Context<'py> {
     }
 
     /// A new instance of class `T` made from Rust (see [`IntoClassInit`]).
+    #[inline(always)]
     pub fn new_object<T: PyClass, I: IntoClassInit<T>>(self, init: I) -> PyResult<Handle<'py>> {
         instance::<T, I>(self, init)
     }

@@ -79,6 +79,19 @@ pub trait IntoPy<'py> {
         }
         check(ctx, list.build())
     }
+
+    /// Converts a slice of `Self` (each item cloned); `u8` overrides this to make `bytes`.
+    #[doc(hidden)]
+    fn slice_into_py(items: &[Self], ctx: Context<'py>) -> PyResult<Handle<'py>>
+    where
+        Self: Sized + Clone,
+    {
+        let mut list = raw::ListBuilder::new(ctx, items.len());
+        for item in items {
+            list.push(item.clone().into_py(ctx)?.as_borrowed());
+        }
+        check(ctx, list.build())
+    }
 }
 
 /// Positional arguments for a call: `()` or a tuple of values.
@@ -278,6 +291,10 @@ impl<'py> IntoPy<'py> for u8 {
     fn vec_into_py(items: Vec<u8>, ctx: Context<'py>) -> PyResult<Handle<'py>> {
         items.as_slice().into_py(ctx)
     }
+
+    fn slice_into_py(items: &[u8], ctx: Context<'py>) -> PyResult<Handle<'py>> {
+        check(ctx, raw::bytes_from_slice(ctx, items))
+    }
 }
 
 /// `true` for the lazy `OverflowError` that `extract_i64`/`extract_u64` report.
@@ -471,9 +488,11 @@ impl<'a> FromPy<'a> for &'a [u8] {
     }
 }
 
-impl<'py> IntoPy<'py> for &[u8] {
+/// A slice becomes a `list` of its (cloned) items, without copying the slice first; `&[u8]`
+/// becomes `bytes`, as `Vec<u8>` does.
+impl<'py, T: IntoPy<'py> + Clone> IntoPy<'py> for &[T] {
     fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
-        check(ctx, raw::bytes_from_slice(ctx, self))
+        T::slice_into_py(self, ctx)
     }
 }
 

@@ -26,15 +26,17 @@ static PyTypeObject ArrayType;
 static char array_format[] = "d";
 static Py_ssize_t array_stride = sizeof(double);
 
-/* A new array of `size` zeroed items. */
-static ArrayObject *array_alloc(PyTypeObject *type, Py_ssize_t size)
+/* A new array of `size` items, zeroed only when `zeroed` (zeros/empty); the other callers
+   write every item and use malloc, as Rust's `collect` does. */
+static ArrayObject *array_alloc(PyTypeObject *type, Py_ssize_t size, int zeroed)
 {
     if ((size_t)size > (size_t)PY_SSIZE_T_MAX / sizeof(double))
         return (ArrayObject *)PyErr_NoMemory();
     ArrayObject *array = (ArrayObject *)type->tp_alloc(type, 0);
     if (array == NULL)
         return NULL;
-    array->data = calloc(size ? (size_t)size : 1, sizeof(double));
+    size_t count = size ? (size_t)size : 1;
+    array->data = zeroed ? calloc(count, sizeof(double)) : malloc(count * sizeof(double));
     if (array->data == NULL) {
         Py_DECREF(array);  /* tp_dealloc frees nothing: data is NULL */
         return (ArrayObject *)PyErr_NoMemory();
@@ -57,7 +59,7 @@ static PyObject *array_from_items(PyTypeObject *type, PyObject *items)
     if (!PyList_Check(items) && !PyTuple_Check(items))
         return PyErr_Format(PyExc_TypeError, "array() argument 'items' must be a list or tuple");
     Py_ssize_t size = PySequence_Fast_GET_SIZE(items);
-    ArrayObject *array = array_alloc(type, size);
+    ArrayObject *array = array_alloc(type, size, 0);
     if (array == NULL)
         return NULL;
     for (Py_ssize_t i = 0; i < size; i++) {
@@ -193,7 +195,7 @@ static PyObject *array_multiply(PyObject *left, PyObject *right)
         Py_RETURN_NOTIMPLEMENTED;
     }
     ArrayObject *array = (ArrayObject *)self;
-    ArrayObject *product = array_alloc(&ArrayType, array->size);
+    ArrayObject *product = array_alloc(&ArrayType, array->size, 0);
     if (product == NULL)
         return NULL;
     for (Py_ssize_t i = 0; i < array->size; i++)
@@ -216,7 +218,7 @@ static PyObject *array_true_divide(PyObject *left, PyObject *right)
         return NULL;
     }
     ArrayObject *array = (ArrayObject *)left;
-    ArrayObject *quotient = array_alloc(&ArrayType, array->size);
+    ArrayObject *quotient = array_alloc(&ArrayType, array->size, 0);
     if (quotient == NULL)
         return NULL;
     for (Py_ssize_t i = 0; i < array->size; i++)
@@ -233,7 +235,7 @@ static PyObject *array_add(PyObject *left, PyObject *right)
     if (a->size != b->size)
         return PyErr_Format(PyExc_ValueError, "cannot add arrays of sizes %zd and %zd",
                             a->size, b->size);
-    ArrayObject *sum = array_alloc(&ArrayType, a->size);
+    ArrayObject *sum = array_alloc(&ArrayType, a->size, 0);
     if (sum == NULL)
         return NULL;
     for (Py_ssize_t i = 0; i < a->size; i++)
@@ -398,7 +400,7 @@ static PyObject *new_zeroed(PyObject *n)
         return NULL;
     if (size > (size_t)PY_SSIZE_T_MAX)
         return PyErr_NoMemory();
-    return (PyObject *)array_alloc(&ArrayType, (Py_ssize_t)size);
+    return (PyObject *)array_alloc(&ArrayType, (Py_ssize_t)size, 1);
 }
 
 /* empty() zeroes too (calloc), like the Rust one: results never depend on old memory. */

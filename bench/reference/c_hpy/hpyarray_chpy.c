@@ -35,8 +35,10 @@ static HPyGlobal ArrayType;
 static char array_format[] = "d";
 static HPy_ssize_t array_stride = sizeof(double);
 
-/* A new array of `size` zeroed items, its struct in *out. */
-static HPy array_alloc(HPyContext *ctx, HPy type, HPy_ssize_t size, ArrayObject **out)
+/* A new array of `size` items, its struct in *out. The items are zeroed only when `zeroed`
+   (zeros/empty, like Rust's `vec![0.0; n]`); the other callers write every item, and use
+   malloc as Rust's `collect` does, so both sides pay for the same allocation. */
+static HPy array_alloc(HPyContext *ctx, HPy type, HPy_ssize_t size, int zeroed, ArrayObject **out)
 {
     if ((size_t)size > (size_t)HPY_SSIZE_T_MAX / sizeof(double))
         return HPyErr_NoMemory(ctx);
@@ -44,7 +46,8 @@ static HPy array_alloc(HPyContext *ctx, HPy type, HPy_ssize_t size, ArrayObject 
     HPy h = HPy_New(ctx, type, &array);
     if (HPy_IsNull(h))
         return HPy_NULL;
-    array->data = calloc(size ? (size_t)size : 1, sizeof(double));
+    size_t count = size ? (size_t)size : 1;
+    array->data = zeroed ? calloc(count, sizeof(double)) : malloc(count * sizeof(double));
     if (array->data == NULL) {
         HPy_Close(ctx, h);  /* tp_destroy frees nothing: data is NULL */
         return HPyErr_NoMemory(ctx);
@@ -72,7 +75,7 @@ static HPy array_from_items(HPyContext *ctx, HPy type, HPy items)
     if (size < 0)
         return HPy_NULL;
     ArrayObject *array;
-    HPy result = array_alloc(ctx, type, size, &array);
+    HPy result = array_alloc(ctx, type, size, 0, &array);
     if (HPy_IsNull(result))
         return HPy_NULL;
     for (HPy_ssize_t i = 0; i < size; i++) {
@@ -240,7 +243,7 @@ static HPy array_multiply_impl(HPyContext *ctx, HPy left, HPy right)
         return status > 0 ? HPy_Dup(ctx, ctx->h_NotImplemented) : HPy_NULL;
     }
     ArrayObject *array = ArrayObject_AsStruct(ctx, self), *product;
-    HPy result = array_alloc(ctx, type, array->size, &product);
+    HPy result = array_alloc(ctx, type, array->size, 0, &product);
     HPy_Close(ctx, type);
     if (HPy_IsNull(result))
         return HPy_NULL;
@@ -265,7 +268,7 @@ static HPy array_divide_impl(HPyContext *ctx, HPy left, HPy right)
         return HPyErr_SetString(ctx, ctx->h_ZeroDivisionError, "array division by zero");
     }
     ArrayObject *array = ArrayObject_AsStruct(ctx, left), *quotient;
-    HPy result = array_alloc(ctx, type, array->size, &quotient);
+    HPy result = array_alloc(ctx, type, array->size, 0, &quotient);
     HPy_Close(ctx, type);
     if (HPy_IsNull(result))
         return HPy_NULL;
@@ -289,7 +292,7 @@ static HPy array_add_impl(HPyContext *ctx, HPy left, HPy right)
         return HPyErr_Format(ctx, ctx->h_ValueError, "cannot add arrays of sizes %zd and %zd",
                              a->size, b->size);
     }
-    HPy result = array_alloc(ctx, type, a->size, &sum);
+    HPy result = array_alloc(ctx, type, a->size, 0, &sum);
     HPy_Close(ctx, type);
     if (HPy_IsNull(result))
         return HPy_NULL;
@@ -539,7 +542,7 @@ static HPy new_zeroed(HPyContext *ctx, HPy n)
         return HPyErr_NoMemory(ctx);
     HPy type = HPyGlobal_Load(ctx, ArrayType);
     ArrayObject *array;
-    HPy result = array_alloc(ctx, type, (HPy_ssize_t)size, &array);
+    HPy result = array_alloc(ctx, type, (HPy_ssize_t)size, 1, &array);
     HPy_Close(ctx, type);
     return result;
 }

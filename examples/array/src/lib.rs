@@ -49,8 +49,9 @@ mod hpyarray {
         }
 
         /// tolist() -> the items as a list of floats
-        fn tolist(&self) -> Vec<f64> {
-            self.data.clone()
+        fn tolist(&self) -> &[f64] {
+            // A slice converts in place: no copy of the Vec first.
+            &self.data
         }
 
         fn __len__(&self) -> usize {

@@ -11,7 +11,7 @@ use super::model::{ConstAttr, MethodEntry, MethodKind, MethodsModel, Receiver};
 use super::slots::{SlotKind, COMPARE_OPS};
 use crate::cstr::{c_literal, optional_c_literal};
 use crate::function::expand::{
-    call_expr, call_fn, call_parts, finish_into_result, local, CallParts, Target,
+    call_expr, call_fn, call_parts, finish_into_result, finish_releasing, local, CallParts, Target,
 };
 use crate::function::model::{Convention, Param};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -298,17 +298,7 @@ impl Gen<'_> {
         let name = &e.py_name.value;
         // A result that cannot borrow from the receiver (no reference or lifetime in its type)
         // lets the borrow end before the result is converted: nothing is kept across that call.
-        let release = match (&e.receiver, &e.function.output) {
-            (Receiver::Ref(_) | Receiver::RefMut(_), ReturnType::Default) => true,
-            (Receiver::Ref(_) | Receiver::RefMut(_), ReturnType::Type(_, ty)) => !borrows(ty),
-            _ => false,
-        };
-        let release = if release {
-            let guard = local_at("guard", e.receiver.span());
-            quote!(::core::mem::drop(#guard);)
-        } else {
-            TokenStream::new()
-        };
+        let release = release_of(e);
         Target {
             callee: self.callee(e),
             self_param: slf,
@@ -468,7 +458,7 @@ impl Gen<'_> {
             if let Some(g) = getter {
                 let wrapper = format_ident!("__hpy_get_{}", g.ident);
                 let (stmts, call) = self.invoke(g, Some(&slf), Borrow::Known, Vec::new());
-                let finish = finish_into_result(&g.function.output, call);
+                let finish = finish_released(g, &g.function.output, call);
                 self.items.extend(quote! {
                     struct #wrapper;
                     impl ::hpy::__private::GetterFn for #wrapper {
@@ -644,7 +634,7 @@ impl Gen<'_> {
                 }
             }
         } else {
-            let finish = finish_into_result(&e.function.output, call);
+            let finish = finish_released(e, &e.function.output, call);
             quote!(return { #finish };)
         };
         quote! {
@@ -688,7 +678,7 @@ impl Gen<'_> {
                     Source::Raw(quote!(#op)),
                 ],
             );
-            let finish = finish_into_result(&rich.function.output, call);
+            let finish = finish_released(rich, &rich.function.output, call);
             quote!(#stmts #finish)
         } else {
             let mut arms = TokenStream::new();
@@ -706,7 +696,7 @@ impl Gen<'_> {
                         Borrow::Known,
                         vec![Source::Operand(quote!(#other), not_impl.clone())],
                     );
-                    let finish = finish_into_result(&e.function.output, call);
+                    let finish = finish_released(e, &e.function.output, call);
                     arms.extend(quote!(::hpy::CompareOp::#v => { #stmts #finish }));
                 } else if *variant == "Ne" {
                     if let Some(eq) = find("Eq") {
@@ -889,7 +879,7 @@ impl Gen<'_> {
         ) = match kind {
             SlotKind::Unary(id) => {
                 let (stmts, call) = self.invoke(e, Some(&slf), Borrow::Known, vec![]);
-                let finish = finish_into_result(output, call);
+                let finish = finish_released(e, output, call);
                 let id = Ident::new(id, Span::call_site());
                 (
                     "UnarySlot",
@@ -914,7 +904,7 @@ impl Gen<'_> {
                     SlotKind::InPlace(_) | SlotKind::Concat("SQ_INPLACE_CONCAT") => {
                         finish_inplace(output, call, &slf)
                     }
-                    _ => finish_into_result(output, call),
+                    _ => finish_released(e, output, call),
                 };
                 let id = Ident::new(slot_id, Span::call_site());
                 (
@@ -1087,7 +1077,7 @@ impl Gen<'_> {
                 let finish = if id == "SQ_INPLACE_REPEAT" {
                     finish_inplace(output, call, &slf)
                 } else {
-                    finish_into_result(output, call)
+                    finish_released(e, output, call)
                 };
                 let id = Ident::new(id, Span::call_site());
                 (
@@ -1261,6 +1251,29 @@ fn static_variant(v: &str) -> &'static str {
 
 /// The last path segment of `ty` is `PyResult` or `Result`.
 /// Whether a type may borrow: it mentions a reference, a lifetime or `impl Trait`.
+/// Ends the receiver's borrow (drops its guard) between the call and the result conversion,
+/// when the result cannot borrow from the receiver (no reference or lifetime in its type):
+/// nothing is then kept across the conversion. Empty when that is not possible.
+fn release_of(e: &MethodEntry) -> TokenStream {
+    let release = match (&e.receiver, &e.function.output) {
+        (Receiver::Ref(_) | Receiver::RefMut(_), ReturnType::Default) => true,
+        (Receiver::Ref(_) | Receiver::RefMut(_), ReturnType::Type(_, ty)) => !borrows(ty),
+        _ => false,
+    };
+    if release {
+        let guard = local_at("guard", e.receiver.span());
+        quote!(::core::mem::drop(#guard);)
+    } else {
+        TokenStream::new()
+    }
+}
+
+/// [`finish_into_result`] for a method or slot entry, releasing its receiver first when it can
+/// ([`release_of`]).
+fn finish_released(e: &MethodEntry, output: &ReturnType, call: TokenStream) -> TokenStream {
+    finish_releasing(output, call, &release_of(e))
+}
+
 fn borrows(ty: &Type) -> bool {
     fn scan(tokens: proc_macro2::TokenStream) -> bool {
         tokens.into_iter().any(|tree| match tree {

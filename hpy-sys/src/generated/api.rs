@@ -2845,8 +2845,8 @@ pub unsafe fn HPy_Is(ctx: *mut HPyContext, obj: HPy, other: HPy) -> c_int {
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Is.unwrap_unchecked())(ctx, obj, other) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_Is(ctx, obj, other) }
+    // SAFETY: the caller upholds the contract; see `crate::cpython`.
+    unsafe { crate::cpython::is(ctx, obj, other) }
 }
 
 /// `_HPy_AsStruct_Object` (context member `ctx_AsStruct_Object`, `HPy_ID(168)`).
@@ -3776,8 +3776,8 @@ pub unsafe fn HPyGlobal_Load(ctx: *mut HPyContext, global: HPyGlobal) -> HPy {
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Global_Load.unwrap_unchecked())(ctx, global) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyGlobal_Load(ctx, global) }
+    // SAFETY: the caller upholds the contract; see `crate::cpython`.
+    unsafe { crate::cpython::global_load(ctx, global) }
 }
 
 /// `_HPy_Dump` (context member `ctx_Dump`, `HPy_ID(227)`).
@@ -4418,7 +4418,6 @@ pub mod shims {
         pub fn hpy_sys_HPy_GetItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_char) -> HPy;
         pub fn hpy_sys_HPy_SetItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_char, value: HPy) -> c_int;
         pub fn hpy_sys_HPy_TypeCheck(ctx: *mut HPyContext, obj: HPy, type_: HPy) -> c_int;
-        pub fn hpy_sys_HPy_Is(ctx: *mut HPyContext, obj: HPy, other: HPy) -> c_int;
         pub fn hpy_sys__HPy_New(ctx: *mut HPyContext, h_type: HPy, data: *mut *mut c_void) -> HPy;
         pub fn hpy_sys_HPyBytes_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
         pub fn hpy_sys_HPyBytes_GET_SIZE(ctx: *mut HPyContext, h: HPy) -> HPy_ssize_t;
@@ -4439,7 +4438,6 @@ pub mod shims {
         pub fn hpy_sys_HPy_ReenterPythonExecution(ctx: *mut HPyContext, state: HPyThreadState);
         pub fn hpy_sys_HPy_LeavePythonExecution(ctx: *mut HPyContext) -> HPyThreadState;
         pub fn hpy_sys_HPyGlobal_Store(ctx: *mut HPyContext, global: *mut HPyGlobal, h: HPy);
-        pub fn hpy_sys_HPyGlobal_Load(ctx: *mut HPyContext, global: HPyGlobal) -> HPy;
         pub fn hpy_sys_HPy_DelItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_char) -> c_int;
         pub fn hpy_sys_HPyCapsule_New(ctx: *mut HPyContext, pointer: *mut c_void, utf8_name: *const c_char, destructor: *mut HPyCapsule_Destructor) -> HPy;
         pub fn hpy_sys_HPyContextVar_New(ctx: *mut HPyContext, name: *const c_char, default_value: HPy) -> HPy;

@@ -17,7 +17,6 @@ void hpy_sys_HPy_FatalError(HPyContext *ctx, const char *message) { HPy_FatalErr
 HPy hpy_sys_HPy_GetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key) { return HPy_GetItem_s(ctx, obj, utf8_key); }
 int hpy_sys_HPy_SetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key, HPy value) { return HPy_SetItem_s(ctx, obj, utf8_key, value); }
 int hpy_sys_HPy_TypeCheck(HPyContext *ctx, HPy obj, HPy type) { return HPy_TypeCheck(ctx, obj, type); }
-int hpy_sys_HPy_Is(HPyContext *ctx, HPy obj, HPy other) { return HPy_Is(ctx, obj, other); }
 HPy hpy_sys__HPy_New(HPyContext *ctx, HPy h_type, void **data) { return _HPy_New(ctx, h_type, data); }
 int hpy_sys_HPyBytes_Check(HPyContext *ctx, HPy h) { return HPyBytes_Check(ctx, h); }
 HPy_ssize_t hpy_sys_HPyBytes_GET_SIZE(HPyContext *ctx, HPy h) { return HPyBytes_GET_SIZE(ctx, h); }
@@ -38,7 +37,6 @@ HPy hpy_sys_HPyField_Load(HPyContext *ctx, HPy source_object, HPyField source_fi
 void hpy_sys_HPy_ReenterPythonExecution(HPyContext *ctx, HPyThreadState state) { HPy_ReenterPythonExecution(ctx, state); }
 HPyThreadState hpy_sys_HPy_LeavePythonExecution(HPyContext *ctx) { return HPy_LeavePythonExecution(ctx); }
 void hpy_sys_HPyGlobal_Store(HPyContext *ctx, HPyGlobal *global, HPy h) { HPyGlobal_Store(ctx, global, h); }
-HPy hpy_sys_HPyGlobal_Load(HPyContext *ctx, HPyGlobal global) { return HPyGlobal_Load(ctx, global); }
 int hpy_sys_HPy_DelItem_s(HPyContext *ctx, HPy obj, const char *utf8_key) { return HPy_DelItem_s(ctx, obj, utf8_key); }
 HPy hpy_sys_HPyCapsule_New(HPyContext *ctx, void *pointer, const char *utf8_name, HPyCapsule_Destructor *destructor) { return HPyCapsule_New(ctx, pointer, utf8_name, destructor); }
 HPy hpy_sys_HPyContextVar_New(HPyContext *ctx, const char *name, HPy default_value) { return HPyContextVar_New(ctx, name, default_value); }

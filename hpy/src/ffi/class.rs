@@ -456,6 +456,7 @@ impl<'h, 'py: 'h, T: PyClass> PyRef<'h, 'py, T> {
     }
 
     /// Borrows the struct of `obj` if it is an instance of `T`.
+    #[inline(always)]
     pub(crate) fn try_new(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Option<Self>> {
         if !is_instance::<T>(ctx, obj)? {
             return Ok(None);
@@ -551,6 +552,7 @@ impl<'h, 'py: 'h, T: MutableClass> PyRefMut<'h, 'py, T> {
     }
 
     /// Borrows the struct of `obj` exclusively if it is an instance of `T`.
+    #[inline(always)]
     pub(crate) fn try_new(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Option<Self>> {
         if !is_instance::<T>(ctx, obj)? {
             return Ok(None);
@@ -621,6 +623,7 @@ impl<T: MutableClass> Drop for PyRefMut<'_, '_, T> {
 /// # Safety
 /// `cls` must be `T`'s type or a subtype of it (checked here only when the object is made by a
 /// builtin base's `__new__`, which Python code can call with any class).
+#[inline(always)]
 pub(crate) unsafe fn new_instance<'py, T: PyClass>(
     ctx: Context<'py>,
     cls: Borrowed<'_>,
@@ -732,6 +735,7 @@ pub unsafe fn create_instance<'py, T: PyClass, I: crate::class::IntoClassInit<T>
 }
 
 /// A new instance of `T`'s own type, made from Rust.
+#[inline(always)]
 pub(crate) fn new_own_instance<'py, T: PyClass>(
     ctx: Context<'py>,
     init: (T, <T::Base as ClassBase>::Init),
@@ -744,11 +748,19 @@ pub(crate) fn new_own_instance<'py, T: PyClass>(
 }
 
 /// `true` if `obj` is an instance of `T`'s type (or a subclass).
+#[inline(always)]
 pub(crate) fn is_instance<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) -> PyResult<bool> {
-    let ty = T::TYPE_GLOBAL.load(ctx).ok_or_else(|| {
-        PyErr::runtime_error(format!("type {} was not created by its module", T::NAME))
-    })?;
+    let ty = T::TYPE_GLOBAL
+        .load(ctx)
+        .ok_or_else(|| type_not_created(T::NAME))?;
     Ok(super::raw::type_check(ctx, obj, ty.as_borrowed()))
+}
+
+/// Out of line: `is_instance` is inlined into every operand check.
+#[cold]
+#[inline(never)]
+fn type_not_created(name: &str) -> PyErr {
+    PyErr::runtime_error(format!("type {name} was not created by its module"))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -296,7 +296,24 @@ pub(super) unsafe fn call_real<A>(
 }
 
 impl<F: NoArgsFn> Trampolines<F> {
+    /// HPy's `impl`. The body lives once, in the CPython-ABI trampoline (so the panic guard
+    /// inlines into it); this only forwards there. Universal: the body itself.
     unsafe extern "C" fn noargs_impl(ctx: *mut sys::HPyContext, module: sys::HPy) -> sys::HPy {
+        #[cfg(feature = "cpython-abi")]
+        {
+            let _ = ctx;
+            // SAFETY: the same live handles, as the objects they are in this ABI.
+            py2h(unsafe { Self::noargs_trampoline(h2py(module), ptr::null_mut()) })
+        }
+        #[cfg(not(feature = "cpython-abi"))]
+        // SAFETY: the caller's contract is the body's.
+        unsafe {
+            Self::noargs_body(ctx, module)
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn noargs_body(ctx: *mut sys::HPyContext, module: sys::HPy) -> sys::HPy {
         // SAFETY: HPy calls us with the live context and an open `self` handle it closes itself.
         let ctx = unsafe { Context::from_raw(ctx) };
         // SAFETY: as above.
@@ -321,16 +338,33 @@ impl<F: NoArgsFn> Trampolines<F> {
         }
         #[cfg(feature = "cpython-abi")]
         // SAFETY: CPython passes a live object; in this ABI it is the handle.
-        h2py(unsafe { Self::noargs_impl(module_context(), py2h(module)) })
+        h2py(unsafe { Self::noargs_body(module_context(), py2h(module)) })
     }
 }
 
 impl<F: OneArgFn> Trampolines<F> {
+    /// HPy's `impl`. The body lives once, in the CPython-ABI trampoline (so the panic guard
+    /// inlines into it); this only forwards there. Universal: the body itself.
     unsafe extern "C" fn o_impl(
         ctx: *mut sys::HPyContext,
         module: sys::HPy,
         arg: sys::HPy,
     ) -> sys::HPy {
+        #[cfg(feature = "cpython-abi")]
+        {
+            let _ = ctx;
+            // SAFETY: the same live handles, as the objects they are in this ABI.
+            py2h(unsafe { Self::o_trampoline(h2py(module), h2py(arg)) })
+        }
+        #[cfg(not(feature = "cpython-abi"))]
+        // SAFETY: the caller's contract is the body's.
+        unsafe {
+            Self::o_body(ctx, module, arg)
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn o_body(ctx: *mut sys::HPyContext, module: sys::HPy, arg: sys::HPy) -> sys::HPy {
         // SAFETY: HPy calls us with the live context and open handles it closes itself.
         let ctx = unsafe { Context::from_raw(ctx) };
         // SAFETY: as above.
@@ -361,12 +395,34 @@ impl<F: OneArgFn> Trampolines<F> {
         }
         #[cfg(feature = "cpython-abi")]
         // SAFETY: CPython passes live objects; in this ABI they are the handles.
-        h2py(unsafe { Self::o_impl(module_context(), py2h(module), py2h(arg)) })
+        h2py(unsafe { Self::o_body(module_context(), py2h(module), py2h(arg)) })
     }
 }
 
 impl<F: VarArgsFn> Trampolines<F> {
+    /// HPy's `impl`. The body lives once, in the CPython-ABI trampoline (so the panic guard
+    /// inlines into it); this only forwards there. Universal: the body itself.
     unsafe extern "C" fn varargs_impl(
+        ctx: *mut sys::HPyContext,
+        module: sys::HPy,
+        items: *const sys::HPy,
+        nargs: usize,
+    ) -> sys::HPy {
+        #[cfg(feature = "cpython-abi")]
+        {
+            let _ = ctx;
+            // SAFETY: the same live handles, as the objects they are in this ABI.
+            py2h(unsafe { Self::varargs_trampoline(h2py(module), items.cast(), nargs as isize) })
+        }
+        #[cfg(not(feature = "cpython-abi"))]
+        // SAFETY: the caller's contract is the body's.
+        unsafe {
+            Self::varargs_body(ctx, module, items, nargs)
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn varargs_body(
         ctx: *mut sys::HPyContext,
         module: sys::HPy,
         items: *const sys::HPy,
@@ -408,13 +464,38 @@ impl<F: VarArgsFn> Trampolines<F> {
         #[cfg(feature = "cpython-abi")]
         // SAFETY: CPython passes `nargs` live objects (METH_FASTCALL); handles are objects here.
         h2py(unsafe {
-            Self::varargs_impl(module_context(), py2h(module), items.cast(), nargs as usize)
+            Self::varargs_body(module_context(), py2h(module), items.cast(), nargs as usize)
         })
     }
 }
 
 impl<F: KeywordsFn> Trampolines<F> {
+    /// HPy's `impl`. The body lives once, in the CPython-ABI trampoline (so the panic guard
+    /// inlines into it); this only forwards there. Universal: the body itself.
     unsafe extern "C" fn keywords_impl(
+        ctx: *mut sys::HPyContext,
+        module: sys::HPy,
+        items: *const sys::HPy,
+        nargs: usize,
+        kwnames: sys::HPy,
+    ) -> sys::HPy {
+        #[cfg(feature = "cpython-abi")]
+        {
+            let _ = ctx;
+            // SAFETY: the same live handles, as the objects they are in this ABI.
+            py2h(unsafe {
+                Self::keywords_trampoline(h2py(module), items.cast(), nargs, h2py(kwnames))
+            })
+        }
+        #[cfg(not(feature = "cpython-abi"))]
+        // SAFETY: the caller's contract is the body's.
+        unsafe {
+            Self::keywords_body(ctx, module, items, nargs, kwnames)
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn keywords_body(
         ctx: *mut sys::HPyContext,
         module: sys::HPy,
         items: *const sys::HPy,
@@ -467,7 +548,7 @@ impl<F: KeywordsFn> Trampolines<F> {
             let nargs = nargsf & !(1usize << (usize::BITS - 1));
             // SAFETY: CPython passes live objects (vectorcall convention); handles are objects here.
             h2py(unsafe {
-                Self::keywords_impl(
+                Self::keywords_body(
                     module_context(),
                     py2h(module),
                     items.cast(),
