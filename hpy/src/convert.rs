@@ -224,20 +224,36 @@ fn int_error(obj: Borrowed<'_>, rust_type: &str) -> PyErr {
     }
 }
 
+// The hot path of an integer argument is one C call and one compare; everything after the
+// error marker (-1 / u64::MAX, which may also be a real value) is out of line, so the
+// trampolines that inline these keep a small frame (measured: bench/, `foo[0]`).
+#[inline(always)]
 fn extract_i64(obj: Borrowed<'_>, rust_type: &str) -> PyResult<i64> {
     let value = raw::long_as_i64(obj.context(), obj);
-    if value == -1 && raw::err_occurred(obj.context()) {
-        return Err(int_error(obj, rust_type));
+    if value == -1 {
+        return marker_or_error(obj, rust_type, value);
     }
     Ok(value)
 }
 
+#[inline(always)]
 fn extract_u64(obj: Borrowed<'_>, rust_type: &str) -> PyResult<u64> {
     let value = raw::long_as_u64(obj.context(), obj);
-    if value == u64::MAX && raw::err_occurred(obj.context()) {
-        return Err(int_error(obj, rust_type));
+    if value == u64::MAX {
+        return marker_or_error(obj, rust_type, value);
     }
     Ok(value)
+}
+
+/// The error marker value: an error if an exception is set, else the value itself.
+#[cold]
+#[inline(never)]
+fn marker_or_error<T>(obj: Borrowed<'_>, rust_type: &str, marker: T) -> PyResult<T> {
+    if raw::err_occurred(obj.context()) {
+        Err(int_error(obj, rust_type))
+    } else {
+        Ok(marker)
+    }
 }
 
 macro_rules! int_via {
@@ -264,8 +280,56 @@ macro_rules! int_via {
     )*};
 }
 
-int_via!(extract_i64, i64, long_from_i64: i8, i16, i32, i64, isize);
-int_via!(extract_u64, u64, long_from_u64: u16, u32, u64, usize);
+int_via!(extract_i64, i64, long_from_i64: i8, i16, i32, i64);
+int_via!(extract_u64, u64, long_from_u64: u16, u32, u64);
+
+// `isize`/`usize` (indexes, lengths) take CPython's own `Py_ssize_t`/`size_t` conversion for an
+// `int`, cheaper than the 64-bit one; any other object (one with `__index__`, or an error)
+// goes through the 64-bit path out of line, so the accepted values and the errors are those
+// of every other integer type.
+macro_rules! int_native {
+    ($ty:ty, $as:ident, $marker:expr, $slow:ident, $extract:ident, $from:ident, $wide:ty) => {
+        impl FromPy<'_> for $ty {
+            #[inline(always)]
+            fn from_py(obj: Borrowed<'_>) -> PyResult<Self> {
+                let value = raw::$as(obj.context(), obj);
+                if value == $marker {
+                    return $slow(obj);
+                }
+                Ok(value)
+            }
+        }
+
+        #[cold]
+        #[inline(never)]
+        fn $slow(obj: Borrowed<'_>) -> PyResult<$ty> {
+            let ctx = obj.context();
+            if !raw::err_occurred(ctx) {
+                return Ok($marker);
+            }
+            raw::err_clear(ctx);
+            let wide = $extract(obj, stringify!($ty))?;
+            <$ty>::try_from(wide).map_err(|_| {
+                PyErr::overflow_error(format!(
+                    "{wide} is out of range for Rust {} ({}..={})",
+                    stringify!($ty),
+                    <$ty>::MIN,
+                    <$ty>::MAX
+                ))
+            })
+        }
+
+        impl<'py> IntoPy<'py> for $ty {
+            #[inline]
+            fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+                check(ctx, raw::$from(ctx, self as $wide))
+            }
+        }
+    };
+}
+
+int_native!(isize, long_as_isize, -1, isize_slow, extract_i64, long_from_i64, i64);
+int_native!(usize, long_as_usize, usize::MAX, usize_slow, extract_u64, long_from_u64, u64);
 
 impl FromPy<'_> for u8 {
     #[inline]

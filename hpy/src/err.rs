@@ -211,6 +211,7 @@ impl PyErr {
 
     /// Prefixes a lazy error's message with the function and parameter it came from
     /// (`"f() argument 'x': ..."`); a pending error keeps Python's own message.
+    #[cold]
     pub fn with_argument(mut self, function: &str, parameter: &str) -> PyErr {
         if let Some(State::Lazy(lazy)) = &mut self.state {
             lazy.message = format!("{function}() argument '{parameter}': {}", lazy.message).into();

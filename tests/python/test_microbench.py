@@ -69,12 +69,17 @@ def test_foo_methods(mod):
         foo.varargs(a=1)
 
 
-def test_foo_sequence_slots(mod):
+def test_foo_length_and_subscript(mod):
     foo = mod.Foo()
     assert len(foo) == 42
     assert foo[0] is None
     assert foo[41] is None
-    assert foo[10**6] is None  # like the C version, sq_item ignores the index
+    assert foo[-5] is None  # the index is ignored (mp_subscript: no adjustment by len)
+    assert foo[10**6] is None
+    with pytest.raises(OverflowError):
+        foo[10**30]  # but it must be a Py_ssize_t
+    with pytest.raises(TypeError):
+        foo["0"]
 
 
 def test_foo_is_frozen_with_members(mod):

@@ -111,9 +111,13 @@ static Py_ssize_t Foo_length(PyObject *self)
     return 42;
 }
 
-/* Ignores the index, like the C original: foo[i] is None for every i. */
-static PyObject *Foo_item(PyObject *self, Py_ssize_t index)
+/* foo[i] is None for every integer i; the mapping slot, as in the other versions (see
+   microbench_chpy.c). */
+static PyObject *Foo_item(PyObject *self, PyObject *key)
 {
+    Py_ssize_t index = PyLong_AsSsize_t(key);
+    if (index == -1 && PyErr_Occurred())
+        return NULL;
     Py_RETURN_NONE;
 }
 
@@ -134,7 +138,10 @@ static PyMethodDef Foo_methods[] = {
 
 static PySequenceMethods Foo_as_sequence = {
     .sq_length = Foo_length,
-    .sq_item = Foo_item,
+};
+
+static PyMappingMethods Foo_as_mapping = {
+    .mp_subscript = Foo_item,
 };
 
 /* No BASETYPE flag and no __dict__: Foo is final and frozen like the Rust `#[hpy_class(frozen)]`. */
@@ -148,6 +155,7 @@ static PyTypeObject FooType = {
     .tp_members = Foo_members,
     .tp_methods = Foo_methods,
     .tp_as_sequence = &Foo_as_sequence,
+    .tp_as_mapping = &Foo_as_mapping,
 };
 
 /* ---- module ------------------------------------------------------------------------------ */

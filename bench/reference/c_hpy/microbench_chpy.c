@@ -115,10 +115,15 @@ static HPy_ssize_t Foo_length_impl(HPyContext *ctx, HPy self)
     return 42;
 }
 
-/* Ignores the index, like the C original: foo[i] is None for every i. */
-HPyDef_SLOT(Foo_item, HPy_sq_item)
-static HPy Foo_item_impl(HPyContext *ctx, HPy self, HPy_ssize_t index)
+/* foo[i] is None for every integer i. The mapping slot, as in the Rust and PyO3 versions:
+   CPython tries it first, and reaches it with less work than sq_item (no index adjustment).
+   The index is converted (and a non-integer refused) exactly as they do. */
+HPyDef_SLOT(Foo_item, HPy_mp_subscript)
+static HPy Foo_item_impl(HPyContext *ctx, HPy self, HPy key)
 {
+    HPy_ssize_t index = HPyLong_AsSsize_t(ctx, key);
+    if (index == -1 && HPyErr_Occurred(ctx))
+        return HPy_NULL;
     return HPy_Dup(ctx, ctx->h_None);
 }
 

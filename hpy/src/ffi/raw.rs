@@ -246,6 +246,19 @@ pub(crate) fn long_as_i64(ctx: Context<'_>, obj: Borrowed<'_>) -> i64 {
     unsafe { sys::HPyLong_AsInt64_t(ctx.as_ptr(), obj.raw()) }
 }
 
+/// `HPyLong_AsSsize_t`: -1 with an exception set on failure. Unlike the 64-bit conversions
+/// it does not call `__index__` on non-`int` objects.
+pub(crate) fn long_as_isize(ctx: Context<'_>, obj: Borrowed<'_>) -> isize {
+    // SAFETY: open handle.
+    unsafe { sys::HPyLong_AsSsize_t(ctx.as_ptr(), obj.raw()) }
+}
+
+/// `HPyLong_AsSize_t`: `usize::MAX` with an exception set on failure; no `__index__` either.
+pub(crate) fn long_as_usize(ctx: Context<'_>, obj: Borrowed<'_>) -> usize {
+    // SAFETY: open handle.
+    unsafe { sys::HPyLong_AsSize_t(ctx.as_ptr(), obj.raw()) }
+}
+
 /// `HPyLong_AsUInt64_t`: `u64::MAX` with an exception set on failure.
 pub(crate) fn long_as_u64(ctx: Context<'_>, obj: Borrowed<'_>) -> u64 {
     // SAFETY: open handle.
