@@ -26,13 +26,15 @@ const UNIVERSAL_ONLY: &[&str] = &[
 ];
 
 /// Functions implemented natively in Rust for the CPython ABI (`src/cpython.rs`) because they
-/// are on hot paths and C HPy inlines them (`HPy_Is`, `HPyGlobal_Load`: every type check of
-/// an operand slot).
+/// are on hot paths and C HPy inlines them (`HPy_Is`, `HPyGlobal_Load`, `HPy_TypeCheck`:
+/// every type check of an operand slot; `_HPy_AsStruct_Object`: every struct access).
 const CPYTHON_NATIVE: &[(&str, &str)] = &[
     ("HPy_Dup", "dup"),
     ("HPy_Close", "close"),
     ("HPy_Is", "is"),
     ("HPyGlobal_Load", "global_load"),
+    ("HPy_TypeCheck", "type_check"),
+    ("_HPy_AsStruct_Object", "as_struct_object"),
 ];
 
 /// Context members whose public wrapper lives outside `autogen_trampolines.h`.
@@ -304,7 +306,7 @@ fn direct_calls(
     stable: &std::collections::BTreeSet<String>,
 ) -> std::collections::BTreeMap<String, DirectCall> {
     let mut found = std::collections::BTreeMap::new();
-    for (function, body) in api_bodies(functions, header) {
+    for (function, body, _) in api_bodies(functions, header) {
         if let Some(call) = parse_direct(function, body.trim(), stable, &[]) {
             found.insert(function.public.clone(), call);
         }
@@ -317,7 +319,7 @@ fn direct_calls(
 fn api_bodies<'f, 'h>(
     functions: &'f [CFunction],
     header: &'h str,
-) -> Vec<(&'f CFunction, &'h str)> {
+) -> Vec<(&'f CFunction, &'h str, Vec<String>)> {
     let mut found = Vec::new();
     for chunk in header.split("HPyAPI_FUNC ").skip(1) {
         let Some((decl, rest)) = chunk.split_once('{') else {
@@ -333,8 +335,22 @@ fn api_bodies<'f, 'h>(
             .rsplit([' ', '*', '\n'])
             .next()
             .unwrap_or_default();
+        // The header's own parameter names (they may differ from the context member's).
+        let params = decl
+            .split_once('(')
+            .map(|(_, list)| list.rsplit_once(')').map_or(list, |(inner, _)| inner))
+            .unwrap_or_default()
+            .split(',')
+            .map(|p| {
+                p.trim()
+                    .rsplit([' ', '*'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect();
         if let Some(function) = functions.iter().find(|f| f.public == name) {
-            found.push((function, body));
+            found.push((function, body, params));
         }
     }
     found
@@ -369,7 +385,7 @@ fn misc_calls(
 ) {
     let mut direct = std::collections::BTreeMap::new();
     let mut runtime = std::collections::BTreeMap::new();
-    for (function, body) in api_bodies(functions, header) {
+    for (function, body, header_params) in api_bodies(functions, header) {
         let body = body.trim();
         if let Some(condition) = INT64_CONDITIONS.iter().find(|c| body.starts_with(**c)) {
             let Some((branch, _)) = body[condition.len()..].split_once("#else") else {
@@ -392,14 +408,14 @@ fn misc_calls(
         let Some(args) = args.strip_suffix(')') else {
             continue;
         };
-        let expected = std::iter::once("ctx".to_owned())
-            .chain(function.params.iter().map(|(_, name)| name.clone()))
-            .collect::<Vec<_>>();
+        let expected = header_params;
         let args: Vec<String> = args.split(',').map(|a| a.trim().to_owned()).collect();
         if body.matches(';').count() == 1
             && callee.starts_with("ctx_")
             && callee.chars().all(|c| c.is_alphanumeric() || c == '_')
             && args == expected
+            && expected.len() == function.params.len() + 1
+            && expected.first().map(String::as_str) == Some("ctx")
         {
             runtime.insert(function.public.clone(), callee.to_owned());
         }

@@ -105,3 +105,36 @@ extern "C" {
         def: *mut crate::bindings::HPyModuleDef,
     ) -> *mut crate::bindings::cpy_PyObject;
 }
+
+/// The object header (`ob_refcnt`, `ob_type`) that HPy's `_HPy_Payload` skips for the
+/// `Object` shape: `sizeof(PyObject)` in a release build.
+const OBJECT_HEADER: usize = 2 * core::mem::size_of::<usize>();
+
+extern "C" {
+    fn PyType_IsSubtype(a: *mut core::ffi::c_void, b: *mut core::ffi::c_void) -> core::ffi::c_int;
+}
+
+/// `HPy_TypeCheck`: `PyObject_TypeCheck` (exact type first, then `PyType_IsSubtype`).
+///
+/// # Safety
+/// `obj` must be an open handle and `ty` a type; the GIL must be held.
+#[inline(always)]
+pub unsafe fn type_check(_ctx: *mut HPyContext, obj: HPy, ty: HPy) -> core::ffi::c_int {
+    // SAFETY: `obj` is a live object: its second word is `ob_type`.
+    let tp = unsafe { *(obj._i as *const *mut core::ffi::c_void).add(1) };
+    if tp as isize == ty._i {
+        1
+    } else {
+        // SAFETY: both are live type objects.
+        unsafe { PyType_IsSubtype(tp, ty._i as *mut core::ffi::c_void) }
+    }
+}
+
+/// `_HPy_AsStruct_Object`: the user data follows the object header.
+///
+/// # Safety
+/// `h` must be an open handle to an instance of a pure HPy type of shape `Object`.
+#[inline(always)]
+pub unsafe fn as_struct_object(_ctx: *mut HPyContext, h: HPy) -> *mut core::ffi::c_void {
+    (h._i as usize + OBJECT_HEADER) as *mut core::ffi::c_void
+}

@@ -12,7 +12,9 @@ use crate::ffi::{Borrowed, Context, Handle};
 use crate::object::AnyHandle;
 use crate::types::{BuiltinType, ExceptionKind};
 
-pub use crate::ffi::class::{FieldOwner, HPyField, HPyGlobal, MutableClass, PyRef, PyRefMut};
+pub use crate::ffi::class::{
+    FieldOwner, HPyField, HPyGlobal, MutableClass, OwnType, PyRef, PyRefMut,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Borrowing from handles.
@@ -61,6 +63,51 @@ fn checked_borrow_mut<'h, 'py: 'h, T: MutableClass>(
 #[inline(always)]
 pub fn try_borrow<T: PyClass>(obj: Borrowed<'_>) -> PyResult<Option<PyRef<'_, '_, T>>> {
     PyRef::try_new(obj.context(), obj)
+}
+
+/// [`try_borrow`] with the type loaded once for the slot.
+#[inline(always)]
+pub fn try_borrow_in<'h, T: PyClass>(
+    obj: Borrowed<'h>,
+    own: &OwnType<'_>,
+) -> PyResult<Option<PyRef<'h, 'h, T>>> {
+    PyRef::try_new_in(obj.context(), obj, own)
+}
+
+/// [`try_borrow_mut`] with the type loaded once for the slot.
+#[inline(always)]
+pub fn try_borrow_mut_in<'h, T: MutableClass>(
+    obj: Borrowed<'h>,
+    own: &OwnType<'_>,
+) -> PyResult<Option<PyRefMut<'h, 'h, T>>> {
+    PyRefMut::try_new_in(obj.context(), obj, own)
+}
+
+/// [`extract_operand`] with the type loaded once for the slot.
+#[inline(always)]
+pub fn extract_operand_in<'py, T: FromPy<'py>>(
+    ctx: Context<'py>,
+    obj: Borrowed<'py>,
+    own: &OwnType<'_>,
+) -> PyResult<Option<T>> {
+    match T::from_py_in(obj, own) {
+        Ok(value) => Ok(Some(value)),
+        Err(err) if err.matches(ctx, ExceptionKind::TypeError) => {
+            err.clear(ctx);
+            Ok(None)
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// A new instance of `T` with the type loaded once for the slot.
+#[inline(always)]
+pub fn new_object_in<'py, T: PyClass, I: IntoClassInit<T>>(
+    ctx: Context<'py>,
+    init: I,
+    own: &OwnType<'py>,
+) -> PyResult<Handle<'py>> {
+    raw_class::new_own_instance_in::<T>(ctx, init.into_init(), own)
 }
 
 /// Mutable form of [`try_borrow`].
@@ -435,11 +482,22 @@ impl<'a, T: PyClass> FromPy<'a> for PyRef<'a, 'a, T> {
     fn from_py(obj: Borrowed<'a>) -> PyResult<Self> {
         checked_borrow(obj.context(), obj)
     }
+
+    #[inline(always)]
+    fn from_py_in(obj: Borrowed<'a>, own: &OwnType<'_>) -> PyResult<Self> {
+        PyRef::try_new_in(obj.context(), obj, own)?.ok_or_else(|| raw_class::wrong_type::<T>(obj))
+    }
 }
 
 /// A parameter of type `PyRefMut<T>` borrows the struct of a `T` instance exclusively.
 impl<'a, T: MutableClass> FromPy<'a> for PyRefMut<'a, 'a, T> {
     fn from_py(obj: Borrowed<'a>) -> PyResult<Self> {
         checked_borrow_mut(obj.context(), obj)
+    }
+
+    #[inline(always)]
+    fn from_py_in(obj: Borrowed<'a>, own: &OwnType<'_>) -> PyResult<Self> {
+        PyRefMut::try_new_in(obj.context(), obj, own)?
+            .ok_or_else(|| raw_class::wrong_type::<T>(obj))
     }
 }

@@ -33,6 +33,15 @@ pub trait FromPy<'a>: Sized {
     /// Converts, raising `TypeError`/`OverflowError`/... on failure.
     fn from_py(obj: Borrowed<'a>) -> PyResult<Self>;
 
+    /// [`FromPy::from_py`] inside a binary slot that loaded its class's type once (`own`):
+    /// `PyRef`/`PyRefMut` of that class use it for their type check.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn from_py_in(obj: Borrowed<'a>, own: &crate::class::OwnType<'_>) -> PyResult<Self> {
+        let _ = own;
+        Self::from_py(obj)
+    }
+
     /// Lets `Vec<u8>` read a `bytes` object directly; `None` means "use the list path".
     #[doc(hidden)]
     fn vec_from_bytes(_obj: Borrowed<'a>) -> Option<PyResult<Vec<Self>>> {
@@ -47,8 +56,29 @@ pub trait FromPy<'a>: Sized {
     note = "return values of an #[hpy_function] (or `PyResult<T>` of one), #[hpy_const] values and arguments of calls must implement `IntoPy`"
 )]
 pub trait IntoPy<'py> {
+    /// `true` when the converted value is always a new object of a type the converting code
+    /// chose (never `NotImplemented`): binary slots then skip the `NotImplemented` test.
+    #[doc(hidden)]
+    const NEW_OBJECT: bool = false;
+
     /// Converts, raising on failure (e.g. out of memory).
     fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>>;
+
+    /// [`IntoPy::into_py`] inside a binary slot that loaded its class's type once (`own`):
+    /// a value of that class is created with it.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn into_py_in(
+        self,
+        ctx: Context<'py>,
+        own: &crate::class::OwnType<'py>,
+    ) -> PyResult<Handle<'py>>
+    where
+        Self: Sized,
+    {
+        let _ = own;
+        self.into_py(ctx)
+    }
 
     /// Runs `f` with a borrowed view of the converted value. Handles override it to lend
     /// themselves, so passing a handle as an operand costs no `HPy_Dup`/`HPy_Close` pair.
@@ -106,22 +136,53 @@ pub trait IntoArgs<'py> {
     note = "return a type implementing `hpy::IntoPy`, or `Result<T, E>` where `T: IntoPy` and `E: Into<PyErr>`"
 )]
 pub trait IntoPyResult<'py> {
+    /// See [`IntoPy::NEW_OBJECT`].
+    #[doc(hidden)]
+    const NEW_OBJECT: bool = false;
     /// Converts the return value.
     fn into_py_result(self, ctx: Context<'py>) -> PyResult<Handle<'py>>;
+    /// See [`IntoPy::into_py_in`].
+    #[doc(hidden)]
+    fn into_py_result_in(
+        self,
+        ctx: Context<'py>,
+        own: &crate::class::OwnType<'py>,
+    ) -> PyResult<Handle<'py>>;
 }
 
 impl<'py, T: IntoPy<'py>> IntoPyResult<'py> for T {
+    const NEW_OBJECT: bool = T::NEW_OBJECT;
     #[inline(always)]
     fn into_py_result(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
         self.into_py(ctx)
     }
+    #[inline(always)]
+    fn into_py_result_in(
+        self,
+        ctx: Context<'py>,
+        own: &crate::class::OwnType<'py>,
+    ) -> PyResult<Handle<'py>> {
+        self.into_py_in(ctx, own)
+    }
 }
 
 impl<'py, T: IntoPy<'py>, E: Into<PyErr>> IntoPyResult<'py> for Result<T, E> {
+    const NEW_OBJECT: bool = T::NEW_OBJECT;
     #[inline(always)]
     fn into_py_result(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
         match self {
             Ok(value) => value.into_py(ctx),
+            Err(err) => Err(err.into()),
+        }
+    }
+    #[inline(always)]
+    fn into_py_result_in(
+        self,
+        ctx: Context<'py>,
+        own: &crate::class::OwnType<'py>,
+    ) -> PyResult<Handle<'py>> {
+        match self {
+            Ok(value) => value.into_py_in(ctx, own),
             Err(err) => Err(err.into()),
         }
     }
@@ -328,8 +389,24 @@ macro_rules! int_native {
     };
 }
 
-int_native!(isize, long_as_isize, -1, isize_slow, extract_i64, long_from_i64, i64);
-int_native!(usize, long_as_usize, usize::MAX, usize_slow, extract_u64, long_from_u64, u64);
+int_native!(
+    isize,
+    long_as_isize,
+    -1,
+    isize_slow,
+    extract_i64,
+    long_from_i64,
+    i64
+);
+int_native!(
+    usize,
+    long_as_usize,
+    usize::MAX,
+    usize_slow,
+    extract_u64,
+    long_from_u64,
+    u64
+);
 
 impl FromPy<'_> for u8 {
     #[inline]
@@ -588,14 +665,19 @@ fn sequence_items<T: for<'x> FromPy<'x>>(obj: Borrowed<'_>) -> PyResult<Vec<T>> 
         return Err(type_error("list or tuple", obj));
     }
     let length = obj.len()?;
-    let mut items = Vec::with_capacity(length);
-    for index in 0..length {
+    crate::ffi::raw::collect_exact(length, |index| {
         let item = obj.get_index(index as isize)?;
-        items.push(
-            T::from_py(item.as_borrowed()).map_err(|e| e.with_context(&format!("item {index}")))?,
-        );
-    }
-    Ok(items)
+        match T::from_py(item.as_borrowed()) {
+            Ok(value) => Ok(value),
+            Err(err) => Err(item_error(err, index)),
+        }
+    })
+}
+
+#[cold]
+#[inline(never)]
+fn item_error(err: PyErr, index: usize) -> PyErr {
+    err.with_context(&format!("item {index}"))
 }
 
 impl<'a, T: for<'x> FromPy<'x>> FromPy<'a> for Vec<T> {

@@ -4,9 +4,9 @@
 pub use crate::__hpy_export_module as export_module;
 pub use crate::class::{
     add_class, add_exception, builtin_exception, exception_type, extract_operand,
-    is_not_implemented, no_constructor, not_implemented, parse_dict_keywords, try_borrow,
-    try_borrow_mut, IntoBaseInit, IntoClassInit, IntoHash, KeywordValues, NewAsFunction,
-    PyException,
+    extract_operand_in, is_not_implemented, new_object_in, no_constructor, not_implemented,
+    parse_dict_keywords, try_borrow, try_borrow_in, try_borrow_mut, try_borrow_mut_in,
+    IntoBaseInit, IntoClassInit, IntoHash, KeywordValues, NewAsFunction, OwnType, PyException,
 };
 pub use crate::ffi::class::{
     borrow_self, borrow_self_mut, create_instance, field_get, field_set, HPyField, HPyGlobal,
@@ -215,6 +215,22 @@ pub(crate) fn parse_keywords_from<'py, const N: usize>(
         }
     }
     Ok(slots)
+}
+
+/// [`into_result`] inside a binary slot that loaded its class's type once.
+#[inline(always)]
+pub fn into_result_in<'py, R: IntoPyResult<'py>>(
+    ret: R,
+    ctx: Context<'py>,
+    own: &crate::class::OwnType<'py>,
+) -> PyResult<Handle<'py>> {
+    ret.into_py_result_in(ctx, own)
+}
+
+/// `false` when `ret` converts to a new object (never `NotImplemented`); see `IntoPy::NEW_OBJECT`.
+#[inline(always)]
+pub fn may_be_not_implemented<'py, R: IntoPyResult<'py>>(_ret: &R) -> bool {
+    !R::NEW_OBJECT
 }
 
 /// Converts what a user function returned.

@@ -74,10 +74,15 @@ pub fn expand(model: &ClassModel) -> TokenStream {
     let into_py = if matches!(model.base, None | Some(BaseArg::Builtin("ObjectBase", _))) {
         quote! {
             impl<'py> ::hpy::IntoPy<'py> for #ident {
+                const NEW_OBJECT: bool = true;
                 // Inlined into the trampolines that return the class (measured: bench/).
                 #[inline(always)]
                 fn into_py(self, ctx: ::hpy::Context<'py>) -> ::hpy::PyResult<::hpy::Handle<'py>> {
                     ctx.new_object::<#ident, #ident>(self)
+                }
+                #[inline(always)]
+                fn into_py_in(self, ctx: ::hpy::Context<'py>, own: &::hpy::__private::OwnType<'py>) -> ::hpy::PyResult<::hpy::Handle<'py>> {
+                    ::hpy::__private::new_object_in::<#ident, #ident>(ctx, self, own)
                 }
             }
         }

@@ -51,6 +51,7 @@ pub fn expand(model: &MethodsModel) -> TokenStream {
         has_releasebuffer: model.entries.iter().any(
             |e| matches!(&e.kind, MethodKind::Slot(slot) if slot.kind == SlotKind::ReleaseBuffer),
         ),
+        own: None,
     };
     let entries: Vec<&MethodEntry> = model
         .entries
@@ -92,6 +93,8 @@ struct Gen<'a> {
     /// The block defines `__releasebuffer__` (otherwise `__getbuffer__` brings its own
     /// `bf_releasebuffer`, which ends the export's borrow).
     has_releasebuffer: bool,
+    /// Inside a binary slot: the local holding the class's type, loaded once for the call.
+    own: Option<Ident>,
 }
 
 /// Where a Python value for one of the user's parameters comes from.
@@ -105,12 +108,27 @@ enum Source {
     Raw(TokenStream),
 }
 
+/// What an operand arm of a binary slot knows of, or records for, the other arm.
+#[derive(Clone, Copy)]
+enum OtherInstance<'t> {
+    /// Nothing.
+    None,
+    /// Forward arm: set the flag when the receiver (left operand) is not an instance.
+    Mark(&'t Ident),
+    /// Reflected arm: when the flag is set, the receiver (right operand) is an instance.
+    KnownIf(&'t Ident),
+}
+
 /// How the receiver is borrowed.
 enum Borrow<'t> {
     /// The slot's object is known to be an instance: `borrow_self`.
     Known,
     /// The operand may be of another type: `try_borrow`, running the statement when it is not.
     Try(&'t TokenStream),
+    /// As `Try`, but when the flag is set the operand is known to be an instance (the other
+    /// operand of a binary slot was not one: CPython calls a type's number slot only when one
+    /// of the operands is an instance of it), so it is borrowed without the type check.
+    TryUnless(&'t TokenStream, &'t Ident),
 }
 
 impl Gen<'_> {
@@ -187,13 +205,18 @@ impl Gen<'_> {
         let ty = self.ty;
         let span = e.receiver.span();
         let guard = local_at("guard", span);
+        let own = self.own.clone().unwrap_or_else(|| local("__hpy_no_own"));
+        let own_ref = quote!(&#own);
         let (func, try_func, mutable, arg) = match &e.receiver {
             Receiver::None | Receiver::Invalid(_) => return (quote!(), None),
             Receiver::Object(i, _) => {
                 let check = match mode {
                     Borrow::Known => quote!(),
                     Borrow::Try(bail) => quote_spanned! {span=>
-                        if ::hpy::__private::try_borrow::<#ty>(#obj)?.is_none() { #bail }
+                        if ::hpy::__private::try_borrow_in::<#ty>(#obj, #own_ref)?.is_none() { #bail }
+                    },
+                    Borrow::TryUnless(bail, known) => quote_spanned! {span=>
+                        if !#known && ::hpy::__private::try_borrow_in::<#ty>(#obj, #own_ref)?.is_none() { #bail }
                     },
                 };
                 return (check, Some((*i, quote!(#obj))));
@@ -224,10 +247,22 @@ impl Gen<'_> {
                 }
             }
             Borrow::Try(bail) => {
-                let func = Ident::new(try_func, span);
+                let func = Ident::new(&format!("{try_func}_in"), span);
                 quote_spanned! {span=>
                     let ::core::option::Option::Some(#mutability #guard) =
-                        ::hpy::__private::#func::<#ty>(#obj)? else { #bail };
+                        ::hpy::__private::#func::<#ty>(#obj, #own_ref)? else { #bail };
+                }
+            }
+            Borrow::TryUnless(bail, known) => {
+                let known_func = Ident::new(func, span);
+                let func = Ident::new(&format!("{try_func}_in"), span);
+                quote_spanned! {span=>
+                    let ::core::option::Option::Some(#mutability #guard) = (if #known {
+                        // SAFETY: the other operand is not an instance, so this one is.
+                        unsafe { ::hpy::__private::#known_func::<#ty>(#obj) }.map(::core::option::Option::Some)
+                    } else {
+                        ::hpy::__private::#func::<#ty>(#obj, #own_ref)
+                    })? else { #bail };
                 }
             }
         };
@@ -259,9 +294,15 @@ impl Gen<'_> {
                 Source::Extract(from) => quote_spanned! {span=>
                     let #arg = ::hpy::__private::extract(#from, #name, #param_name)?;
                 },
-                Source::Operand(from, bail) => quote_spanned! {span=>
-                    let ::core::option::Option::Some(#arg) =
-                        ::hpy::__private::extract_operand(#ctx, #from)? else { #bail };
+                Source::Operand(from, bail) => match &self.own {
+                    Some(own) => quote_spanned! {span=>
+                        let ::core::option::Option::Some(#arg) =
+                            ::hpy::__private::extract_operand_in(#ctx, #from, &#own)? else { #bail };
+                    },
+                    None => quote_spanned! {span=>
+                        let ::core::option::Option::Some(#arg) =
+                            ::hpy::__private::extract_operand(#ctx, #from)? else { #bail };
+                    },
                 },
                 Source::Raw(value) => quote!(let #arg = #value;),
             });
@@ -296,8 +337,6 @@ impl Gen<'_> {
         let slf = local("slf");
         let (prelude, receiver) = self.receiver(e, &slf, &Borrow::Known);
         let name = &e.py_name.value;
-        // A result that cannot borrow from the receiver (no reference or lifetime in its type)
-        // lets the borrow end before the result is converted: nothing is kept across that call.
         let release = release_of(e);
         Target {
             callee: self.callee(e),
@@ -541,7 +580,15 @@ impl Gen<'_> {
             let a = local("a");
             let b = local("b");
             let c = local("c");
-            let mut body = TokenStream::new();
+            let own = local("__hpy_own");
+            self.own = Some(own.clone());
+            let ty = self.ty;
+            let mut body = quote!(let #own = ::hpy::__private::OwnType::load::<#ty>(#ctx)?;);
+            let flag = local("__hpy_b_is_instance");
+            let both = forward.is_some() && reflected.is_some();
+            if both {
+                body.extend(quote!(let mut #flag = false;));
+            }
             if let Some(f) = forward {
                 // With a reflected form, a `NotImplemented` result falls through to it.
                 body.extend(self.operand_arm(
@@ -550,6 +597,11 @@ impl Gen<'_> {
                     (&a, &b),
                     ternary.then_some(&c),
                     reflected.is_some(),
+                    if both {
+                        OtherInstance::Mark(&flag)
+                    } else {
+                        OtherInstance::None
+                    },
                 ));
             }
             if let Some(r) = reflected {
@@ -559,8 +611,14 @@ impl Gen<'_> {
                     (&b, &a),
                     ternary.then_some(&c),
                     false,
+                    if both {
+                        OtherInstance::KnownIf(&flag)
+                    } else {
+                        OtherInstance::None
+                    },
                 ));
             }
+            self.own = None;
             let first = forward.or(reflected).expect("a group has a member");
             let name = &first.py_name.value;
             let wrapper = format_ident!("__hpy_slot_{}", id);
@@ -612,10 +670,20 @@ impl Gen<'_> {
         (receiver, other): (&Ident, &Ident),
         modulo: Option<&Ident>,
         fall_through: bool,
+        other_instance: OtherInstance<'_>,
     ) -> TokenStream {
         let ctx = local("ctx");
+        let own = self.own.clone().expect("operand arms run in binary slots");
         let label = syn::Lifetime::new(label, Span::mixed_site());
         let bail = quote!(break #label;);
+        let receiver_bail = match other_instance {
+            OtherInstance::Mark(flag) => quote!({ #flag = true; break #label; }),
+            _ => bail.clone(),
+        };
+        let mode = match other_instance {
+            OtherInstance::KnownIf(flag) => Borrow::TryUnless(&receiver_bail, flag),
+            _ => Borrow::Try(&receiver_bail),
+        };
         let mut sources = vec![Source::Operand(quote!(#other), bail.clone())];
         let mut modulo_check = quote!();
         if let Some(c) = modulo {
@@ -625,17 +693,24 @@ impl Gen<'_> {
                 modulo_check = quote!(if !::hpy::AnyHandle::is_none(&#c) { #bail });
             }
         }
-        let (stmts, call) = self.invoke(e, Some(receiver), Borrow::Try(&bail), sources);
+        let (stmts, call) = self.invoke(e, Some(receiver), mode, sources);
+        let release = release_of(e);
         let result = if fall_through {
             quote! {
-                let __hpy_result = ::hpy::__private::into_result(#call, #ctx)?;
-                if !::hpy::__private::is_not_implemented(&__hpy_result) {
+                let __hpy_ret = #call;
+                #release
+                let __hpy_may = ::hpy::__private::may_be_not_implemented(&__hpy_ret);
+                let __hpy_result = ::hpy::__private::into_result_in(__hpy_ret, #ctx, &#own)?;
+                if !__hpy_may || !::hpy::__private::is_not_implemented(&__hpy_result) {
                     return ::core::result::Result::Ok(__hpy_result);
                 }
             }
         } else {
-            let finish = finish_released(e, &e.function.output, call);
-            quote!(return { #finish };)
+            quote!(return {
+                let __hpy_ret = #call;
+                #release
+                ::hpy::__private::into_result_in(__hpy_ret, #ctx, &#own)
+            };)
         };
         quote! {
             #label: {
@@ -1462,8 +1537,14 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("impl :: hpy :: __private :: BinarySlot for __hpy_slot_NB_ADD"));
-        assert!(out.contains("try_borrow :: < Point > (a) ?"));
-        assert!(out.contains("try_borrow :: < Point > (b) ?"));
+        assert!(
+            out.contains("try_borrow_in :: < Point > (a , & __hpy_own) ?"),
+            "{out}"
+        );
+        assert!(
+            out.contains("try_borrow_in :: < Point > (b , & __hpy_own)"),
+            "{out}"
+        );
         assert!(out.contains("is_not_implemented (& __hpy_result)"));
         assert!(out.contains("BinarySlotId :: NB_INPLACE_ADD"));
         assert!(out.contains("Ok (slf . dup ())"));

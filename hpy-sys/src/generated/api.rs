@@ -2734,8 +2734,8 @@ pub unsafe fn HPy_GetItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_c
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_GetItem_s.unwrap_unchecked())(ctx, obj, utf8_key) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_GetItem_s(ctx, obj, utf8_key) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_GetItem_s(ctx, obj, utf8_key) }
 }
 
 /// `HPy_Contains` (context member `ctx_Contains`, `HPy_ID(161)`).
@@ -2798,8 +2798,8 @@ pub unsafe fn HPy_SetItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_c
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_SetItem_s.unwrap_unchecked())(ctx, obj, utf8_key, value) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_SetItem_s(ctx, obj, utf8_key, value) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_SetItem_s(ctx, obj, utf8_key, value) }
 }
 
 /// `HPy_Type` (context member `ctx_Type`, `HPy_ID(165)`).
@@ -2830,8 +2830,8 @@ pub unsafe fn HPy_TypeCheck(ctx: *mut HPyContext, obj: HPy, type_: HPy) -> c_int
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_TypeCheck.unwrap_unchecked())(ctx, obj, type_) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_TypeCheck(ctx, obj, type_) }
+    // SAFETY: the caller upholds the contract; see `crate::cpython`.
+    unsafe { crate::cpython::type_check(ctx, obj, type_) }
 }
 
 /// `HPy_Is` (context member `ctx_Is`, `HPy_ID(167)`).
@@ -2860,8 +2860,8 @@ pub unsafe fn _HPy_AsStruct_Object(ctx: *mut HPyContext, h: HPy) -> *mut c_void 
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_AsStruct_Object.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: HPy's CPython implementation is exactly this runtime call.
-    unsafe { runtime::ctx_AsStruct_Object(ctx, h) }
+    // SAFETY: the caller upholds the contract; see `crate::cpython`.
+    unsafe { crate::cpython::as_struct_object(ctx, h) }
 }
 
 /// `_HPy_AsStruct_Legacy` (context member `ctx_AsStruct_Legacy`, `HPy_ID(169)`).
@@ -2890,8 +2890,8 @@ pub unsafe fn _HPy_New(ctx: *mut HPyContext, h_type: HPy, data: *mut *mut c_void
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_New.unwrap_unchecked())(ctx, h_type, data) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys__HPy_New(ctx, h_type, data) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_New(ctx, h_type, data) }
 }
 
 /// `HPy_Repr` (context member `ctx_Repr`, `HPy_ID(171)`).
@@ -3120,8 +3120,8 @@ pub unsafe fn HPyBytes_FromStringAndSize(ctx: *mut HPyContext, bytes: *const c_c
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Bytes_FromStringAndSize.unwrap_unchecked())(ctx, bytes, len) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyBytes_FromStringAndSize(ctx, bytes, len) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_Bytes_FromStringAndSize(ctx, bytes, len) }
 }
 
 /// `HPyUnicode_FromString` (context member `ctx_Unicode_FromString`, `HPy_ID(185)`).
@@ -3446,8 +3446,8 @@ pub unsafe fn HPyTuple_FromArray(ctx: *mut HPyContext, items: *mut HPy, n: HPy_s
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Tuple_FromArray.unwrap_unchecked())(ctx, items, n) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: HPy's CPython implementation is exactly this runtime call.
-    unsafe { runtime::ctx_Tuple_FromArray(ctx, items, n) }
+    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
+    unsafe { shims::hpy_sys_HPyTuple_FromArray(ctx, items, n) }
 }
 
 /// `HPyImport_ImportModule` (context member `ctx_Import_ImportModule`, `HPy_ID(205)`).
@@ -3521,8 +3521,8 @@ pub unsafe fn HPyListBuilder_New(ctx: *mut HPyContext, size: HPy_ssize_t) -> HPy
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_ListBuilder_New.unwrap_unchecked())(ctx, size) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyListBuilder_New(ctx, size) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_ListBuilder_New(ctx, size) }
 }
 
 /// `HPyListBuilder_Set` (context member `ctx_ListBuilder_Set`, `HPy_ID(210)`).
@@ -3581,8 +3581,8 @@ pub unsafe fn HPyTupleBuilder_New(ctx: *mut HPyContext, size: HPy_ssize_t) -> HP
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_TupleBuilder_New.unwrap_unchecked())(ctx, size) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyTupleBuilder_New(ctx, size) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_TupleBuilder_New(ctx, size) }
 }
 
 /// `HPyTupleBuilder_Set` (context member `ctx_TupleBuilder_Set`, `HPy_ID(214)`).
@@ -3941,8 +3941,8 @@ pub unsafe fn HPy_DelItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_c
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_DelItem_s.unwrap_unchecked())(ctx, obj, utf8_key) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPy_DelItem_s(ctx, obj, utf8_key) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_DelItem_s(ctx, obj, utf8_key) }
 }
 
 /// `HPyCapsule_New` (context member `ctx_Capsule_New`, `HPy_ID(244)`).
@@ -3956,8 +3956,8 @@ pub unsafe fn HPyCapsule_New(ctx: *mut HPyContext, pointer: *mut c_void, utf8_na
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Capsule_New.unwrap_unchecked())(ctx, pointer, utf8_name, destructor) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyCapsule_New(ctx, pointer, utf8_name, destructor) }
+    // SAFETY: HPy's CPython implementation is exactly this runtime call.
+    unsafe { runtime::ctx_Capsule_New(ctx, pointer, utf8_name, destructor) }
 }
 
 /// `HPyCapsule_Get` (context member `ctx_Capsule_Get`, `HPy_ID(245)`).
@@ -4369,13 +4369,17 @@ pub mod runtime {
         pub fn ctx_Type_FromSpec(ctx: *mut HPyContext, spec: *mut HPyType_Spec, params: *mut HPyType_SpecParam) -> HPy;
         pub fn ctx_Type_GenericNew(ctx: *mut HPyContext, type_: HPy, args: *const HPy, nargs: HPy_ssize_t, kw: HPy) -> HPy;
         pub fn ctx_GetItem_i(ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t) -> HPy;
+        pub fn ctx_GetItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_char) -> HPy;
         pub fn ctx_SetItem_i(ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t, value: HPy) -> c_int;
-        pub fn ctx_AsStruct_Object(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
+        pub fn ctx_SetItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_char, value: HPy) -> c_int;
         pub fn ctx_AsStruct_Legacy(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
-        pub fn ctx_Tuple_FromArray(ctx: *mut HPyContext, items: *mut HPy, n: HPy_ssize_t) -> HPy;
+        pub fn ctx_New(ctx: *mut HPyContext, h_type: HPy, data: *mut *mut c_void) -> HPy;
+        pub fn ctx_Bytes_FromStringAndSize(ctx: *mut HPyContext, bytes: *const c_char, len: HPy_ssize_t) -> HPy;
+        pub fn ctx_ListBuilder_New(ctx: *mut HPyContext, size: HPy_ssize_t) -> HPyListBuilder;
         pub fn ctx_ListBuilder_Set(ctx: *mut HPyContext, builder: HPyListBuilder, index: HPy_ssize_t, h_item: HPy);
         pub fn ctx_ListBuilder_Build(ctx: *mut HPyContext, builder: HPyListBuilder) -> HPy;
         pub fn ctx_ListBuilder_Cancel(ctx: *mut HPyContext, builder: HPyListBuilder);
+        pub fn ctx_TupleBuilder_New(ctx: *mut HPyContext, size: HPy_ssize_t) -> HPyTupleBuilder;
         pub fn ctx_TupleBuilder_Set(ctx: *mut HPyContext, builder: HPyTupleBuilder, index: HPy_ssize_t, h_item: HPy);
         pub fn ctx_TupleBuilder_Build(ctx: *mut HPyContext, builder: HPyTupleBuilder) -> HPy;
         pub fn ctx_TupleBuilder_Cancel(ctx: *mut HPyContext, builder: HPyTupleBuilder);
@@ -4391,6 +4395,8 @@ pub mod runtime {
         pub fn ctx_AsStruct_Tuple(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
         pub fn ctx_AsStruct_List(ctx: *mut HPyContext, h: HPy) -> *mut c_void;
         pub fn ctx_DelItem_i(ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t) -> c_int;
+        pub fn ctx_DelItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_char) -> c_int;
+        pub fn ctx_Capsule_New(ctx: *mut HPyContext, pointer: *mut c_void, utf8_name: *const c_char, destructor: *mut HPyCapsule_Destructor) -> HPy;
         pub fn ctx_Compile_s(ctx: *mut HPyContext, utf8_source: *const c_char, utf8_filename: *const c_char, kind: HPy_SourceKind) -> HPy;
         pub fn ctx_ContextVar_Get(ctx: *mut HPyContext, context_var: HPy, default_value: HPy, result: *mut HPy) -> i32;
         pub fn ctx_Type_GetName(ctx: *mut HPyContext, type_: HPy) -> *const c_char;
@@ -4415,31 +4421,23 @@ pub mod shims {
         pub fn hpy_sys_HPyLong_AsUInt64_tMask(ctx: *mut HPyContext, h: HPy) -> u64;
         pub fn hpy_sys_HPyBool_FromBool(ctx: *mut HPyContext, v: bool) -> HPy;
         pub fn hpy_sys_HPy_FatalError(ctx: *mut HPyContext, message: *const c_char);
-        pub fn hpy_sys_HPy_GetItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_char) -> HPy;
-        pub fn hpy_sys_HPy_SetItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_char, value: HPy) -> c_int;
-        pub fn hpy_sys_HPy_TypeCheck(ctx: *mut HPyContext, obj: HPy, type_: HPy) -> c_int;
-        pub fn hpy_sys__HPy_New(ctx: *mut HPyContext, h_type: HPy, data: *mut *mut c_void) -> HPy;
         pub fn hpy_sys_HPyBytes_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
         pub fn hpy_sys_HPyBytes_GET_SIZE(ctx: *mut HPyContext, h: HPy) -> HPy_ssize_t;
         pub fn hpy_sys_HPyBytes_AS_STRING(ctx: *mut HPyContext, h: HPy) -> *const c_char;
-        pub fn hpy_sys_HPyBytes_FromStringAndSize(ctx: *mut HPyContext, bytes: *const c_char, len: HPy_ssize_t) -> HPy;
         pub fn hpy_sys_HPyUnicode_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
         pub fn hpy_sys_HPyUnicode_FromWideChar(ctx: *mut HPyContext, w: *const wchar_t, size: HPy_ssize_t) -> HPy;
         pub fn hpy_sys_HPyUnicode_ReadChar(ctx: *mut HPyContext, h: HPy, index: HPy_ssize_t) -> HPy_UCS4;
         pub fn hpy_sys_HPyList_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
         pub fn hpy_sys_HPyDict_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
         pub fn hpy_sys_HPyTuple_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
+        pub fn hpy_sys_HPyTuple_FromArray(ctx: *mut HPyContext, items: *mut HPy, n: HPy_ssize_t) -> HPy;
         pub fn hpy_sys_HPy_FromPyObject(ctx: *mut HPyContext, obj: *mut cpy_PyObject) -> HPy;
         pub fn hpy_sys_HPy_AsPyObject(ctx: *mut HPyContext, h: HPy) -> *mut cpy_PyObject;
-        pub fn hpy_sys_HPyListBuilder_New(ctx: *mut HPyContext, size: HPy_ssize_t) -> HPyListBuilder;
-        pub fn hpy_sys_HPyTupleBuilder_New(ctx: *mut HPyContext, size: HPy_ssize_t) -> HPyTupleBuilder;
         pub fn hpy_sys_HPyField_Store(ctx: *mut HPyContext, target_object: HPy, target_field: *mut HPyField, h: HPy);
         pub fn hpy_sys_HPyField_Load(ctx: *mut HPyContext, source_object: HPy, source_field: HPyField) -> HPy;
         pub fn hpy_sys_HPy_ReenterPythonExecution(ctx: *mut HPyContext, state: HPyThreadState);
         pub fn hpy_sys_HPy_LeavePythonExecution(ctx: *mut HPyContext) -> HPyThreadState;
         pub fn hpy_sys_HPyGlobal_Store(ctx: *mut HPyContext, global: *mut HPyGlobal, h: HPy);
-        pub fn hpy_sys_HPy_DelItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_char) -> c_int;
-        pub fn hpy_sys_HPyCapsule_New(ctx: *mut HPyContext, pointer: *mut c_void, utf8_name: *const c_char, destructor: *mut HPyCapsule_Destructor) -> HPy;
         pub fn hpy_sys_HPyContextVar_New(ctx: *mut HPyContext, name: *const c_char, default_value: HPy) -> HPy;
         pub fn hpy_sys_HPyContextVar_Set(ctx: *mut HPyContext, context_var: HPy, value: HPy) -> HPy;
         pub fn hpy_sys_HPyType_IsSubtype(ctx: *mut HPyContext, sub: HPy, type_: HPy) -> c_int;

@@ -14,31 +14,23 @@ uint32_t hpy_sys_HPyLong_AsUInt32_tMask(HPyContext *ctx, HPy h) { return HPyLong
 uint64_t hpy_sys_HPyLong_AsUInt64_tMask(HPyContext *ctx, HPy h) { return HPyLong_AsUInt64_tMask(ctx, h); }
 HPy hpy_sys_HPyBool_FromBool(HPyContext *ctx, bool v) { return HPyBool_FromBool(ctx, v); }
 void hpy_sys_HPy_FatalError(HPyContext *ctx, const char *message) { HPy_FatalError(ctx, message); }
-HPy hpy_sys_HPy_GetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key) { return HPy_GetItem_s(ctx, obj, utf8_key); }
-int hpy_sys_HPy_SetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key, HPy value) { return HPy_SetItem_s(ctx, obj, utf8_key, value); }
-int hpy_sys_HPy_TypeCheck(HPyContext *ctx, HPy obj, HPy type) { return HPy_TypeCheck(ctx, obj, type); }
-HPy hpy_sys__HPy_New(HPyContext *ctx, HPy h_type, void **data) { return _HPy_New(ctx, h_type, data); }
 int hpy_sys_HPyBytes_Check(HPyContext *ctx, HPy h) { return HPyBytes_Check(ctx, h); }
 HPy_ssize_t hpy_sys_HPyBytes_GET_SIZE(HPyContext *ctx, HPy h) { return HPyBytes_GET_SIZE(ctx, h); }
 const char *hpy_sys_HPyBytes_AS_STRING(HPyContext *ctx, HPy h) { return HPyBytes_AS_STRING(ctx, h); }
-HPy hpy_sys_HPyBytes_FromStringAndSize(HPyContext *ctx, const char *bytes, HPy_ssize_t len) { return HPyBytes_FromStringAndSize(ctx, bytes, len); }
 int hpy_sys_HPyUnicode_Check(HPyContext *ctx, HPy h) { return HPyUnicode_Check(ctx, h); }
 HPy hpy_sys_HPyUnicode_FromWideChar(HPyContext *ctx, const wchar_t *w, HPy_ssize_t size) { return HPyUnicode_FromWideChar(ctx, w, size); }
 HPy_UCS4 hpy_sys_HPyUnicode_ReadChar(HPyContext *ctx, HPy h, HPy_ssize_t index) { return HPyUnicode_ReadChar(ctx, h, index); }
 int hpy_sys_HPyList_Check(HPyContext *ctx, HPy h) { return HPyList_Check(ctx, h); }
 int hpy_sys_HPyDict_Check(HPyContext *ctx, HPy h) { return HPyDict_Check(ctx, h); }
 int hpy_sys_HPyTuple_Check(HPyContext *ctx, HPy h) { return HPyTuple_Check(ctx, h); }
+HPy hpy_sys_HPyTuple_FromArray(HPyContext *ctx, HPy *items, HPy_ssize_t n) { return HPyTuple_FromArray(ctx, items, n); }
 HPy hpy_sys_HPy_FromPyObject(HPyContext *ctx, cpy_PyObject *obj) { return HPy_FromPyObject(ctx, obj); }
 cpy_PyObject *hpy_sys_HPy_AsPyObject(HPyContext *ctx, HPy h) { return HPy_AsPyObject(ctx, h); }
-HPyListBuilder hpy_sys_HPyListBuilder_New(HPyContext *ctx, HPy_ssize_t size) { return HPyListBuilder_New(ctx, size); }
-HPyTupleBuilder hpy_sys_HPyTupleBuilder_New(HPyContext *ctx, HPy_ssize_t size) { return HPyTupleBuilder_New(ctx, size); }
 void hpy_sys_HPyField_Store(HPyContext *ctx, HPy target_object, HPyField *target_field, HPy h) { HPyField_Store(ctx, target_object, target_field, h); }
 HPy hpy_sys_HPyField_Load(HPyContext *ctx, HPy source_object, HPyField source_field) { return HPyField_Load(ctx, source_object, source_field); }
 void hpy_sys_HPy_ReenterPythonExecution(HPyContext *ctx, HPyThreadState state) { HPy_ReenterPythonExecution(ctx, state); }
 HPyThreadState hpy_sys_HPy_LeavePythonExecution(HPyContext *ctx) { return HPy_LeavePythonExecution(ctx); }
 void hpy_sys_HPyGlobal_Store(HPyContext *ctx, HPyGlobal *global, HPy h) { HPyGlobal_Store(ctx, global, h); }
-int hpy_sys_HPy_DelItem_s(HPyContext *ctx, HPy obj, const char *utf8_key) { return HPy_DelItem_s(ctx, obj, utf8_key); }
-HPy hpy_sys_HPyCapsule_New(HPyContext *ctx, void *pointer, const char *utf8_name, HPyCapsule_Destructor *destructor) { return HPyCapsule_New(ctx, pointer, utf8_name, destructor); }
 HPy hpy_sys_HPyContextVar_New(HPyContext *ctx, const char *name, HPy default_value) { return HPyContextVar_New(ctx, name, default_value); }
 HPy hpy_sys_HPyContextVar_Set(HPyContext *ctx, HPy context_var, HPy value) { return HPyContextVar_Set(ctx, context_var, value); }
 int hpy_sys_HPyType_IsSubtype(HPyContext *ctx, HPy sub, HPy type) { return HPyType_IsSubtype(ctx, sub, type); }

@@ -315,8 +315,11 @@ impl<T: PyClass> ClassObject<T> {
 /// that case is turned into a `TypeError` instead. The plain context costs one comparison.
 #[inline(always)]
 fn as_struct<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) -> PyResult<*mut ClassObject<T>> {
+    // Without `subclass` the exact type of an instance is `T` itself (CPython refuses Python
+    // subclasses of a type without `Py_TPFLAGS_BASETYPE`), an HPy type of `T`'s shape: the
+    // debug mode's check cannot fail, so only subclassable classes pay for it.
     #[cfg(not(feature = "cpython-abi"))]
-    if ctx.as_ptr() != super::trampoline::module_context() {
+    if T::SUBCLASS && ctx.as_ptr() != super::trampoline::module_context() {
         check_debug_shape::<T>(ctx, obj)?;
     }
     let (ctx, h) = (ctx.as_ptr(), obj.raw());
@@ -357,7 +360,11 @@ fn check_debug_shape<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) -> PyResul
     }
 }
 
-fn wrong_type<T: PyClass>(obj: Borrowed<'_>) -> PyErr {
+/// The `TypeError` of an object that is not a `T` (out of line: the checks that raise it are
+/// inlined into slots).
+#[cold]
+#[inline(never)]
+pub(crate) fn wrong_type<T: PyClass>(obj: Borrowed<'_>) -> PyErr {
     use crate::object::AnyHandle;
     PyErr::type_error(format!(
         "expected a {} object, got {}",
@@ -465,6 +472,20 @@ impl<'h, 'py: 'h, T: PyClass> PyRef<'h, 'py, T> {
         unsafe { Self::new_unchecked(ctx, obj) }.map(Some)
     }
 
+    /// [`Self::try_new`] with the type from `own`.
+    #[inline(always)]
+    pub(crate) fn try_new_in(
+        ctx: Context<'py>,
+        obj: Borrowed<'h>,
+        own: &OwnType<'_>,
+    ) -> PyResult<Option<Self>> {
+        if !is_instance_in::<T>(ctx, obj, own)? {
+            return Ok(None);
+        }
+        // SAFETY: checked just above.
+        unsafe { Self::new_unchecked(ctx, obj) }.map(Some)
+    }
+
     /// Borrows the struct of `obj`.
     ///
     /// # Safety
@@ -555,6 +576,20 @@ impl<'h, 'py: 'h, T: MutableClass> PyRefMut<'h, 'py, T> {
     #[inline(always)]
     pub(crate) fn try_new(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Option<Self>> {
         if !is_instance::<T>(ctx, obj)? {
+            return Ok(None);
+        }
+        // SAFETY: checked just above.
+        unsafe { Self::new_unchecked(ctx, obj) }.map(Some)
+    }
+
+    /// [`Self::try_new`] with the type from `own`.
+    #[inline(always)]
+    pub(crate) fn try_new_in(
+        ctx: Context<'py>,
+        obj: Borrowed<'h>,
+        own: &OwnType<'_>,
+    ) -> PyResult<Option<Self>> {
+        if !is_instance_in::<T>(ctx, obj, own)? {
             return Ok(None);
         }
         // SAFETY: checked just above.
@@ -745,6 +780,66 @@ pub(crate) fn new_own_instance<'py, T: PyClass>(
     })?;
     // SAFETY: `ty` is `T`'s own type.
     unsafe { new_instance::<T>(ctx, ty.as_borrowed(), None, init) }
+}
+
+/// The type object of the class whose binary slot is running, loaded once for the whole call
+/// (the operand checks and the new instance then share it: one `HPyGlobal_Load`/`HPy_Close`
+/// pair instead of one per use). Used by the code `#[hpy_methods]` generates.
+#[doc(hidden)]
+pub struct OwnType<'py> {
+    global: &'static HPyGlobal,
+    ty: Handle<'py>,
+}
+
+impl<'py> OwnType<'py> {
+    /// Loads `T`'s type.
+    #[inline(always)]
+    pub fn load<T: PyClass>(ctx: Context<'py>) -> PyResult<Self> {
+        let ty = T::TYPE_GLOBAL
+            .load(ctx)
+            .ok_or_else(|| type_not_created(T::NAME))?;
+        Ok(OwnType {
+            global: T::TYPE_GLOBAL,
+            ty,
+        })
+    }
+
+    /// The type, if it is `T`'s (decided at compile time once inlined).
+    #[inline(always)]
+    pub(crate) fn of<T: PyClass>(&self) -> Option<Borrowed<'_>> {
+        if ptr::eq(self.global, T::TYPE_GLOBAL) {
+            Some(self.ty.as_borrowed())
+        } else {
+            None
+        }
+    }
+}
+
+/// [`is_instance`] with the type from `own` when it is `T`'s.
+#[inline(always)]
+pub(crate) fn is_instance_in<T: PyClass>(
+    ctx: Context<'_>,
+    obj: Borrowed<'_>,
+    own: &OwnType<'_>,
+) -> PyResult<bool> {
+    match own.of::<T>() {
+        Some(ty) => Ok(super::raw::type_check(ctx, obj, ty)),
+        None => is_instance::<T>(ctx, obj),
+    }
+}
+
+/// [`new_own_instance`] with the type from `own` when it is `T`'s.
+#[inline(always)]
+pub(crate) fn new_own_instance_in<'py, T: PyClass>(
+    ctx: Context<'py>,
+    init: (T, <T::Base as ClassBase>::Init),
+    own: &OwnType<'py>,
+) -> PyResult<Handle<'py>> {
+    match own.of::<T>() {
+        // SAFETY: `ty` is `T`'s own type.
+        Some(ty) => unsafe { new_instance::<T>(ctx, ty, None, init) },
+        None => new_own_instance::<T>(ctx, init),
+    }
 }
 
 /// `true` if `obj` is an instance of `T`'s type (or a subclass).

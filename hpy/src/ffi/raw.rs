@@ -508,3 +508,43 @@ pub(crate) fn err_write_unraisable(ctx: Context<'_>, obj: Borrowed<'_>) {
     // SAFETY: live context, open handle.
     unsafe { sys::HPyErr_WriteUnraisable(ctx.as_ptr(), obj.raw()) }
 }
+
+/// `(0..length).map(item).collect()` into a vector of exactly `length` items, written in place:
+/// no capacity check and no length store per item (the items written so far are dropped if
+/// `item` fails or panics).
+#[inline(always)]
+pub(crate) fn collect_exact<T>(
+    length: usize,
+    mut item: impl FnMut(usize) -> crate::err::PyResult<T>,
+) -> crate::err::PyResult<Vec<T>> {
+    struct Partial<T> {
+        items: Vec<T>,
+        written: usize,
+    }
+    impl<T> Drop for Partial<T> {
+        fn drop(&mut self) {
+            // SAFETY: the first `written` slots are initialised (see the loop below).
+            unsafe { self.items.set_len(self.written) };
+        }
+    }
+    let mut partial = Partial {
+        items: Vec::with_capacity(length),
+        written: 0,
+    };
+    let spare = partial.items.spare_capacity_mut().as_mut_ptr();
+    while partial.written < length {
+        let value = item(partial.written)?;
+        // SAFETY: `written < length <= capacity`, and the slot is uninitialised.
+        unsafe {
+            spare
+                .add(partial.written)
+                .write(core::mem::MaybeUninit::new(value))
+        };
+        partial.written += 1;
+    }
+    // SAFETY: all `length` slots are initialised.
+    unsafe { partial.items.set_len(length) };
+    let items = core::mem::take(&mut partial.items);
+    core::mem::forget(partial);
+    Ok(items)
+}
