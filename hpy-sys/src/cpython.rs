@@ -5,7 +5,7 @@
 //! are written here against the object header, for the Python version the build script found
 //! (`hpy_py_3_12` covers 3.12 and 3.13, whose immortal objects must not be counted).
 
-use crate::bindings::{HPy, HPyContext, HPyGlobal};
+use crate::bindings::{HPy, HPyContext, HPyGlobal, HPyListBuilder};
 
 /// The start of every `PyObject` in a release (non-`Py_TRACE_REFS`) build.
 #[repr(C)]
@@ -137,4 +137,34 @@ pub unsafe fn type_check(_ctx: *mut HPyContext, obj: HPy, ty: HPy) -> core::ffi:
 #[inline(always)]
 pub unsafe fn as_struct_object(_ctx: *mut HPyContext, h: HPy) -> *mut core::ffi::c_void {
     (h._i as usize + OBJECT_HEADER) as *mut core::ffi::c_void
+}
+
+/// Where a `PyListObject` keeps its item array: after the variable-size object header
+/// (`ob_refcnt`, `ob_type`, `ob_size`), on every CPython 3.8–3.13 release build.
+const LIST_ITEMS_OFFSET: usize = 3 * core::mem::size_of::<usize>();
+
+/// `HPyListBuilder_Set`: HPy's runtime stores a new reference with `PyList_SET_ITEM` (a macro
+/// C inlines); here the same two stores, without a call per item.
+///
+/// # Safety
+/// `builder` must come from `HPyListBuilder_New` (its list, or 0 after a failed allocation)
+/// and not be built or cancelled yet, `index` must be below its length, and `h_item` must be
+/// an open handle; the GIL must be held.
+#[inline(always)]
+pub unsafe fn list_builder_set(
+    ctx: *mut HPyContext,
+    builder: HPyListBuilder,
+    index: isize,
+    h_item: HPy,
+) {
+    let list = builder._lst as *mut u8;
+    if list.is_null() {
+        return; // the allocation failed; `HPyListBuilder_Build` reports it
+    }
+    // SAFETY: `list` is a live list of more than `index` items (caller's contract); its item
+    // array pointer is at LIST_ITEMS_OFFSET, and the slot is ours to fill.
+    unsafe {
+        let items = *list.add(LIST_ITEMS_OFFSET).cast::<*mut HPy>();
+        *items.offset(index) = dup(ctx, h_item);
+    }
 }

@@ -103,11 +103,11 @@ pub trait IntoPy<'py> {
         Self: Sized,
     {
         // Streamed into the list: no intermediate Vec of handles.
-        let mut list = raw::ListBuilder::new(ctx, items.len());
-        for item in items {
-            list.push(item.into_py(ctx)?.as_borrowed());
-        }
-        check(ctx, list.build())
+        let mut items = items.into_iter();
+        raw::list_from_fn(ctx, items.len(), |_| match items.next() {
+            Some(item) => item.into_py(ctx),
+            None => unreachable!("a Vec yields exactly its length"),
+        })
     }
 
     /// Converts a slice of `Self` (each item cloned); `u8` overrides this to make `bytes`.
@@ -116,11 +116,7 @@ pub trait IntoPy<'py> {
     where
         Self: Sized + Clone,
     {
-        let mut list = raw::ListBuilder::new(ctx, items.len());
-        for item in items {
-            list.push(item.clone().into_py(ctx)?.as_borrowed());
-        }
-        check(ctx, list.build())
+        raw::list_from_fn(ctx, items.len(), |index| items[index].clone().into_py(ctx))
     }
 }
 

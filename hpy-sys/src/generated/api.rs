@@ -3536,8 +3536,8 @@ pub unsafe fn HPyListBuilder_Set(ctx: *mut HPyContext, builder: HPyListBuilder, 
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_ListBuilder_Set.unwrap_unchecked())(ctx, builder, index, h_item) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: HPy's CPython implementation is exactly this runtime call.
-    unsafe { runtime::ctx_ListBuilder_Set(ctx, builder, index, h_item) }
+    // SAFETY: the caller upholds the contract; see `crate::cpython`.
+    unsafe { crate::cpython::list_builder_set(ctx, builder, index, h_item) }
 }
 
 /// `HPyListBuilder_Build` (context member `ctx_ListBuilder_Build`, `HPy_ID(211)`).
@@ -4376,7 +4376,6 @@ pub mod runtime {
         pub fn ctx_New(ctx: *mut HPyContext, h_type: HPy, data: *mut *mut c_void) -> HPy;
         pub fn ctx_Bytes_FromStringAndSize(ctx: *mut HPyContext, bytes: *const c_char, len: HPy_ssize_t) -> HPy;
         pub fn ctx_ListBuilder_New(ctx: *mut HPyContext, size: HPy_ssize_t) -> HPyListBuilder;
-        pub fn ctx_ListBuilder_Set(ctx: *mut HPyContext, builder: HPyListBuilder, index: HPy_ssize_t, h_item: HPy);
         pub fn ctx_ListBuilder_Build(ctx: *mut HPyContext, builder: HPyListBuilder) -> HPy;
         pub fn ctx_ListBuilder_Cancel(ctx: *mut HPyContext, builder: HPyListBuilder);
         pub fn ctx_TupleBuilder_New(ctx: *mut HPyContext, size: HPy_ssize_t) -> HPyTupleBuilder;

@@ -389,70 +389,46 @@ pub(crate) fn tuple_from_array<'py, const N: usize>(
     ctx.own(unsafe { sys::HPyTuple_FromArray(ctx.as_ptr(), raw.as_mut_ptr(), N as isize) })
 }
 
-/// Builds a list of a known length item by item (`HPyListBuilder`), so a conversion can
-/// stream its items into the list without collecting them first.
-///
-/// Every slot must be filled before `build`: `push` counts and `build` checks the count, and
-/// dropping an unbuilt builder cancels it (an error half-way leaks nothing).
-pub(crate) struct ListBuilder<'py> {
+/// A list of `len` items, item `i` being `item(i)`, built with `HPyListBuilder`: a conversion
+/// streams its items into the list with no intermediate collection, and every slot is set
+/// exactly once by construction. On an error (or a panic) the builder is cancelled.
+#[inline(always)]
+pub(crate) fn list_from_fn<'py>(
     ctx: Context<'py>,
-    builder: sys::HPyListBuilder,
     len: usize,
-    filled: usize,
-}
-
-impl<'py> ListBuilder<'py> {
-    #[inline(always)]
-    pub(crate) fn new(ctx: Context<'py>, len: usize) -> Self {
-        // SAFETY: a length; the builder is consumed by `build` or cancelled on drop.
-        let builder = unsafe { sys::HPyListBuilder_New(ctx.as_ptr(), len as isize) };
-        ListBuilder {
-            ctx,
-            builder,
-            len,
-            filled: 0,
+    mut item: impl FnMut(usize) -> crate::err::PyResult<Handle<'py>>,
+) -> crate::err::PyResult<Handle<'py>> {
+    /// Cancels the builder unless forgotten: on an early return or an unwind.
+    struct Unfinished<'py> {
+        ctx: Context<'py>,
+        builder: sys::HPyListBuilder,
+    }
+    impl Drop for Unfinished<'_> {
+        fn drop(&mut self) {
+            // SAFETY: not built (the success path forgets `self`); this releases the partial list.
+            unsafe { sys::HPyListBuilder_Cancel(self.ctx.as_ptr(), self.builder) }
         }
     }
-
-    /// Sets the next item (a new reference is taken; `item` stays the caller's).
-    #[inline(always)]
-    pub(crate) fn push(&mut self, item: Borrowed<'_>) {
-        assert!(
-            self.filled < self.len,
-            "ListBuilder: more items than its length"
-        );
-        // SAFETY: `filled < len` is a valid index, set once; `item` is open.
+    // SAFETY: a length; the builder is built below or cancelled by the guard.
+    let builder = unsafe { sys::HPyListBuilder_New(ctx.as_ptr(), len as isize) };
+    let unfinished = Unfinished { ctx, builder };
+    for index in 0..len {
+        let value = item(index)?;
+        // SAFETY: `index < len`, each index set once; the builder takes its own reference and
+        // `value` is closed when dropped here.
         unsafe {
             sys::HPyListBuilder_Set(
-                self.ctx.as_ptr(),
-                self.builder,
-                self.filled as isize,
-                item.raw(),
+                ctx.as_ptr(),
+                builder,
+                index as isize,
+                value.as_borrowed().raw(),
             )
         };
-        self.filled += 1;
     }
-
-    /// The list, once every item was pushed (an internal invariant: a short list panics,
-    /// which the call boundary turns into `SystemError`; the builder is then cancelled).
-    #[inline(always)]
-    pub(crate) fn build(self) -> Option<Handle<'py>> {
-        assert_eq!(
-            self.filled, self.len,
-            "ListBuilder: fewer items than its length"
-        );
-        let this = core::mem::ManuallyDrop::new(self);
-        // SAFETY: every index was set exactly once; the builder is consumed here only.
-        this.ctx
-            .own(unsafe { sys::HPyListBuilder_Build(this.ctx.as_ptr(), this.builder) })
-    }
-}
-
-impl Drop for ListBuilder<'_> {
-    fn drop(&mut self) {
-        // SAFETY: not built (build forgets `self`); cancelling releases the partial list.
-        unsafe { sys::HPyListBuilder_Cancel(self.ctx.as_ptr(), self.builder) }
-    }
+    core::mem::forget(unfinished);
+    // SAFETY: every index in 0..len was set; the builder is consumed here.
+    let list = ctx.own(unsafe { sys::HPyListBuilder_Build(ctx.as_ptr(), builder) });
+    crate::object::check(ctx, list)
 }
 
 /// A list of the given items (not stolen).
