@@ -58,12 +58,26 @@ def ratios(table: Dict[str, Dict[str, float]]) -> Dict[str, Dict[str, Optional[f
 
 
 def target_misses(table: Dict[str, Dict[str, float]]) -> List[str]:
+    """Every ratio above its target. A PyO3 target is also compared with what the same call
+    costs in C: when even the plain C API (or C HPy) is above it, the miss is noted as below
+    the floor of any binding that calls through the same CPython slot."""
     misses = []
     for pattern, values in ratios(table).items():
         for name, value in values.items():
             target = target_for(pattern, name)
-            if target is not None and value is not None and value > target:
-                misses.append(f"{pattern}: {name} = {value:.3f} > {target}")
+            if target is None or value is None or value <= target:
+                continue
+            line = f"{pattern}: {name} = {value:.3f} > {target}"
+            if name == "rs/PyO3":
+                floors = {
+                    label: _ratio(table[pattern], key, "pyo3")
+                    for label, key in (("C API", "capi"), ("C HPy", "chpy-cpython"))
+                }
+                known = {label: f for label, f in floors.items() if f is not None}
+                line += " (" + ", ".join(f"{label}/PyO3 = {f:.3f}" for label, f in known.items()) + ")"
+                if known and min(known.values()) > target:
+                    line += ": below what C itself costs"
+            misses.append(line)
     return misses
 
 
