@@ -211,6 +211,21 @@ impl PyErr {
         }
     }
 
+    /// Raises the error (a pending one already is) and returns `error`, the value that tells
+    /// HPy a call failed. For the boundary: a pending error costs nothing more, so a failed
+    /// HPy call's `NULL` can be passed on as it is; a lazy one is raised out of line, by a
+    /// tail call that keeps the caller free of stack slots and cleanups for it.
+    #[inline(always)]
+    pub(crate) fn raise_returning<R>(self, ctx: Context<'_>, error: R) -> R {
+        // Never dropped (there is nothing left to drop once the state is taken): no cleanup
+        // for it if the raising call unwinds, so it need not be kept in memory.
+        let mut this = core::mem::ManuallyDrop::new(self);
+        match this.state.take() {
+            Some(State::Lazy(lazy)) => raise_lazy_returning(ctx, lazy, error),
+            _ => error,
+        }
+    }
+
     /// Prefixes a lazy error's message with the function and parameter it came from
     /// (`"f() argument 'x': ..."`); a pending error keeps Python's own message.
     #[cold]
@@ -263,6 +278,17 @@ fn raise_lazy(ctx: Context<'_>, lazy: Box<Lazy>) {
             }
         },
     }
+}
+
+/// [`raise_lazy`], then `value`.
+#[cold]
+#[inline(never)]
+fn raise_lazy_returning<R>(ctx: Context<'_>, lazy: Box<Lazy>, value: R) -> R {
+    raise_lazy(ctx, lazy);
+    // `black_box`: a result known to be constant would be propagated into the callers, which
+    // would then return it themselves after the call instead of tail-calling (and merge that
+    // return with the successful one, keeping the result in a saved register across the call).
+    core::hint::black_box(value)
 }
 
 impl fmt::Debug for LazyKind {

@@ -440,6 +440,17 @@ fn borrow_error(name: &'static str, flag: isize, mutable: bool) -> PyErr {
     }
 }
 
+/// [`borrow_error`] for the flag of `cell`, read here rather than by the caller: the borrow
+/// then compares the flag in memory, without loading it into a register of its own.
+#[cold]
+#[inline(never)]
+fn refused<T: PyClass>(cell: &ClassObject<T>, mutable: bool) -> PyErr {
+    // `black_box`: otherwise LTO's argument promotion passes the flag's value instead of
+    // `cell`, and the caller loads it into a register again.
+    let cell = core::hint::black_box(cell);
+    borrow_error(T::NAME, cell.flag.get(), mutable)
+}
+
 /// A shared borrow of the Rust struct inside a Python object, tied to a borrow (`'h`) of the
 /// handle it came from. While it lives, the object cannot be borrowed mutably.
 pub struct PyRef<'h, 'py, T: PyClass> {
@@ -498,10 +509,10 @@ impl<'h, 'py: 'h, T: PyClass> PyRef<'h, 'py, T> {
         let flag = cell.flag.get();
         if T::FROZEN {
             if flag == UNINITIALISED {
-                return Err(borrow_error(T::NAME, flag, false));
+                return Err(refused(cell, false));
             }
         } else if flag < UNUSED {
-            return Err(borrow_error(T::NAME, flag, false));
+            return Err(refused(cell, false));
         } else {
             cell.flag.set(flag + 1);
         }
@@ -604,10 +615,10 @@ impl<'h, 'py: 'h, T: MutableClass> PyRefMut<'h, 'py, T> {
     pub(crate) unsafe fn new_unchecked(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Self> {
         // SAFETY: as in `PyRef::new_unchecked`.
         let cell: &'h ClassObject<T> = unsafe { &*as_struct::<T>(ctx, obj)? };
-        match cell.flag.get() {
-            UNUSED => cell.flag.set(WRITING),
-            flag => return Err(borrow_error(T::NAME, flag, true)),
+        if cell.flag.get() != UNUSED {
+            return Err(refused(cell, true));
         }
+        cell.flag.set(WRITING);
         Ok(PyRefMut {
             ctx,
             obj: obj.raw(),
@@ -667,19 +678,10 @@ pub(crate) unsafe fn new_instance<'py, T: PyClass>(
 ) -> PyResult<Handle<'py>> {
     let (obj, cell) = match <T::Base as ClassBase>::BUILTIN {
         None => {
-            let mut data: *mut c_void = ptr::null_mut();
-            // SAFETY: live context; `cls` is a type; HPy writes the data pointer.
-            let raw = unsafe { sys::_HPy_New(ctx.as_ptr(), cls.raw(), &mut data) };
-            let obj = ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))?;
-            // HPy 0.9 computes `data` from the shape of `cls`; a Python subclass is not an HPy
-            // type, which it takes for `Legacy`, and gets the object header. Without
-            // `subclass`, `cls` is always the class itself (CPython refuses Python subclasses).
-            let cell = if T::SUBCLASS {
-                as_struct::<T>(ctx, obj.as_borrowed())?
-            } else {
-                data.cast::<ClassObject<T>>()
-            };
-            (obj, cell)
+            // SAFETY: forwarded contract (`cls` is a type).
+            let (raw, data) = unsafe { allocate(ctx, cls) };
+            // SAFETY: just allocated by `allocate` from a subtype of `T`'s type.
+            unsafe { allocated::<T>(ctx, raw, data)? }
         }
         Some(builtin) => {
             // Reached through a Python-level `__new__`, so `cls` is whatever the caller passed.
@@ -735,6 +737,44 @@ pub(crate) unsafe fn new_instance<'py, T: PyClass>(
     Ok(obj)
 }
 
+/// `HPy_New(cls)`: the new object's handle (`HPy_NULL` on failure, with an exception set) and
+/// its user data, which HPy writes only when it succeeds (so it is not zeroed first).
+///
+/// # Safety
+/// `cls` must be a type.
+#[inline(always)]
+unsafe fn allocate(ctx: Context<'_>, cls: Borrowed<'_>) -> (sys::HPy, MaybeUninit<*mut c_void>) {
+    let mut data = MaybeUninit::<*mut c_void>::uninit();
+    // SAFETY: live context; `cls` is a type (caller); HPy writes the data pointer.
+    let raw = unsafe { sys::_HPy_New(ctx.as_ptr(), cls.raw(), data.as_mut_ptr()) };
+    (raw, data)
+}
+
+/// The object `allocate` made and its `ClassObject`, or the error if it failed.
+///
+/// # Safety
+/// `raw` and `data` must come from [`allocate`] with a subtype of `T`'s type, whose base is no
+/// builtin.
+#[inline(always)]
+unsafe fn allocated<'py, T: PyClass>(
+    ctx: Context<'py>,
+    raw: sys::HPy,
+    data: MaybeUninit<*mut c_void>,
+) -> PyResult<(Handle<'py>, *mut ClassObject<T>)> {
+    let obj = ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))?;
+    // SAFETY: `HPy_New` succeeded, so it wrote the data pointer.
+    let data = unsafe { data.assume_init() };
+    // HPy 0.9 computes `data` from the shape of `cls`; a Python subclass is not an HPy type,
+    // which it takes for `Legacy`, and gets the object header. Without `subclass`, `cls` is
+    // always the class itself (CPython refuses Python subclasses).
+    let cell = if T::SUBCLASS {
+        as_struct::<T>(ctx, obj.as_borrowed())?
+    } else {
+        data.cast::<ClassObject<T>>()
+    };
+    Ok((obj, cell))
+}
+
 /// HPy 0.9's `Long` shape puts the struct right after a `PyLongObject` with room for one digit;
 /// the digits of a larger int would share the struct's memory. Refuse those values.
 fn check_int_fits_header(ctx: Context<'_>, obj: Borrowed<'_>) -> PyResult<()> {
@@ -775,11 +815,32 @@ pub(crate) fn new_own_instance<'py, T: PyClass>(
     ctx: Context<'py>,
     init: (T, <T::Base as ClassBase>::Init),
 ) -> PyResult<Handle<'py>> {
-    let ty = T::TYPE_GLOBAL.load(ctx).ok_or_else(|| {
-        PyErr::runtime_error(format!("type {} was not created by its module", T::NAME))
-    })?;
-    // SAFETY: `ty` is `T`'s own type.
-    unsafe { new_instance::<T>(ctx, ty.as_borrowed(), None, init) }
+    let ty = T::TYPE_GLOBAL
+        .load(ctx)
+        .ok_or_else(|| type_not_created(T::NAME))?;
+    if <T::Base as ClassBase>::BUILTIN.is_some() {
+        // SAFETY: `ty` is `T`'s own type.
+        return unsafe { new_instance::<T>(ctx, ty.as_borrowed(), None, init) };
+    }
+    // SAFETY: `ty` is a type.
+    let (raw, data) = unsafe { allocate(ctx, ty.as_borrowed()) };
+    if !T::SUBCLASS && !sys::HPy_IsNull(raw) {
+        // The common case: everything is written before our reference to the type is closed
+        // (the instance holds one of its own), so only the new handle is kept across that
+        // `Py_DECREF`, and nothing needs testing after it (as in C).
+        // SAFETY: `HPy_New` succeeded, so `data` is the zeroed user data of a fresh instance
+        // of `T`'s type itself (not subclassable), which nobody else has seen yet.
+        unsafe { ClassObject::write_init(data.assume_init().cast::<ClassObject<T>>(), init) };
+        drop(ty);
+        return ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx));
+    }
+    drop(ty);
+    // SAFETY: allocated from `T`'s own type, whose base is no builtin (tested above).
+    let (obj, cell) = unsafe { allocated::<T>(ctx, raw, data)? };
+    // SAFETY: `obj` is a fresh instance of `T`'s type: its user data is zeroed and nobody else
+    // has seen it yet.
+    unsafe { ClassObject::write_init(cell, init) };
+    Ok(obj)
 }
 
 /// The type object of the class whose binary slot is running, loaded once for the whole call
@@ -1177,7 +1238,14 @@ impl HPyGlobal {
     /// A new handle to the stored object, or `None` if nothing was stored yet.
     #[inline]
     pub fn load<'py>(&'static self, ctx: Context<'py>) -> Option<Handle<'py>> {
-        if self.state.load(Ordering::Acquire) != GLOBAL_SET {
+        // CPython ABI: the global is the object pointer itself, NULL until something is stored
+        // (a stored handle is never NULL), so that is the test: one load fewer than the state.
+        #[cfg(feature = "cpython-abi")]
+        // SAFETY: read under the GIL, like every access to the raw value.
+        let stored = unsafe { (*self.raw.get())._i != 0 };
+        #[cfg(not(feature = "cpython-abi"))]
+        let stored = self.state.load(Ordering::Acquire) == GLOBAL_SET;
+        if !stored {
             return None;
         }
         // SAFETY: live context; the global holds a reference stored by `store`.

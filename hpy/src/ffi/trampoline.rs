@@ -247,15 +247,24 @@ pub(super) fn guard<'py, R: ErrorValue>(
 ) -> R {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(value)) => value,
-        Ok(Err(err)) => {
-            err.restore(ctx);
-            R::ERROR
-        }
-        Err(payload) => {
-            PyErr::from_panic(name, payload).restore(ctx);
-            R::ERROR
-        }
+        Ok(Err(err)) => err.raise_returning(ctx, R::ERROR),
+        Err(payload) => raise_panic(ctx, name, payload),
     }
+}
+
+/// Raises the `SystemError` of a panic caught by [`guard`] and returns the error value. Out of
+/// line, so the error is made and raised in this frame: the callers keep no stack slot (and no
+/// cleanup) for it, and reach it with a tail call.
+#[cold]
+#[inline(never)]
+fn raise_panic<R: ErrorValue>(
+    ctx: Context<'_>,
+    name: &'static str,
+    payload: Box<dyn core::any::Any + Send>,
+) -> R {
+    PyErr::from_panic(name, payload).restore(ctx);
+    // `black_box`: see `PyErr::raise_returning`.
+    core::hint::black_box(R::ERROR)
 }
 
 // ---------------------------------------------------------------------------------------------
