@@ -211,12 +211,26 @@ fn normalize_c_type(ty: &str) -> String {
     }
 }
 
+/// The handle members of the CPython-ABI context, in order. The struct must be exactly `name`,
+/// `abi_version` and these handles: `CPythonContext` has that layout, and `hpy` copies whole
+/// contexts of that type.
 fn parse_cpython_handles(header: &str) -> Vec<String> {
-    header
-        .lines()
-        .filter_map(|line| line.trim().strip_prefix("HPy h_"))
-        .map(|name| format!("h_{}", name.trim_end_matches(';')))
-        .collect()
+    let body = header
+        .split_once("struct _HPyContext_s {")
+        .and_then(|(_, rest)| rest.split_once("};"))
+        .expect("cpython/autogen_ctx.h declares struct _HPyContext_s")
+        .0;
+    let mut handles = Vec::new();
+    for line in body.lines().map(str::trim).filter(|line| !line.is_empty()) {
+        match line.strip_prefix("HPy h_") {
+            Some(name) => handles.push(format!("h_{}", name.trim_end_matches(';'))),
+            None => assert!(
+                line == "const char *name;" || line == "int abi_version;",
+                "unexpected member of the CPython-ABI context: {line}"
+            ),
+        }
+    }
+    handles
 }
 
 fn public_functions(members: &[Member], trampolines: &str) -> Vec<CFunction> {

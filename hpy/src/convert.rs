@@ -663,9 +663,17 @@ fn sequence_items<T: for<'x> FromPy<'x>>(obj: Borrowed<'_>) -> PyResult<Vec<T>> 
     let length = obj.len()?;
     crate::ffi::raw::collect_exact(length, |index| {
         let item = obj.get_index(index as isize)?;
+        // Each arm closes the item itself: past that `Py_DECREF` (a possible call) the loop
+        // then carries the value only, not also whether the conversion failed.
         match T::from_py(item.as_borrowed()) {
-            Ok(value) => Ok(value),
-            Err(err) => Err(item_error(err, index)),
+            Ok(value) => {
+                drop(item);
+                Ok(value)
+            }
+            Err(err) => {
+                drop(item);
+                Err(item_error(err, index))
+            }
         }
     })
 }

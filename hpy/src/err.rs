@@ -26,12 +26,9 @@ pub type PyResult<T> = Result<T, PyErr>;
 /// reaches Python) or *pending* (the interpreter already holds it; propagate it or
 /// [`PyErr::clear`] it).
 pub struct PyErr {
-    state: Option<State>,
-}
-
-enum State {
-    Pending,
-    Lazy(Box<Lazy>),
+    /// The exception to raise, or `None` when the interpreter already holds it (pending). One
+    /// word, so that a `PyResult` of a word-sized value is returned in registers.
+    lazy: Option<Box<Lazy>>,
 }
 
 struct Lazy {
@@ -80,10 +77,10 @@ impl PyErr {
     /// An exception of a builtin kind with a message, raised when it reaches Python.
     pub fn new(kind: ExceptionKind, message: impl Into<Cow<'static, str>>) -> PyErr {
         PyErr {
-            state: Some(State::Lazy(Box::new(Lazy {
+            lazy: Some(Box::new(Lazy {
                 kind: LazyKind::Builtin(kind),
                 message: message.into(),
-            }))),
+            })),
         }
     }
 
@@ -91,13 +88,13 @@ impl PyErr {
     /// `MyError::new_err(message)`), raised when it reaches Python.
     pub fn from_exception<E: crate::PyException>(message: impl Into<Cow<'static, str>>) -> PyErr {
         PyErr {
-            state: Some(State::Lazy(Box::new(Lazy {
+            lazy: Some(Box::new(Lazy {
                 kind: LazyKind::Custom {
                     name: E::NAME,
                     global: E::GLOBAL,
                 },
                 message: message.into(),
-            }))),
+            })),
         }
     }
 
@@ -149,31 +146,36 @@ impl PyErr {
 
     #[inline(always)]
     pub(crate) fn pending() -> PyErr {
-        PyErr {
-            state: Some(State::Pending),
-        }
+        PyErr { lazy: None }
+    }
+
+    /// The lazy error, if any, taken without running `Drop` (which reports a pending error
+    /// dropped unhandled): for the methods that consume the error by handling it.
+    #[inline(always)]
+    fn into_lazy(self) -> Option<Box<Lazy>> {
+        core::mem::ManuallyDrop::new(self).lazy.take()
     }
 
     /// `true` if the interpreter already holds this exception.
     pub fn is_pending(&self) -> bool {
-        matches!(self.state, Some(State::Pending))
+        self.lazy.is_none()
     }
 
     /// The kind of a lazy error (`None` for a pending one: ask [`PyErr::matches`]).
     pub fn kind(&self) -> Option<ExceptionKind> {
-        match &self.state {
-            Some(State::Lazy(lazy)) => match lazy.kind {
+        match &self.lazy {
+            Some(lazy) => match lazy.kind {
                 LazyKind::Builtin(kind) => Some(kind),
                 LazyKind::Custom { .. } => None,
             },
-            _ => None,
+            None => None,
         }
     }
 
     /// Whether this error is an instance of `kind` (like `except kind:`).
     pub fn matches(&self, ctx: Context<'_>, kind: ExceptionKind) -> bool {
-        match &self.state {
-            Some(State::Lazy(lazy)) => {
+        match &self.lazy {
+            Some(lazy) => {
                 let target = kind.type_object(ctx);
                 match lazy.kind {
                     LazyKind::Builtin(own) => {
@@ -188,23 +190,22 @@ impl PyErr {
                     },
                 }
             }
-            Some(State::Pending) => raw::err_matches(ctx, kind.type_object(ctx)),
-            None => false,
+            None => raw::err_matches(ctx, kind.type_object(ctx)),
         }
     }
 
     /// Handles the error: clears the interpreter's exception if it holds one.
-    pub fn clear(mut self, ctx: Context<'_>) {
-        if let Some(State::Pending) = self.state.take() {
+    pub fn clear(self, ctx: Context<'_>) {
+        if self.into_lazy().is_none() {
             raw::err_clear(ctx);
         }
     }
 
     /// Raises the error in the interpreter (a pending one already is).
     #[inline(always)]
-    pub fn restore(mut self, ctx: Context<'_>) {
+    pub fn restore(self, ctx: Context<'_>) {
         // A pending error is already raised: leave the interpreter's exception exactly as it is.
-        if let Some(State::Lazy(lazy)) = self.state.take() {
+        if let Some(lazy) = self.into_lazy() {
             // By value: the box is freed inside the cold function, so the hot caller has no
             // cleanup (landing pad) for it and can keep its frame off the fast path.
             raise_lazy(ctx, lazy);
@@ -217,12 +218,11 @@ impl PyErr {
     /// tail call that keeps the caller free of stack slots and cleanups for it.
     #[inline(always)]
     pub(crate) fn raise_returning<R>(self, ctx: Context<'_>, error: R) -> R {
-        // Never dropped (there is nothing left to drop once the state is taken): no cleanup
-        // for it if the raising call unwinds, so it need not be kept in memory.
-        let mut this = core::mem::ManuallyDrop::new(self);
-        match this.state.take() {
-            Some(State::Lazy(lazy)) => raise_lazy_returning(ctx, lazy, error),
-            _ => error,
+        // Consumed before the call (nothing is left to drop): no cleanup for it if the raising
+        // call unwinds, so it need not be kept in memory.
+        match self.into_lazy() {
+            Some(lazy) => raise_lazy_returning(ctx, lazy, error),
+            None => error,
         }
     }
 
@@ -230,7 +230,7 @@ impl PyErr {
     /// (`"f() argument 'x': ..."`); a pending error keeps Python's own message.
     #[cold]
     pub fn with_argument(mut self, function: &str, parameter: &str) -> PyErr {
-        if let Some(State::Lazy(lazy)) = &mut self.state {
+        if let Some(lazy) = &mut self.lazy {
             lazy.message = format!("{function}() argument '{parameter}': {}", lazy.message).into();
         }
         self
@@ -238,7 +238,7 @@ impl PyErr {
 
     /// Prefixes a lazy error's message with where it happened (`"item 3: ..."`).
     pub fn with_context(mut self, context: &str) -> PyErr {
-        if let Some(State::Lazy(lazy)) = &mut self.state {
+        if let Some(lazy) = &mut self.lazy {
             lazy.message = format!("{context}: {}", lazy.message).into();
         }
         self
@@ -309,7 +309,7 @@ fn c_message(message: &str) -> CString {
 
 impl Drop for PyErr {
     fn drop(&mut self) {
-        if matches!(self.state, Some(State::Pending)) && !std::thread::panicking() {
+        if self.lazy.is_none() && !std::thread::panicking() {
             panic!(
                 "a PyErr holding a raised Python exception was dropped: propagate it with `?` \
                  or handle it with `err.clear(ctx)`"
@@ -320,19 +320,18 @@ impl Drop for PyErr {
 
 impl fmt::Debug for PyErr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.state {
-            Some(State::Lazy(lazy)) => write!(f, "PyErr({:?}: {})", lazy.kind, lazy.message),
-            Some(State::Pending) => f.write_str("PyErr(<raised in the interpreter>)"),
-            None => f.write_str("PyErr(<handled>)"),
+        match &self.lazy {
+            Some(lazy) => write!(f, "PyErr({:?}: {})", lazy.kind, lazy.message),
+            None => f.write_str("PyErr(<raised in the interpreter>)"),
         }
     }
 }
 
 impl fmt::Display for PyErr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.state {
-            Some(State::Lazy(lazy)) => write!(f, "{:?}: {}", lazy.kind, lazy.message),
-            _ => f.write_str("a Python exception is set in the interpreter"),
+        match &self.lazy {
+            Some(lazy) => write!(f, "{:?}: {}", lazy.kind, lazy.message),
+            None => f.write_str("a Python exception is set in the interpreter"),
         }
     }
 }

@@ -30,10 +30,12 @@ pub use crate::ffi::slots::{
 };
 #[cfg(feature = "cpython-abi")]
 pub use crate::ffi::trampoline::cpython_module_init;
+#[cfg(not(feature = "cpython-abi"))]
+pub use crate::ffi::trampoline::init_global_context;
 pub use crate::ffi::trampoline::{
-    defs_len, init_global_context, meth_keywords, meth_noargs, meth_o, meth_varargs,
-    slot_mod_create, slot_mod_exec, Args, DefCell, DefTable, KeywordsFn, ModCreateFn, ModExecFn,
-    ModuleDefCell, NoArgsFn, OneArgFn, VarArgsFn,
+    defs_len, meth_keywords, meth_noargs, meth_o, meth_varargs, slot_mod_create, slot_mod_exec,
+    Args, DefCell, DefTable, KeywordsFn, ModCreateFn, ModExecFn, ModuleDefCell, NoArgsFn, OneArgFn,
+    VarArgsFn,
 };
 
 /// Fallbacks for classes without an `#[hpy_methods]` block: that block's inherent consts of the

@@ -550,6 +550,9 @@ macro_rules! slot_pair {
                 guard(ctx, F::NAME, move || ret_map!($ret, F::call(ctx, $($p),*)))
             }
 
+            // The one copy of the body (the CPython-ABI `impl` forwards here): inlined into the
+            // `impl` as well, the panic guard's closure gets two callers and is no longer inlined.
+            #[cfg_attr(feature = "cpython-abi", inline(never))]
             unsafe extern "C" fn $tramp_fn($($p: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
                 #[cfg(not(feature = "cpython-abi"))]
                 {
@@ -821,6 +824,9 @@ impl<F: GetterFn> Trampolines<F> {
         guard(ctx, F::NAME, move || F::get(ctx, slf).map(Handle::into_raw))
     }
 
+    // The one copy of the body (the CPython-ABI `impl` forwards here): inlined into the `impl`
+    // as well, the panic guard's closure gets two callers and is no longer inlined itself.
+    #[cfg_attr(feature = "cpython-abi", inline(never))]
     unsafe extern "C" fn getter_trampoline(slf: CpyObject, closure: *mut c_void) -> CpyObject {
         #[cfg(not(feature = "cpython-abi"))]
         {
@@ -883,6 +889,9 @@ impl<F: SetterFn> Trampolines<F> {
         })
     }
 
+    // The one copy of the body (the CPython-ABI `impl` forwards here): inlined into the `impl`
+    // as well, the panic guard's closure gets two callers and is no longer inlined itself.
+    #[cfg_attr(feature = "cpython-abi", inline(never))]
     unsafe extern "C" fn setter_trampoline(
         slf: CpyObject,
         value: CpyObject,
@@ -975,6 +984,9 @@ impl<F: GetBufferSlot> Trampolines<F> {
         filled
     }
 
+    // The one copy of the body (the CPython-ABI `impl` forwards here): inlined into the `impl`
+    // as well, the panic guard's closure gets two callers and is no longer inlined itself.
+    #[cfg_attr(feature = "cpython-abi", inline(never))]
     unsafe extern "C" fn getbuffer_trampoline(
         slf: CpyObject,
         view: *mut sys::cpy_Py_buffer,
@@ -1040,6 +1052,9 @@ impl<F: ReleaseBufferSlot> Trampolines<F> {
         });
     }
 
+    // The one copy of the body (the CPython-ABI `impl` forwards here): inlined into the `impl`
+    // as well, the panic guard's closure gets two callers and is no longer inlined itself.
+    #[cfg_attr(feature = "cpython-abi", inline(never))]
     unsafe extern "C" fn releasebuffer_trampoline(slf: CpyObject, view: *mut sys::cpy_Py_buffer) {
         #[cfg(not(feature = "cpython-abi"))]
         {

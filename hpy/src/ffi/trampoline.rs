@@ -17,6 +17,7 @@ use core::cell::UnsafeCell;
 use core::ffi::{c_int, CStr};
 use core::marker::PhantomData;
 use core::ptr;
+#[cfg(not(feature = "cpython-abi"))]
 use core::sync::atomic::{AtomicPtr, Ordering};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -59,13 +60,36 @@ pub(super) use {erase, erase_cpy};
 /// Universal ABI: the context `HPyInitGlobalContext_<name>` received (the per-module global
 /// C HPy calls `_ctx_for_trampolines`). Only trampolines read it, to hand it back to the
 /// runtime; user code always gets the context of its own call.
-/// CPython ABI: HPy's static CPython context, fetched once at `PyInit_<name>`.
-pub(super) static MODULE_CONTEXT: AtomicPtr<sys::HPyContext> = AtomicPtr::new(ptr::null_mut());
+#[cfg(not(feature = "cpython-abi"))]
+static MODULE_CONTEXT: AtomicPtr<sys::HPyContext> = AtomicPtr::new(ptr::null_mut());
 
+/// The module's context: the one the loader gave (universal ABI) or [`CPYTHON_CONTEXT`].
 #[inline(always)]
 pub(super) fn module_context() -> *mut sys::HPyContext {
-    MODULE_CONTEXT.load(Ordering::Relaxed)
+    #[cfg(not(feature = "cpython-abi"))]
+    return MODULE_CONTEXT.load(Ordering::Relaxed);
+    #[cfg(feature = "cpython-abi")]
+    return CPYTHON_CONTEXT.0.get().cast();
 }
+
+/// CPython ABI: the module's context, a copy of HPy's static CPython context made at
+/// `PyInit_<name>` (before that, zeroed; no function of the module runs before it).
+///
+/// That context is a struct of constants (the name, the ABI version and the `h_*` handles of
+/// builtin objects), of which every C file of HPy's CPython ABI keeps a copy of its own. This
+/// one is at an address known when linking, so a call passes it without loading a pointer
+/// first, and a function keeps no register for it across the calls it makes.
+#[cfg(feature = "cpython-abi")]
+static CPYTHON_CONTEXT: CpythonContextCell =
+    CpythonContextCell(UnsafeCell::new(core::mem::MaybeUninit::zeroed()));
+
+/// The storage of [`CPYTHON_CONTEXT`].
+#[cfg(feature = "cpython-abi")]
+struct CpythonContextCell(UnsafeCell<core::mem::MaybeUninit<sys::CPythonContext>>);
+
+// SAFETY: written once per `PyInit_<name>` and otherwise only read, always with the GIL held.
+#[cfg(feature = "cpython-abi")]
+unsafe impl Sync for CpythonContextCell {}
 
 // ---------------------------------------------------------------------------------------------
 // Calling-convention traits (implemented by generated code).
@@ -332,6 +356,9 @@ impl<F: NoArgsFn> Trampolines<F> {
         })
     }
 
+    // The one copy of the body (the CPython-ABI `impl` forwards here): inlined into the `impl`
+    // as well, the panic guard's closure gets two callers and is no longer inlined itself.
+    #[cfg_attr(feature = "cpython-abi", inline(never))]
     unsafe extern "C" fn noargs_trampoline(module: CpyObject, _unused: CpyObject) -> CpyObject {
         #[cfg(not(feature = "cpython-abi"))]
         {
@@ -388,6 +415,9 @@ impl<F: OneArgFn> Trampolines<F> {
         })
     }
 
+    // The one copy of the body (the CPython-ABI `impl` forwards here): inlined into the `impl`
+    // as well, the panic guard's closure gets two callers and is no longer inlined itself.
+    #[cfg_attr(feature = "cpython-abi", inline(never))]
     unsafe extern "C" fn o_trampoline(module: CpyObject, arg: CpyObject) -> CpyObject {
         #[cfg(not(feature = "cpython-abi"))]
         {
@@ -451,6 +481,9 @@ impl<F: VarArgsFn> Trampolines<F> {
         })
     }
 
+    // The one copy of the body (the CPython-ABI `impl` forwards here): inlined into the `impl`
+    // as well, the panic guard's closure gets two callers and is no longer inlined itself.
+    #[cfg_attr(feature = "cpython-abi", inline(never))]
     unsafe extern "C" fn varargs_trampoline(
         module: CpyObject,
         items: *const CpyObject,
@@ -530,6 +563,9 @@ impl<F: KeywordsFn> Trampolines<F> {
         })
     }
 
+    // The one copy of the body (the CPython-ABI `impl` forwards here): inlined into the `impl`
+    // as well, the panic guard's closure gets two callers and is no longer inlined itself.
+    #[cfg_attr(feature = "cpython-abi", inline(never))]
     unsafe extern "C" fn keywords_trampoline(
         module: CpyObject,
         items: *const CpyObject,
@@ -929,6 +965,7 @@ impl ModuleDefCell {
 ///
 /// # Safety
 /// Only the HPy loader may call this, with the context the module's trampolines must use.
+#[cfg(not(feature = "cpython-abi"))]
 pub unsafe fn init_global_context(ctx: *mut sys::HPyContext) {
     MODULE_CONTEXT.store(ctx, Ordering::Relaxed);
 }
@@ -939,11 +976,17 @@ pub unsafe fn init_global_context(ctx: *mut sys::HPyContext) {
 /// Only CPython's import machinery may call this (with the GIL held).
 #[cfg(feature = "cpython-abi")]
 pub unsafe fn cpython_module_init(def: &'static ModuleDefCell) -> *mut core::ffi::c_void {
-    // SAFETY: HPy's static CPython context, initialised on first use; we hold the GIL.
-    MODULE_CONTEXT.store(
-        unsafe { sys::shims::hpy_sys_cpython_context() },
-        Ordering::Relaxed,
-    );
+    // SAFETY: HPy's static CPython context, initialised by this first use, is a
+    // `CPythonContext` (the generated layout of its struct); we hold the GIL, so nothing reads
+    // our copy meanwhile (and a second import copies the same constants again).
+    unsafe {
+        let hpy_context = sys::shims::hpy_sys_cpython_context();
+        ptr::copy_nonoverlapping(
+            hpy_context.cast::<sys::CPythonContext>().cast_const(),
+            CPYTHON_CONTEXT.0.get().cast::<sys::CPythonContext>(),
+            1,
+        );
+    }
     // SAFETY: `def` is a complete, 'static module definition.
     unsafe { sys::cpython::_HPyModuleDef_AsPyInit(def.as_ptr()).cast() }
 }
