@@ -28,7 +28,8 @@ const UNIVERSAL_ONLY: &[&str] = &[
 /// Functions implemented natively in Rust for the CPython ABI (`src/cpython.rs`) because they
 /// are on hot paths and C HPy inlines them (`HPy_Is`, `HPyGlobal_Load`, `HPy_TypeCheck`:
 /// every type check of an operand slot; `_HPy_AsStruct_Object`: every struct access;
-/// `HPyListBuilder_Set`: every item of a list result).
+/// `HPyListBuilder_Set`: every item of a list result; `HPyList_Check`/`HPyTuple_Check`: every
+/// `Vec<T>` argument).
 const CPYTHON_NATIVE: &[(&str, &str)] = &[
     ("HPy_Dup", "dup"),
     ("HPy_Close", "close"),
@@ -37,6 +38,8 @@ const CPYTHON_NATIVE: &[(&str, &str)] = &[
     ("HPy_TypeCheck", "type_check"),
     ("_HPy_AsStruct_Object", "as_struct_object"),
     ("HPyListBuilder_Set", "list_builder_set"),
+    ("HPyList_Check", "list_check"),
+    ("HPyTuple_Check", "tuple_check"),
 ];
 
 /// Context members whose public wrapper lives outside `autogen_trampolines.h`.

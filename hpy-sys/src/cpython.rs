@@ -130,6 +130,51 @@ pub unsafe fn type_check(_ctx: *mut HPyContext, obj: HPy, ty: HPy) -> core::ffi:
     }
 }
 
+/// `tp_flags` of a `PyTypeObject`: the word after the variable-size object header (three words)
+/// and the 18 pointer-sized members `tp_name` to `tp_as_buffer`, in every supported CPython.
+const TP_FLAGS_OFFSET: usize = 21 * core::mem::size_of::<usize>();
+
+/// `Py_TPFLAGS_LIST_SUBCLASS`.
+const LIST_SUBCLASS: core::ffi::c_ulong = 1 << 25;
+
+/// `Py_TPFLAGS_TUPLE_SUBCLASS`.
+const TUPLE_SUBCLASS: core::ffi::c_ulong = 1 << 26;
+
+/// `PyType_FastSubclass(Py_TYPE(obj), flag)`: whether a flag of the object's type is set.
+///
+/// # Safety
+/// `obj` must be an open handle; the GIL must be held.
+#[inline(always)]
+unsafe fn type_flag(obj: HPy, flag: core::ffi::c_ulong) -> core::ffi::c_int {
+    // SAFETY: `obj` is a live object: its second word is `ob_type`, a live type object whose
+    // `tp_flags` is at `TP_FLAGS_OFFSET`.
+    let flags = unsafe {
+        let tp = *(obj._i as *const *const u8).add(1);
+        *tp.add(TP_FLAGS_OFFSET).cast::<core::ffi::c_ulong>()
+    };
+    (flags & flag != 0) as core::ffi::c_int
+}
+
+/// `HPyList_Check`: `PyList_Check`, a test of the type's flags (no call).
+///
+/// # Safety
+/// `h` must be an open handle; the GIL must be held.
+#[inline(always)]
+pub unsafe fn list_check(_ctx: *mut HPyContext, h: HPy) -> core::ffi::c_int {
+    // SAFETY: forwarded contract.
+    unsafe { type_flag(h, LIST_SUBCLASS) }
+}
+
+/// `HPyTuple_Check`: `PyTuple_Check`, a test of the type's flags (no call).
+///
+/// # Safety
+/// `h` must be an open handle; the GIL must be held.
+#[inline(always)]
+pub unsafe fn tuple_check(_ctx: *mut HPyContext, h: HPy) -> core::ffi::c_int {
+    // SAFETY: forwarded contract.
+    unsafe { type_flag(h, TUPLE_SUBCLASS) }
+}
+
 /// `_HPy_AsStruct_Object`: the user data follows the object header.
 ///
 /// # Safety

@@ -262,31 +262,62 @@ pub fn no_constructor<T: PyClass>() -> PyErr {
     PyErr::type_error(format!("cannot create '{}' instances", T::NAME))
 }
 
-/// Owns the handles of keyword values taken out of a `tp_new`/`tp_init` keyword dict.
+/// Owns the handles of keyword values taken out of a `tp_new`/`tp_init` keyword dict. One word,
+/// empty (nothing to free) unless keywords were given.
 #[derive(Default)]
 pub struct KeywordValues<'py> {
+    taken: Option<Box<TakenKeywords<'py>>>,
+}
+
+/// The names and values of a keyword dict, in its order.
+struct TakenKeywords<'py> {
     names: Vec<String>,
     values: Vec<Handle<'py>>,
 }
 
 impl KeywordValues<'_> {
     /// Empty.
+    #[inline(always)]
     pub fn new() -> Self {
-        KeywordValues {
-            names: Vec::new(),
-            values: Vec::new(),
-        }
+        KeywordValues { taken: None }
     }
 }
 
 /// Keyword parsing for `tp_new`/`tp_init`, where keywords come as a dict (`kw`). The values'
 /// handles are kept in `holder`, which the result borrows.
+///
+/// Without keywords, and with as many positional arguments as the parameters take, nothing
+/// is matched by name: the arguments are the slots, without the parser (or the holder) being
+/// touched.
+#[inline(always)]
 pub fn parse_dict_keywords<'a, 'py: 'a, const N: usize>(
     spec: &crate::__private::KeywordsSpec,
     args: Args<'py>,
     kw: Option<Borrowed<'py>>,
     holder: &'a mut KeywordValues<'py>,
 ) -> PyResult<[Option<Borrowed<'a>>; N]> {
+    let nargs = args.len();
+    if kw.is_none() && spec.required <= nargs && nargs <= N {
+        let args: Args<'a> = args;
+        return Ok(core::array::from_fn(|index| {
+            (index < nargs).then(|| args.get(index))
+        }));
+    }
+    parse_dict_keywords_slow(spec, args, kw, holder)
+}
+
+/// [`parse_dict_keywords`] with keywords (or a wrong number of positional arguments).
+#[inline(never)]
+fn parse_dict_keywords_slow<'a, 'py: 'a, const N: usize>(
+    spec: &crate::__private::KeywordsSpec,
+    args: Args<'py>,
+    kw: Option<Borrowed<'py>>,
+    holder: &'a mut KeywordValues<'py>,
+) -> PyResult<[Option<Borrowed<'a>>; N]> {
+    let mut taken = TakenKeywords {
+        names: Vec::new(),
+        values: Vec::new(),
+    };
     if let Some(dict) = kw {
         let ctx = dict.context();
         let items = ctx
@@ -295,16 +326,16 @@ pub fn parse_dict_keywords<'a, 'py: 'a, const N: usize>(
         for index in 0..items.len()? {
             let pair = items.get_index(index as isize)?;
             let name: String = pair.get_index(0)?.extract::<&str>()?.to_owned();
-            holder.names.push(name);
-            holder.values.push(pair.get_index(1)?);
+            taken.names.push(name);
+            taken.values.push(pair.get_index(1)?);
         }
     }
-    let holder: &'a KeywordValues<'py> = holder;
-    let pairs = holder
+    let taken: &'a TakenKeywords<'py> = holder.taken.insert(Box::new(taken));
+    let pairs = taken
         .names
         .iter()
         .map(String::as_str)
-        .zip(holder.values.iter().map(Handle::as_borrowed));
+        .zip(taken.values.iter().map(Handle::as_borrowed));
     let args: Args<'a> = args;
     crate::__private::parse_keywords_from(
         spec,

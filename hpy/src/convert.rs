@@ -42,6 +42,15 @@ pub trait FromPy<'a>: Sized {
         Self::from_py(obj)
     }
 
+    /// [`FromPy::from_py`] as the first thing a function does: no call came before it, so
+    /// nothing keeps `obj` yet across a call. `isize`/`usize` then keep it in the frame for
+    /// their slow path, rather than in a callee-saved register (see `raw::with_parked`).
+    #[doc(hidden)]
+    #[inline(always)]
+    fn from_py_first(obj: Borrowed<'a>) -> PyResult<Self> {
+        Self::from_py(obj)
+    }
+
     /// Lets `Vec<u8>` read a `bytes` object directly; `None` means "use the list path".
     #[doc(hidden)]
     fn vec_from_bytes(_obj: Borrowed<'a>) -> Option<PyResult<Vec<Self>>> {
@@ -355,6 +364,21 @@ macro_rules! int_native {
                 }
                 Ok(value)
             }
+
+            #[inline(always)]
+            fn from_py_first(obj: Borrowed<'_>) -> PyResult<Self> {
+                // Only the slow path needs `obj` after the call: kept in the frame. (The error
+                // returns by `?`, so the successful paths join on the value alone.)
+                raw::with_parked(obj, |parked| {
+                    let value = raw::$as(obj.context(), obj);
+                    let value = if value == $marker {
+                        $slow(parked.get())?
+                    } else {
+                        value
+                    };
+                    Ok(value)
+                })
+            }
         }
 
         #[cold]
@@ -657,7 +681,7 @@ impl<'py, T: IntoPy<'py>> IntoPy<'py> for Option<T> {
 /// The items of a `list` or `tuple`, each converted. Items are new handles closed right
 /// after conversion, so `T` must not borrow from them (`for<'x> FromPy<'x>`).
 fn sequence_items<T: for<'x> FromPy<'x>>(obj: Borrowed<'_>) -> PyResult<Vec<T>> {
-    if !(obj.is_instance_of(BuiltinType::List) || obj.is_instance_of(BuiltinType::Tuple)) {
+    if !raw::is_list_or_tuple(obj.context(), obj) {
         return Err(type_error("list or tuple", obj));
     }
     let length = obj.len()?;
@@ -727,7 +751,7 @@ macro_rules! tuples {
             #[inline(always)]
             fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
                 let items = [$(self.$index.into_py(ctx)?),+];
-                check(ctx, raw::tuple_from_array(ctx, &items))
+                check(ctx, raw::tuple_from_array(ctx, items))
             }
         }
 

@@ -233,7 +233,9 @@ impl PyErr {
         if let Some(lazy) = &mut self.lazy {
             lazy.message = format!("{function}() argument '{parameter}': {}", lazy.message).into();
         }
-        self
+        // `black_box`: otherwise the optimizer sees that the result is always `self` and has
+        // callers keep their own copy of `self` across the call (in a callee-saved register).
+        core::hint::black_box(self)
     }
 
     /// Prefixes a lazy error's message with where it happened (`"item 3: ..."`).

@@ -140,6 +140,20 @@ pub fn extract<'a, T: FromPy<'a>>(
     }
 }
 
+/// [`extract`] of the first argument a function converts, when no call came before it (see
+/// `FromPy::from_py_first`).
+#[inline(always)]
+pub fn extract_first<'a, T: FromPy<'a>>(
+    obj: Borrowed<'a>,
+    function: &'static str,
+    parameter: &'static str,
+) -> PyResult<T> {
+    match T::from_py_first(obj) {
+        Ok(value) => Ok(value),
+        Err(err) => Err(err.with_argument(function, parameter)),
+    }
+}
+
 /// The parameters of a KEYWORDS function, in order; the first `required` have no default.
 pub struct KeywordsSpec {
     /// The Python name of the function.

@@ -195,7 +195,12 @@ pub fn call_parts(model: &FunctionModel, convention: Convention, target: &Target
     let (extra_params, conversions) = match convention {
         Convention::NoArgs => (quote!(), quote!()),
         Convention::O => {
-            let convert = extract(python[0], quote!(#arg), name);
+            // The first conversion of the function unless a receiver is borrowed before it.
+            let convert = if target.prelude.is_empty() {
+                extract_first(python[0], quote!(#arg), name)
+            } else {
+                extract(python[0], quote!(#arg), name)
+            };
             let slot = &slots[0];
             (
                 quote!(, #arg: ::hpy::Borrowed<'py>),
@@ -208,7 +213,11 @@ pub fn call_parts(model: &FunctionModel, convention: Convention, target: &Target
         Convention::VarArgs => {
             let n = python.len();
             let lets = python.iter().zip(&slots).enumerate().map(|(i, (p, slot))| {
-                let convert = extract(p, quote!(#args.get(#i)), name);
+                let convert = if i == 0 && target.prelude.is_empty() {
+                    extract_first(p, quote!(#args.get(#i)), name)
+                } else {
+                    extract(p, quote!(#args.get(#i)), name)
+                };
                 quote!(let #slot = #convert;)
             });
             (
@@ -271,6 +280,15 @@ pub fn extract(param: &Param, source: TokenStream, func: &TokenStream) -> TokenS
     let param_name = param.python_name().unwrap_or_default();
     quote_spanned! {param.ty.span()=>
         ::hpy::__private::extract(#source, #func, #param_name)?
+    }
+}
+
+/// [`extract`] for the first conversion of a function, when no call came before it
+/// (`::hpy::__private::extract_first`: integers keep the handle in the frame for their slow path).
+pub fn extract_first(param: &Param, source: TokenStream, func: &TokenStream) -> TokenStream {
+    let param_name = param.python_name().unwrap_or_default();
+    quote_spanned! {param.ty.span()=>
+        ::hpy::__private::extract_first(#source, #func, #param_name)?
     }
 }
 
@@ -373,7 +391,7 @@ mod tests {
                     args: ::hpy::__private::Args<'py>
                 ) -> ::hpy::PyResult<::hpy::Handle<'py>> {
                     ::hpy::__private::check_nargs("add", args.len(), 2usize, 2usize)?;
-                    let arg0 = ::hpy::__private::extract(args.get(0usize), "add", "a")?;
+                    let arg0 = ::hpy::__private::extract_first(args.get(0usize), "add", "a")?;
                     let arg1 = ::hpy::__private::extract(args.get(1usize), "add", "b")?;
                     let __hpy_ret = add(arg0, arg1);
                     ::hpy::__private::into_result(__hpy_ret, ctx)
@@ -436,7 +454,7 @@ mod tests {
         assert!(got
             .contains("_module : :: hpy :: Borrowed < 'py > , arg : :: hpy :: Borrowed < 'py >)"));
         assert!(got.contains(
-            "let arg0 = :: hpy :: __private :: extract (arg , \"double\" , \"x\") ? ; let __hpy_ret = double (ctx , arg0) ; :: hpy :: __private :: into_result (__hpy_ret , ctx)"
+            "let arg0 = :: hpy :: __private :: extract_first (arg , \"double\" , \"x\") ? ; let __hpy_ret = double (ctx , arg0) ; :: hpy :: __private :: into_result (__hpy_ret , ctx)"
         ));
         assert!(got.contains("pub (crate) struct __hpy_fn_double"));
         assert!(got.contains("pub (crate) static __HPY_DEF_double"));
@@ -519,7 +537,7 @@ mod tests {
         assert!(got.contains("struct __hpy_fn_match"));
         assert!(got.contains("static __HPY_DEF_match"));
         assert!(got.contains("const NAME : & 'static str = \"match\""));
-        assert!(got.contains("extract (arg , \"match\" , \"in\")"));
+        assert!(got.contains("extract_first (arg , \"match\" , \"in\")"));
         assert!(got.contains("into_result (r#match (arg0) , ctx)"));
     }
 
@@ -564,6 +582,6 @@ mod tests {
         assert!(found);
         assert!(tokens
             .to_string()
-            .contains("extract (args . get (0usize) , \"f\" , \"args\")"));
+            .contains("extract_first (args . get (0usize) , \"f\" , \"args\")"));
     }
 }

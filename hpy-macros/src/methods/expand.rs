@@ -290,9 +290,15 @@ impl Gen<'_> {
             let arg = local_at(&format!("arg{i}"), param.ty.span());
             let span = param.ty.span();
             let param_name = param.python_name().unwrap_or_default();
+            // Nothing before it (no receiver borrow): the first conversion of the function.
+            let extract = if stmts.is_empty() {
+                quote!(extract_first)
+            } else {
+                quote!(extract)
+            };
             stmts.extend(match source {
                 Source::Extract(from) => quote_spanned! {span=>
-                    let #arg = ::hpy::__private::extract(#from, #name, #param_name)?;
+                    let #arg = ::hpy::__private::#extract(#from, #name, #param_name)?;
                 },
                 Source::Operand(from, bail) => match &self.own {
                     Some(own) => quote_spanned! {span=>

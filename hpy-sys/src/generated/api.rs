@@ -3350,8 +3350,8 @@ pub unsafe fn HPyList_Check(ctx: *mut HPyContext, h: HPy) -> c_int {
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_List_Check.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyList_Check(ctx, h) }
+    // SAFETY: the caller upholds the contract; see `crate::cpython`.
+    unsafe { crate::cpython::list_check(ctx, h) }
 }
 
 /// `HPyList_New` (context member `ctx_List_New`, `HPy_ID(199)`).
@@ -3431,8 +3431,8 @@ pub unsafe fn HPyTuple_Check(ctx: *mut HPyContext, h: HPy) -> c_int {
     // SAFETY: the universal context fills every member; the caller upholds the contract.
     unsafe { ((*ctx).ctx_Tuple_Check.unwrap_unchecked())(ctx, h) }
     #[cfg(feature = "cpython-abi")]
-    // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
-    unsafe { shims::hpy_sys_HPyTuple_Check(ctx, h) }
+    // SAFETY: the caller upholds the contract; see `crate::cpython`.
+    unsafe { crate::cpython::tuple_check(ctx, h) }
 }
 
 /// `HPyTuple_FromArray` (context member `ctx_Tuple_FromArray`, `HPy_ID(204)`).
@@ -4426,9 +4426,7 @@ pub mod shims {
         pub fn hpy_sys_HPyUnicode_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
         pub fn hpy_sys_HPyUnicode_FromWideChar(ctx: *mut HPyContext, w: *const wchar_t, size: HPy_ssize_t) -> HPy;
         pub fn hpy_sys_HPyUnicode_ReadChar(ctx: *mut HPyContext, h: HPy, index: HPy_ssize_t) -> HPy_UCS4;
-        pub fn hpy_sys_HPyList_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
         pub fn hpy_sys_HPyDict_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
-        pub fn hpy_sys_HPyTuple_Check(ctx: *mut HPyContext, h: HPy) -> c_int;
         pub fn hpy_sys_HPyTuple_FromArray(ctx: *mut HPyContext, items: *mut HPy, n: HPy_ssize_t) -> HPy;
         pub fn hpy_sys_HPy_FromPyObject(ctx: *mut HPyContext, obj: *mut cpy_PyObject) -> HPy;
         pub fn hpy_sys_HPy_AsPyObject(ctx: *mut HPyContext, h: HPy) -> *mut cpy_PyObject;

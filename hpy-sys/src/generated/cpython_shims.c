@@ -20,9 +20,7 @@ const char *hpy_sys_HPyBytes_AS_STRING(HPyContext *ctx, HPy h) { return HPyBytes
 int hpy_sys_HPyUnicode_Check(HPyContext *ctx, HPy h) { return HPyUnicode_Check(ctx, h); }
 HPy hpy_sys_HPyUnicode_FromWideChar(HPyContext *ctx, const wchar_t *w, HPy_ssize_t size) { return HPyUnicode_FromWideChar(ctx, w, size); }
 HPy_UCS4 hpy_sys_HPyUnicode_ReadChar(HPyContext *ctx, HPy h, HPy_ssize_t index) { return HPyUnicode_ReadChar(ctx, h, index); }
-int hpy_sys_HPyList_Check(HPyContext *ctx, HPy h) { return HPyList_Check(ctx, h); }
 int hpy_sys_HPyDict_Check(HPyContext *ctx, HPy h) { return HPyDict_Check(ctx, h); }
-int hpy_sys_HPyTuple_Check(HPyContext *ctx, HPy h) { return HPyTuple_Check(ctx, h); }
 HPy hpy_sys_HPyTuple_FromArray(HPyContext *ctx, HPy *items, HPy_ssize_t n) { return HPyTuple_FromArray(ctx, items, n); }
 HPy hpy_sys_HPy_FromPyObject(HPyContext *ctx, cpy_PyObject *obj) { return HPy_FromPyObject(ctx, obj); }
 cpy_PyObject *hpy_sys_HPy_AsPyObject(HPyContext *ctx, HPy h) { return HPy_AsPyObject(ctx, h); }
