@@ -62,7 +62,7 @@ fn checked_borrow_mut<'h, 'py: 'h, T: MutableClass>(
 /// An operand that may or may not be a `T` (binary slots): `None` if it is not.
 #[inline(always)]
 pub fn try_borrow<T: PyClass>(obj: Borrowed<'_>) -> PyResult<Option<PyRef<'_, '_, T>>> {
-    PyRef::try_new(obj.context(), obj)
+    PyRef::try_new(obj.context(), obj, None)
 }
 
 /// [`try_borrow`] with the type loaded once for the slot.
@@ -71,7 +71,7 @@ pub fn try_borrow_in<'h, T: PyClass>(
     obj: Borrowed<'h>,
     own: &OwnType<'_>,
 ) -> PyResult<Option<PyRef<'h, 'h, T>>> {
-    PyRef::try_new_in(obj.context(), obj, own)
+    PyRef::try_new(obj.context(), obj, Some(own))
 }
 
 /// [`try_borrow_mut`] with the type loaded once for the slot.
@@ -80,7 +80,7 @@ pub fn try_borrow_mut_in<'h, T: MutableClass>(
     obj: Borrowed<'h>,
     own: &OwnType<'_>,
 ) -> PyResult<Option<PyRefMut<'h, 'h, T>>> {
-    PyRefMut::try_new_in(obj.context(), obj, own)
+    PyRefMut::try_new(obj.context(), obj, Some(own))
 }
 
 /// [`extract_operand`] with the type loaded once for the slot.
@@ -113,7 +113,7 @@ pub fn new_object_in<'py, T: PyClass, I: IntoClassInit<T>>(
 /// Mutable form of [`try_borrow`].
 #[inline(always)]
 pub fn try_borrow_mut<T: MutableClass>(obj: Borrowed<'_>) -> PyResult<Option<PyRefMut<'_, '_, T>>> {
-    PyRefMut::try_new(obj.context(), obj)
+    PyRefMut::try_new(obj.context(), obj, None)
 }
 
 /// Converts the other operand of a binary slot. A `TypeError` means "not my type": it is
@@ -516,7 +516,8 @@ impl<'a, T: PyClass> FromPy<'a> for PyRef<'a, 'a, T> {
 
     #[inline(always)]
     fn from_py_in(obj: Borrowed<'a>, own: &OwnType<'_>) -> PyResult<Self> {
-        PyRef::try_new_in(obj.context(), obj, own)?.ok_or_else(|| raw_class::wrong_type::<T>(obj))
+        PyRef::try_new(obj.context(), obj, Some(own))?
+            .ok_or_else(|| raw_class::wrong_type::<T>(obj))
     }
 }
 
@@ -528,7 +529,7 @@ impl<'a, T: MutableClass> FromPy<'a> for PyRefMut<'a, 'a, T> {
 
     #[inline(always)]
     fn from_py_in(obj: Borrowed<'a>, own: &OwnType<'_>) -> PyResult<Self> {
-        PyRefMut::try_new_in(obj.context(), obj, own)?
+        PyRefMut::try_new(obj.context(), obj, Some(own))?
             .ok_or_else(|| raw_class::wrong_type::<T>(obj))
     }
 }

@@ -470,25 +470,16 @@ impl<'h, 'py: 'h, T: PyClass> PyRef<'h, 'py, T> {
     /// Borrows the struct of `obj` after checking that it is an instance of `T`
     /// (`TypeError` otherwise).
     pub(crate) fn checked(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Self> {
-        Self::try_new(ctx, obj)?.ok_or_else(|| wrong_type::<T>(obj))
+        Self::try_new(ctx, obj, None)?.ok_or_else(|| wrong_type::<T>(obj))
     }
 
     /// Borrows the struct of `obj` if it is an instance of `T`.
     #[inline(always)]
-    pub(crate) fn try_new(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Option<Self>> {
-        if !is_instance::<T>(ctx, obj)? {
-            return Ok(None);
-        }
-        // SAFETY: checked just above.
-        unsafe { Self::new_unchecked(ctx, obj) }.map(Some)
-    }
-
-    /// [`Self::try_new`] with the type from `own`.
-    #[inline(always)]
-    pub(crate) fn try_new_in(
+    /// `own`: the type a binary slot loaded for the call, used when it is `T`'s.
+    pub(crate) fn try_new(
         ctx: Context<'py>,
         obj: Borrowed<'h>,
-        own: &OwnType<'_>,
+        own: Option<&OwnType<'_>>,
     ) -> PyResult<Option<Self>> {
         if !is_instance_in::<T>(ctx, obj, own)? {
             return Ok(None);
@@ -580,25 +571,16 @@ impl<T: PyClass> Drop for PyRef<'_, '_, T> {
 impl<'h, 'py: 'h, T: MutableClass> PyRefMut<'h, 'py, T> {
     /// Borrows the struct of `obj` exclusively after checking that it is an instance of `T`.
     pub(crate) fn checked(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Self> {
-        Self::try_new(ctx, obj)?.ok_or_else(|| wrong_type::<T>(obj))
+        Self::try_new(ctx, obj, None)?.ok_or_else(|| wrong_type::<T>(obj))
     }
 
     /// Borrows the struct of `obj` exclusively if it is an instance of `T`.
     #[inline(always)]
-    pub(crate) fn try_new(ctx: Context<'py>, obj: Borrowed<'h>) -> PyResult<Option<Self>> {
-        if !is_instance::<T>(ctx, obj)? {
-            return Ok(None);
-        }
-        // SAFETY: checked just above.
-        unsafe { Self::new_unchecked(ctx, obj) }.map(Some)
-    }
-
-    /// [`Self::try_new`] with the type from `own`.
-    #[inline(always)]
-    pub(crate) fn try_new_in(
+    /// `own`: the type a binary slot loaded for the call, used when it is `T`'s.
+    pub(crate) fn try_new(
         ctx: Context<'py>,
         obj: Borrowed<'h>,
-        own: &OwnType<'_>,
+        own: Option<&OwnType<'_>>,
     ) -> PyResult<Option<Self>> {
         if !is_instance_in::<T>(ctx, obj, own)? {
             return Ok(None);
@@ -881,9 +863,9 @@ impl<'py> OwnType<'py> {
 pub(crate) fn is_instance_in<T: PyClass>(
     ctx: Context<'_>,
     obj: Borrowed<'_>,
-    own: &OwnType<'_>,
+    own: Option<&OwnType<'_>>,
 ) -> PyResult<bool> {
-    match own.of::<T>() {
+    match own.and_then(OwnType::of::<T>) {
         Some(ty) => Ok(super::raw::type_check(ctx, obj, ty)),
         None => is_instance::<T>(ctx, obj),
     }
