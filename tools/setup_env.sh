@@ -6,11 +6,16 @@
 #     Installed with apt-get only when `dpkg -s` says they are missing.
 #   * .venv at the repository root (Python 3.11: pyenv's 3.11.7 if present, else python3)
 #     with the pinned hpy, pytest, setuptools and matplotlib (the benchmark's chart). Skipped when already in place.
+#   * PyPy 7.3.19 (Debian trixie's pypy3, which bundles HPy 0.9) unpacked into .interpreters/pypy
+#     by tools/debian_unpack.sh, with pytest in its own site-packages; run it with tools/pypy.
+#     Bookworm's own pypy3 bundles HPy 0.0.4 and cannot load HPy 0.9 modules. If it cannot be
+#     installed, one line says why and .interpreters/pypy.missing keeps the reason (the test
+#     suite then skips the PyPy modes, or fails under CI=true).
 # Prints the venv path (last line of stdout). Rust itself (cargo, rustfmt, clippy) is
 # expected to be installed already, e.g. with rustup.
 #
 # Environment: HPYRS_PYTHON=/path/to/python3 picks the base interpreter for a new venv;
-# HPYRS_SKIP_APT=1 skips the apt step.
+# HPYRS_SKIP_APT=1 skips the apt step; HPYRS_SKIP_PYPY=1 skips PyPy.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -109,6 +114,65 @@ else
         log "error: $VENV still lacks a working hpy==$HPY_VERSION / pytest after pip install"
         exit 1
     fi
+fi
+
+# ---- PyPy ----------------------------------------------------------------------------
+PYPY_DIR="$ROOT/.interpreters/pypy"
+PYPY_MISSING="$ROOT/.interpreters/pypy.missing"
+# trixie's pypy3 and the runtime libraries it needs from trixie (its glibc is newer than bookworm's).
+PYPY_PACKAGES=(pypy3 pypy3-lib pypy3-dev libc6 libgcc-s1 libffi8 libssl3t64 libexpat1 zlib1g libbz2-1.0
+    liblzma5 libsqlite3-0 libncursesw6 libtinfo6 libgdbm6t64)
+
+pypy_ready() {
+    "$ROOT/tools/pypy" - "$PYTEST_VERSION" <<'EOF' >/dev/null 2>&1
+import sys
+import hpy.universal, pytest  # noqa: F401
+assert sys.implementation.name == "pypy" and pytest.__version__ == sys.argv[1]
+EOF
+}
+
+pypy_version() {
+    "$ROOT/tools/pypy" -c 'import sys; print("PyPy %d.%d.%d (Python %s)" % (sys.pypy_version_info[:3] + (sys.version.split()[0],)))'
+}
+
+pypy_missing() {
+    mkdir -p "$ROOT/.interpreters"
+    echo "$*" >"$PYPY_MISSING"
+    log "PyPy not installed: $*"
+}
+
+install_pypy() {
+    rm -f "$PYPY_MISSING"
+    if pypy_ready; then
+        log "$PYPY_DIR is up to date ($(pypy_version))"
+        return
+    fi
+    rm -rf "$PYPY_DIR"
+    local reason
+    if ! reason="$(bash "$ROOT/tools/debian_unpack.sh" trixie "$PYPY_DIR" "${PYPY_PACKAGES[@]}" 2>&1 >/dev/null)"; then
+        pypy_missing "$(echo "$reason" | tail -n 1)"
+        return
+    fi
+    # PyPy brings its own hpy package (PyPI's must not be installed there); pytest is pure
+    # Python and goes into the unpacked tree's site-packages, which PyPy puts on sys.path.
+    local site="$PYPY_DIR/usr/local/lib/pypy3.11/dist-packages"
+    mkdir -p "$site"
+    if ! reason="$(PIP_DISABLE_PIP_VERSION_CHECK=1 "$VENV/bin/python" -m pip install --quiet --target "$site" \
+        --python-version 3.11 --implementation pp --only-binary=:all: "pytest==$PYTEST_VERSION" 2>&1)"; then
+        pypy_missing "pip could not install pytest for PyPy: $(echo "$reason" | grep -E 'ERROR' | head -n 1)"
+        return
+    fi
+    if ! pypy_ready; then
+        pypy_missing "the unpacked PyPy does not start or lacks hpy.universal/pytest: $("$ROOT/tools/pypy" -c 'import hpy.universal, pytest' 2>&1 | tail -n 1)"
+        return
+    fi
+    log "installed $(pypy_version) into $PYPY_DIR"
+}
+
+if [[ "${HPYRS_SKIP_PYPY:-0}" == 1 ]]; then
+    pypy_missing "skipped (HPYRS_SKIP_PYPY=1)"
+else
+    install_pypy
 fi
 
 echo "$VENV"

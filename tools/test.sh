@@ -9,7 +9,12 @@
 #                                                committed ones are stale; needs libclang)
 #   6. .venv/bin/python -m pytest tests/python -v
 #      (builds every example in both ABIs, release, and imports it in the cpython,
-#       universal and debug modes; loads the universal quickstart on CPython 3.8-3.13)
+#       universal and debug modes; loads the universal quickstart on CPython 3.8-3.13
+#       and PyPy)
+#   7. tools/pypy -m pytest tests/python -v
+#      (the same suites on PyPy 7.3.19, modes pypy and pypy-debug, loading the very
+#       .hpy0.so files step 6 built; skipped with the reason when PyPy could not be
+#       installed, a failure under CI=true)
 #
 # Every step runs even if an earlier one failed; a recap with pytest's summary line is
 # printed at the end and the exit status is non-zero if any step failed.
@@ -27,7 +32,6 @@ export RUST_BACKTRACE="${RUST_BACKTRACE:-1}"
 
 recap=()
 failed=0
-pytest_summary="(pytest did not run)"
 
 step() {
     local name="$1"
@@ -44,20 +48,40 @@ step() {
     fi
 }
 
+# run_pytest LABEL PYTHON [pytest args...]: records pytest's closing line under LABEL.
+pytest_summaries=()
 run_pytest() {
-    local log rc
+    local label="$1" python="$2" log rc summary
+    shift 2
     log="$(mktemp -t hpyrs-pytest.XXXXXX)"
     set +e
-    "$PY" -m pytest tests/python -v "$@" 2>&1 | tee "$log"
+    "$python" -m pytest tests/python -v -p no:cacheprovider "$@" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     set -e
     # pytest's last "==== ... in 12.34s ====" line
-    pytest_summary="$(grep -E '^=+ .* in [0-9.]+s( \([0-9:]+\))? =+$' "$log" | tail -n 1 || true)"
-    if [[ -z "$pytest_summary" ]]; then
-        pytest_summary="(no pytest summary line: pytest crashed or was killed, exit $rc)"
+    summary="$(grep -E '^=+ .* in [0-9.]+s( \([0-9:]+\))? =+$' "$log" | tail -n 1 || true)"
+    if [[ -z "$summary" ]]; then
+        summary="(no pytest summary line: pytest crashed or was killed, exit $rc)"
     fi
+    pytest_summaries+=("$label: $summary")
     rm -f "$log"
     return "$rc"
+}
+
+# The PyPy session: the universal binaries the CPython session built, on PyPy.
+run_pytest_pypy() {
+    local missing
+    if ! "$ROOT/tools/pypy" -c "import hpy.universal, pytest" >/dev/null 2>&1; then
+        missing="$(cat "$ROOT/.interpreters/pypy.missing" 2>/dev/null || echo "tools/pypy does not start")"
+        pytest_summaries+=("PyPy: not run: $missing")
+        if [[ "${CI:-}" == true ]]; then
+            echo "test.sh: PyPy is required under CI=true but missing: $missing"
+            return 1
+        fi
+        echo "test.sh: skipping the PyPy session: $missing"
+        return 0
+    fi
+    run_pytest "PyPy 7.3.19" "$ROOT/tools/pypy" "$@"
 }
 
 step fmt cargo fmt --all -- --check
@@ -65,12 +89,13 @@ step clippy cargo clippy --workspace --all-targets -- -D warnings
 step clippy-cpython-abi cargo clippy --workspace --all-targets --features hpy/cpython-abi -- -D warnings
 step cargo-test cargo test --workspace
 step bindgen-fresh cargo test -p hpy-sys --features bindgen
-step pytest run_pytest "$@"
+step pytest run_pytest "CPython 3.11" "$PY" "$@"
+step pytest-pypy run_pytest_pypy "$@"
 
 echo
 echo "======== recap"
 printf '%s\n' "${recap[@]}"
-echo "pytest: $pytest_summary"
+printf 'pytest, %s\n' "${pytest_summaries[@]}"
 if ((failed)); then
     echo "test.sh: FAILED"
     exit 1

@@ -85,7 +85,20 @@ pub fn generate_all(include_dir: &Path, out_dir: &Path, python: Option<&Path>) {
     let cpython_misc = read(&include_dir.join("hpy/cpython/misc.h"));
     let (misc_direct, runtime) = misc_calls(&functions, &cpython_misc, &stable_symbols);
     direct.extend(misc_direct);
-    let mut api = emit_api(&functions, &handles, &cpython_handles, &direct, &runtime);
+    // The functions after the last handle constant: PyPy's HPy inserted a handle there.
+    let after_handles = members
+        .iter()
+        .rposition(|m| m.handle().is_some())
+        .expect("the context has handles")
+        + 1;
+    let mut api = emit_api(
+        &functions,
+        &handles,
+        &cpython_handles,
+        &direct,
+        &runtime,
+        after_handles,
+    );
     api.push_str(&emit_layout_table(&members));
     write(out_dir, "api.rs", &api);
     write(
@@ -556,6 +569,7 @@ fn emit_api(
     cpython_handles: &[String],
     direct: &std::collections::BTreeMap<String, DirectCall>,
     runtime: &std::collections::BTreeMap<String, String>,
+    after_handles: usize,
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "// {HEADER_NOTE}");
@@ -634,13 +648,26 @@ fn emit_api(
             // CPython's own function takes no context.
             out.push_str("    #[cfg(feature = \"cpython-abi\")]\n    let _ = ctx;\n");
         }
-        let _ = write!(
-            out,
-            "    #[cfg(not(feature = \"cpython-abi\"))]\n    \
-             // SAFETY: the universal context fills every member; the caller upholds the contract.\n    \
-             unsafe {{ ((*ctx).{member}.unwrap_unchecked())({call_args}) }}\n",
-            member = f.member
-        );
+        if f.id >= after_handles {
+            // Where this member really is depends on the runtime (`crate::context_layout`).
+            let _ = write!(
+                out,
+                "    #[cfg(not(feature = \"cpython-abi\"))]\n    \
+                 // SAFETY: the universal context fills every member, at the place \
+                 `context_layout` found\n    \
+                 // for the running HPy; the caller upholds the contract.\n    \
+                 unsafe {{ (crate::context_layout::member(core::ptr::addr_of!((*ctx).{member})))({call_args}) }}\n",
+                member = f.member
+            );
+        } else {
+            let _ = write!(
+                out,
+                "    #[cfg(not(feature = \"cpython-abi\"))]\n    \
+                 // SAFETY: the universal context fills every member; the caller upholds the contract.\n    \
+                 unsafe {{ ((*ctx).{member}.unwrap_unchecked())({call_args}) }}\n",
+                member = f.member
+            );
+        }
         if !universal_only {
             match CPYTHON_NATIVE.iter().find(|(name, _)| *name == f.public) {
                 None if direct.contains_key(&f.public) => {

@@ -38,6 +38,9 @@ pub mod api {
 #[cfg(feature = "cpython-abi")]
 pub mod cpython;
 
+#[cfg(not(feature = "cpython-abi"))]
+pub mod context_layout;
+
 pub use api::*;
 pub use bindings::*;
 

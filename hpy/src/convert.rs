@@ -573,12 +573,41 @@ impl<'a> FromPy<'a> for &'a str {
             return Err(type_error("str", obj));
         }
         match raw::unicode_as_utf8(ctx, obj) {
-            // HPy produced it by encoding to UTF-8, so it is valid UTF-8.
-            Some(bytes) => {
-                std::str::from_utf8(bytes).map_err(|e| PyErr::system_error(e.to_string()))
-            }
+            // CPython encodes to UTF-8 and raises for lone surrogates; PyPy hands out its own
+            // storage, which keeps them (as 3-byte sequences), so they are caught here.
+            Some(bytes) => std::str::from_utf8(bytes).map_err(|e| surrogate_error(obj, bytes, e)),
             None => Err(PyErr::fetch(ctx)),
         }
+    }
+}
+
+/// The `UnicodeEncodeError` CPython raises for a `str` with lone surrogates (`'utf-8' codec
+/// can't encode character '\ud800' in position 5: surrogates not allowed`), from the bytes
+/// PyPy gives for it: the run of surrogates starting at the first invalid byte.
+#[cold]
+#[inline(never)]
+fn surrogate_error(obj: Borrowed<'_>, bytes: &[u8], err: std::str::Utf8Error) -> PyErr {
+    use crate::object::AnyHandle;
+    let ctx = obj.context();
+    let valid = err.valid_up_to();
+    let start = std::str::from_utf8(&bytes[..valid]).map_or(0, |s| s.chars().count());
+    // A surrogate (U+D800..U+DFFF) in the generalized UTF-8 PyPy stores: ED A0..BF xx.
+    let is_surrogate = |at: usize| {
+        bytes.len() >= at + 3 && bytes[at] == 0xED && (0xA0..=0xBF).contains(&bytes[at + 1])
+    };
+    let mut end = start;
+    let mut at = valid;
+    while is_surrogate(at) {
+        end += 1;
+        at += 3;
+    }
+    if end == start {
+        return PyErr::system_error(format!("str is not valid UTF-8: {err}"));
+    }
+    let encode_error = crate::types::ExceptionKind::UnicodeEncodeError.type_object(ctx);
+    match encode_error.call(("utf-8", obj, start, end, "surrogates not allowed")) {
+        Ok(exception) => PyErr::raise_object(ctx, exception.as_borrowed()),
+        Err(err) => err,
     }
 }
 

@@ -12,10 +12,17 @@ if str(_HERE) not in sys.path:
 
 import hpyrs_testing  # noqa: E402
 
+if hpyrs_testing.IS_PYPY:
+    # Host-side checks that build with cargo, inspect binaries with nm, run valgrind, or start
+    # other interpreters: the CPython session runs them, and its test_loading.py loads the same
+    # universal binary on PyPy in subprocesses too.
+    collect_ignore = ["test_loading.py", "test_bench.py"]
+
 
 @pytest.fixture(params=hpyrs_testing.MODES)
 def hpy_mode(request):
-    """The HPy mode of this test run: "cpython", "universal" or "debug".
+    """The HPy mode of this test run: "cpython", "universal" or "debug" on CPython; "pypy" or
+    "pypy-debug" on PyPy (see hpyrs_testing's docstring).
 
     Every fixture made by `example_module()` depends on it, so a test using one is run once
     per mode, with the mode as its id. Parametrize `hpy_mode` on a test to choose modes.
@@ -32,7 +39,12 @@ def build_example():
 def pytest_report_header(config):
     import hpyrs_testing as t
 
-    lines = [f"hpy-rs: modes {', '.join(t.MODES)}; extensions built into {t.ext_root()}"]
+    lines = [
+        f"hpy-rs: interpreter {t.interpreter_description()} ({sys.executable})",
+        f"hpy-rs: modes {', '.join(t.MODES)}; extensions "
+        + ("loaded from" if t.uses_prebuilt_binaries() else "built into")
+        + f" {t.ext_root()}",
+    ]
     try:
         import hpy.universal
 
@@ -42,7 +54,31 @@ def pytest_report_header(config):
     return lines
 
 
+def pytest_collection_modifyitems(config, items):
+    if not hpyrs_testing.IS_PYPY:
+        return
+    from pypy_pending import pending_reason
+
+    for item in items:
+        reason = pending_reason(item.nodeid)
+        if reason is not None:
+            item.add_marker(pytest.mark.skip(reason=f"pending on PyPy: {reason}"))
+            _PENDING_SEEN.add(f"{item.nodeid.split('[', 1)[0]}: {reason}")
+
+
+_PENDING_SEEN = set()
+
+
 def pytest_terminal_summary(terminalreporter):
+    import hpyrs_testing as t
+
+    if _PENDING_SEEN:
+        terminalreporter.section("hpy-rs: tests pending on PyPy (skipped; see tests/python/pypy_pending.py)")
+        for line in sorted(_PENDING_SEEN):
+            terminalreporter.line(line)
+
+    terminalreporter.section("hpy-rs: interpreter")
+    terminalreporter.line(f"{t.interpreter_description()}: modes {', '.join(t.MODES)}")
     for section, lines in hpyrs_testing.REPORT.items():
         terminalreporter.section(section)
         for line in lines:

@@ -14,7 +14,7 @@ In a test file::
             pytest.skip("universal-only behaviour")
         ...
 
-Every test that uses `mod` runs three times, with ids `cpython`, `universal` and `debug`:
+Every test that uses `mod` runs once per mode of the interpreter running pytest. On CPython:
 
 * cpython   -- `examples/<name>` built with the CPython ABI, imported as a normal extension;
 * universal -- the universal `.hpy0.so` loaded by `hpy.universal` (MODE_UNIVERSAL);
@@ -23,6 +23,17 @@ Every test that uses `mod` runs three times, with ids `cpython`, `universal` and
   the test fail at teardown (HPyLeakError listing the handles). The use of a closed or
   otherwise invalid handle is reported as a failure instead of aborting the whole run.
 
+On PyPy (`tools/pypy -m pytest tests/python`), with PyPy's own built-in `hpy.universal`:
+
+* pypy       -- the same universal `.hpy0.so` the CPython session built, in universal mode;
+* pypy-debug -- PyPy's HPy debug mode, with the same leak and invalid-handle checks as `debug`.
+
+PyPy never builds anything: it loads the files the CPython session left in
+`<target>/pytest-ext/<name>/universal/`, and fails with a clear message when they are missing.
+With HPYRS_PREBUILT=1 (tools/test.sh sets it for every session after the first) CPython
+does not build either, so every interpreter provably loads the very same binaries; their
+SHA-256 prefixes are printed in the session summary.
+
 While a test runs, `sys.modules[<name>]` is the module of the current mode (so pickling and
 `import <name>` inside the test see the right one); it is restored afterwards.
 
@@ -30,7 +41,8 @@ To run a test in some modes only, parametrize `hpy_mode` directly, which overrid
 fixture: `@pytest.mark.parametrize("hpy_mode", ["universal", "debug"])`. The environment
 variable HPYRS_MODES (e.g. `HPYRS_MODES=cpython,debug`) restricts the modes of a whole run.
 HPYRS_HANDLE_TRACES=N records N stack frames for each debug handle, so that a leak report
-shows where the leaked handle was created (slow).
+shows where the leaked handle was created (slow). `is_debug(mode)` and `is_universal(mode)`
+classify a mode whatever the interpreter.
 
 Builds are release builds of both ABIs, made once per session with the interpreter running
 pytest (its headers for the CPython ABI), into `<cargo target dir>/pytest-ext/<name>/<abi>/`.
@@ -43,6 +55,7 @@ The debug mode therefore loads `<...>/universal/debug/<name>.hpy0.so`, a copy.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import shutil
@@ -52,7 +65,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Callable, Dict, List, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import pytest
 
@@ -60,17 +73,47 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 TOOLS_DIR = REPO_ROOT / "tools"
 EXAMPLES_DIR = REPO_ROOT / "examples"
 
-ALL_MODES = ("cpython", "universal", "debug")
+IS_PYPY = sys.implementation.name == "pypy"
+CPYTHON_MODES = ("cpython", "universal", "debug")
+PYPY_MODES = ("pypy", "pypy-debug")
+ALL_MODES = CPYTHON_MODES + PYPY_MODES
+# The modes this interpreter can run.
+NATIVE_MODES = PYPY_MODES if IS_PYPY else CPYTHON_MODES
+_DEBUG_MODES = ("debug", "pypy-debug")
+
+
+def is_debug(mode: str) -> bool:
+    """True for the modes that load the universal binary in HPy's debug mode (leak-checked)."""
+    return mode in _DEBUG_MODES
+
+
+def is_universal(mode: str) -> bool:
+    """True for every mode that loads the universal `.hpy0.so` (all but `cpython`)."""
+    return mode != "cpython"
+
+
+def interpreter_description() -> str:
+    """E.g. `CPython 3.11.7` or `PyPy 7.3.19 (Python 3.11.11)`."""
+    py = ".".join(map(str, sys.version_info[:3]))
+    if IS_PYPY:
+        pypy = ".".join(map(str, sys.pypy_version_info[:3]))
+        return f"PyPy {pypy} (Python {py})"
+    return f"{sys.implementation.name.capitalize().replace('Cpython', 'CPython')} {py}"
 
 
 def _selected_modes() -> Tuple[str, ...]:
     raw = os.environ.get("HPYRS_MODES", "").strip()
     if not raw:
-        return ALL_MODES
+        return NATIVE_MODES
     modes = tuple(m.strip() for m in raw.split(",") if m.strip())
     unknown = [m for m in modes if m not in ALL_MODES]
     if unknown:
         raise ValueError(f"HPYRS_MODES: unknown mode(s) {unknown}; choose from {ALL_MODES}")
+    foreign = [m for m in modes if m not in NATIVE_MODES]
+    if foreign:
+        raise ValueError(
+            f"HPYRS_MODES: mode(s) {foreign} cannot run on {interpreter_description()}; it runs {NATIVE_MODES}"
+        )
     return modes
 
 
@@ -89,6 +132,7 @@ hpy_build = _import_hpy_build()
 
 # Lines for the terminal summary (conftest's pytest_terminal_summary prints them).
 REPORT: Dict[str, List[str]] = {}
+BINARIES_SECTION = "hpy-rs: universal binaries loaded in this session"
 
 
 def report(section: str, line: str) -> None:
@@ -103,15 +147,17 @@ def report(section: str, line: str) -> None:
 
 @dataclass(frozen=True)
 class BuiltExample:
-    """Both builds of one example."""
+    """The builds of one example (on PyPy only the universal one: `cpython` is None)."""
 
     name: str  # the Python module name
     crate_dir: Path
-    cpython: Path  # <dir>/cpython/<name><EXT_SUFFIX>
+    cpython: Optional[Path]  # <dir>/cpython/<name><EXT_SUFFIX>
     universal: Path  # <dir>/universal/<name>.hpy0.so, with the stub <name>.py beside it
 
     @property
     def cpython_dir(self) -> Path:
+        if self.cpython is None:
+            raise RuntimeError(f"no CPython-ABI build of {self.name} on {interpreter_description()}")
         return self.cpython.parent
 
     @property
@@ -145,8 +191,32 @@ def ext_root() -> Path:
     return target_dir() / "pytest-ext"
 
 
+def uses_prebuilt_binaries() -> bool:
+    """True when this session loads binaries an earlier session built instead of building them."""
+    return IS_PYPY or os.environ.get("HPYRS_PREBUILT") == "1"
+
+
+def _prebuilt(crate_dir: Path, out: Path) -> BuiltExample:
+    name = hpy_build.crate_module_name(crate_dir)
+    universal = out / "universal" / f"{name}.{hpy_build.HPY_ABI_TAG}.so"
+    cpython = None if IS_PYPY else out / "cpython" / f"{name}{hpy_build.python_ext_suffix()}"
+    missing = [p for p in (universal, cpython) if p is not None and not p.is_file()]
+    if missing:
+        raise hpy_build.BuildError(
+            f"{', '.join(map(str, missing))} missing: this session loads the binaries a CPython session built "
+            "(run `.venv/bin/python -m pytest tests/python` first, or tools/test.sh)"
+        )
+    return BuiltExample(name=name, crate_dir=crate_dir, cpython=cpython, universal=universal)
+
+
+def _sha256_prefix(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()[:16]
+
+
 def build_example(name: str) -> BuiltExample:
-    """Builds `examples/<name>` in both ABIs (release) once per session; fails the test on error."""
+    """Builds `examples/<name>` in both ABIs (release) once per session, or finds the binaries
+    an earlier session built (see `uses_prebuilt_binaries`); fails the test on error."""
     with _lock:
         cached = _built.get(name)
         if cached is None:
@@ -155,9 +225,19 @@ def build_example(name: str) -> BuiltExample:
                 if not (crate_dir / "Cargo.toml").is_file():
                     raise hpy_build.BuildError(f"no example crate at {crate_dir}")
                 out = ext_root() / name
-                cpy = hpy_build.build(crate_dir, "cpython", out=out / "cpython", release=True, python=sys.executable, capture=True)
-                uni = hpy_build.build(crate_dir, "universal", out=out / "universal", release=True, capture=True)
-                cached = BuiltExample(name=cpy.name.split(".", 1)[0], crate_dir=crate_dir, cpython=cpy, universal=uni)
+                if uses_prebuilt_binaries():
+                    cached = _prebuilt(crate_dir, out)
+                else:
+                    cpy = hpy_build.build(
+                        crate_dir, "cpython", out=out / "cpython", release=True, python=sys.executable, capture=True
+                    )
+                    uni = hpy_build.build(crate_dir, "universal", out=out / "universal", release=True, capture=True)
+                    cached = BuiltExample(name=cpy.name.split(".", 1)[0], crate_dir=crate_dir, cpython=cpy, universal=uni)
+                report(
+                    BINARIES_SECTION,
+                    f"{cached.universal.name}: sha256 {_sha256_prefix(cached.universal)}"
+                    + (" (built by an earlier session)" if uses_prebuilt_binaries() else " (built now)"),
+                )
             except hpy_build.BuildError as e:
                 cached = e
             _built[name] = cached
@@ -181,10 +261,23 @@ def _atomic_copy(src: Path, dest: Path) -> None:
     os.replace(tmp, dest)  # a new inode: another process that loaded the old copy is unaffected
 
 
+def debug_copy(built: BuiltExample) -> Path:
+    """The copy of the universal binary that debug modes load (see the module docstring)."""
+    path = built.universal_dir / "debug" / built.universal.name
+    with _lock:
+        if path not in _debug_copies:
+            _atomic_copy(built.universal, path)
+            _debug_copies.add(path)
+    return path
+
+
+_debug_copies: set = set()
+
+
 def load_module(name: str, mode: str) -> ModuleType:
     """Module `name` (an example) loaded in `mode`; one instance per (name, mode) per session."""
-    if mode not in ALL_MODES:
-        raise ValueError(f"unknown HPy mode {mode!r}; expected one of {ALL_MODES}")
+    if mode not in NATIVE_MODES:
+        raise ValueError(f"HPy mode {mode!r} does not run on {interpreter_description()}; expected one of {NATIVE_MODES}")
     built = build_example(name)
     key = (name, mode)
     with _lock:
@@ -199,12 +292,11 @@ def load_module(name: str, mode: str) -> ModuleType:
         else:
             import hpy.universal as hu
 
-            if mode == "universal":
-                path, hpy_mode = built.universal, hu.MODE_UNIVERSAL
-            else:
-                path = built.universal_dir / "debug" / built.universal.name
-                _atomic_copy(built.universal, path)
+            if is_debug(mode):
+                path = debug_copy(built)
                 hpy_mode = hu.MODE_DEBUG
+            else:
+                path, hpy_mode = built.universal, hu.MODE_UNIVERSAL
             spec = importlib.util.spec_from_file_location(modname, path)
             module = hu.load(modname, str(path), spec, mode=hpy_mode)
             module.__file__ = str(path)
@@ -306,7 +398,7 @@ def example_module(name: str) -> Callable:
         saved = sys.modules.get(modname, _MISSING)
         sys.modules[modname] = module
         try:
-            if hpy_mode == "debug":
+            if is_debug(hpy_mode):
                 with DebugChecks():
                     yield module
             else:

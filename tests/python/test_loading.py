@@ -23,7 +23,7 @@ import hpyrs_testing
 EXAMPLE = "quickstart"
 HPY_VERSION = "0.9.0"
 PYTHON_MINORS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
-MULTI_PY_SECTION = "hpy-rs: one universal binary on several CPythons"
+MULTI_PY_SECTION = "hpy-rs: one universal binary on several Pythons"
 
 
 @pytest.fixture(scope="module")
@@ -332,6 +332,51 @@ def test_universal_binary_on_many_pythons(built, minor):
         [str(venv_python), "-c", "import platform; print(platform.python_version())"], stdout=subprocess.PIPE, text=True
     ).stdout.strip()
     hpyrs_testing.report(MULTI_PY_SECTION, f"{minor}: OK on CPython {full} ({base}); modes: {', '.join(modes)}")
+
+
+PYPY = hpyrs_testing.REPO_ROOT / "tools" / "pypy"
+
+
+def pypy_missing_reason():
+    """Why the project-local PyPy cannot run (None when it can)."""
+    missing = hpyrs_testing.REPO_ROOT / ".interpreters" / "pypy.missing"
+    if missing.is_file():
+        return missing.read_text().strip()
+    proc = subprocess.run([str(PYPY), "-c", "import hpy.universal"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return None if proc.returncode == 0 else proc.stdout.strip().splitlines()[-1]
+
+
+def test_universal_binary_on_pypy(built):
+    """The same .hpy0.so, through its stub, on PyPy in universal and debug modes (the full
+    suites run on PyPy in a session of their own: `tools/pypy -m pytest tests/python`)."""
+    reason = pypy_missing_reason()
+    if reason is not None:
+        hpyrs_testing.report(MULTI_PY_SECTION, f"PyPy: SKIPPED, {reason}")
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PyPy is required under CI=true: {reason}", pytrace=False)
+        pytest.skip(reason)
+    for hpy_env in ("universal", "debug"):
+        info, _ = probe(PYPY, pythonpath=built.universal_dir, env={"HPY": hpy_env})
+        check_module_basics(info)
+        assert info["hpy_loaded"]  # (PyPy 7.3.19 sets the module's __file__ to its bare name)
+    # PyPy's HPY_LOG prints nothing: that HPY=debug took effect shows in the debug handles.
+    code = (
+        f"import {EXAMPLE} as m; from hpy.universal import _debug; gen = _debug.new_generation(); "
+        "m.add(2, 3); print(len(_debug.get_closed_handles(gen)) > 0)"
+    )
+    proc = run_python(code, python=PYPY, pythonpath=built.universal_dir, env={"HPY": "debug"})
+    assert proc.returncode == 0 and proc.stdout.strip() == "True", proc.stdout + proc.stderr
+    # HPy_Call and HPyType_GetName sit after PyPy's inserted context member (see
+    # hpy-sys/src/context_layout.rs): before the fix, the first crashed and the second lied.
+    code = f"import {EXAMPLE} as m; print(m.apply(lambda x: x + 1, 1, times=3), m.describe(2.5))"
+    for hpy_env in ("universal", "debug", "trace"):
+        proc = run_python(code, python=PYPY, pythonpath=built.universal_dir, env={"HPY": hpy_env})
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert proc.stdout.split() == ["4", "float:", "2.5"], proc.stdout
+    version = subprocess.run(
+        [str(PYPY), "-c", "import sys; print('%d.%d.%d' % sys.pypy_version_info[:3])"], stdout=subprocess.PIPE, text=True
+    ).stdout.strip()
+    hpyrs_testing.report(MULTI_PY_SECTION, f"PyPy {version}: OK ({PYPY}); modes: universal, debug, trace")
 
 
 CPYTHON_ABI_SECTION = "hpy-rs: the CPython-ABI build on several CPythons"

@@ -3953,8 +3953,9 @@ pub unsafe fn HPy_DelItem_s(ctx: *mut HPyContext, obj: HPy, utf8_key: *const c_c
 #[inline(always)]
 pub unsafe fn HPyCapsule_New(ctx: *mut HPyContext, pointer: *mut c_void, utf8_name: *const c_char, destructor: *mut HPyCapsule_Destructor) -> HPy {
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_Capsule_New.unwrap_unchecked())(ctx, pointer, utf8_name, destructor) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_Capsule_New)))(ctx, pointer, utf8_name, destructor) }
     #[cfg(feature = "cpython-abi")]
     // SAFETY: HPy's CPython implementation is exactly this runtime call.
     unsafe { runtime::ctx_Capsule_New(ctx, pointer, utf8_name, destructor) }
@@ -3969,8 +3970,9 @@ pub unsafe fn HPyCapsule_New(ctx: *mut HPyContext, pointer: *mut c_void, utf8_na
 #[inline(always)]
 pub unsafe fn HPyCapsule_Get(ctx: *mut HPyContext, capsule: HPy, key: _HPyCapsule_key, utf8_name: *const c_char) -> *mut c_void {
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_Capsule_Get.unwrap_unchecked())(ctx, capsule, key, utf8_name) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_Capsule_Get)))(ctx, capsule, key, utf8_name) }
 }
 
 /// `HPyCapsule_IsValid` (context member `ctx_Capsule_IsValid`, `HPy_ID(246)`).
@@ -3983,8 +3985,9 @@ pub unsafe fn HPyCapsule_IsValid(ctx: *mut HPyContext, capsule: HPy, utf8_name: 
     #[cfg(feature = "cpython-abi")]
     let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_Capsule_IsValid.unwrap_unchecked())(ctx, capsule, utf8_name) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_Capsule_IsValid)))(ctx, capsule, utf8_name) }
     #[cfg(feature = "cpython-abi")]
     // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
     unsafe { capi::PyCapsule_IsValid(crate::cpython::h2py(capsule), utf8_name) }
@@ -3999,8 +4002,9 @@ pub unsafe fn HPyCapsule_IsValid(ctx: *mut HPyContext, capsule: HPy, utf8_name: 
 #[inline(always)]
 pub unsafe fn HPyCapsule_Set(ctx: *mut HPyContext, capsule: HPy, key: _HPyCapsule_key, value: *mut c_void) -> c_int {
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_Capsule_Set.unwrap_unchecked())(ctx, capsule, key, value) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_Capsule_Set)))(ctx, capsule, key, value) }
 }
 
 /// `HPy_Compile_s` (context member `ctx_Compile_s`, `HPy_ID(248)`).
@@ -4011,8 +4015,9 @@ pub unsafe fn HPyCapsule_Set(ctx: *mut HPyContext, capsule: HPy, key: _HPyCapsul
 #[inline(always)]
 pub unsafe fn HPy_Compile_s(ctx: *mut HPyContext, utf8_source: *const c_char, utf8_filename: *const c_char, kind: HPy_SourceKind) -> HPy {
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_Compile_s.unwrap_unchecked())(ctx, utf8_source, utf8_filename, kind) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_Compile_s)))(ctx, utf8_source, utf8_filename, kind) }
     #[cfg(feature = "cpython-abi")]
     // SAFETY: HPy's CPython implementation is exactly this runtime call.
     unsafe { runtime::ctx_Compile_s(ctx, utf8_source, utf8_filename, kind) }
@@ -4028,8 +4033,9 @@ pub unsafe fn HPy_EvalCode(ctx: *mut HPyContext, code: HPy, globals: HPy, locals
     #[cfg(feature = "cpython-abi")]
     let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_EvalCode.unwrap_unchecked())(ctx, code, globals, locals) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_EvalCode)))(ctx, code, globals, locals) }
     #[cfg(feature = "cpython-abi")]
     // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
     unsafe { crate::cpython::py2h(capi::PyEval_EvalCode(crate::cpython::h2py(code), crate::cpython::h2py(globals), crate::cpython::h2py(locals))) }
@@ -4043,8 +4049,9 @@ pub unsafe fn HPy_EvalCode(ctx: *mut HPyContext, code: HPy, globals: HPy, locals
 #[inline(always)]
 pub unsafe fn HPyContextVar_New(ctx: *mut HPyContext, name: *const c_char, default_value: HPy) -> HPy {
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_ContextVar_New.unwrap_unchecked())(ctx, name, default_value) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_ContextVar_New)))(ctx, name, default_value) }
     #[cfg(feature = "cpython-abi")]
     // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
     unsafe { shims::hpy_sys_HPyContextVar_New(ctx, name, default_value) }
@@ -4058,8 +4065,9 @@ pub unsafe fn HPyContextVar_New(ctx: *mut HPyContext, name: *const c_char, defau
 #[inline(always)]
 pub unsafe fn HPyContextVar_Get(ctx: *mut HPyContext, context_var: HPy, default_value: HPy, result: *mut HPy) -> i32 {
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_ContextVar_Get.unwrap_unchecked())(ctx, context_var, default_value, result) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_ContextVar_Get)))(ctx, context_var, default_value, result) }
     #[cfg(feature = "cpython-abi")]
     // SAFETY: HPy's CPython implementation is exactly this runtime call.
     unsafe { runtime::ctx_ContextVar_Get(ctx, context_var, default_value, result) }
@@ -4073,8 +4081,9 @@ pub unsafe fn HPyContextVar_Get(ctx: *mut HPyContext, context_var: HPy, default_
 #[inline(always)]
 pub unsafe fn HPyContextVar_Set(ctx: *mut HPyContext, context_var: HPy, value: HPy) -> HPy {
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_ContextVar_Set.unwrap_unchecked())(ctx, context_var, value) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_ContextVar_Set)))(ctx, context_var, value) }
     #[cfg(feature = "cpython-abi")]
     // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
     unsafe { shims::hpy_sys_HPyContextVar_Set(ctx, context_var, value) }
@@ -4088,8 +4097,9 @@ pub unsafe fn HPyContextVar_Set(ctx: *mut HPyContext, context_var: HPy, value: H
 #[inline(always)]
 pub unsafe fn HPyType_GetName(ctx: *mut HPyContext, type_: HPy) -> *const c_char {
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_Type_GetName.unwrap_unchecked())(ctx, type_) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_Type_GetName)))(ctx, type_) }
     #[cfg(feature = "cpython-abi")]
     // SAFETY: HPy's CPython implementation is exactly this runtime call.
     unsafe { runtime::ctx_Type_GetName(ctx, type_) }
@@ -4103,8 +4113,9 @@ pub unsafe fn HPyType_GetName(ctx: *mut HPyContext, type_: HPy) -> *const c_char
 #[inline(always)]
 pub unsafe fn HPyType_IsSubtype(ctx: *mut HPyContext, sub: HPy, type_: HPy) -> c_int {
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_Type_IsSubtype.unwrap_unchecked())(ctx, sub, type_) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_Type_IsSubtype)))(ctx, sub, type_) }
     #[cfg(feature = "cpython-abi")]
     // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
     unsafe { shims::hpy_sys_HPyType_IsSubtype(ctx, sub, type_) }
@@ -4120,8 +4131,9 @@ pub unsafe fn HPyUnicode_FromEncodedObject(ctx: *mut HPyContext, obj: HPy, encod
     #[cfg(feature = "cpython-abi")]
     let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_Unicode_FromEncodedObject.unwrap_unchecked())(ctx, obj, encoding, errors) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_Unicode_FromEncodedObject)))(ctx, obj, encoding, errors) }
     #[cfg(feature = "cpython-abi")]
     // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
     unsafe { crate::cpython::py2h(capi::PyUnicode_FromEncodedObject(crate::cpython::h2py(obj), encoding, errors)) }
@@ -4137,8 +4149,9 @@ pub unsafe fn HPyUnicode_Substring(ctx: *mut HPyContext, str: HPy, start: HPy_ss
     #[cfg(feature = "cpython-abi")]
     let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_Unicode_Substring.unwrap_unchecked())(ctx, str, start, end) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_Unicode_Substring)))(ctx, str, start, end) }
     #[cfg(feature = "cpython-abi")]
     // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
     unsafe { crate::cpython::py2h(capi::PyUnicode_Substring(crate::cpython::h2py(str), start, end)) }
@@ -4154,8 +4167,9 @@ pub unsafe fn HPyDict_Keys(ctx: *mut HPyContext, h: HPy) -> HPy {
     #[cfg(feature = "cpython-abi")]
     let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_Dict_Keys.unwrap_unchecked())(ctx, h) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_Dict_Keys)))(ctx, h) }
     #[cfg(feature = "cpython-abi")]
     // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
     unsafe { crate::cpython::py2h(capi::PyDict_Keys(crate::cpython::h2py(h))) }
@@ -4171,8 +4185,9 @@ pub unsafe fn HPyDict_Copy(ctx: *mut HPyContext, h: HPy) -> HPy {
     #[cfg(feature = "cpython-abi")]
     let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_Dict_Copy.unwrap_unchecked())(ctx, h) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_Dict_Copy)))(ctx, h) }
     #[cfg(feature = "cpython-abi")]
     // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
     unsafe { crate::cpython::py2h(capi::PyDict_Copy(crate::cpython::h2py(h))) }
@@ -4188,8 +4203,9 @@ pub unsafe fn HPySlice_Unpack(ctx: *mut HPyContext, slice: HPy, start: *mut HPy_
     #[cfg(feature = "cpython-abi")]
     let _ = ctx;
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_Slice_Unpack.unwrap_unchecked())(ctx, slice, start, stop, step) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_Slice_Unpack)))(ctx, slice, start, stop, step) }
     #[cfg(feature = "cpython-abi")]
     // SAFETY: exactly what HPy's inline CPython implementation calls, with the same arguments.
     unsafe { capi::PySlice_Unpack(crate::cpython::h2py(slice), start, stop, step) }
@@ -4203,8 +4219,9 @@ pub unsafe fn HPySlice_Unpack(ctx: *mut HPyContext, slice: HPy, start: *mut HPy_
 #[inline(always)]
 pub unsafe fn HPy_SetCallFunction(ctx: *mut HPyContext, h: HPy, func: *mut HPyCallFunction) -> c_int {
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_SetCallFunction.unwrap_unchecked())(ctx, h, func) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_SetCallFunction)))(ctx, h, func) }
     #[cfg(feature = "cpython-abi")]
     // SAFETY: HPy's CPython implementation is exactly this runtime call.
     unsafe { runtime::ctx_SetCallFunction(ctx, h, func) }
@@ -4218,8 +4235,9 @@ pub unsafe fn HPy_SetCallFunction(ctx: *mut HPyContext, h: HPy, func: *mut HPyCa
 #[inline(always)]
 pub unsafe fn HPy_Call(ctx: *mut HPyContext, callable: HPy, args: *const HPy, nargs: usize, kwnames: HPy) -> HPy {
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_Call.unwrap_unchecked())(ctx, callable, args, nargs, kwnames) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_Call)))(ctx, callable, args, nargs, kwnames) }
     #[cfg(feature = "cpython-abi")]
     // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
     unsafe { shims::hpy_sys_HPy_Call(ctx, callable, args, nargs, kwnames) }
@@ -4233,8 +4251,9 @@ pub unsafe fn HPy_Call(ctx: *mut HPyContext, callable: HPy, args: *const HPy, na
 #[inline(always)]
 pub unsafe fn HPy_CallMethod(ctx: *mut HPyContext, name: HPy, args: *const HPy, nargs: usize, kwnames: HPy) -> HPy {
     #[cfg(not(feature = "cpython-abi"))]
-    // SAFETY: the universal context fills every member; the caller upholds the contract.
-    unsafe { ((*ctx).ctx_CallMethod.unwrap_unchecked())(ctx, name, args, nargs, kwnames) }
+    // SAFETY: the universal context fills every member, at the place `context_layout` found
+    // for the running HPy; the caller upholds the contract.
+    unsafe { (crate::context_layout::member(core::ptr::addr_of!((*ctx).ctx_CallMethod)))(ctx, name, args, nargs, kwnames) }
     #[cfg(feature = "cpython-abi")]
     // SAFETY: the shim calls HPy's own CPython implementation with the same arguments.
     unsafe { shims::hpy_sys_HPy_CallMethod(ctx, name, args, nargs, kwnames) }

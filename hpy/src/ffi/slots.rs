@@ -326,12 +326,57 @@ pub trait GetterFn {
     fn get<'py>(ctx: Context<'py>, slf: Borrowed<'py>) -> PyResult<Handle<'py>>;
 }
 
-/// A property setter (`HPyFunc_SETTER`); `del obj.attr` raises `TypeError` before this runs.
+/// A property setter (`HPyFunc_SETTER`).
 pub trait SetterFn {
     /// The attribute name, for error messages.
     const NAME: &'static str;
     /// Writes the attribute.
     fn set<'py>(ctx: Context<'py>, slf: Borrowed<'py>, value: Borrowed<'py>) -> PyResult<()>;
+    /// `del obj.attr`: a `TypeError` unless overridden.
+    fn delete<'py>(ctx: Context<'py>, slf: Borrowed<'py>) -> PyResult<()> {
+        let _ = (ctx, slf);
+        Err(PyErr::type_error(format!(
+            "cannot delete attribute '{}'",
+            Self::NAME
+        )))
+    }
+}
+
+/// The setter of a read-only property (and the getter of a write-only one): it raises the
+/// `AttributeError` CPython raises for a property without that function.
+///
+/// HPy lets a property leave its setter (getter) NULL, but PyPy 7.3.19 then aborts the whole
+/// process on `obj.attr = x` ("Fatal RPython error: NotImplementedError" in its
+/// `readonly_attribute`), so hpy-rs never leaves them NULL.
+pub struct Missing<F>(core::marker::PhantomData<F>);
+
+/// `attribute 'name' of 'type' objects is not <what>`, in CPython's words.
+fn attribute_not(ctx: Context<'_>, slf: Borrowed<'_>, name: &str, what: &str) -> PyErr {
+    use crate::object::AnyHandle;
+    let ty = slf.get_type();
+    let type_name = super::raw::type_name(ctx, ty.as_borrowed())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    PyErr::attribute_error(format!(
+        "attribute '{name}' of '{type_name}' objects is not {what}"
+    ))
+}
+
+impl<G: GetterFn> SetterFn for Missing<G> {
+    const NAME: &'static str = G::NAME;
+    fn set<'py>(ctx: Context<'py>, slf: Borrowed<'py>, _value: Borrowed<'py>) -> PyResult<()> {
+        Err(attribute_not(ctx, slf, G::NAME, "writable"))
+    }
+    fn delete<'py>(ctx: Context<'py>, slf: Borrowed<'py>) -> PyResult<()> {
+        Err(attribute_not(ctx, slf, G::NAME, "writable"))
+    }
+}
+
+impl<S: SetterFn> GetterFn for Missing<S> {
+    const NAME: &'static str = S::NAME;
+    fn get<'py>(ctx: Context<'py>, slf: Borrowed<'py>) -> PyResult<Handle<'py>> {
+        Err(attribute_not(ctx, slf, S::NAME, "readable"))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -882,10 +927,7 @@ impl<F: SetterFn> Trampolines<F> {
         let (slf, value) = unsafe { (Borrowed::from_raw(ctx, slf), optional(ctx, value)) };
         guard(ctx, F::NAME, move || match value {
             Some(value) => F::set(ctx, slf, value).map(|()| 0),
-            None => Err(PyErr::type_error(format!(
-                "cannot delete attribute '{}'",
-                F::NAME
-            ))),
+            None => F::delete(ctx, slf).map(|()| 0),
         })
     }
 
@@ -1248,7 +1290,7 @@ const fn setter_pair<S: SetterFn>() -> (sys::HPyCFunction, sys::cpy_setter) {
 
 /// A read-only property.
 pub const fn getset<G: GetterFn>(name: &'static CStr, doc: Option<&'static CStr>) -> sys::HPyDef {
-    getset_def(name, doc, getter_pair::<G>(), (None, None))
+    getset_def(name, doc, getter_pair::<G>(), setter_pair::<Missing<G>>())
 }
 
 /// A read-write property.
@@ -1264,5 +1306,5 @@ pub const fn getset_wo<S: SetterFn>(
     name: &'static CStr,
     doc: Option<&'static CStr>,
 ) -> sys::HPyDef {
-    getset_def(name, doc, (None, None), setter_pair::<S>())
+    getset_def(name, doc, getter_pair::<Missing<S>>(), setter_pair::<S>())
 }

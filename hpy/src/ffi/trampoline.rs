@@ -967,6 +967,8 @@ impl ModuleDefCell {
 /// Only the HPy loader may call this, with the context the module's trampolines must use.
 #[cfg(not(feature = "cpython-abi"))]
 pub unsafe fn init_global_context(ctx: *mut sys::HPyContext) {
+    // SAFETY: the loader's universal context, before any API call of this module.
+    unsafe { sys::context_layout::adapt_to_context(ctx) };
     MODULE_CONTEXT.store(ctx, Ordering::Relaxed);
 }
 
