@@ -350,13 +350,18 @@ pub trait SetterFn {
 /// `readonly_attribute`), so hpy-rs never leaves them NULL.
 pub struct Missing<F>(core::marker::PhantomData<F>);
 
-/// `attribute 'name' of 'type' objects is not <what>`, in CPython's words.
-fn attribute_not(ctx: Context<'_>, slf: Borrowed<'_>, name: &str, what: &str) -> PyErr {
+/// `attribute 'name' of 'type' objects is not <what>`, in CPython's words (the type named as
+/// its `tp_name`, `module.Class`).
+fn attribute_not(slf: Borrowed<'_>, name: &str, what: &str) -> PyErr {
     use crate::object::AnyHandle;
     let ty = slf.get_type();
-    let type_name = super::raw::type_name(ctx, ty.as_borrowed())
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let part =
+        |attr: &str| -> PyResult<String> { Ok(ty.getattr(attr)?.extract::<&str>()?.to_owned()) };
+    let type_name = match (part("__module__"), part("__qualname__")) {
+        (Ok(module), Ok(qualname)) if module != "builtins" => format!("{module}.{qualname}"),
+        (_, Ok(qualname)) => qualname,
+        (_, Err(err)) => return err,
+    };
     PyErr::attribute_error(format!(
         "attribute '{name}' of '{type_name}' objects is not {what}"
     ))
@@ -364,18 +369,18 @@ fn attribute_not(ctx: Context<'_>, slf: Borrowed<'_>, name: &str, what: &str) ->
 
 impl<G: GetterFn> SetterFn for Missing<G> {
     const NAME: &'static str = G::NAME;
-    fn set<'py>(ctx: Context<'py>, slf: Borrowed<'py>, _value: Borrowed<'py>) -> PyResult<()> {
-        Err(attribute_not(ctx, slf, G::NAME, "writable"))
+    fn set<'py>(_ctx: Context<'py>, slf: Borrowed<'py>, _value: Borrowed<'py>) -> PyResult<()> {
+        Err(attribute_not(slf, G::NAME, "writable"))
     }
-    fn delete<'py>(ctx: Context<'py>, slf: Borrowed<'py>) -> PyResult<()> {
-        Err(attribute_not(ctx, slf, G::NAME, "writable"))
+    fn delete<'py>(_ctx: Context<'py>, slf: Borrowed<'py>) -> PyResult<()> {
+        Err(attribute_not(slf, G::NAME, "writable"))
     }
 }
 
 impl<S: SetterFn> GetterFn for Missing<S> {
     const NAME: &'static str = S::NAME;
-    fn get<'py>(ctx: Context<'py>, slf: Borrowed<'py>) -> PyResult<Handle<'py>> {
-        Err(attribute_not(ctx, slf, S::NAME, "readable"))
+    fn get<'py>(_ctx: Context<'py>, slf: Borrowed<'py>) -> PyResult<Handle<'py>> {
+        Err(attribute_not(slf, S::NAME, "readable"))
     }
 }
 
