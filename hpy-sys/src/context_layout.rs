@@ -110,13 +110,9 @@ unsafe fn has_handle_after_builtins(uctx: *mut HPyContext) -> bool {
 /// # Safety
 /// `ctx` must be a universal `HPyContext` handed over by an HPy 0.9 loader.
 pub unsafe fn adapt_to_context(ctx: *mut HPyContext) {
-    // SAFETY: every HPy context starts with its name, a static C string (NULL only in
-    // hand-made contexts, which are not PyPy's).
-    let name = unsafe { (*ctx).name };
-    // SAFETY: checked for NULL.
-    let name = (!name.is_null()).then(|| unsafe { CStr::from_ptr(name) }.to_bytes());
-    let shift = match name {
-        Some(name) if name.ends_with(b"(PyPy backend)") => {
+    // SAFETY: the caller's contract.
+    let shift = match unsafe { pypy_context_name(ctx) } {
+        Some(name) => {
             // SAFETY: a context PyPy handed over, with that name.
             match unsafe { pypy_universal_context(ctx, name) } {
                 // SAFETY: PyPy's universal context.
@@ -131,10 +127,26 @@ pub unsafe fn adapt_to_context(ctx: *mut HPyContext) {
     SHIFT_BYTES.store(shift, Ordering::Relaxed);
 }
 
-/// `true` when the running HPy's context has PyPy's inserted `h_DictType` (after
-/// [`adapt_to_context`] has seen it).
-pub fn has_inserted_dict_type() -> bool {
-    SHIFT_BYTES.load(Ordering::Relaxed) != 0
+/// The name of `ctx` if it is one of PyPy's contexts ("... (PyPy backend)").
+///
+/// # Safety
+/// `ctx` must be a universal `HPyContext` handed over by an HPy 0.9 loader.
+unsafe fn pypy_context_name<'a>(ctx: *mut HPyContext) -> Option<&'a [u8]> {
+    // SAFETY: every HPy context starts with its name, a static C string (NULL only in
+    // hand-made contexts, which are not PyPy's).
+    let name = unsafe { (*ctx).name };
+    // SAFETY: checked for NULL.
+    let name = (!name.is_null()).then(|| unsafe { CStr::from_ptr(name) }.to_bytes())?;
+    name.ends_with(b"(PyPy backend)").then_some(name)
+}
+
+/// `true` when `ctx` is one of PyPy's contexts (universal, debug or trace).
+///
+/// # Safety
+/// `ctx` must be a universal `HPyContext` handed over by an HPy 0.9 loader.
+pub unsafe fn is_pypy(ctx: *mut HPyContext) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe { pypy_context_name(ctx) }.is_some()
 }
 
 /// The function member at `field` (a member from `ctx_Capsule_New` on, as HPy 0.9.0 places it),

@@ -215,6 +215,50 @@ pub fn type_object<T: PyClass>(ctx: Context<'_>) -> PyResult<Handle<'_>> {
     })
 }
 
+/// A binary number slot `W` callable as a function `slot(a, b)`, and a `**` slot as
+/// `slot(a, b, mod=None)`: what `add_class` turns into `__rmul__`-style methods on PyPy (see
+/// `MethodKind::Reflected`).
+pub struct SlotAsFunction<W>(core::marker::PhantomData<W>);
+
+impl<W: crate::__private::BinarySlot> crate::__private::VarArgsFn for SlotAsFunction<W> {
+    const NAME: &'static str = W::NAME;
+
+    fn call<'py>(
+        ctx: Context<'py>,
+        _module: Borrowed<'py>,
+        args: Args<'py>,
+    ) -> PyResult<Handle<'py>> {
+        if args.len() != 2 {
+            return Err(PyErr::type_error(format!(
+                "expected 2 arguments, got {}",
+                args.len()
+            )));
+        }
+        W::call(ctx, args.get(0), args.get(1))
+    }
+}
+
+/// The ternary form of [`SlotAsFunction`], for `nb_power`.
+pub struct TernarySlotAsFunction<W>(core::marker::PhantomData<W>);
+
+impl<W: crate::__private::TernarySlot> crate::__private::VarArgsFn for TernarySlotAsFunction<W> {
+    const NAME: &'static str = W::NAME;
+
+    fn call<'py>(
+        ctx: Context<'py>,
+        _module: Borrowed<'py>,
+        args: Args<'py>,
+    ) -> PyResult<Handle<'py>> {
+        match args.len() {
+            2 => W::call(ctx, args.get(0), args.get(1), ctx.none()),
+            3 => W::call(ctx, args.get(0), args.get(1), args.get(2)),
+            n => Err(PyErr::type_error(format!(
+                "expected 2 or 3 arguments, got {n}"
+            ))),
+        }
+    }
+}
+
 /// A `#[new]` (a `tp_new` slot implementation `W`) callable as a function `__new__(cls, *args,
 /// **kwargs)`: what classes with a builtin base install as their Python-level `__new__`.
 pub struct NewAsFunction<W>(core::marker::PhantomData<W>);
@@ -397,12 +441,44 @@ pub fn add_class<'py, T: PyClass>(ctx: Context<'py>, module: Borrowed<'py>) -> P
             // `__new__` (CPython's `slot_tp_new`) is accepted.
             MethodKind::New if raw_class::has_builtin_base::<T>() => Some("staticmethod"),
             MethodKind::New => None,
+            MethodKind::Reflected => {
+                if ctx.runtime_is_pypy() {
+                    let name = c_str(method.name);
+                    let reflected = python_method(
+                        ctx,
+                        name,
+                        "self, other, *mod",
+                        "other, self, *mod",
+                        function.as_borrowed(),
+                    )?;
+                    ty.setattr(name, reflected)?;
+                }
+                None
+            }
         };
         if let Some(wrapper) = wrapper {
             let wrapped = builtins.getattr(wrapper)?.call((function,))?;
             ty.setattr(c_str(method.name), wrapped)?;
         }
         module.delattr(hidden)?;
+    }
+    if ctx.runtime_is_pypy()
+        && raw_class::has_slot::<T>(hpy_sys::HPy_sq_repeat)
+        && ty.getattr("__rmul__").is_err_and(|err| {
+            err.clear(ctx);
+            true
+        })
+    {
+        // PyPy gives `sq_repeat` only `__mul__`; CPython also reaches it for `n * seq`.
+        let repeat = ty.getattr("__mul__")?;
+        let method = python_method(
+            ctx,
+            "__rmul__",
+            "self, other",
+            "self, other",
+            repeat.as_borrowed(),
+        )?;
+        ty.setattr("__rmul__", method)?;
     }
     if let Some(set_attrs) = post.class_attrs {
         set_attrs(ctx, ty.as_borrowed())?;
@@ -441,6 +517,26 @@ fn refuse_python_subclasses(ctx: Context<'_>, ty: Borrowed<'_>, name: &str) -> P
     let function = namespace.getitem("__init_subclass__")?;
     let wrapped = builtins.getattr("classmethod")?.call((function,))?;
     ty.setattr("__init_subclass__", wrapped)
+}
+
+/// A Python function `def name(parameters): return target(arguments)`, to install as a
+/// method; `MethodKind::Reflected` uses it for `__rmul__(self, other, *mod)` calling
+/// `slot(other, self, *mod)`.
+fn python_method<'py>(
+    ctx: Context<'py>,
+    name: &str,
+    parameters: &str,
+    arguments: &str,
+    target: Borrowed<'py>,
+) -> PyResult<Handle<'py>> {
+    let builtins = ctx.import("builtins")?;
+    let namespace = ctx.new_dict()?;
+    namespace.setitem("_target", target)?;
+    let source = format!("def {name}({parameters}):\n    return _target({arguments})\n");
+    builtins
+        .getattr("exec")?
+        .call((source, namespace.as_borrowed()))?;
+    namespace.getitem(name)
 }
 
 fn c_str(text: &'static CStr) -> &'static str {

@@ -7,6 +7,7 @@ pub use crate::class::{
     extract_operand_in, is_not_implemented, new_object_in, no_constructor, not_implemented,
     parse_dict_keywords, try_borrow, try_borrow_in, try_borrow_mut, try_borrow_mut_in,
     IntoBaseInit, IntoClassInit, IntoHash, KeywordValues, NewAsFunction, OwnType, PyException,
+    SlotAsFunction, TernarySlotAsFunction,
 };
 pub use crate::ffi::class::{
     borrow_self, borrow_self_mut, create_instance, field_get, field_set, HPyField, HPyGlobal,

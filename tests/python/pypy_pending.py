@@ -31,7 +31,6 @@ def _todo(symptom: str) -> str:
 
 PENDING = {
     "test_array.py::test_size_is_read_only": SETTER_ERROR,
-    "test_array.py::test_scalar_arithmetic": REFLECTED,
     "test_array.py::test_buffer_protocol": _todo("the array stays borrowed after memoryview.release()"),
     "test_array.py::test_writable_buffer_refused": _todo("a writable buffer request is not refused"),
     "test_microbench.py::test_foo_is_frozen_with_members": SETTER_ERROR,
@@ -47,10 +46,6 @@ PENDING = {
         "keyword arguments to a class's __new__ fail (`'tuple' object has no attribute 'items'`), "
         "read-only members do not raise, and test_metaclass crashes the interpreter (segfault)"
     ),
-    "test_slots.py::test_binary": REFLECTED,
-    "test_slots.py::test_binary_operator_syntax": REFLECTED,
-    "test_slots.py::test_power": REFLECTED,
-    "test_slots.py::test_seq_repeat": REFLECTED,
     "test_slots.py::test_seq_item": _todo("a non-integer index is not refused with CPython's message"),
     "test_slots.py::test_seq_ass_item": _todo("a non-integer index is not refused with CPython's message"),
     "test_slots.py::test_map": _todo("`in` on a mapping without sq_contains differs"),

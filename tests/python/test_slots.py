@@ -11,6 +11,8 @@ import struct
 
 import pytest
 
+import hpyrs_testing
+
 from hpyrs_testing import example_module
 
 mod = example_module("slots")
@@ -104,7 +106,13 @@ def test_power(mod):
     assert pow(n, 2, 5) == ("pow", 7, 2, 5)
     assert 2**n == ("rpow", 7, 2, None)
     assert pow(2, n) == ("rpow", 7, 2, None)
-    assert pow(2, n, 5) == ("rpow", 7, 2, 5)  # three-argument pow reaches __rpow__ too
+    if hpyrs_testing.IS_PYPY:
+        # PyPy dispatches operators on HPy types as on Python classes, whose __rpow__
+        # three-argument pow() never calls (CPython 3.11 neither, for a Python class).
+        with pytest.raises(TypeError, match="unsupported operand"):
+            pow(2, n, 5)
+    else:
+        assert pow(2, n, 5) == ("rpow", 7, 2, 5)  # three-argument pow reaches the slot too
     with pytest.raises(TypeError, match="unsupported operand"):
         n ** None
     with pytest.raises(TypeError, match="unsupported operand"):

@@ -661,6 +661,28 @@ impl Gen<'_> {
             });
             self.def_static(&def, def_value);
             self.type_defs.push(quote!(&#def));
+            if let Some(r) = reflected {
+                // PyPy gives the slot only its forward method: `add_class` installs the
+                // reflected one there from this hidden module function (`MethodKind::Reflected`).
+                let reflected_name = &r.py_name.value;
+                let hidden = format!("__hpy_{}_{}", self.type_name, reflected_name);
+                let hidden_c = c_name(&hidden, r.py_name.span);
+                let c = c_name(reflected_name, r.py_name.span);
+                let function_def = format_ident!("__HPY_SLOT_FN_{}", id);
+                let adapter = if ternary {
+                    quote!(TernarySlotAsFunction)
+                } else {
+                    quote!(SlotAsFunction)
+                };
+                self.def_static(
+                    &function_def,
+                    quote!(::hpy::__private::meth_varargs::<::hpy::__private::#adapter<#wrapper>>(#hidden_c, ::core::option::Option::None)),
+                );
+                self.module_defs.push(quote!(&#function_def));
+                self.wrapped.push(quote! {
+                    ::hpy::__private::WrappedMethod { hidden: #hidden_c, name: #c, kind: ::hpy::__private::MethodKind::Reflected }
+                });
+            }
         }
     }
 

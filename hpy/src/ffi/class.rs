@@ -1327,6 +1327,11 @@ pub enum MethodKind {
     /// The `#[new]` function as a Python-level `__new__` (a `staticmethod`), for classes with a
     /// builtin base only; otherwise the hidden function is just removed.
     New,
+    /// A binary number slot (`SlotAsFunction`) installed as its reflected method
+    /// (`__rmul__(self, other)` calls `slot(other, self)`) on PyPy only, whose HPy gives a
+    /// number slot its forward method alone; elsewhere the interpreter reaches the slot itself
+    /// for reflected operations, and the hidden function is just removed.
+    Reflected,
 }
 
 /// A writable, `'static` `HPyType_Spec`.
@@ -1384,6 +1389,22 @@ pub(crate) fn python_subclasses_unsupported<T: PyClass>() -> bool {
     let flags = unsafe { (*T::SPEC.0.get()).flags };
     flags & sys::HPy_TPFLAGS_BASETYPE as core::ffi::c_ulong != 0
         && (needs_traverse::<T>() || needs_destroy::<T>())
+}
+
+/// `true` if `T`'s definitions include the slot `slot` (`sys::HPy_sq_repeat`, ...).
+pub(crate) fn has_slot<T: PyClass>(slot: sys::HPySlot_Slot) -> bool {
+    // SAFETY: the spec is never written after construction; `defines` is a NULL-terminated
+    // array of 'static definitions, whose `slot` member is the active one for `Slot` kinds.
+    unsafe {
+        let mut def = (*T::SPEC.0.get()).defines;
+        while !(*def).is_null() {
+            if (**def).kind == sys::HPyDef_Kind_Slot && (**def).__bindgen_anon_1.slot.slot == slot {
+                return true;
+            }
+            def = def.add(1);
+        }
+    }
+    false
 }
 
 /// `true` if `T` was declared outside a `#[hpy_module]` (its spec name has no module part).
