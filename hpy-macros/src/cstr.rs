@@ -50,3 +50,8 @@ mod tests {
         assert_eq!(none, ":: core :: option :: Option :: None");
     }
 }
+
+/// A C string literal of a name the macros make up (never has a NUL byte; empty otherwise).
+pub fn c_name(value: &str, span: Span) -> Literal {
+    c_literal(value, span).unwrap_or_else(|| Literal::c_string(c""))
+}

@@ -419,7 +419,11 @@ into_hash!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
 
 /// Creates `T`'s type, keeps it in its global, runs the class's post steps and adds it to
 /// `module`.
-pub fn add_class<'py, T: PyClass>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()> {
+pub fn add_class<'py, T: PyClass>(
+    ctx: Context<'py>,
+    module: Borrowed<'py>,
+    property_accessor: &'static CStr,
+) -> PyResult<()> {
     let qualname = if raw_class::declared_outside_module::<T>() {
         // Added with `#[hpy_class] use ...;`: it belongs to the module that adds it.
         Some(module_qualname(module, T::NAME)?)
@@ -480,6 +484,15 @@ pub fn add_class<'py, T: PyClass>(ctx: Context<'py>, module: Borrowed<'py>) -> P
         )?;
         ty.setattr("__rmul__", method)?;
     }
+    let property_accessor = c_str(property_accessor);
+    if ctx.runtime_is_pypy() {
+        pypy_properties::<T>(
+            ctx,
+            ty.as_borrowed(),
+            module.getattr(property_accessor)?.as_borrowed(),
+        )?;
+    }
+    module.delattr(property_accessor)?;
     if let Some(set_attrs) = post.class_attrs {
         set_attrs(ctx, ty.as_borrowed())?;
     }
@@ -517,6 +530,95 @@ fn refuse_python_subclasses(ctx: Context<'_>, ty: Borrowed<'_>, name: &str) -> P
     let function = namespace.getitem("__init_subclass__")?;
     let wrapped = builtins.getattr("classmethod")?.call((function,))?;
     ty.setattr("__init_subclass__", wrapped)
+}
+
+/// PyPy 7.3.19 ignores the error an HPy property getter or setter returns (the exception stays
+/// pending and surfaces in some later, unrelated operation; a failed getter reads as `None`),
+/// aborts the process on `del obj.prop`, and lets read-only members be assigned. So on PyPy each
+/// property of `T` becomes a Python `property` whose getter, setter and deleter call the same
+/// Rust functions through `access`, a hidden module function ([`PropertyAccessor`]) whose
+/// errors propagate; a read-only member gets a property that raises CPython's
+/// `AttributeError`.
+fn pypy_properties<'py, T: PyClass>(
+    ctx: Context<'py>,
+    ty: Borrowed<'py>,
+    access: Borrowed<'py>,
+) -> PyResult<()> {
+    let defs = raw_class::property_defs::<T>();
+    if defs.is_empty() {
+        return Ok(());
+    }
+    let builtins = ctx.import("builtins")?;
+    let namespace = ctx.new_dict()?;
+    let source = "\
+def property_through(descriptor, name, access):
+    def fget(self):
+        return access(0, self, name)
+    def fset(self, value):
+        access(1, self, name, value)
+    def fdel(self):
+        access(2, self, name)
+    return property(fget, fset, fdel, descriptor.__doc__)
+
+def read_only(descriptor):
+    def fset(self, value):
+        raise AttributeError('readonly attribute')
+    def fdel(self):
+        raise AttributeError('readonly attribute')
+    return property(descriptor.__get__, fset, fdel, descriptor.__doc__)
+";
+    builtins
+        .getattr("exec")?
+        .call((source, namespace.as_borrowed()))?;
+    let type_dict = ty.getattr("__dict__")?;
+    for def in defs {
+        let (name, property) = match def {
+            raw_class::PropertyDef::GetSet(name) => {
+                let name = c_str(name);
+                let descriptor = type_dict.getitem(name)?;
+                let make = namespace.getitem("property_through")?;
+                (name, make.call((descriptor, name, access))?)
+            }
+            raw_class::PropertyDef::ReadOnlyMember(name) => {
+                let name = c_str(name);
+                let descriptor = type_dict.getitem(name)?;
+                (name, namespace.getitem("read_only")?.call((descriptor,))?)
+            }
+        };
+        ty.setattr(name, property)?;
+    }
+    Ok(())
+}
+
+/// The hidden module function behind [`pypy_properties`]: `property(op, obj, name[, value])`
+/// reads (`op` 0), writes (1) or deletes (2) the property `name` of `T` through its Rust
+/// getter or setter, so that their errors propagate.
+pub struct PropertyAccessor<T>(core::marker::PhantomData<T>);
+
+impl<T: PyClass> crate::__private::VarArgsFn for PropertyAccessor<T> {
+    const NAME: &'static str = T::NAME;
+
+    fn call<'py>(
+        ctx: Context<'py>,
+        _module: Borrowed<'py>,
+        args: Args<'py>,
+    ) -> PyResult<Handle<'py>> {
+        use raw_class::PropertyAccess;
+        if !(3..=4).contains(&args.len()) {
+            return Err(PyErr::type_error("expected 3 or 4 arguments"));
+        }
+        let name_arg = args.get(2);
+        let name: &str = name_arg.extract()?;
+        let access = match (args.get(0).extract::<u8>()?, args.len()) {
+            (0, 3) => PropertyAccess::Get,
+            (1, 4) => PropertyAccess::Set(args.get(3)),
+            (2, 3) => PropertyAccess::Delete,
+            _ => return Err(PyErr::value_error("bad property operation")),
+        };
+        raw_class::run_property::<T>(ctx, args.get(1), name, access)?.ok_or_else(|| {
+            PyErr::attribute_error(format!("'{}' has no property '{name}'", T::NAME))
+        })
+    }
 }
 
 /// A Python function `def name(parameters): return target(arguments)`, to install as a

@@ -6,8 +6,8 @@ pub use crate::class::{
     add_class, add_exception, builtin_exception, exception_type, extract_operand,
     extract_operand_in, is_not_implemented, new_object_in, no_constructor, not_implemented,
     parse_dict_keywords, try_borrow, try_borrow_in, try_borrow_mut, try_borrow_mut_in,
-    IntoBaseInit, IntoClassInit, IntoHash, KeywordValues, NewAsFunction, OwnType, PyException,
-    SlotAsFunction, TernarySlotAsFunction,
+    IntoBaseInit, IntoClassInit, IntoHash, KeywordValues, NewAsFunction, OwnType, PropertyAccessor,
+    PyException, SlotAsFunction, TernarySlotAsFunction,
 };
 pub use crate::ffi::class::{
     borrow_self, borrow_self_mut, create_instance, field_get, field_set, HPyField, HPyGlobal,

@@ -9,12 +9,12 @@
 
 use super::model::{ConstAttr, MethodEntry, MethodKind, MethodsModel, Receiver};
 use super::slots::{SlotKind, COMPARE_OPS};
-use crate::cstr::{c_literal, optional_c_literal};
+use crate::cstr::{c_name, optional_c_literal};
 use crate::function::expand::{
     call_expr, call_fn, call_parts, finish_into_result, finish_releasing, local, CallParts, Target,
 };
 use crate::function::model::{Convention, Param};
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{GenericArgument, PathArguments, ReturnType, Type};
@@ -22,10 +22,6 @@ use syn::{GenericArgument, PathArguments, ReturnType, Type};
 /// A local located at `span` (for error positions) but with mixed-site hygiene.
 fn local_at(name: &str, span: Span) -> Ident {
     Ident::new(name, Span::mixed_site().located_at(span))
-}
-
-fn c_name(value: &str, span: Span) -> Literal {
-    c_literal(value, span).unwrap_or_else(|| Literal::c_string(c""))
 }
 
 /// Everything generated for one block.

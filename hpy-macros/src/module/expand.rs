@@ -3,7 +3,7 @@
 //! `mod`.
 
 use super::model::{CreateEntry, ExecEntry, ModuleModel, TypeEntry};
-use crate::cstr::optional_c_literal;
+use crate::cstr::{c_name, optional_c_literal};
 use crate::function::expand::def_ident;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -63,12 +63,26 @@ pub fn generated_items(model: &ModuleModel) -> TokenStream {
                 ::hpy::__private::DefTable::new([#(#entries),*]);
         });
     } else {
-        // Static and class methods are hidden module functions: each class's are appended.
-        let class_parts = classes.iter().map(|c| {
-            let ident = &c.ident;
-            let cfgs = &c.cfgs;
-            quote!(#(#cfgs)* <#ident>::__HPY_MODULE_DEFS)
-        });
+        // Static and class methods are hidden module functions: each class's are appended,
+        // with the one `add_class` needs on PyPy for its properties (`PropertyAccessor`).
+        let class_parts: Vec<TokenStream> = classes
+            .iter()
+            .map(|c| {
+                let ident = &c.ident;
+                let cfgs = &c.cfgs;
+                let def = format_ident!("__HPY_PROPERTY_{}", ident);
+                let name = c_name(&format!("__hpy_property_{ident}"), ident.span());
+                items.extend(quote! {
+                    #(#cfgs)*
+                    #[doc(hidden)]
+                    #[allow(non_upper_case_globals)]
+                    static #def: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(
+                        ::hpy::__private::meth_varargs::<::hpy::__private::PropertyAccessor<#ident>>(#name, ::core::option::Option::None),
+                    );
+                });
+                quote!(#(#cfgs)* <#ident>::__HPY_MODULE_DEFS, #(#cfgs)* &[&#def])
+            })
+            .collect();
         items.extend(quote! {
             #[doc(hidden)]
             const __HPY_DEFINE_PARTS: &[&[&::hpy::__private::DefCell]] = {
@@ -142,7 +156,8 @@ fn types_exec(model: &ModuleModel) -> (TokenStream, Ident) {
             global_entries.push(
                 quote_spanned!(span=> #(#cfgs)* <#ident as ::hpy::__private::PyClass>::TYPE_GLOBAL),
             );
-            adds.push(quote_spanned!(span=> #(#cfgs)* ::hpy::__private::add_class::<#ident>(#ctx, #module)?;));
+            let setter = c_name(&format!("__hpy_property_{ident}"), span);
+            adds.push(quote_spanned!(span=> #(#cfgs)* ::hpy::__private::add_class::<#ident>(#ctx, #module, #setter)?;));
         }
     }
     let n = count(global_cfgs.into_iter());
@@ -525,9 +540,10 @@ mod tests {
             .to_string()
         ), "{out}");
         assert!(out.contains(
-            "__HPY_GLOBALS . register_all () ; :: hpy :: __private :: add_exception :: < E > (ctx , module) ? ; :: hpy :: __private :: add_class :: < P > (ctx , module) ? ;"
-        ));
-        assert!(out.contains("& [& [& __HPY_DEF_f , & __HPY_TYPES] , < P > :: __HPY_MODULE_DEFS]"));
+            "__HPY_GLOBALS . register_all () ; :: hpy :: __private :: add_exception :: < E > (ctx , module) ? ; :: hpy :: __private :: add_class :: < P > (ctx , module , c\"__hpy_property_P\") ? ;"
+        ), "{out}");
+        assert!(out.contains("& [& [& __HPY_DEF_f , & __HPY_TYPES] , < P > :: __HPY_MODULE_DEFS , & [& __HPY_PROPERTY_P]]"), "{out}");
+        assert!(out.contains("PropertyAccessor < P >"), "{out}");
         assert!(
             out.contains("DefTable < { :: hpy :: __private :: defs_len (__HPY_DEFINE_PARTS) } >")
         );

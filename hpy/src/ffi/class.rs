@@ -1391,6 +1391,107 @@ pub(crate) fn python_subclasses_unsupported<T: PyClass>() -> bool {
         && (needs_traverse::<T>() || needs_destroy::<T>())
 }
 
+/// What `add_class` re-creates as a Python `property` on PyPy (see `class::pypy_properties`).
+pub(crate) enum PropertyDef {
+    /// An HPy property (getset): every one has a setter (see `ffi::slots::Missing`).
+    GetSet(&'static CStr),
+    /// A read-only HPy member.
+    ReadOnlyMember(&'static CStr),
+}
+
+/// The properties and read-only members among `T`'s definitions.
+pub(crate) fn property_defs<T: PyClass>() -> Vec<PropertyDef> {
+    let mut found = Vec::new();
+    // SAFETY: as in `has_slot`; names are 'static C strings.
+    unsafe {
+        let mut def = (*T::SPEC.0.get()).defines;
+        while !(*def).is_null() {
+            let d = &**def;
+            if d.kind == sys::HPyDef_Kind_GetSet {
+                found.push(PropertyDef::GetSet(CStr::from_ptr(
+                    d.__bindgen_anon_1.getset.name,
+                )));
+            } else if d.kind == sys::HPyDef_Kind_Member && d.__bindgen_anon_1.member.readonly != 0 {
+                found.push(PropertyDef::ReadOnlyMember(CStr::from_ptr(
+                    d.__bindgen_anon_1.member.name,
+                )));
+            }
+            def = def.add(1);
+        }
+    }
+    found
+}
+
+/// What [`run_property`] does with a property.
+pub(crate) enum PropertyAccess<'a> {
+    /// `obj.name`.
+    Get,
+    /// `obj.name = value`.
+    Set(Borrowed<'a>),
+    /// `del obj.name`.
+    Delete,
+}
+
+/// Runs the getter or setter of `T`'s property `name` on `obj` (an instance of `T`) as
+/// CPython would (`del` passes `NULL` to the setter); `Ok(None)` when `T` has no such property,
+/// else the value read (`None` for set and delete).
+pub(crate) fn run_property<'py, T: PyClass>(
+    ctx: Context<'py>,
+    obj: Borrowed<'_>,
+    name: &str,
+    access: PropertyAccess<'_>,
+) -> PyResult<Option<Handle<'py>>> {
+    type GetterImpl =
+        unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, *mut core::ffi::c_void) -> sys::HPy;
+    type SetterImpl = unsafe extern "C" fn(
+        *mut sys::HPyContext,
+        sys::HPy,
+        sys::HPy,
+        *mut core::ffi::c_void,
+    ) -> c_int;
+    let ty = crate::class::type_object::<T>(ctx)?;
+    if !crate::object::AnyHandle::is_instance(&obj, &ty) {
+        return Err(PyErr::type_error(format!(
+            "descriptor '{name}' requires a '{}' object",
+            T::NAME
+        )));
+    }
+    // SAFETY: as in `has_slot`; a getset definition's getter and setter are GETTER and SETTER
+    // `impl`s (erased to `HPyCFunction`; hpy-rs always defines both), called here as HPy would,
+    // with an instance of `T` (checked above), open handles and the definition's closure.
+    unsafe {
+        let mut def = (*T::SPEC.0.get()).defines;
+        while !(*def).is_null() {
+            let d = &**def;
+            if d.kind == sys::HPyDef_Kind_GetSet
+                && CStr::from_ptr(d.__bindgen_anon_1.getset.name).to_bytes() == name.as_bytes()
+            {
+                let getset = d.__bindgen_anon_1.getset;
+                let (Some(getter), Some(setter)) = (getset.getter_impl, getset.setter_impl) else {
+                    return Ok(None);
+                };
+                let value = match access {
+                    PropertyAccess::Get => {
+                        let getter: GetterImpl = core::mem::transmute(getter);
+                        let raw = getter(ctx.as_ptr(), obj.raw(), getset.closure);
+                        return ctx.own(raw).map(Some).ok_or_else(|| PyErr::fetch(ctx));
+                    }
+                    PropertyAccess::Set(value) => value.raw(),
+                    PropertyAccess::Delete => sys::HPy_NULL,
+                };
+                let setter: SetterImpl = core::mem::transmute(setter);
+                return if setter(ctx.as_ptr(), obj.raw(), value, getset.closure) == 0 {
+                    Ok(Some(ctx.none().dup()))
+                } else {
+                    Err(PyErr::fetch(ctx))
+                };
+            }
+            def = def.add(1);
+        }
+    }
+    Ok(None)
+}
+
 /// `true` if `T`'s definitions include the slot `slot` (`sys::HPy_sq_repeat`, ...).
 pub(crate) fn has_slot<T: PyClass>(slot: sys::HPySlot_Slot) -> bool {
     // SAFETY: the spec is never written after construction; `defines` is a NULL-terminated

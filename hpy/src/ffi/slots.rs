@@ -702,6 +702,66 @@ unsafe fn optional<'py>(ctx: Context<'py>, kw: sys::HPy) -> Option<Borrowed<'py>
     }
 }
 
+/// PyPy 7.3.19 calls `tp_new` and `tp_init` with HPy's KEYWORDS convention instead of
+/// NEWFUNC/INITPROC's: `kw` is then the tuple of keyword names, whose values follow the
+/// positionals in `items`, where HPy 0.9 promises a dict. A dict is never a tuple, so the two
+/// are told apart by `kw` alone; this builds the dict the slot expects (PyPy only: a tuple
+/// `kw` never reaches the slot from CPython).
+///
+/// Returns `None` when `kw` is already a dict (or absent).
+///
+/// # Safety
+/// `items` must hold `nargs` open handles, followed by one per name when `kw` is a tuple.
+#[cfg(not(feature = "cpython-abi"))]
+unsafe fn keywords_as_dict<'py>(
+    ctx: Context<'py>,
+    items: *const sys::HPy,
+    nargs: usize,
+    kw: Option<Borrowed<'py>>,
+) -> PyResult<Option<Handle<'py>>> {
+    use crate::object::AnyHandle;
+    let Some(names) = kw else { return Ok(None) };
+    if super::raw::predicate(ctx, sys::HPyTuple_Check, names) != 1 {
+        return Ok(None);
+    }
+    let count = names.len()?;
+    let dict = ctx.new_dict()?;
+    for index in 0..count {
+        // SAFETY: the caller's contract: the value of name `index` follows the positionals.
+        let value = unsafe { Borrowed::from_raw(ctx, *items.add(nargs + index)) };
+        dict.setitem(names.get_index(index as isize)?, value)?;
+    }
+    Ok(Some(dict))
+}
+
+/// `kw` as the dict the NEWFUNC/INITPROC contract promises (see [`keywords_as_dict`]); the
+/// converted dict, if any, is kept in `storage`.
+///
+/// # Safety
+/// As for [`keywords_as_dict`].
+#[inline(always)]
+unsafe fn keyword_dict<'a, 'py>(
+    ctx: Context<'py>,
+    items: *const sys::HPy,
+    nargs: usize,
+    kw: Option<Borrowed<'py>>,
+    storage: &'a mut Option<Handle<'py>>,
+) -> PyResult<Option<Borrowed<'a>>>
+where
+    'py: 'a,
+{
+    #[cfg(not(feature = "cpython-abi"))]
+    if kw.is_some() {
+        // SAFETY: the caller's contract.
+        *storage = unsafe { keywords_as_dict(ctx, items, nargs, kw) }?;
+        if let Some(dict) = storage {
+            return Ok(Some(dict.as_borrowed()));
+        }
+    }
+    let _ = (ctx, items, nargs, storage);
+    Ok(kw)
+}
+
 impl<F: InitSlot> Trampolines<F> {
     #[inline(always)]
     unsafe extern "C" fn init_impl(
@@ -723,6 +783,9 @@ impl<F: InitSlot> Trampolines<F> {
             )
         };
         guard(ctx, F::NAME, move || {
+            let mut converted = None;
+            // SAFETY: HPy's (or PyPy's) contract for these arguments, as above.
+            let kw = unsafe { keyword_dict(ctx, items, nargs as usize, kw, &mut converted) }?;
             F::call(ctx, slf, args, kw).map(|()| 0)
         })
     }
@@ -771,6 +834,9 @@ impl<F: NewSlot> Trampolines<F> {
             )
         };
         guard(ctx, F::NAME, move || {
+            let mut converted = None;
+            // SAFETY: HPy's (or PyPy's) contract for these arguments, as above.
+            let kw = unsafe { keyword_dict(ctx, items, nargs as usize, kw, &mut converted) }?;
             F::call(ctx, cls, args, kw).map(Handle::into_raw)
         })
     }
