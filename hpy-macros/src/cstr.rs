@@ -24,6 +24,11 @@ pub fn optional_c_literal(value: Option<&str>, span: Span) -> TokenStream {
     }
 }
 
+/// A C string literal of a name the macros make up (never has a NUL byte; empty otherwise).
+pub fn c_name(value: &str, span: Span) -> Literal {
+    c_literal(value, span).unwrap_or_else(|| Literal::c_string(c""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,9 +54,4 @@ mod tests {
         let none = optional_c_literal(None, Span::call_site()).to_string();
         assert_eq!(none, ":: core :: option :: Option :: None");
     }
-}
-
-/// A C string literal of a name the macros make up (never has a NUL byte; empty otherwise).
-pub fn c_name(value: &str, span: Span) -> Literal {
-    c_literal(value, span).unwrap_or_else(|| Literal::c_string(c""))
 }
