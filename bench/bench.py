@@ -38,7 +38,17 @@ import buildcost  # noqa: E402
 import measure  # noqa: E402
 import report  # noqa: E402
 from patterns import PATTERNS  # noqa: E402
-from variants import BENCH, VARIANTS, build_all, build_cgclient, default_out  # noqa: E402
+from variants import (  # noqa: E402
+    BENCH,
+    PYPY,
+    PYPY_VARIANTS,
+    VARIANTS,
+    build_all,
+    build_cgclient,
+    build_pypy,
+    default_out,
+    pypy_missing_reason,
+)
 
 
 def _version(command: list) -> str:
@@ -67,11 +77,14 @@ def main() -> int:
     parser.add_argument("--n2", type=int, default=12000)
     parser.add_argument("--wall-n", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--no-pypy", action="store_true", help="skip the PyPy run (tools/pypy)")
+    parser.add_argument("--pypy-repeats", type=int, default=21,
+                        help="repeats of the PyPy wall-time run (its JIT makes single runs noisy)")
     args = parser.parse_args()
     python = sys.executable
     if args.smoke:
         args.no_callgrind = True
-        args.wall_n, args.repeats = 1000, 1
+        args.wall_n, args.repeats, args.pypy_repeats = 1000, 1, 1
     results_dir = args.results or (Path(tempfile.mkdtemp(prefix="hpyrs-bench-")) if args.smoke
                                    else BENCH / "results")
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -115,6 +128,10 @@ def main() -> int:
         if disagreeing:
             failed = True
             print("bench: the variants disagree:\n  " + "\n  ".join(disagreeing), file=sys.stderr)
+    if not args.no_pypy:
+        results["pypy"] = run_pypy(args, manifest, entries, build_dir, work)
+        if results["pypy"].get("disagreeing"):
+            failed = True
     if not args.no_callgrind:
         print("bench: callgrind run (a few minutes)", file=sys.stderr, flush=True)
         output = measure.run_worker(dict(manifest, mode="callgrind"), python,
@@ -134,6 +151,38 @@ def main() -> int:
     report.draw_chart(results, results_dir / "chart.png")
     print(f"bench: wrote {results_dir}/results.json, results.md, chart.png", file=sys.stderr)
     return 1 if failed else 0
+
+
+def run_pypy(args: argparse.Namespace, manifest: dict, entries: dict, build_dir: Path, work: Path) -> dict:
+    """The PyPy run: wall time only (its JIT makes instruction counts of short loops
+    meaningless), every loop first run once in full so that it is compiled, then the variants
+    interleaved `--pypy-repeats` times; medians and their interquartile spread."""
+    reason = pypy_missing_reason()
+    if reason is not None:
+        print(f"bench: PyPy run skipped: {reason}", file=sys.stderr)
+        return {"skipped": reason}
+    pypy_entries = build_pypy(build_dir, entries)
+    version = subprocess.run([str(PYPY), "-c", "import sys; print('%d.%d.%d' % sys.pypy_version_info[:3])"],
+                             capture_output=True, text=True).stdout.strip()
+    print(f"bench: PyPy {version} wall-time run", file=sys.stderr, flush=True)
+    pypy_manifest = dict(manifest, variants=[{"key": k, **m} for k, m in pypy_entries.items()],
+                         warm=args.wall_n, repeats=args.pypy_repeats)
+    output = measure.run_worker(pypy_manifest, str(PYPY), workdir=work / "pypy")
+    # A reference variant may not run a pattern on PyPy (C HPy's `2.0 * a`: PyPy gives the
+    # number slot no `__rmul__`); it is reported, not compared. hpy-rs must run everything.
+    errors = output.get("errors", {})
+    disagreeing = [f"{name}: hpy-rs raised {keys['rust-universal']}" for name, keys in errors.items()
+                   if "rust-universal" in keys]
+    for name, values in output["checks"].items():
+        ran = {k: v for k, v in values.items() if k not in errors.get(name, {}) and not v.startswith("raised")}
+        if "rust-universal" not in ran or len(set(ran.values())) != 1:
+            disagreeing.append(f"{name}: " + "; ".join(f"{k}: {v}" for k, v in values.items()))
+    if disagreeing:
+        print("bench: the PyPy variants disagree:\n  " + "\n  ".join(disagreeing), file=sys.stderr)
+    return {"version": version, "variants": {v.key: v.label for v in PYPY_VARIANTS},
+            "repeats": args.pypy_repeats, "checks": output["checks"], "errors": errors,
+            "disagreeing": disagreeing, "wall_ns": measure.wall_times(output),
+            "spread": measure.wall_spread(output)}
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ LOOP = "(bare loop)"
 
 WORKER = Path(__file__).resolve().parent / "worker.py"
 
-__all__ = ["LOOP", "run_worker", "instructions", "wall_times", "checks_disagreeing"]
+__all__ = ["LOOP", "run_worker", "instructions", "wall_times", "wall_spread", "checks_disagreeing"]
 
 
 def _environment() -> Dict[str, str]:
@@ -137,3 +137,18 @@ def checks_disagreeing(output: Dict[str, Any]) -> List[str]:
             detail = "; ".join(f"{key}: {value}" for key, value in values.items())
             problems.append(f"{name}: {detail}")
     return problems
+
+
+def wall_spread(output: Dict[str, Any]) -> Dict[str, Dict[str, float]]:
+    """{pattern: {variant: interquartile range / median}} of the per-call times of a native run
+    (gross, loop included): how stable the repeats were."""
+    spread: Dict[str, Dict[str, float]] = {}
+    for name, per_variant in output["wall"].items():
+        spread[name] = {}
+        for key, times in per_variant.items():
+            if len(times) < 4:
+                spread[name][key] = float("nan")
+                continue
+            q1, _, q3 = statistics.quantiles(times, n=4)
+            spread[name][key] = (q3 - q1) / statistics.median(times)
+    return spread

@@ -124,7 +124,64 @@ def text_report(results: Dict[str, Any]) -> str:
     misses = results.get("target_misses")
     if misses is not None:
         parts.append("== Targets missed (instructions)\n" + ("\n".join(misses) or "none"))
+    pypy = results.get("pypy")
+    if pypy and pypy.get("wall_ns"):
+        parts.append(f"== {_pypy_title(pypy)}\n" + _text_table(*pypy_rows(pypy)))
+        parts.append("== PyPy targets missed\n" + ("\n".join(pypy_target_misses(pypy)) or "none"))
+        if pypy.get("errors"):
+            parts.append("== PyPy: loops a variant could not run\n" + "\n".join(
+                f"{name} [{key}]: {message}" for name, keys in pypy["errors"].items() for key, message in keys.items()))
+    elif pypy:
+        parts.append(f"== PyPy: skipped ({pypy.get('skipped')})")
     return "\n\n".join(parts)
+
+
+# PyPy targets: hpy-rs at most 1.05x C HPy on every pattern, and at least 2x faster than PyO3
+# (through PyPy's C-API emulation) on every call pattern (the "module" and "type" groups).
+PYPY_CHPY_TARGET = 1.05
+PYPY_PYO3_SPEEDUP_TARGET = 2.0
+_CALL_GROUPS = ("module", "type")
+
+
+def pypy_rows(pypy: Dict[str, Any]) -> Tuple[List[str], List[List[str]]]:
+    """The PyPy table: net ns per call (median) per variant with its spread, hpy-rs / C HPy,
+    and PyO3 / hpy-rs (how many times faster hpy-rs is)."""
+    keys = list(pypy["variants"])
+    header = ["pattern"] + [f"{pypy['variants'][k]} ns (±IQR)" for k in keys] + ["rs/C HPy", "PyO3/rs"]
+    rows = []
+    for pattern, figures in pypy["wall_ns"].items():
+        spread = pypy["spread"].get(pattern, {})
+        cells = [pattern] + [
+            f"{figures[k]:.1f} (±{100 * spread.get(k, float('nan')):.0f}%)" if k in figures else "-" for k in keys
+        ]
+        rs, chpy, pyo3 = (figures.get(k) for k in ("rust-universal", "chpy-universal", "pyo3"))
+        rs_over_chpy = rs / chpy if rs and chpy and chpy > 0 else None
+        speedup = pyo3 / rs if rs and pyo3 and rs > 0 else None
+        miss_c = rs_over_chpy is not None and rs_over_chpy > PYPY_CHPY_TARGET
+        miss_p = (speedup is not None and speedup < PYPY_PYO3_SPEEDUP_TARGET
+                  and _GROUP.get(pattern) in _CALL_GROUPS)
+        cells.append("-" if rs_over_chpy is None else f"{rs_over_chpy:.2f}" + (" *" if miss_c else ""))
+        cells.append("-" if speedup is None else f"{speedup:.1f}x" + (" *" if miss_p else ""))
+        rows.append(cells)
+    return header, rows
+
+
+def pypy_target_misses(pypy: Dict[str, Any]) -> List[str]:
+    """The PyPy patterns that miss a target, with their figures."""
+    misses = []
+    for pattern, figures in pypy.get("wall_ns", {}).items():
+        rs, chpy, pyo3 = (figures.get(k) for k in ("rust-universal", "chpy-universal", "pyo3"))
+        if rs and chpy and chpy > 0 and rs / chpy > PYPY_CHPY_TARGET:
+            misses.append(f"{pattern}: hpy-rs {rs:.1f} ns is {rs / chpy:.2f}x C HPy ({chpy:.1f} ns)")
+        if (_GROUP.get(pattern) in _CALL_GROUPS and rs and pyo3 and rs > 0
+                and pyo3 / rs < PYPY_PYO3_SPEEDUP_TARGET):
+            misses.append(f"{pattern}: hpy-rs {rs:.1f} ns is only {pyo3 / rs:.1f}x faster than PyO3 ({pyo3:.1f} ns)")
+    return misses
+
+
+def _pypy_title(pypy: Dict[str, Any]) -> str:
+    return (f"PyPy {pypy['version']}: wall time per call in ns (median of {pypy['repeats']} interleaved "
+            "repeats after a full warm-up run, net of the loop; ±: interquartile range / median)")
 
 
 def _build_rows(cost: Dict[str, Dict[str, Any]]) -> Tuple[List[str], List[List[str]]]:
@@ -147,6 +204,14 @@ def markdown_report(results: Dict[str, Any]) -> str:
             parts.append(f"### {title}\n\n" + _markdown_table(*_rows(results[key], key)))
     if results.get("build_cost"):
         parts.append("### Build cost of examples/quickstart\n\n" + _markdown_table(*_build_rows(results["build_cost"])))
+    pypy = results.get("pypy")
+    if pypy and pypy.get("wall_ns"):
+        misses = pypy_target_misses(pypy)
+        parts.append(f"### {_pypy_title(pypy)}\n\n" + _markdown_table(*pypy_rows(pypy))
+                     + "\n\nTargets missed (`*`): " + ("; ".join(misses) if misses else "none"))
+        if pypy.get("errors"):
+            parts.append("Loops a variant could not run on PyPy: " + "; ".join(
+                f"{name} [{key}]: {message}" for name, keys in pypy["errors"].items() for key, message in keys.items()))
     return "\n\n".join(parts) + "\n"
 
 

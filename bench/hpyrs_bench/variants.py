@@ -44,7 +44,8 @@ def pyo3_build_module() -> ModuleType:
     spec.loader.exec_module(module)
     return module
 
-__all__ = ["Variant", "VARIANTS", "build_all", "build_cgclient", "default_out", "pyo3_build_module"]
+__all__ = ["Variant", "VARIANTS", "PYPY_VARIANTS", "build_all", "build_pypy", "build_cgclient", "default_out",
+           "pypy_missing_reason", "pyo3_build_module"]
 
 
 @dataclass(frozen=True)
@@ -170,3 +171,68 @@ def build_cgclient(out: Path) -> Path:
         compiler = os.environ.get("CC", "cc")
         _run([compiler, "-O2", "-shared", "-fPIC", str(source), "-o", str(library)], BENCH, True)
     return library
+
+
+# ---- PyPy ----------------------------------------------------------------------------------
+#
+# On PyPy one run interleaves four variants of the same API: the hpy-rs and C HPy universal
+# binaries built above for CPython (the very same files), and the C-API and PyO3 modules built
+# for PyPy, which PyPy runs through its C-API emulation (cpyext).
+
+PYPY = ROOT / "tools" / "pypy"
+
+PYPY_VARIANTS = (
+    Variant("rust-universal", "hpy-rs universal", "rust", "universal"),
+    Variant("chpy-universal", "C HPy universal", "chpy", "universal"),
+    Variant("capi", "C API (cpyext)", "capi", "cpython"),
+    Variant("pyo3", "PyO3 (cpyext)", "pyo3", "cpython"),
+)
+
+
+def pypy_missing_reason() -> "str | None":
+    """Why tools/pypy cannot run the benchmark (None when it can)."""
+    missing = ROOT / ".interpreters" / "pypy.missing"
+    if missing.is_file():
+        return missing.read_text().strip()
+    probe = subprocess.run([str(PYPY), "-c", "import hpy.universal"], capture_output=True, text=True)
+    return None if probe.returncode == 0 else (probe.stderr.strip().splitlines() or ["tools/pypy failed"])[-1]
+
+
+def build_pypy(out: Path, cpython_entries: Dict[str, Dict[str, Dict[str, str]]],
+               quiet: bool = True) -> Dict[str, Dict[str, Dict[str, str]]]:
+    """The PyPy variants: the universal entries of `build_all` as they are, plus the C-API
+    modules (compiled against PyPy's headers) and the PyO3 crates built for PyPy."""
+    suffix = subprocess.run([str(PYPY), "-c", "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    include = subprocess.run([str(PYPY), "-c", "import sysconfig; print(sysconfig.get_paths()['include'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    files: Dict[str, Dict[str, Path]] = {}
+
+    _log("building the C-API reference for PyPy")
+    capi_out = out / "pypy-capi"
+    capi_out.mkdir(parents=True, exist_ok=True)
+    names = MODULE_NAMES["capi"]
+    compiler = os.environ.get("CC", "cc")
+    for kind, name in zip(("microbench", "array"), names):
+        target = capi_out / f"{name}{suffix}"
+        _run([compiler, "-O3", "-shared", "-fPIC", f"-I{include}", "-o", str(target),
+              str(BENCH / "reference" / "c_api" / f"{name}.c")], BENCH, quiet)
+    files["capi"] = {kind: capi_out / f"{name}{suffix}" for kind, name in zip(("microbench", "array"), names)}
+
+    _log("building the PyO3 reference for PyPy")
+    names = MODULE_NAMES["pyo3"]
+    built = pyo3_build_module().build(out / "pypy-pyo3", str(PYPY), crates=names,
+                                      target_dir=out / "pypy-pyo3-target")
+    files["pyo3"] = {"microbench": Path(built[names[0]]), "array": Path(built[names[1]])}
+
+    entries: Dict[str, Dict[str, Dict[str, str]]] = {}
+    for variant in PYPY_VARIANTS:
+        if variant.mode == "universal":  # the very files the CPython run loads
+            entries[variant.key] = cpython_entries[variant.key]
+            continue
+        microbench, array = MODULE_NAMES[variant.implementation]
+        entries[variant.key] = {
+            kind: {"name": name, "path": str(files[variant.key][kind]), "mode": variant.mode}
+            for kind, name in (("microbench", microbench), ("array", array))
+        }
+    return entries

@@ -140,9 +140,18 @@ def main(manifest_path: str) -> None:
 
         wall: Dict[str, Dict[str, List[float]]] = {p.name: {k: [] for k in modules} for p in patterns}
         base: Dict[str, List[float]] = {f"{b[0]}\n{b[1]}": [] for b in baselines}
-        for (_, key), loop in loops.items():
-            run(loop, warm, key)
+        # A loop that raises (a variant the interpreter cannot run, e.g. C HPy's reflected
+        # operators on PyPy) is reported under "errors" and not timed.
+        errors: Dict[str, Dict[str, str]] = {}
+        for (name, key), loop in list(loops.items()):
+            try:
+                run(loop, warm, key)
+            except Exception as error:
+                errors.setdefault(name, {})[key] = f"{type(error).__name__}: {error}"
+                del loops[name, key]
+                wall[name].pop(key)
             objs.clear()
+        result["errors"] = errors
         for loop in baseline_loops.values():
             run(loop, warm, any_key)
             objs.clear()
@@ -150,7 +159,7 @@ def main(manifest_path: str) -> None:
             for b in baselines:
                 base[f"{b[0]}\n{b[1]}"].append(seconds(baseline_loops[b], any_key) / n)
             for pattern in patterns:
-                for key in modules:
+                for key in wall[pattern.name]:
                     wall[pattern.name][key].append(seconds(loops[pattern.name, key], key) / n)
         result["wall"] = wall
         result["baselines"] = base

@@ -621,6 +621,13 @@ impl<T: PyClass> crate::__private::VarArgsFn for PropertyAccessor<T> {
     }
 }
 
+/// The definition of `T`'s hidden [`PropertyAccessor`] module function, named `name`.
+pub const fn property_accessor_def<T: PyClass>(name: &'static CStr) -> crate::__private::DefCell {
+    crate::__private::DefCell::new(crate::__private::meth_varargs::<PropertyAccessor<T>>(
+        name, None,
+    ))
+}
+
 /// A Python function `def name(parameters): return target(arguments)`, to install as a
 /// method; `MethodKind::Reflected` uses it for `__rmul__(self, other, *mod)` calling
 /// `slot(other, self, *mod)`.

@@ -7,6 +7,7 @@ result, and that it writes its JSON, Markdown and chart.
 """
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,20 @@ def test_tables_json_and_chart_are_written(smoke):
                          "PyO3 quickstart"}
     assert all(c["stripped_bytes"] > 10_000 for c in cost.values())
     assert results["meta"]["smoke"] is True
+
+
+def test_pypy_run_measures_hpy_rs_on_every_pattern(smoke):
+    """The PyPy run (tools/pypy): the same universal binaries plus the C-API and PyO3 modules
+    built for PyPy, interleaved; hpy-rs runs every pattern and agrees with the others."""
+    _, stdout, results = smoke
+    pypy = results["pypy"]
+    if "skipped" in pypy:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the PyPy benchmark run was skipped under CI=true: {pypy['skipped']}", pytrace=False)
+        pytest.skip(pypy["skipped"])
+    assert set(pypy["variants"]) == {"rust-universal", "chpy-universal", "capi", "pyo3"}
+    assert not pypy["disagreeing"], pypy["disagreeing"]
+    for pattern in PATTERNS:
+        assert "rust-universal" in pypy["wall_ns"][pattern.name], pattern.name
+        assert "rust-universal" not in pypy["errors"].get(pattern.name, {}), pattern.name
+    assert f"PyPy {pypy['version']}: wall time per call" in stdout

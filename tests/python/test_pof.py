@@ -14,7 +14,8 @@ def test_doc(mod):
 
 def test_do_nothing(mod):
     assert mod.do_nothing() is None
-    with pytest.raises(TypeError, match=r"do_nothing\(\) takes no arguments \(1 given\)"):
+    # PyPy checks a NOARGS call itself and leaves out "(1 given)".
+    with pytest.raises(TypeError, match=r"do_nothing\(\) takes no arguments( \(1 given\))?$"):
         mod.do_nothing(1)
 
 

@@ -72,13 +72,12 @@ pub fn generated_items(model: &ModuleModel) -> TokenStream {
                 let cfgs = &c.cfgs;
                 let def = format_ident!("__HPY_PROPERTY_{}", ident);
                 let name = c_name(&format!("__hpy_property_{ident}"), ident.span());
-                items.extend(quote! {
+                items.extend(quote_spanned! {ident.span()=>
                     #(#cfgs)*
                     #[doc(hidden)]
                     #[allow(non_upper_case_globals)]
-                    static #def: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(
-                        ::hpy::__private::meth_varargs::<::hpy::__private::PropertyAccessor<#ident>>(#name, ::core::option::Option::None),
-                    );
+                    static #def: ::hpy::__private::DefCell =
+                        ::hpy::__private::property_accessor_def::<#ident>(#name);
                 });
                 quote!(#(#cfgs)* <#ident>::__HPY_MODULE_DEFS, #(#cfgs)* &[&#def])
             })
@@ -543,7 +542,7 @@ mod tests {
             "__HPY_GLOBALS . register_all () ; :: hpy :: __private :: add_exception :: < E > (ctx , module) ? ; :: hpy :: __private :: add_class :: < P > (ctx , module , c\"__hpy_property_P\") ? ;"
         ), "{out}");
         assert!(out.contains("& [& [& __HPY_DEF_f , & __HPY_TYPES] , < P > :: __HPY_MODULE_DEFS , & [& __HPY_PROPERTY_P]]"), "{out}");
-        assert!(out.contains("PropertyAccessor < P >"), "{out}");
+        assert!(out.contains("property_accessor_def :: < P >"), "{out}");
         assert!(
             out.contains("DefTable < { :: hpy :: __private :: defs_len (__HPY_DEFINE_PARTS) } >")
         );
