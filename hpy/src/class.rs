@@ -549,50 +549,49 @@ fn pypy_properties<'py, T: PyClass>(
         return Ok(());
     }
     let builtins = ctx.import("builtins")?;
-    let namespace = ctx.new_dict()?;
-    let source = "\
-def property_through(descriptor, name, access):
-    def fget(self):
-        return access(0, self, name)
-    def fset(self, value):
-        access(1, self, name, value)
-    def fdel(self):
-        access(2, self, name)
-    return property(fget, fset, fdel, descriptor.__doc__)
-
-def read_only(descriptor):
-    def fset(self, value):
-        raise AttributeError('readonly attribute')
-    def fdel(self):
-        raise AttributeError('readonly attribute')
-    return property(descriptor.__get__, fset, fdel, descriptor.__doc__)
-";
-    builtins
-        .getattr("exec")?
-        .call((source, namespace.as_borrowed()))?;
+    let property = builtins.getattr("property")?;
+    let partial = ctx.import("functools")?.getattr("partial")?;
     let type_dict = ty.getattr("__dict__")?;
+    let mut read_only_setter = None;
     for def in defs {
-        let (name, property) = match def {
-            raw_class::PropertyDef::GetSet(name) => {
+        let (name, replacement) = match def {
+            raw_class::PropertyDef::GetSet(name, index) => {
+                // partial(access, op, index)(obj[, value]) is access(op, index, obj[, value]):
+                // no Python frame between the property and the Rust function.
                 let name = c_str(name);
-                let descriptor = type_dict.getitem(name)?;
-                let make = namespace.getitem("property_through")?;
-                (name, make.call((descriptor, name, access))?)
+                let doc = type_dict.getitem(name)?.getattr("__doc__")?;
+                let [get, set, delete] = [0u8, 1, 2].map(|op| partial.call((access, op, index)));
+                (name, property.call((get?, set?, delete?, doc))?)
             }
             raw_class::PropertyDef::ReadOnlyMember(name) => {
                 let name = c_str(name);
                 let descriptor = type_dict.getitem(name)?;
-                (name, namespace.getitem("read_only")?.call((descriptor,))?)
+                if read_only_setter.is_none() {
+                    read_only_setter = Some(python_function(
+                        ctx,
+                        "read_only",
+                        "self, value=None",
+                        "raise AttributeError('readonly attribute')",
+                    )?);
+                }
+                let setter = read_only_setter.as_ref().expect("made above");
+                let replacement = property.call((
+                    descriptor.getattr("__get__")?,
+                    setter,
+                    setter,
+                    descriptor.getattr("__doc__")?,
+                ))?;
+                (name, replacement)
             }
         };
-        ty.setattr(name, property)?;
+        ty.setattr(name, replacement)?;
     }
     Ok(())
 }
 
-/// The hidden module function behind [`pypy_properties`]: `property(op, obj, name[, value])`
-/// reads (`op` 0), writes (1) or deletes (2) the property `name` of `T` through its Rust
-/// getter or setter, so that their errors propagate.
+/// The hidden module function behind [`pypy_properties`]: `access(op, index, obj[, value])`
+/// reads (`op` 0), writes (1) or deletes (2) the property defined at `index` among `T`'s
+/// definitions through its Rust getter or setter, so that their errors propagate.
 pub struct PropertyAccessor<T>(core::marker::PhantomData<T>);
 
 impl<T: PyClass> crate::__private::VarArgsFn for PropertyAccessor<T> {
@@ -605,19 +604,17 @@ impl<T: PyClass> crate::__private::VarArgsFn for PropertyAccessor<T> {
     ) -> PyResult<Handle<'py>> {
         use raw_class::PropertyAccess;
         if !(3..=4).contains(&args.len()) {
-            return Err(PyErr::type_error("expected 3 or 4 arguments"));
+            return Err(PyErr::type_error("bad property access"));
         }
-        let name_arg = args.get(2);
-        let name: &str = name_arg.extract()?;
-        let access = match (args.get(0).extract::<u8>()?, args.len()) {
-            (0, 3) => PropertyAccess::Get,
-            (1, 4) => PropertyAccess::Set(args.get(3)),
-            (2, 3) => PropertyAccess::Delete,
-            _ => return Err(PyErr::value_error("bad property operation")),
+        let access = match (args.len(), args.get(0).extract::<u8>()?) {
+            (3, 0) => PropertyAccess::Get,
+            (4, 1) => PropertyAccess::Set(args.get(3)),
+            (3, 2) => PropertyAccess::Delete,
+            _ => return Err(PyErr::type_error("bad property access")),
         };
-        raw_class::run_property::<T>(ctx, args.get(1), name, access)?.ok_or_else(|| {
-            PyErr::attribute_error(format!("'{}' has no property '{name}'", T::NAME))
-        })
+        let index: usize = args.get(1).extract()?;
+        raw_class::run_property::<T>(ctx, index, args.get(2), access)?
+            .ok_or_else(|| PyErr::type_error("bad property access"))
     }
 }
 
@@ -638,11 +635,28 @@ fn python_method<'py>(
     arguments: &str,
     target: Borrowed<'py>,
 ) -> PyResult<Handle<'py>> {
-    let builtins = ctx.import("builtins")?;
+    let function = python_function(
+        ctx,
+        name,
+        parameters,
+        &format!("return _target({arguments})"),
+    )?;
+    function
+        .getattr("__globals__")?
+        .setitem("_target", target)?;
+    Ok(function)
+}
+
+/// A Python function `def name(parameters): body` (`body` one line), in a namespace of its own.
+fn python_function<'py>(
+    ctx: Context<'py>,
+    name: &str,
+    parameters: &str,
+    body: &str,
+) -> PyResult<Handle<'py>> {
     let namespace = ctx.new_dict()?;
-    namespace.setitem("_target", target)?;
-    let source = format!("def {name}({parameters}):\n    return _target({arguments})\n");
-    builtins
+    let source = format!("def {name}({parameters}):\n    {body}\n");
+    ctx.import("builtins")?
         .getattr("exec")?
         .call((source, namespace.as_borrowed()))?;
     namespace.getitem(name)

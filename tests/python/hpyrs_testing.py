@@ -261,6 +261,21 @@ def _atomic_copy(src: Path, dest: Path) -> None:
     os.replace(tmp, dest)  # a new inode: another process that loaded the old copy is unaffected
 
 
+def universal_spec(name: str, path: Path) -> "importlib.machinery.ModuleSpec":
+    """A module spec for the universal binary at `path`, to pass to `hpy.universal.load`.
+
+    PyPy's importlib knows only its own extension suffix, so `spec_from_file_location` gives
+    None for a `.hpy0.so` there; the spec is then made by hand (an `HPy_mod_create` function
+    receives it)."""
+    import importlib.machinery
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None:
+        spec = importlib.machinery.ModuleSpec(name, None, origin=str(path))
+        spec.has_location = True
+    return spec
+
+
 def debug_copy(built: BuiltExample) -> Path:
     """The copy of the universal binary that debug modes load (see the module docstring)."""
     path = built.universal_dir / "debug" / built.universal.name
@@ -297,7 +312,7 @@ def load_module(name: str, mode: str) -> ModuleType:
                 hpy_mode = hu.MODE_DEBUG
             else:
                 path, hpy_mode = built.universal, hu.MODE_UNIVERSAL
-            spec = importlib.util.spec_from_file_location(modname, path)
+            spec = universal_spec(modname, path)
             module = hu.load(modname, str(path), spec, mode=hpy_mode)
             module.__file__ = str(path)
             module.__spec__ = spec

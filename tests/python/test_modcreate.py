@@ -31,20 +31,18 @@ def _load_fresh(hpy_mode, loader_state):
         return importlib.util.module_from_spec(spec)
     import hpy.universal as hu
 
-    if hpy_mode == "universal":
+    if not hpyrs_testing.is_debug(hpy_mode):
         # The copy the session fixture loaded (dlopen maps it once): same context.
         path, mode = built.universal, hu.MODE_UNIVERSAL
     else:
-        path, mode = built.universal_dir / "debug" / built.universal.name, hu.MODE_DEBUG
-        if not path.exists():
-            hpyrs_testing._atomic_copy(built.universal, path)
-    spec = importlib.util.spec_from_file_location(built.name, path)
+        path, mode = hpyrs_testing.debug_copy(built), hu.MODE_DEBUG
+    spec = hpyrs_testing.universal_spec(built.name, path)
     spec.loader_state = loader_state
     return hu.load(built.name, str(path), spec, mode=mode)
 
 
 def _checked(hpy_mode):
-    return hpyrs_testing.DebugChecks() if hpy_mode == "debug" else _Nothing()
+    return hpyrs_testing.DebugChecks() if hpyrs_testing.is_debug(hpy_mode) else _Nothing()
 
 
 class _Nothing:

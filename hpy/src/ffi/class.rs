@@ -1393,8 +1393,9 @@ pub(crate) fn python_subclasses_unsupported<T: PyClass>() -> bool {
 
 /// What `add_class` re-creates as a Python `property` on PyPy (see `class::pypy_properties`).
 pub(crate) enum PropertyDef {
-    /// An HPy property (getset): every one has a setter (see `ffi::slots::Missing`).
-    GetSet(&'static CStr),
+    /// An HPy property (getset) and its index among `T`'s definitions: every one has a setter
+    /// (see `ffi::slots::Missing`).
+    GetSet(&'static CStr, usize),
     /// A read-only HPy member.
     ReadOnlyMember(&'static CStr),
 }
@@ -1404,19 +1405,19 @@ pub(crate) fn property_defs<T: PyClass>() -> Vec<PropertyDef> {
     let mut found = Vec::new();
     // SAFETY: as in `has_slot`; names are 'static C strings.
     unsafe {
-        let mut def = (*T::SPEC.0.get()).defines;
-        while !(*def).is_null() {
-            let d = &**def;
+        let defines = (*T::SPEC.0.get()).defines;
+        let mut index = 0;
+        while !(*defines.add(index)).is_null() {
+            let d = &**defines.add(index);
             if d.kind == sys::HPyDef_Kind_GetSet {
-                found.push(PropertyDef::GetSet(CStr::from_ptr(
-                    d.__bindgen_anon_1.getset.name,
-                )));
+                let name = CStr::from_ptr(d.__bindgen_anon_1.getset.name);
+                found.push(PropertyDef::GetSet(name, index));
             } else if d.kind == sys::HPyDef_Kind_Member && d.__bindgen_anon_1.member.readonly != 0 {
                 found.push(PropertyDef::ReadOnlyMember(CStr::from_ptr(
                     d.__bindgen_anon_1.member.name,
                 )));
             }
-            def = def.add(1);
+            index += 1;
         }
     }
     found
@@ -1432,13 +1433,13 @@ pub(crate) enum PropertyAccess<'a> {
     Delete,
 }
 
-/// Runs the getter or setter of `T`'s property `name` on `obj` (an instance of `T`) as
-/// CPython would (`del` passes `NULL` to the setter); `Ok(None)` when `T` has no such property,
-/// else the value read (`None` for set and delete).
+/// Runs the getter or setter of the property at `index` among `T`'s definitions on `obj` (an
+/// instance of `T`) as CPython would (`del` passes `NULL` to the setter); `Ok(None)` when there
+/// is no property at `index`, else the value read (`None` for set and delete).
 pub(crate) fn run_property<'py, T: PyClass>(
     ctx: Context<'py>,
+    index: usize,
     obj: Borrowed<'_>,
-    name: &str,
     access: PropertyAccess<'_>,
 ) -> PyResult<Option<Handle<'py>>> {
     type GetterImpl =
@@ -1449,47 +1450,47 @@ pub(crate) fn run_property<'py, T: PyClass>(
         sys::HPy,
         *mut core::ffi::c_void,
     ) -> c_int;
-    let ty = crate::class::type_object::<T>(ctx)?;
-    if !crate::object::AnyHandle::is_instance(&obj, &ty) {
+    // SAFETY: as in `has_slot` (the index is checked against the terminating NULL first).
+    let getset = unsafe {
+        let defines = (*T::SPEC.0.get()).defines;
+        let mut count = 0;
+        while count <= index && !(*defines.add(count)).is_null() {
+            count += 1;
+        }
+        if count <= index || (**defines.add(index)).kind != sys::HPyDef_Kind_GetSet {
+            return Ok(None);
+        }
+        (**defines.add(index)).__bindgen_anon_1.getset
+    };
+    let (Some(getter), Some(setter)) = (getset.getter_impl, getset.setter_impl) else {
+        return Ok(None);
+    };
+    if !is_instance::<T>(ctx, obj)? {
         return Err(PyErr::type_error(format!(
-            "descriptor '{name}' requires a '{}' object",
+            "descriptor requires a '{}' object",
             T::NAME
         )));
     }
-    // SAFETY: as in `has_slot`; a getset definition's getter and setter are GETTER and SETTER
-    // `impl`s (erased to `HPyCFunction`; hpy-rs always defines both), called here as HPy would,
-    // with an instance of `T` (checked above), open handles and the definition's closure.
+    // SAFETY: a getset definition's getter and setter are GETTER and SETTER `impl`s (erased to
+    // `HPyCFunction`; hpy-rs always defines both), called here as HPy would, with an instance
+    // of `T` (checked above), open handles and the definition's closure.
     unsafe {
-        let mut def = (*T::SPEC.0.get()).defines;
-        while !(*def).is_null() {
-            let d = &**def;
-            if d.kind == sys::HPyDef_Kind_GetSet
-                && CStr::from_ptr(d.__bindgen_anon_1.getset.name).to_bytes() == name.as_bytes()
-            {
-                let getset = d.__bindgen_anon_1.getset;
-                let (Some(getter), Some(setter)) = (getset.getter_impl, getset.setter_impl) else {
-                    return Ok(None);
-                };
-                let value = match access {
-                    PropertyAccess::Get => {
-                        let getter: GetterImpl = core::mem::transmute(getter);
-                        let raw = getter(ctx.as_ptr(), obj.raw(), getset.closure);
-                        return ctx.own(raw).map(Some).ok_or_else(|| PyErr::fetch(ctx));
-                    }
-                    PropertyAccess::Set(value) => value.raw(),
-                    PropertyAccess::Delete => sys::HPy_NULL,
-                };
-                let setter: SetterImpl = core::mem::transmute(setter);
-                return if setter(ctx.as_ptr(), obj.raw(), value, getset.closure) == 0 {
-                    Ok(Some(ctx.none().dup()))
-                } else {
-                    Err(PyErr::fetch(ctx))
-                };
+        let value = match access {
+            PropertyAccess::Get => {
+                let getter: GetterImpl = core::mem::transmute(getter);
+                let raw = getter(ctx.as_ptr(), obj.raw(), getset.closure);
+                return ctx.own(raw).map(Some).ok_or_else(|| PyErr::fetch(ctx));
             }
-            def = def.add(1);
+            PropertyAccess::Set(value) => value.raw(),
+            PropertyAccess::Delete => sys::HPy_NULL,
+        };
+        let setter: SetterImpl = core::mem::transmute(setter);
+        if setter(ctx.as_ptr(), obj.raw(), value, getset.closure) == 0 {
+            Ok(Some(ctx.none().dup()))
+        } else {
+            Err(PyErr::fetch(ctx))
         }
     }
-    Ok(None)
 }
 
 /// `true` if `T`'s definitions include the slot `slot` (`sys::HPy_sq_repeat`, ...).

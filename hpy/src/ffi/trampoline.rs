@@ -642,6 +642,13 @@ impl<F: ModCreateFn> Trampolines<F> {
         // SAFETY: as above.
         let spec = unsafe { Borrowed::from_raw(ctx, spec) };
         guard(ctx, F::NAME, move || {
+            let pypy_spec;
+            let spec = if ctx.runtime_is_pypy() {
+                pypy_spec = pypy_module_spec(ctx, spec)?;
+                pypy_spec.as_borrowed()
+            } else {
+                spec
+            };
             let created = F::call(ctx, spec)?;
             check_not_a_module(ctx, &created)?;
             Ok(created.into_raw())
@@ -668,6 +675,22 @@ impl<F: ModCreateFn> Trampolines<F> {
         // SAFETY: CPython passes the live spec object; it is the handle in this ABI.
         h2py(unsafe { Self::create_impl(module_context(), py2h(spec)) })
     }
+}
+
+/// PyPy 7.3.19 calls an `HPy_mod_create` function with a module object it made (named after the
+/// module) where HPy promises the module spec, and the spec given to `hpy.universal.load` is not
+/// passed on at all. So that `spec.name` works, the function gets
+/// `importlib.machinery.ModuleSpec(<that module's name>, None)` instead; the rest of the real spec
+/// (`origin`, `loader_state`) cannot be recovered (tests/pypy_bugs/modcreate_spec.c).
+#[cold]
+fn pypy_module_spec<'py>(ctx: Context<'py>, given: Borrowed<'py>) -> PyResult<Handle<'py>> {
+    use crate::object::AnyHandle;
+    let module_type = ctx.import("types")?.getattr("ModuleType")?;
+    if !given.is_instance(&module_type) {
+        return Ok(given.dup());
+    }
+    let module_spec = ctx.import("importlib.machinery")?.getattr("ModuleSpec")?;
+    module_spec.call((given.getattr("__name__")?, ctx.none()))
 }
 
 /// HPy 0.9 refuses a module object from an `HPy_mod_create` slot (its own C trampoline raises
