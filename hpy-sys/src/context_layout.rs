@@ -21,13 +21,16 @@
 //! their magic numbers). A PyPy whose HPy keeps the 0.9.0 layout keeps the 0.9.0 offsets.
 
 use core::ffi::{c_long, CStr};
-use core::sync::atomic::{AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::bindings::{HPy, HPyContext};
 
 /// How many bytes after its HPy 0.9.0 offset each function member from `ctx_Capsule_New` on
 /// is found: 0, or one word on PyPy's HPy.
 static SHIFT_BYTES: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether the runtime that loaded this module is PyPy's (set with [`SHIFT_BYTES`]).
+static RUNTIME_IS_PYPY: AtomicBool = AtomicBool::new(false);
 
 /// `magic_number` of HPy's `HPyDebugCtxInfo`, the private data of a debug context.
 const DEBUG_CTX_INFO_MAGIC: c_long = 0xDDA003F;
@@ -125,6 +128,18 @@ pub unsafe fn adapt_to_context(ctx: *mut HPyContext) {
         _ => 0,
     };
     SHIFT_BYTES.store(shift, Ordering::Relaxed);
+    // SAFETY: the caller's contract.
+    RUNTIME_IS_PYPY.store(
+        unsafe { pypy_context_name(ctx) }.is_some(),
+        Ordering::Relaxed,
+    );
+}
+
+/// `true` when the runtime that handed this module its context (see [`adapt_to_context`]) is
+/// PyPy's: one load, for the places where hpy-rs works around PyPy's HPy.
+#[inline(always)]
+pub fn runtime_is_pypy() -> bool {
+    RUNTIME_IS_PYPY.load(Ordering::Relaxed)
 }
 
 /// The name of `ctx` if it is one of PyPy's contexts ("... (PyPy backend)").
@@ -138,15 +153,6 @@ unsafe fn pypy_context_name<'a>(ctx: *mut HPyContext) -> Option<&'a [u8]> {
     // SAFETY: checked for NULL.
     let name = (!name.is_null()).then(|| unsafe { CStr::from_ptr(name) }.to_bytes())?;
     name.ends_with(b"(PyPy backend)").then_some(name)
-}
-
-/// `true` when `ctx` is one of PyPy's contexts (universal, debug or trace).
-///
-/// # Safety
-/// `ctx` must be a universal `HPyContext` handed over by an HPy 0.9 loader.
-pub unsafe fn is_pypy(ctx: *mut HPyContext) -> bool {
-    // SAFETY: the caller's contract.
-    unsafe { pypy_context_name(ctx) }.is_some()
 }
 
 /// The function member at `field` (a member from `ctx_Capsule_New` on, as HPy 0.9.0 places it),

@@ -38,14 +38,14 @@ impl<'py> Context<'py> {
         self.raw.as_ptr()
     }
 
-    /// `true` when the HPy runtime is PyPy's (all its contexts, universal, debug and trace, are
-    /// named "... (PyPy backend)"); always `false` in the CPython ABI.
+    /// `true` when the HPy runtime is PyPy's (recorded when the loader handed over its context:
+    /// PyPy's are named "... (PyPy backend)"); always `false` in the CPython ABI.
     pub(crate) fn runtime_is_pypy(self) -> bool {
+        let _ = self;
         #[cfg(feature = "cpython-abi")]
         return false;
         #[cfg(not(feature = "cpython-abi"))]
-        // SAFETY: the live universal context.
-        return unsafe { sys::context_layout::is_pypy(self.as_ptr()) };
+        return sys::context_layout::runtime_is_pypy();
     }
 
     /// Borrows one of the context's constants (`None`, `True`, builtin types, exception types).

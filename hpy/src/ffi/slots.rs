@@ -705,66 +705,91 @@ unsafe fn optional<'py>(ctx: Context<'py>, kw: sys::HPy) -> Option<Borrowed<'py>
 /// PyPy 7.3.19 calls `tp_new` and `tp_init` with HPy's KEYWORDS convention instead of
 /// NEWFUNC/INITPROC's: `kw` is then the tuple of keyword names, whose values follow the
 /// positionals in `items`, where HPy 0.9 promises a dict. A dict is never a tuple, so the two
-/// are told apart by `kw` alone; this builds the dict the slot expects (PyPy only: a tuple
-/// `kw` never reaches the slot from CPython).
-///
-/// Returns `None` when `kw` is already a dict (or absent).
+/// are told apart by `kw` alone. Returns the dict the slot expects as a new raw handle for the
+/// caller to close, or `HPy_NULL` when `kw` already is one; `Err` (with the exception set)
+/// when making it failed. Only reached on PyPy, from the out-of-line `*_pypy_keywords` paths.
 ///
 /// # Safety
-/// `items` must hold `nargs` open handles, followed by one per name when `kw` is a tuple.
+/// `ctx` must be live, `kw` open, and `items` must hold `nargs` open handles, followed by one
+/// per name when `kw` is a tuple.
 #[cfg(not(feature = "cpython-abi"))]
-unsafe fn keywords_as_dict<'py>(
-    ctx: Context<'py>,
+unsafe fn keywords_as_dict(
+    ctx: *mut sys::HPyContext,
     items: *const sys::HPy,
-    nargs: usize,
-    kw: Option<Borrowed<'py>>,
-) -> PyResult<Option<Handle<'py>>> {
+    nargs: isize,
+    kw: sys::HPy,
+) -> Result<sys::HPy, ()> {
     use crate::object::AnyHandle;
-    let Some(names) = kw else { return Ok(None) };
+    // SAFETY: the caller's contract.
+    let ctx = unsafe { Context::from_raw(ctx) };
+    // SAFETY: as above.
+    let names = unsafe { Borrowed::from_raw(ctx, kw) };
     if super::raw::predicate(ctx, sys::HPyTuple_Check, names) != 1 {
-        return Ok(None);
+        return Ok(sys::HPy_NULL);
     }
-    let count = names.len()?;
-    let dict = ctx.new_dict()?;
-    for index in 0..count {
-        // SAFETY: the caller's contract: the value of name `index` follows the positionals.
-        let value = unsafe { Borrowed::from_raw(ctx, *items.add(nargs + index)) };
-        dict.setitem(names.get_index(index as isize)?, value)?;
-    }
-    Ok(Some(dict))
-}
-
-/// `kw` as the dict the NEWFUNC/INITPROC contract promises (see [`keywords_as_dict`]); the
-/// converted dict, if any, is kept in `storage`.
-///
-/// # Safety
-/// As for [`keywords_as_dict`].
-#[inline(always)]
-unsafe fn keyword_dict<'a, 'py>(
-    ctx: Context<'py>,
-    items: *const sys::HPy,
-    nargs: usize,
-    kw: Option<Borrowed<'py>>,
-    storage: &'a mut Option<Handle<'py>>,
-) -> PyResult<Option<Borrowed<'a>>>
-where
-    'py: 'a,
-{
-    #[cfg(not(feature = "cpython-abi"))]
-    if kw.is_some() {
-        // SAFETY: the caller's contract.
-        *storage = unsafe { keywords_as_dict(ctx, items, nargs, kw) }?;
-        if let Some(dict) = storage {
-            return Ok(Some(dict.as_borrowed()));
+    let convert = || -> PyResult<Handle<'_>> {
+        let dict = ctx.new_dict()?;
+        for index in 0..names.len()? {
+            // SAFETY: the caller's contract: the value of name `index` follows the positionals.
+            let value = unsafe { Borrowed::from_raw(ctx, *items.add(nargs as usize + index)) };
+            dict.setitem(names.get_index(index as isize)?, value)?;
+        }
+        Ok(dict)
+    };
+    match convert() {
+        Ok(dict) => Ok(dict.into_raw()),
+        Err(err) => {
+            err.restore(ctx);
+            Err(())
         }
     }
-    let _ = (ctx, items, nargs, storage);
-    Ok(kw)
 }
 
 impl<F: InitSlot> Trampolines<F> {
     #[inline(always)]
     unsafe extern "C" fn init_impl(
+        ctx: *mut sys::HPyContext,
+        slf: sys::HPy,
+        items: *const sys::HPy,
+        nargs: isize,
+        kw: sys::HPy,
+    ) -> c_int {
+        #[cfg(not(feature = "cpython-abi"))]
+        if !sys::HPy_IsNull(kw) && sys::context_layout::runtime_is_pypy() {
+            // SAFETY: PyPy's contract for these arguments (see `keywords_as_dict`).
+            return unsafe { Self::init_pypy_keywords(ctx, slf, items, nargs, kw) };
+        }
+        // SAFETY: HPy's contract for these arguments.
+        unsafe { Self::init_body(ctx, slf, items, nargs, kw) }
+    }
+
+    /// `init_impl` for PyPy's keyword names (see [`keywords_as_dict`]).
+    #[cfg(not(feature = "cpython-abi"))]
+    #[cold]
+    #[inline(never)]
+    unsafe fn init_pypy_keywords(
+        ctx: *mut sys::HPyContext,
+        slf: sys::HPy,
+        items: *const sys::HPy,
+        nargs: isize,
+        kw: sys::HPy,
+    ) -> c_int {
+        // SAFETY: the caller's contract.
+        let Ok(dict) = (unsafe { keywords_as_dict(ctx, items, nargs, kw) }) else {
+            return -1;
+        };
+        let kw = if sys::HPy_IsNull(dict) { kw } else { dict };
+        // SAFETY: as in `init_impl`, with the dict HPy promises.
+        let result = unsafe { Self::init_body(ctx, slf, items, nargs, kw) };
+        if !sys::HPy_IsNull(dict) {
+            // SAFETY: the new handle `keywords_as_dict` returned.
+            unsafe { sys::HPy_Close(ctx, dict) };
+        }
+        result
+    }
+
+    #[inline(always)]
+    unsafe fn init_body(
         ctx: *mut sys::HPyContext,
         slf: sys::HPy,
         items: *const sys::HPy,
@@ -783,9 +808,6 @@ impl<F: InitSlot> Trampolines<F> {
             )
         };
         guard(ctx, F::NAME, move || {
-            let mut converted = None;
-            // SAFETY: HPy's (or PyPy's) contract for these arguments, as above.
-            let kw = unsafe { keyword_dict(ctx, items, nargs as usize, kw, &mut converted) }?;
             F::call(ctx, slf, args, kw).map(|()| 0)
         })
     }
@@ -823,7 +845,49 @@ impl<F: NewSlot> Trampolines<F> {
         nargs: isize,
         kw: sys::HPy,
     ) -> sys::HPy {
-        // SAFETY: as for `init_impl`.
+        #[cfg(not(feature = "cpython-abi"))]
+        if !sys::HPy_IsNull(kw) && sys::context_layout::runtime_is_pypy() {
+            // SAFETY: PyPy's contract for these arguments (see `keywords_as_dict`).
+            return unsafe { Self::new_pypy_keywords(ctx, cls, items, nargs, kw) };
+        }
+        // SAFETY: HPy's contract for these arguments.
+        unsafe { Self::new_body(ctx, cls, items, nargs, kw) }
+    }
+
+    /// `new_impl` for PyPy's keyword names (see [`keywords_as_dict`]).
+    #[cfg(not(feature = "cpython-abi"))]
+    #[cold]
+    #[inline(never)]
+    unsafe fn new_pypy_keywords(
+        ctx: *mut sys::HPyContext,
+        cls: sys::HPy,
+        items: *const sys::HPy,
+        nargs: isize,
+        kw: sys::HPy,
+    ) -> sys::HPy {
+        // SAFETY: the caller's contract.
+        let Ok(dict) = (unsafe { keywords_as_dict(ctx, items, nargs, kw) }) else {
+            return sys::HPy_NULL;
+        };
+        let kw = if sys::HPy_IsNull(dict) { kw } else { dict };
+        // SAFETY: as in `new_impl`, with the dict HPy promises.
+        let result = unsafe { Self::new_body(ctx, cls, items, nargs, kw) };
+        if !sys::HPy_IsNull(dict) {
+            // SAFETY: the new handle `keywords_as_dict` returned.
+            unsafe { sys::HPy_Close(ctx, dict) };
+        }
+        result
+    }
+
+    #[inline(always)]
+    unsafe fn new_body(
+        ctx: *mut sys::HPyContext,
+        cls: sys::HPy,
+        items: *const sys::HPy,
+        nargs: isize,
+        kw: sys::HPy,
+    ) -> sys::HPy {
+        // SAFETY: as for `init_body`.
         let ctx = unsafe { Context::from_raw(ctx) };
         // SAFETY: as above.
         let (cls, args, kw) = unsafe {
@@ -834,9 +898,6 @@ impl<F: NewSlot> Trampolines<F> {
             )
         };
         guard(ctx, F::NAME, move || {
-            let mut converted = None;
-            // SAFETY: HPy's (or PyPy's) contract for these arguments, as above.
-            let kw = unsafe { keyword_dict(ctx, items, nargs as usize, kw, &mut converted) }?;
             F::call(ctx, cls, args, kw).map(Handle::into_raw)
         })
     }
