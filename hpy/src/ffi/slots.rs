@@ -745,6 +745,32 @@ unsafe fn keywords_as_dict(
     }
 }
 
+/// Runs `call` with `kw` as NEWFUNC/INITPROC promise it (PyPy's keyword names made into a
+/// dict by [`keywords_as_dict`], closed afterwards); `failed` when making the dict raised.
+///
+/// # Safety
+/// As for [`keywords_as_dict`].
+#[cfg(not(feature = "cpython-abi"))]
+unsafe fn with_keyword_dict<R>(
+    ctx: *mut sys::HPyContext,
+    items: *const sys::HPy,
+    nargs: isize,
+    kw: sys::HPy,
+    failed: R,
+    call: impl FnOnce(sys::HPy) -> R,
+) -> R {
+    // SAFETY: the caller's contract.
+    let Ok(dict) = (unsafe { keywords_as_dict(ctx, items, nargs, kw) }) else {
+        return failed;
+    };
+    let result = call(if sys::HPy_IsNull(dict) { kw } else { dict });
+    if !sys::HPy_IsNull(dict) {
+        // SAFETY: the new handle `keywords_as_dict` returned.
+        unsafe { sys::HPy_Close(ctx, dict) };
+    }
+    result
+}
+
 impl<F: InitSlot> Trampolines<F> {
     #[inline(always)]
     unsafe extern "C" fn init_impl(
@@ -774,18 +800,12 @@ impl<F: InitSlot> Trampolines<F> {
         nargs: isize,
         kw: sys::HPy,
     ) -> c_int {
-        // SAFETY: the caller's contract.
-        let Ok(dict) = (unsafe { keywords_as_dict(ctx, items, nargs, kw) }) else {
-            return -1;
-        };
-        let kw = if sys::HPy_IsNull(dict) { kw } else { dict };
-        // SAFETY: as in `init_impl`, with the dict HPy promises.
-        let result = unsafe { Self::init_body(ctx, slf, items, nargs, kw) };
-        if !sys::HPy_IsNull(dict) {
-            // SAFETY: the new handle `keywords_as_dict` returned.
-            unsafe { sys::HPy_Close(ctx, dict) };
+        // SAFETY: the caller's contract; `init_body` gets the dict HPy promises.
+        unsafe {
+            with_keyword_dict(ctx, items, nargs, kw, -1, |kw| {
+                Self::init_body(ctx, slf, items, nargs, kw)
+            })
         }
-        result
     }
 
     #[inline(always)]
@@ -865,18 +885,12 @@ impl<F: NewSlot> Trampolines<F> {
         nargs: isize,
         kw: sys::HPy,
     ) -> sys::HPy {
-        // SAFETY: the caller's contract.
-        let Ok(dict) = (unsafe { keywords_as_dict(ctx, items, nargs, kw) }) else {
-            return sys::HPy_NULL;
-        };
-        let kw = if sys::HPy_IsNull(dict) { kw } else { dict };
-        // SAFETY: as in `new_impl`, with the dict HPy promises.
-        let result = unsafe { Self::new_body(ctx, cls, items, nargs, kw) };
-        if !sys::HPy_IsNull(dict) {
-            // SAFETY: the new handle `keywords_as_dict` returned.
-            unsafe { sys::HPy_Close(ctx, dict) };
+        // SAFETY: the caller's contract; `new_body` gets the dict HPy promises.
+        unsafe {
+            with_keyword_dict(ctx, items, nargs, kw, sys::HPy_NULL, |kw| {
+                Self::new_body(ctx, cls, items, nargs, kw)
+            })
         }
-        result
     }
 
     #[inline(always)]
