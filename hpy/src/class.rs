@@ -517,18 +517,16 @@ fn module_qualname(module: Borrowed<'_>, name: &str) -> PyResult<std::ffi::CStri
 /// Installs an `__init_subclass__` that raises `TypeError` (see
 /// `ffi::class::python_subclasses_unsupported`): a clear error instead of memory corruption.
 fn refuse_python_subclasses(ctx: Context<'_>, ty: Borrowed<'_>, name: &str) -> PyResult<()> {
-    let builtins = ctx.import("builtins")?;
-    let namespace = ctx.new_dict()?;
-    let source = format!(
-        "def __init_subclass__(cls, **kwargs):\n    raise TypeError(\"Python classes cannot inherit from {name}: HPy 0.9 \
-         passes the wrong data pointer to tp_traverse/tp_destroy for instances of Python \
-         subclasses of types with HPyFields or drop glue\")\n"
+    let body = format!(
+        "raise TypeError(\"Python classes cannot inherit from {name}: HPy 0.9 passes the wrong \
+         data pointer to tp_traverse/tp_destroy for instances of Python subclasses of types \
+         with HPyFields or drop glue\")"
     );
-    builtins
-        .getattr("exec")?
-        .call((source, namespace.as_borrowed()))?;
-    let function = namespace.getitem("__init_subclass__")?;
-    let wrapped = builtins.getattr("classmethod")?.call((function,))?;
+    let function = python_function(ctx, "__init_subclass__", "cls, **kwargs", &body)?;
+    let wrapped = ctx
+        .import("builtins")?
+        .getattr("classmethod")?
+        .call((function,))?;
     ty.setattr("__init_subclass__", wrapped)
 }
 
