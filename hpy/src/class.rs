@@ -497,7 +497,31 @@ pub fn add_class<'py, T: PyClass>(
         set_attrs(ctx, ty.as_borrowed())?;
     }
     if raw_class::python_subclasses_unsupported::<T>() {
-        refuse_python_subclasses(ctx, ty.as_borrowed(), T::NAME)?;
+        refuse_python_subclasses(
+            ctx,
+            ty.as_borrowed(),
+            &format!(
+                "Python classes cannot inherit from {}: HPy 0.9 passes the wrong data pointer \
+                 to tp_traverse/tp_destroy for instances of Python subclasses of types with \
+                 HPyFields or drop glue",
+                T::NAME
+            ),
+        )?;
+    } else if ctx.runtime_is_pypy() && !raw_class::accepts_subclasses::<T>() {
+        // PyPy ignores HPy_TPFLAGS_BASETYPE: refuse as CPython's `type.__new__` does.
+        let module_name = ty.getattr("__module__")?;
+        refuse_python_subclasses(
+            ctx,
+            ty.as_borrowed(),
+            &format!(
+                "type '{}.{}' is not an acceptable base type",
+                module_name.extract::<&str>()?,
+                T::NAME
+            ),
+        )?;
+    }
+    if ctx.runtime_is_pypy() {
+        refuse_instance_attributes(ctx, ty.as_borrowed())?;
     }
     for name in post.reinstall {
         let name = c_str(name);
@@ -514,20 +538,62 @@ fn module_qualname(module: Borrowed<'_>, name: &str) -> PyResult<std::ffi::CStri
     std::ffi::CString::new(full).map_err(|_| PyErr::value_error("a name with a NUL character"))
 }
 
-/// Installs an `__init_subclass__` that raises `TypeError` (see
+/// Installs an `__init_subclass__` that raises `TypeError` with `message` (see
 /// `ffi::class::python_subclasses_unsupported`): a clear error instead of memory corruption.
-fn refuse_python_subclasses(ctx: Context<'_>, ty: Borrowed<'_>, name: &str) -> PyResult<()> {
-    let body = format!(
-        "raise TypeError(\"Python classes cannot inherit from {name}: HPy 0.9 passes the wrong \
-         data pointer to tp_traverse/tp_destroy for instances of Python subclasses of types \
-         with HPyFields or drop glue\")"
-    );
-    let function = python_function(ctx, "__init_subclass__", "cls, **kwargs", &body)?;
+fn refuse_python_subclasses(ctx: Context<'_>, ty: Borrowed<'_>, message: &str) -> PyResult<()> {
+    let function = python_function(
+        ctx,
+        "__init_subclass__",
+        "cls, **kwargs",
+        "raise TypeError(_message)",
+    )?;
+    function
+        .getattr("__globals__")?
+        .setitem("_message", message)?;
     let wrapped = ctx
         .import("builtins")?
         .getattr("classmethod")?
         .call((function,))?;
     ty.setattr("__init_subclass__", wrapped)
+}
+
+/// PyPy 7.3.19 gives every instance of an HPy type a `__dict__`, so `obj.anything = 1` would
+/// succeed where CPython raises `AttributeError`. On PyPy each such class gets a `__setattr__`
+/// that refuses, in CPython's words, any name that is not a data descriptor (member, property)
+/// of the class, then calls the one it inherited. It is skipped for classes with a `__setattr__`
+/// method of their own or from a base, and for instances of Python subclasses (which have a
+/// `__dict__` on CPython).
+const REFUSE_INSTANCE_ATTRIBUTES: &str = "\
+def _install(cls):
+    inherited = cls.__setattr__
+    if inherited is not object.__setattr__ and not getattr(inherited, '_hpy_refuses', False):
+        return
+    tp_name = f'{cls.__module__}.{cls.__name__}'
+    def __setattr__(self, name, value):
+        if type(self) is cls:
+            for klass in cls.__mro__:
+                found = klass.__dict__.get(name, _absent)
+                if found is not _absent:
+                    if not hasattr(type(found), '__set__'):
+                        raise AttributeError(
+                            f\"'{tp_name}' object attribute '{name}' is read-only\")
+                    break
+            else:
+                raise AttributeError(f\"'{tp_name}' object has no attribute '{name}'\")
+        inherited(self, name, value)
+    __setattr__._hpy_refuses = True
+    cls.__setattr__ = __setattr__
+_absent = object()
+";
+
+/// See [`REFUSE_INSTANCE_ATTRIBUTES`].
+fn refuse_instance_attributes(ctx: Context<'_>, ty: Borrowed<'_>) -> PyResult<()> {
+    let namespace = ctx.new_dict()?;
+    ctx.import("builtins")?
+        .getattr("exec")?
+        .call((REFUSE_INSTANCE_ATTRIBUTES, namespace.as_borrowed()))?;
+    namespace.getitem("_install")?.call((ty,))?;
+    Ok(())
 }
 
 /// PyPy 7.3.19 ignores the error an HPy property getter or setter returns (the exception stays

@@ -26,19 +26,9 @@ MOD_CREATE_SPEC = (
     "which this test sets, is lost): a PyPy bug, shown without hpy-rs by "
     "tests/pypy_bugs/modcreate_spec.c (test_pypy_bugs.py)"
 )
-INSTANCE_DICT = (
-    "PyPy 7.3.19 gives instances of HPy types a __dict__, so assigning an unknown attribute "
-    "does not raise AttributeError; no workaround yet"
-)
-GC_DESTROY = _todo("a dropped object's Rust Drop has not run after gc.collect()")
-
-
 
 
 PENDING = {
-    "test_array.py::test_buffer_protocol": _todo("the array stays borrowed after memoryview.release()"),
-    "test_array.py::test_writable_buffer_refused": _todo("a writable buffer request is not refused"),
-    "test_microbench.py::test_foo_is_frozen_with_members": INSTANCE_DICT,
     "test_microbench.py::test_foo_length_and_subscript[pypy-debug]": _todo(
         "debug mode reports a use of an invalid handle in about one run of three"
     ),
@@ -48,15 +38,8 @@ PENDING = {
     "test_modcreate.py::test_returning_a_module_object_is_a_system_error": MOD_CREATE_SPEC,
     "test_modcreate.py::test_an_error_aborts_the_import": MOD_CREATE_SPEC,
     "test_modcreate.py::test_a_panic_is_a_system_error": MOD_CREATE_SPEC,
-    "test_shapes.py::test_properties": INSTANCE_DICT,
     "test_shapes.py::test_members_of_every_type": _todo(
         "an HPy u64/usize member refuses values from 2**63 (OverflowError)"
-    ),
-    "test_shapes.py::test_reference_cycle_is_collected": GC_DESTROY,
-    "test_shapes.py::test_self_cycle_and_unlink": GC_DESTROY,
-    "test_shapes.py::test_rust_subclass_drops_its_base_part": GC_DESTROY,
-    "test_shapes.py::test_python_subclass_refused_for_drop_glue": _todo(
-        "the __init_subclass__ that refuses Python subclasses is not called"
     ),
     "test_shapes.py::test_no_uninitialised_objects": _todo("creating an instance of a class without #[new] is not refused"),
     "test_shapes.py::test_rust_subclass[pypy-debug]": REENTRANT_DEBUG,
@@ -64,8 +47,6 @@ PENDING = {
     "test_shapes.py::test_reentrant_mutable_borrow_raises[pypy-debug]": REENTRANT_DEBUG,
     "test_shapes.py::test_builtin_bases": _todo("the interpreter crashes (segfault)"),
     "test_shapes.py::test_metaclass": _todo("the interpreter crashes (segfault)"),
-    "test_slots.py::test_cycle_through_field_is_collected": _todo("the cycle is not collected when expected"),
-    "test_slots.py::test_buffer": _todo("buffer export and release differ"),
 }
 
 

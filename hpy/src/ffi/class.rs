@@ -93,6 +93,8 @@ pub unsafe trait ClassBase: 'static {
     const BUILTIN: Option<BuiltinType>;
     /// `true` if the base's part has `HPyField`s to visit.
     const HAS_FIELDS: bool;
+    /// `true` if the base's part (or its own bases') has drop glue.
+    const NEEDS_DROP: bool;
     /// The base type object, to pass to `HPyType_FromSpec` (`None` for `object`).
     fn base_type<'py>(ctx: Context<'py>) -> PyResult<Option<Handle<'py>>>;
     /// Moves `init` into the base's part.
@@ -111,6 +113,12 @@ pub unsafe trait ClassBase: 'static {
         visit: sys::HPyFunc_visitproc,
         arg: *mut c_void,
     ) -> c_int;
+    /// Drops the base's part and its own bases' (see `ClassSlots::destroy_impl`).
+    ///
+    /// # Safety
+    /// `layout` must point to the base's part of an instance being deallocated.
+    #[doc(hidden)]
+    unsafe fn destroy(layout: *mut Self::Layout);
 }
 
 macro_rules! builtin_bases {
@@ -124,6 +132,7 @@ macro_rules! builtin_bases {
             const SHAPE: sys::HPyType_BuiltinShape = sys::$shape;
             const BUILTIN: Option<BuiltinType> = $builtin;
             const HAS_FIELDS: bool = false;
+            const NEEDS_DROP: bool = false;
             fn base_type<'py>(ctx: Context<'py>) -> PyResult<Option<Handle<'py>>> {
                 Ok(Self::BUILTIN.map(|builtin| builtin.type_object(ctx).dup()))
             }
@@ -131,6 +140,7 @@ macro_rules! builtin_bases {
             unsafe fn traverse(_: *const (), _: sys::HPyFunc_visitproc, _: *mut c_void) -> c_int {
                 0
             }
+            unsafe fn destroy(_: *mut ()) {}
         }
     )*};
 }
@@ -158,6 +168,7 @@ unsafe impl<B: Subclassable> ClassBase for B {
     const SHAPE: sys::HPyType_BuiltinShape = <B::Base as ClassBase>::SHAPE;
     const BUILTIN: Option<BuiltinType> = <B::Base as ClassBase>::BUILTIN;
     const HAS_FIELDS: bool = needs_traverse::<B>();
+    const NEEDS_DROP: bool = core::mem::needs_drop::<B>() || <B::Base as ClassBase>::NEEDS_DROP;
     fn base_type<'py>(ctx: Context<'py>) -> PyResult<Option<Handle<'py>>> {
         match B::TYPE_GLOBAL.load(ctx) {
             Some(ty) => Ok(Some(ty)),
@@ -179,6 +190,10 @@ unsafe impl<B: Subclassable> ClassBase for B {
         // SAFETY: forwarded contract.
         unsafe { ClassObject::traverse(layout, visit, arg) }
     }
+    unsafe fn destroy(layout: *mut ClassObject<B>) {
+        // SAFETY: forwarded contract.
+        unsafe { ClassObject::destroy_chain(layout) }
+    }
 }
 
 /// `true` if instances of `T` have `HPyField`s (its own or a Rust base's).
@@ -191,9 +206,11 @@ pub const fn has_builtin_base<T: PyClass>() -> bool {
     <T::Base as ClassBase>::BUILTIN.is_some()
 }
 
-/// `true` if `T` has drop glue, so `tp_destroy` is needed.
+/// `true` if `T` needs a `tp_destroy`: it has drop glue, or (universal ABI) a Rust base has,
+/// whose part PyPy would otherwise never drop (see `ClassSlots::destroy_impl`).
 pub const fn needs_destroy<T: PyClass>() -> bool {
     core::mem::needs_drop::<T>()
+        || (cfg!(not(feature = "cpython-abi")) && <T::Base as ClassBase>::NEEDS_DROP)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,6 +287,34 @@ impl<T: PyClass> ClassObject<T> {
             <T::Base as ClassBase>::write_init(ptr::addr_of_mut!((*cell).base), base);
             ptr::addr_of_mut!((*cell).value).write(UnsafeCell::new(MaybeUninit::new(value)));
             ptr::addr_of_mut!((*cell).flag).write(T::Flag::INITIALISED);
+        }
+    }
+
+    /// Drops the value if it was initialised, exactly once (the flag goes back to
+    /// "uninitialised").
+    ///
+    /// # Safety
+    /// `cell` must point to the user data of an instance being deallocated.
+    unsafe fn destroy_value(cell: *mut Self) {
+        // SAFETY: per the contract nothing borrows the value any more; only an initialised
+        // value is dropped, and the flag keeps it from being dropped twice.
+        unsafe {
+            if FlagStorage::get(&(*cell).flag) != UNINITIALISED {
+                (*cell).flag.set(UNINITIALISED);
+                ptr::drop_in_place((*(*cell).value.get()).as_mut_ptr());
+            }
+        }
+    }
+
+    /// Drops the value, then the bases' parts, most-derived first (CPython's order).
+    ///
+    /// # Safety
+    /// As [`Self::destroy_value`].
+    unsafe fn destroy_chain(cell: *mut Self) {
+        // SAFETY: forwarded contract; the base's part is inside the same instance.
+        unsafe {
+            Self::destroy_value(cell);
+            <T::Base as ClassBase>::destroy(ptr::addr_of_mut!((*cell).base));
         }
     }
 
@@ -971,11 +1016,18 @@ impl<T: PyClass> ClassSlots<T> {
         let cell = data.cast::<ClassObject<T>>();
         abort_on_panic(|| {
             // SAFETY: HPy passes the user data of an instance being deallocated: nothing can
-            // borrow it any more. Only an initialised value is dropped, exactly once.
+            // borrow it any more.
             unsafe {
-                if FlagStorage::get(&(*cell).flag) != UNINITIALISED {
-                    (*cell).flag.set(UNINITIALISED);
-                    ptr::drop_in_place((*(*cell).value.get()).as_mut_ptr());
+                // CPython's HPy runs the `tp_destroy` of every HPy type in the MRO; PyPy's
+                // only the instance's own type's, so there this one drops the bases' parts too.
+                #[cfg(not(feature = "cpython-abi"))]
+                let only_own_type = sys::context_layout::runtime_is_pypy();
+                #[cfg(feature = "cpython-abi")]
+                let only_own_type = false;
+                if only_own_type {
+                    ClassObject::destroy_chain(cell)
+                } else {
+                    ClassObject::destroy_value(cell)
                 }
             }
         })
@@ -1379,16 +1431,20 @@ impl TypeSpecCell {
     }
 }
 
+/// `true` if `T` was declared with the `subclass` option (`HPy_TPFLAGS_BASETYPE`).
+pub(crate) fn accepts_subclasses<T: PyClass>() -> bool {
+    // SAFETY: the spec is never written after construction.
+    let flags = unsafe { (*T::SPEC.0.get()).flags };
+    flags & sys::HPy_TPFLAGS_BASETYPE as core::ffi::c_ulong != 0
+}
+
 /// `true` if `T` accepts subclasses but Python-level subclasses would break: HPy 0.9 computes
 /// the data pointer of an instance of a Python subclass of a pure HPy type from the shape of the
 /// *subclass*, which it does not know (it assumes `Legacy`), so the `tp_traverse`, field clearing
 /// and `tp_destroy` it runs on such instances get a pointer to the object header instead of the
 /// struct. Types without fields and drop glue never get those calls.
 pub(crate) fn python_subclasses_unsupported<T: PyClass>() -> bool {
-    // SAFETY: the spec is never written after construction.
-    let flags = unsafe { (*T::SPEC.0.get()).flags };
-    flags & sys::HPy_TPFLAGS_BASETYPE as core::ffi::c_ulong != 0
-        && (needs_traverse::<T>() || needs_destroy::<T>())
+    accepts_subclasses::<T>() && (needs_traverse::<T>() || needs_destroy::<T>())
 }
 
 /// What `add_class` re-creates as a Python `property` on PyPy (see `class::pypy_properties`).
