@@ -588,12 +588,19 @@ _absent = object()
 
 /// See [`REFUSE_INSTANCE_ATTRIBUTES`].
 fn refuse_instance_attributes(ctx: Context<'_>, ty: Borrowed<'_>) -> PyResult<()> {
+    python_namespace(ctx, REFUSE_INSTANCE_ATTRIBUTES)?
+        .getitem("_install")?
+        .call((ty,))?;
+    Ok(())
+}
+
+/// The namespace of Python `source`, run in a fresh one.
+fn python_namespace<'py>(ctx: Context<'py>, source: &str) -> PyResult<Handle<'py>> {
     let namespace = ctx.new_dict()?;
     ctx.import("builtins")?
         .getattr("exec")?
-        .call((REFUSE_INSTANCE_ATTRIBUTES, namespace.as_borrowed()))?;
-    namespace.getitem("_install")?.call((ty,))?;
-    Ok(())
+        .call((source, namespace.as_borrowed()))?;
+    Ok(namespace)
 }
 
 /// PyPy 7.3.19 ignores the error an HPy property getter or setter returns (the exception stays
@@ -647,11 +654,34 @@ fn pypy_properties<'py, T: PyClass>(
                 ))?;
                 (name, replacement)
             }
+            raw_class::PropertyDef::UnsignedMember(name) => {
+                let name = c_str(name);
+                let descriptor = type_dict.getitem(name)?;
+                let make = python_namespace(ctx, UNSIGNED_MEMBER)?.getitem("unsigned_member")?;
+                (name, make.call((descriptor,))?)
+            }
         };
         ty.setattr(name, replacement)?;
     }
     Ok(())
 }
+
+/// PyPy 7.3.19 writes an integer member through a signed machine word, so a `u64` member
+/// refuses values from 2**63 (`OverflowError`). The property that replaces it on PyPy checks
+/// the range as CPython does and stores the same 64 bits as a signed value.
+const UNSIGNED_MEMBER: &str = "\
+import operator
+def unsigned_member(descriptor):
+    store = descriptor.__set__
+    def set(self, value):
+        value = operator.index(value)
+        if value < 0:
+            raise OverflowError(\"can't convert negative int to unsigned\")
+        if value >= 1 << 64:
+            raise OverflowError('int too big to convert')
+        store(self, value - (1 << 64) if value >= 1 << 63 else value)
+    return property(descriptor.__get__, set, descriptor.__delete__, descriptor.__doc__)
+";
 
 /// The hidden module function behind [`pypy_properties`]: `access(op, index, obj[, value])`
 /// reads (`op` 0), writes (1) or deletes (2) the property defined at `index` among `T`'s
@@ -718,12 +748,8 @@ fn python_function<'py>(
     parameters: &str,
     body: &str,
 ) -> PyResult<Handle<'py>> {
-    let namespace = ctx.new_dict()?;
     let source = format!("def {name}({parameters}):\n    {body}\n");
-    ctx.import("builtins")?
-        .getattr("exec")?
-        .call((source, namespace.as_borrowed()))?;
-    namespace.getitem(name)
+    python_namespace(ctx, &source)?.getitem(name)
 }
 
 fn c_str(text: &'static CStr) -> &'static str {

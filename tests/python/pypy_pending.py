@@ -38,10 +38,6 @@ PENDING = {
     "test_modcreate.py::test_returning_a_module_object_is_a_system_error": MOD_CREATE_SPEC,
     "test_modcreate.py::test_an_error_aborts_the_import": MOD_CREATE_SPEC,
     "test_modcreate.py::test_a_panic_is_a_system_error": MOD_CREATE_SPEC,
-    "test_shapes.py::test_members_of_every_type": _todo(
-        "an HPy u64/usize member refuses values from 2**63 (OverflowError)"
-    ),
-    "test_shapes.py::test_no_uninitialised_objects": _todo("creating an instance of a class without #[new] is not refused"),
     "test_shapes.py::test_rust_subclass[pypy-debug]": REENTRANT_DEBUG,
     "test_shapes.py::test_reentrant_shared_borrows[pypy-debug]": REENTRANT_DEBUG,
     "test_shapes.py::test_reentrant_mutable_borrow_raises[pypy-debug]": REENTRANT_DEBUG,

@@ -381,7 +381,24 @@ fn as_struct<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) -> PyResult<*mut C
             _ => sys::_HPy_AsStruct_Object(ctx, h),
         }
     };
+    // PyPy's `object.__new__(T)` makes an instance with no user data at all (CPython refuses:
+    // "not safe"), for which HPy returns NULL.
+    #[cfg(not(feature = "cpython-abi"))]
+    if data.is_null() {
+        return Err(no_user_data::<T>());
+    }
     Ok(data.cast())
+}
+
+#[cfg(not(feature = "cpython-abi"))]
+#[cold]
+#[inline(never)]
+fn no_user_data<T: PyClass>() -> PyErr {
+    PyErr::type_error(format!(
+        "this {name} object has no data: it was not made by {name}.__new__() (on PyPy, \
+         object.__new__({name}) makes such objects; CPython refuses it as not safe)",
+        name = T::NAME
+    ))
 }
 
 #[cfg(not(feature = "cpython-abi"))]
@@ -1454,6 +1471,8 @@ pub(crate) enum PropertyDef {
     GetSet(&'static CStr, usize),
     /// A read-only HPy member.
     ReadOnlyMember(&'static CStr),
+    /// A writable `u64`/`usize` member (`HPyMember_ULONGLONG`).
+    UnsignedMember(&'static CStr),
 }
 
 /// The properties and read-only members among `T`'s definitions.
@@ -1468,10 +1487,14 @@ pub(crate) fn property_defs<T: PyClass>() -> Vec<PropertyDef> {
             if d.kind == sys::HPyDef_Kind_GetSet {
                 let name = CStr::from_ptr(d.__bindgen_anon_1.getset.name);
                 found.push(PropertyDef::GetSet(name, index));
-            } else if d.kind == sys::HPyDef_Kind_Member && d.__bindgen_anon_1.member.readonly != 0 {
-                found.push(PropertyDef::ReadOnlyMember(CStr::from_ptr(
-                    d.__bindgen_anon_1.member.name,
-                )));
+            } else if d.kind == sys::HPyDef_Kind_Member {
+                let member = &d.__bindgen_anon_1.member;
+                let name = CStr::from_ptr(member.name);
+                if member.readonly != 0 {
+                    found.push(PropertyDef::ReadOnlyMember(name));
+                } else if member.type_ == sys::HPyMember_ULONGLONG {
+                    found.push(PropertyDef::UnsignedMember(name));
+                }
             }
             index += 1;
         }
