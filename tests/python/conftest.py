@@ -59,9 +59,12 @@ def pytest_collection_modifyitems(config, items):
     # HPYRS_RUN_PENDING=1 runs the PyPy-pending tests too (to check whether they still fail).
     if not hpyrs_testing.IS_PYPY or os.environ.get("HPYRS_RUN_PENDING") == "1":
         return
-    from pypy_pending import pending_reason
+    from pypy_pending import pending_reason, pypy_bug
 
     for item in items:
+        bug = pypy_bug(item.nodeid)
+        if bug is not None:
+            item.add_marker(pytest.mark.xfail(strict=True, reason=bug))
         reason = pending_reason(item.nodeid)
         if reason is not None:
             item.add_marker(pytest.mark.skip(reason=f"pending on PyPy: {reason}"))

@@ -372,6 +372,12 @@ fn as_struct<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) -> PyResult<*mut C
     // callers guarantee (or checked) that `obj` is an instance of `T`.
     let data = unsafe {
         match <T::Base as ClassBase>::SHAPE {
+            // PyPy 7.3.19 implements only the `Object` accessor (the others print "not
+            // implemented" and crash), and gives instances made by a builtin's `__new__` no
+            // user data: refused (see tests/pypy_bugs/builtin_shape.c).
+            shape if shape != sys::HPyType_BuiltinShape_Object && pypy_struct_access() => {
+                return Err(builtin_shape_on_pypy::<T>());
+            }
             sys::HPyType_BuiltinShape_Long => sys::_HPy_AsStruct_Long(ctx, h),
             sys::HPyType_BuiltinShape_Float => sys::_HPy_AsStruct_Float(ctx, h),
             sys::HPyType_BuiltinShape_Unicode => sys::_HPy_AsStruct_Unicode(ctx, h),
@@ -388,6 +394,25 @@ fn as_struct<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) -> PyResult<*mut C
         return Err(no_user_data::<T>());
     }
     Ok(data.cast())
+}
+
+/// `true` where HPy has no user data for shapes other than `Object` (PyPy); only read for
+/// those shapes.
+#[inline(always)]
+fn pypy_struct_access() -> bool {
+    #[cfg(not(feature = "cpython-abi"))]
+    return sys::context_layout::runtime_is_pypy();
+    #[cfg(feature = "cpython-abi")]
+    return false;
+}
+
+#[cold]
+#[inline(never)]
+fn builtin_shape_on_pypy<T: PyClass>() -> PyErr {
+    PyErr::type_error(format!(
+        "{} extends a builtin type: PyPy 7.3.19's HPy has no user data for such classes",
+        T::NAME
+    ))
 }
 
 #[cfg(not(feature = "cpython-abi"))]
