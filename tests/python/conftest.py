@@ -56,31 +56,51 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    # HPYRS_RUN_PENDING=1 runs the PyPy-pending tests too (to check whether they still fail).
-    if not hpyrs_testing.IS_PYPY or os.environ.get("HPYRS_RUN_PENDING") == "1":
+    if not hpyrs_testing.IS_PYPY:
         return
-    from pypy_pending import pending_reason, pypy_bug
+    import pypy_known_bugs
 
     for item in items:
-        bug = pypy_bug(item.nodeid)
+        bug = pypy_known_bugs.failing(item.nodeid)
         if bug is not None:
             item.add_marker(pytest.mark.xfail(strict=True, reason=bug))
-        reason = pending_reason(item.nodeid)
-        if reason is not None:
-            item.add_marker(pytest.mark.skip(reason=f"pending on PyPy: {reason}"))
-            _PENDING_SEEN.add(f"{item.nodeid.split('[', 1)[0]}: {reason}")
+        bug = pypy_known_bugs.aborting(item.nodeid)
+        if bug is not None:
+            _run_in_child_process(item)
+            item.add_marker(pytest.mark.xfail(strict=True, reason=bug, raises=AssertionError))
 
 
-_PENDING_SEEN = set()
+def _run_in_child_process(item):
+    """Runs the test's body in a forked child, so that a PyPy bug that aborts the interpreter
+    fails the test (an `AssertionError` its strict xfail expects) instead of ending the session.
+    Fixtures, like debug mode's LeakDetector, still run in this process."""
+    run = item.runtest
+
+    def runtest():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                run()
+                status = 0
+            except BaseException:
+                import traceback
+
+                traceback.print_exc()
+            finally:
+                os._exit(status)
+        _, status = os.waitpid(pid, 0)
+        if os.WIFSIGNALED(status):
+            raise AssertionError(f"the interpreter was killed by signal {os.WTERMSIG(status)}")
+        assert os.WEXITSTATUS(status) == 0, "the test failed in the child process"
+
+    item.runtest = runtest
 
 
 def pytest_terminal_summary(terminalreporter):
     import hpyrs_testing as t
-
-    if _PENDING_SEEN:
-        terminalreporter.section("hpy-rs: tests pending on PyPy (skipped; see tests/python/pypy_pending.py)")
-        for line in sorted(_PENDING_SEEN):
-            terminalreporter.line(line)
 
     terminalreporter.section("hpy-rs: interpreter")
     terminalreporter.line(f"{t.interpreter_description()}: modes {', '.join(t.MODES)}")

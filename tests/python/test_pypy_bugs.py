@@ -1,7 +1,7 @@
 """PyPy bugs that hpy-rs cannot work around, each shown by a minimal C HPy module (no hpy-rs)
 under tests/pypy_bugs/, compiled against hpy.devel's headers and loaded, like hpy-rs's binaries,
 on CPython and on PyPy. The PyPy checks are strict xfails: when a PyPy release fixes the bug,
-they fail, and the hpy-rs tests skipped for it (tests/python/pypy_pending.py) must come back.
+they fail, and so do the hpy-rs tests marked for it (tests/python/pypy_known_bugs.py).
 
 Runs in the CPython session (PyPy runs in subprocesses).
 """
