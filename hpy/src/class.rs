@@ -493,6 +493,7 @@ pub fn add_class<'py, T: PyClass>(
         )?;
     }
     module.delattr(property_accessor)?;
+    remove_property_methods::<T>(ty.as_borrowed())?;
     if let Some(set_attrs) = post.class_attrs {
         set_attrs(ctx, ty.as_borrowed())?;
     }
@@ -627,11 +628,24 @@ fn pypy_properties<'py, T: PyClass>(
     for def in defs {
         let (name, replacement) = match def {
             raw_class::PropertyDef::GetSet(name, index) => {
-                // partial(access, op, index)(obj[, value]) is access(op, index, obj[, value]):
-                // no Python frame between the property and the Rust function.
+                // The hidden methods `__hpy_get_<name>`/`__hpy_set_<name>` (`GetterMethod`)
+                // where the class has them; otherwise `partial(access, op, index)(obj[, value])`,
+                // which is `access(op, index, obj[, value])`.
                 let name = c_str(name);
                 let doc = type_dict.getitem(name)?.getattr("__doc__")?;
-                let [get, set, delete] = [0u8, 1, 2].map(|op| partial.call((access, op, index)));
+                let [get, set, delete] = [0u8, 1, 2].map(|op| {
+                    let hidden = match op {
+                        0 => Some(format!("__hpy_get_{name}")),
+                        1 => Some(format!("__hpy_set_{name}")),
+                        _ => None,
+                    };
+                    match hidden {
+                        Some(hidden) if type_dict.contains(hidden.as_str())? => {
+                            type_dict.getitem(hidden.as_str())
+                        }
+                        _ => partial.call((access, op, index)),
+                    }
+                });
                 (name, property.call((get?, set?, delete?, doc))?)
             }
             raw_class::PropertyDef::ReadOnlyMember(name) => {
@@ -662,6 +676,23 @@ fn pypy_properties<'py, T: PyClass>(
             }
         };
         ty.setattr(name, replacement)?;
+    }
+    Ok(())
+}
+
+/// Removes the hidden `__hpy_get_<name>`/`__hpy_set_<name>` methods of `T`'s properties
+/// (`ffi::slots::GetterMethod`), used by [`pypy_properties`] and by nothing else.
+fn remove_property_methods<T: PyClass>(ty: Borrowed<'_>) -> PyResult<()> {
+    let type_dict = ty.getattr("__dict__")?;
+    for def in raw_class::property_defs::<T>() {
+        if let raw_class::PropertyDef::GetSet(name, _) = def {
+            let name = c_str(name);
+            for hidden in [format!("__hpy_get_{name}"), format!("__hpy_set_{name}")] {
+                if type_dict.contains(hidden.as_str())? {
+                    ty.delattr(hidden.as_str())?;
+                }
+            }
+        }
     }
     Ok(())
 }

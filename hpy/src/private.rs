@@ -20,9 +20,9 @@ pub use crate::ffi::class::{
     UnicodeBase, WrappedMethod,
 };
 pub use crate::ffi::slots::{
-    buffer_view_fn, export_buffer, getset, getset_rw, getset_wo, release_buffer, slot_binary,
-    slot_call, slot_finalize, slot_getbuffer, slot_hash, slot_init, slot_len,
-    slot_mp_ass_subscript, slot_nb_bool, slot_new, slot_releasebuffer, slot_richcompare,
+    buffer_view_fn, export_buffer, getset, getset_rw, getset_wo, getter_method, release_buffer,
+    setter_method, slot_binary, slot_call, slot_finalize, slot_getbuffer, slot_hash, slot_init,
+    slot_len, slot_mp_ass_subscript, slot_nb_bool, slot_new, slot_releasebuffer, slot_richcompare,
     slot_sq_ass_item, slot_sq_contains, slot_ssizearg, slot_ternary, slot_unary, BinarySlot,
     BinarySlotId, BufferView, ExportedBuffer, FinalizeSlot, GetBufferSlot, GetterFn, HashSlot,
     InitSlot, InquirySlot, IntoBufferView, LenSlot, LenSlotId, NewSlot, ObjObjArgSlot, ObjObjSlot,

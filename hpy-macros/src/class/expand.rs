@@ -4,7 +4,7 @@
 
 use super::model::{ClassModel, FieldEntry};
 use super::parse::BaseArg;
-use crate::cstr::{c_literal, optional_c_literal};
+use crate::cstr::{c_literal, c_name, optional_c_literal};
 use crate::function::expand::local;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -216,8 +216,17 @@ fn field_items(model: &ClassModel, field: &FieldEntry) -> (TokenStream, Vec<Iden
         tokens.extend(quote! {
             static #def: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(#def_value);
         });
+        let (hidden, mut defs) = property_methods(
+            &label,
+            name,
+            py_name.span,
+            Some(&getter),
+            writable.then_some(&setter),
+        );
+        tokens.extend(hidden);
+        defs.insert(0, def);
         let _ = ctx;
-        return (tokens, vec![def]);
+        return (tokens, defs);
     }
     if a.member.is_some() {
         let tokens = quote_spanned! {ty.span()=>
@@ -273,7 +282,49 @@ fn field_items(model: &ClassModel, field: &FieldEntry) -> (TokenStream, Vec<Iden
     tokens.extend(quote! {
         static #def: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(#def_value);
     });
-    (tokens, vec![def])
+    let (hidden, mut defs) = property_methods(
+        &label,
+        name,
+        py_name.span,
+        a.get.as_ref().map(|_| &getter),
+        a.set.as_ref().map(|_| &setter),
+    );
+    tokens.extend(hidden);
+    defs.insert(0, def);
+    (tokens, defs)
+}
+
+/// The hidden `__hpy_get_<name>`/`__hpy_set_<name>` methods of a property, which `add_class`
+/// turns into the property's functions on PyPy (and removes on CPython), and their `DefCell`
+/// names.
+pub(crate) fn property_methods(
+    label: &str,
+    name: &str,
+    span: Span,
+    getter: Option<&Ident>,
+    setter: Option<&Ident>,
+) -> (TokenStream, Vec<Ident>) {
+    let mut tokens = TokenStream::new();
+    let mut defs = Vec::new();
+    if let Some(getter) = getter {
+        let def = format_ident!("__HPY_GET_METHOD_{}", label);
+        let c = c_name(&format!("__hpy_get_{name}"), span);
+        tokens.extend(quote! {
+            static #def: ::hpy::__private::DefCell =
+                ::hpy::__private::DefCell::new(::hpy::__private::getter_method::<#getter>(#c));
+        });
+        defs.push(def);
+    }
+    if let Some(setter) = setter {
+        let def = format_ident!("__HPY_SET_METHOD_{}", label);
+        let c = c_name(&format!("__hpy_set_{name}"), span);
+        tokens.extend(quote! {
+            static #def: ::hpy::__private::DefCell =
+                ::hpy::__private::DefCell::new(::hpy::__private::setter_method::<#setter>(#c));
+        });
+        defs.push(def);
+    }
+    (tokens, defs)
 }
 
 #[cfg(test)]

@@ -550,6 +550,15 @@ impl Gen<'_> {
             let def = format_ident!("__HPY_PROP_{}", first.ident);
             self.def_static(&def, def_value);
             self.type_defs.push(quote!(&#def));
+            let (hidden, defs) = crate::class::expand::property_methods(
+                &first.ident.to_string(),
+                prop,
+                first.py_name.span,
+                g_ident.as_ref(),
+                s_ident.as_ref(),
+            );
+            self.items.extend(hidden);
+            self.type_defs.extend(defs.iter().map(|d| quote!(&#d)));
         }
     }
 

@@ -1454,3 +1454,42 @@ pub const fn getset_wo<S: SetterFn>(
 ) -> sys::HPyDef {
     getset_def(name, doc, getter_pair::<Missing<S>>(), setter_pair::<S>())
 }
+
+/// A property's getter as a NOARGS method, `__hpy_get_<name>`: on PyPy the property's `fget`
+/// (see `class::pypy_properties`), which keeps the getter's errors at a method call's cost.
+pub struct GetterMethod<G>(core::marker::PhantomData<G>);
+
+impl<G: GetterFn> super::trampoline::NoArgsFn for GetterMethod<G> {
+    const NAME: &'static str = G::NAME;
+    #[inline(always)]
+    fn call<'py>(ctx: Context<'py>, slf: Borrowed<'py>) -> PyResult<Handle<'py>> {
+        // A method of the class: HPy has checked that `slf` is an instance, as for a getter.
+        G::get(ctx, slf)
+    }
+}
+
+/// A property's setter as an O method, `__hpy_set_<name>` (see [`GetterMethod`]).
+pub struct SetterMethod<S>(core::marker::PhantomData<S>);
+
+impl<S: SetterFn> super::trampoline::OneArgFn for SetterMethod<S> {
+    const NAME: &'static str = S::NAME;
+    #[inline(always)]
+    fn call<'py>(
+        ctx: Context<'py>,
+        slf: Borrowed<'py>,
+        value: Borrowed<'py>,
+    ) -> PyResult<Handle<'py>> {
+        S::set(ctx, slf, value)?;
+        Ok(ctx.none().dup())
+    }
+}
+
+/// The hidden `__hpy_get_<name>` method of a property (see [`GetterMethod`]).
+pub const fn getter_method<G: GetterFn>(name: &'static CStr) -> sys::HPyDef {
+    super::trampoline::meth_noargs::<GetterMethod<G>>(name, None)
+}
+
+/// The hidden `__hpy_set_<name>` method of a property (see [`GetterMethod`]).
+pub const fn setter_method<S: SetterFn>(name: &'static CStr) -> sys::HPyDef {
+    super::trampoline::meth_o::<SetterMethod<S>>(name, None)
+}
