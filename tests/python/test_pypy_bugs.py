@@ -1,4 +1,4 @@
-"""PyPy bugs that hpy-rs cannot work around, each shown by a minimal C HPy module (no hpy-rs)
+"""PyPy bugs (and one HPy bug on CPython 3.13) that hpy-rs cannot work around, each shown by a minimal C HPy module (no hpy-rs)
 under tests/pypy_bugs/, compiled against hpy.devel's headers and loaded, like hpy-rs's binaries,
 on CPython and on PyPy. The PyPy checks are strict xfails: when a PyPy release fixes the bug,
 they fail, and so do the hpy-rs tests marked for it (tests/python/pypy_known_bugs.py).
@@ -47,6 +47,15 @@ n = m.TaggedInt(5)
 n.set_tag(7)
 print(n + 1, n.tag())
 """,
+    "inline_values": """
+import importlib.machinery, os, sys
+import hpy.universal as hu
+path = os.path.abspath(sys.argv[1])
+mode = getattr(hu, "MODE_" + sys.argv[2].upper())
+m = hu.load("inline_values", path, importlib.machinery.ModuleSpec("inline_values", None, origin=path), mode=mode)
+boxes = [m.Box() for _ in range(1000)]
+print(sum(b.value() for b in boxes) // 1000, boxes[0].value())
+""",
     # The same module, loaded in debug mode under a LeakDetector.
     "modcreate_leak": """
 import importlib.machinery, os, sys
@@ -67,6 +76,7 @@ EXPECTED = {
     "modcreate_spec": "received the spec",
     "modcreate_leak": "no handle leaked",
     "builtin_shape": "6 7",
+    "inline_values": "42 42",
 }
 # The C source of each driver's module, when not <driver name>.c.
 SOURCES = {"modcreate_leak": "modcreate_spec"}
@@ -169,3 +179,30 @@ def test_mod_create_gets_the_spec_on_pypy(reproducers, pypy, mode):
 )
 def test_mod_create_result_is_not_leaked_on_pypy_debug(reproducers, pypy):
     assert run_reproducer(pypy, reproducers, "modcreate_leak", "debug") == (0, EXPECTED["modcreate_leak"])
+
+
+@pytest.mark.parametrize(
+    "minor",
+    [
+        "3.12",
+        pytest.param(
+            "3.13",
+            marks=pytest.mark.xfail(
+                strict=True,
+                raises=AssertionError,
+                reason="HPy 0.9.0's type marker is tp_flags bit 2, CPython 3.13's Py_TPFLAGS_INLINE_VALUES "
+                "(hpyproject/hpy#493): instances of HPy types crash on attribute lookup",
+            ),
+        ),
+    ],
+)
+@pytest.mark.parametrize("mode", ["universal", "debug"])
+def test_hpy_types_on_cpython(reproducers, minor, mode):
+    """Not a PyPy bug: hpy==0.9.0's own runtime on CPython 3.13 (3.12 is the control)."""
+    from test_loading import ensure_venv, find_pyenv_python
+
+    base = find_pyenv_python(minor)
+    if base is None:
+        pytest.skip(f"no pyenv CPython {minor}")
+    python = ensure_venv(base, minor)
+    assert run_reproducer(python, reproducers, "inline_values", mode) == (0, EXPECTED["inline_values"])
