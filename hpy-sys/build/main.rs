@@ -94,11 +94,40 @@ fn compile_cpython_runtime(hpy: &locate::HpyInstall, shims: &std::path::Path) {
         .collect();
     runtime_files.sort();
     for file in &runtime_files {
-        build.file(file);
+        if python.version >= (3, 13) && file.file_name().is_some_and(|n| n == "ctx_type.c") {
+            build.file(ctx_type_with_free_flag_bit(file));
+        } else {
+            build.file(file);
+        }
     }
     build.compile("hpy_cpython_runtime");
 
     if python.version >= (3, 12) {
         println!("cargo:rustc-cfg=hpy_py_3_12");
     }
+}
+
+/// HPy 0.9.0 marks its types with `tp_flags` bit 2, which CPython 3.13 took for
+/// `Py_TPFLAGS_INLINE_VALUES`: CPython then reads inline values that HPy objects do not have, and
+/// attribute lookups on instances crash (hpyproject/hpy#493). The runtime compiled into a
+/// CPython-ABI binary is ours to build, so for 3.13 and later it gets a copy of `ctx_type.c`
+/// that uses bit 21, which no CPython up to 3.15 defines. (The universal ABI uses
+/// `hpy.universal`'s runtime, which cannot be changed from here.)
+#[cfg(feature = "cpython-abi")]
+fn ctx_type_with_free_flag_bit(original: &std::path::Path) -> PathBuf {
+    const FLAG: &str = "#define HPy_TPFLAGS_INTERNAL_IS_HPY_TYPE (1UL << 2)";
+    const MOVED: &str = "#define HPy_TPFLAGS_INTERNAL_IS_HPY_TYPE (1UL << 21)";
+    let source = std::fs::read_to_string(original).expect("ctx_type.c is readable");
+    if source.matches(FLAG).count() != 1 {
+        eprintln!(
+            "error: {} does not define HPy_TPFLAGS_INTERNAL_IS_HPY_TYPE as HPy 0.9.0 does; \
+             hpy-sys cannot move it off CPython 3.13's Py_TPFLAGS_INLINE_VALUES",
+            original.display()
+        );
+        std::process::exit(1);
+    }
+    let out =
+        PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("ctx_type.c");
+    std::fs::write(&out, source.replace(FLAG, MOVED)).expect("OUT_DIR is writable");
+    out
 }

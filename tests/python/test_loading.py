@@ -434,3 +434,45 @@ def test_cpython_abi_build_on_many_pythons(minor, tmp_path):
         hpyrs_testing.report(CPYTHON_ABI_SECTION, f"{minor}: FAILED")
         raise
     hpyrs_testing.report(CPYTHON_ABI_SECTION, f"{minor}: OK, {so.name}")
+
+
+# The example suites whose modules the harness builds; the other files test the host.
+EXAMPLE_SUITES = sorted(
+    p.name
+    for p in (hpyrs_testing.REPO_ROOT / "tests" / "python").glob("test_*.py")
+    if p.name not in ("test_loading.py", "test_bench.py", "test_pypy_bugs.py")
+)
+
+
+def test_cpython_abi_suites_on_cpython_3_13(tmp_path):
+    """Every example suite, CPython-ABI mode, on pyenv's 3.13: classes work there in this ABI
+    because hpy-sys moves HPy's type flag off 3.13's Py_TPFLAGS_INLINE_VALUES (hpy-sys/build,
+    hpyproject/hpy#493). A nested pytest session with a target directory of its own."""
+    base = find_pyenv_python("3.13")
+    if base is None:
+        pytest.skip("no pyenv CPython 3.13 found")
+    venv_python = ensure_venv(base, "3.13")
+    if subprocess.run([str(venv_python), "-c", "import pytest"], stderr=subprocess.DEVNULL).returncode != 0:
+        subprocess.run(
+            [str(venv_python), "-m", "pip", "install", "-q", f"pytest=={pytest.__version__}"],
+            check=True,
+            env=dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1"),
+        )
+    env = {
+        **os.environ,
+        "HPYRS_MODES": "cpython",
+        "CARGO_TARGET_DIR": str(hpyrs_testing.target_dir() / "cpython-3.13"),
+    }
+    env.pop("HPYRS_PREBUILT", None)
+    proc = subprocess.run(
+        [str(venv_python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *EXAMPLE_SUITES],
+        cwd=hpyrs_testing.REPO_ROOT / "tests" / "python",
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=3600,
+    )
+    closing = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "(no output)"
+    hpyrs_testing.report(CPYTHON_ABI_SECTION, f"3.13, every example suite: {closing}")
+    assert proc.returncode == 0, proc.stdout[-5000:]
