@@ -242,7 +242,7 @@ install_new_cpython() {
 exec "$libdir/ld-linux-x86-64.so.2" --library-path "$libdir" --argv0 "\$0" "$base" "\$@"
 EOF
     chmod +x "$dir/venv/bin/python$ver"
-    whl="$(find "$dir/usr/share/python-wheels" -name 'pip-*.whl' 2>/dev/null | head -n 1)"
+    whl="$(find "$dir/usr/share/python-wheels" -name 'pip-*.whl' 2>/dev/null | head -n 1 || true)"
     if [[ -z "$whl" ]]; then
         new_cpython_missing "$ver" "sid's python3-pip-whl left no pip wheel in $dir/usr/share/python-wheels"
         return
