@@ -11,11 +11,17 @@
 #     Bookworm's own pypy3 bundles HPy 0.0.4 and cannot load HPy 0.9 modules. If it cannot be
 #     installed, one line says why and .interpreters/pypy.missing keeps the reason (the test
 #     suite then skips the PyPy modes, or fails under CI=true).
+#   * CPython 3.14 and 3.15 (Debian sid's python3.14/python3.15) unpacked into
+#     .interpreters/cpython3.X the same way, each with a venv (.interpreters/cpython3.X/venv)
+#     holding the pinned hpy (built from source), pytest and setuptools; run them with
+#     tools/python3.14 and tools/python3.15. If one cannot be installed, one line says why and
+#     .interpreters/cpython3.X.missing keeps the reason.
 # Prints the venv path (last line of stdout). Rust itself (cargo, rustfmt, clippy) is
 # expected to be installed already, e.g. with rustup.
 #
 # Environment: HPYRS_PYTHON=/path/to/python3 picks the base interpreter for a new venv;
-# HPYRS_SKIP_APT=1 skips the apt step; HPYRS_SKIP_PYPY=1 skips PyPy.
+# HPYRS_SKIP_APT=1 skips the apt step; HPYRS_SKIP_PYPY=1 skips PyPy; HPYRS_SKIP_NEW_CPYTHON=1
+# skips CPython 3.14 and 3.15.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -174,5 +180,100 @@ if [[ "${HPYRS_SKIP_PYPY:-0}" == 1 ]]; then
 else
     install_pypy
 fi
+
+# ---- CPython 3.14 and 3.15 -------------------------------------------------------------
+# Debian sid's builds and the sid libraries they need. Sid's glibc is newer than bookworm's, so
+# they run through the unpacked tree's own loader: tools/python3.X runs the venv's interpreter,
+# itself such a wrapper (a plain venv symlink would start python with the system's glibc).
+# python3-pip-whl: bookworm's pip 23 does not run on 3.14.
+SID_COMMON_PACKAGES=(libc6 libgcc-s1 libc-gconv-modules-extra libexpat1 zlib1g libffi8 libssl3t64
+    openssl-provider-legacy libsqlite3-0 libncursesw6 libtinfo6 libbz2-1.0 liblzma5 libuuid1
+    libreadline8t64 libzstd1 libdb5.3t64 libgdbm6t64 media-types netbase tzdata python3-pip-whl
+    python3-setuptools-whl)
+
+new_cpython_ready() {
+    "$ROOT/tools/python$1" - "$1" "$HPY_VERSION" "$PYTEST_VERSION" "$SETUPTOOLS_VERSION" <<'EOF' >/dev/null 2>&1
+import sys
+import hpy.universal, pytest  # noqa: F401
+from importlib.metadata import version
+assert "%d.%d" % sys.version_info[:2] == sys.argv[1]
+want = dict(zip(("hpy", "pytest", "setuptools"), sys.argv[2:]))
+sys.exit(0 if all(version(p) == v for p, v in want.items()) else 1)
+EOF
+}
+
+new_cpython_missing() {
+    local ver="$1"
+    shift
+    mkdir -p "$ROOT/.interpreters"
+    echo "$*" >"$ROOT/.interpreters/cpython$ver.missing"
+    log "CPython $ver not installed: $*"
+}
+
+install_new_cpython() {
+    local ver="$1"
+    local dir="$ROOT/.interpreters/cpython$ver"
+    local libdir="$dir/usr/lib/x86_64-linux-gnu"
+    local base="$dir/usr/bin/python$ver"
+    local reason whl
+    rm -f "$ROOT/.interpreters/cpython$ver.missing"
+    if new_cpython_ready "$ver"; then
+        log "$dir is up to date (C$("$ROOT/tools/python$ver" --version 2>&1), hpy $HPY_VERSION, pytest $PYTEST_VERSION)"
+        return
+    fi
+    rm -rf "$dir"
+    if ! reason="$(bash "$ROOT/tools/debian_unpack.sh" sid "$dir" "${SID_COMMON_PACKAGES[@]}" \
+        "python$ver" "python$ver-minimal" "libpython$ver-minimal" "libpython$ver-stdlib" "python$ver-venv" \
+        "python$ver-dev" "libpython$ver-dev" "libpython$ver" 2>&1 >/dev/null)"; then
+        new_cpython_missing "$ver" "$(echo "$reason" | tail -n 1)"
+        return
+    fi
+    if ! reason="$("$libdir/ld-linux-x86-64.so.2" --library-path "$libdir" --argv0 "$base" "$base" \
+        -m venv --without-pip "$dir/venv" 2>&1)"; then
+        new_cpython_missing "$ver" "the unpacked python$ver cannot make a venv: $(echo "$reason" | tail -n 1)"
+        return
+    fi
+    # --argv0 makes sys.executable this wrapper, so that python finds the venv's pyvenv.cfg and
+    # subprocesses started with sys.executable run it the same way.
+    rm -f "$dir/venv/bin/python$ver"
+    cat >"$dir/venv/bin/python$ver" <<EOF
+#!/bin/sh
+# Written by tools/setup_env.sh: Debian sid's CPython $ver, run through its own loader and libraries.
+exec "$libdir/ld-linux-x86-64.so.2" --library-path "$libdir" --argv0 "\$0" "$base" "\$@"
+EOF
+    chmod +x "$dir/venv/bin/python$ver"
+    whl="$(find "$dir/usr/share/python-wheels" -name 'pip-*.whl' 2>/dev/null | head -n 1 || true)"
+    if [[ -z "$whl" ]]; then
+        new_cpython_missing "$ver" "sid's python3-pip-whl left no pip wheel in $dir/usr/share/python-wheels"
+        return
+    fi
+    if ! reason="$(PIP_DISABLE_PIP_VERSION_CHECK=1 "$dir/venv/bin/python$ver" "$whl/pip" install --quiet \
+        --no-index "$whl" 2>&1)"; then
+        new_cpython_missing "$ver" "pip from $(basename "$whl") does not install: $(echo "$reason" | tail -n 1)"
+        return
+    fi
+    # hpy builds from source. Debian keeps the real pyconfig.h under usr/include/x86_64-linux-gnu,
+    # and bookworm's glibc headers predate 3.15's pyconfig.h (its _POSIX_C_SOURCE would be
+    # "redefined" under hpy's -Werror unless pyconfig.h comes first).
+    if ! reason="$(CPPFLAGS="-I$dir/usr/include -include $dir/usr/include/python$ver/pyconfig.h" \
+        PIP_DISABLE_PIP_VERSION_CHECK=1 "$dir/venv/bin/python$ver" -m pip install --quiet \
+        "hpy==$HPY_VERSION" "pytest==$PYTEST_VERSION" "setuptools==$SETUPTOOLS_VERSION" 2>&1)"; then
+        new_cpython_missing "$ver" "pip could not install hpy==$HPY_VERSION and pytest: $(echo "$reason" | grep -E 'error|ERROR' | head -n 1)"
+        return
+    fi
+    if ! new_cpython_ready "$ver"; then
+        new_cpython_missing "$ver" "tools/python$ver does not start or lacks hpy.universal/pytest: $("$ROOT/tools/python$ver" -c 'import hpy.universal, pytest' 2>&1 | tail -n 1)"
+        return
+    fi
+    log "installed C$("$ROOT/tools/python$ver" --version 2>&1) (Debian sid) with hpy $HPY_VERSION and pytest $PYTEST_VERSION into $dir"
+}
+
+for ver in 3.14 3.15; do
+    if [[ "${HPYRS_SKIP_NEW_CPYTHON:-0}" == 1 ]]; then
+        new_cpython_missing "$ver" "skipped (HPYRS_SKIP_NEW_CPYTHON=1)"
+    else
+        install_new_cpython "$ver"
+    fi
+done
 
 echo "$VENV"

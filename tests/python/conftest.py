@@ -13,10 +13,10 @@ if str(_HERE) not in sys.path:
 
 import hpyrs_testing  # noqa: E402
 
-if hpyrs_testing.IS_PYPY:
+if hpyrs_testing.IS_PYPY or hpyrs_testing.IS_PROJECT_LOCAL_CPYTHON:
     # Host-side checks that build with cargo, inspect binaries with nm, run valgrind, or start
-    # other interpreters: the CPython session runs them, and its test_loading.py loads the same
-    # universal binary on PyPy in subprocesses too.
+    # other interpreters: the CPython session of .venv runs them, and its test_loading.py loads
+    # the same universal binary on PyPy in subprocesses too.
     collect_ignore = ["test_loading.py", "test_bench.py", "test_pypy_bugs.py"]
 
 

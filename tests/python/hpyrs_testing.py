@@ -74,6 +74,9 @@ TOOLS_DIR = REPO_ROOT / "tools"
 EXAMPLES_DIR = REPO_ROOT / "examples"
 
 IS_PYPY = sys.implementation.name == "pypy"
+# A CPython that tools/setup_env.sh unpacked under .interpreters/ (tools/python3.14, tools/python3.15):
+# like PyPy, it loads the binaries of the host session and leaves the host-side checks to that session.
+IS_PROJECT_LOCAL_CPYTHON = not IS_PYPY and (REPO_ROOT / ".interpreters") in Path(sys.prefix).resolve().parents
 CPYTHON_MODES = ("cpython", "universal", "debug")
 PYPY_MODES = ("pypy", "pypy-debug")
 ALL_MODES = CPYTHON_MODES + PYPY_MODES
@@ -213,6 +216,10 @@ def _prebuilt(crate_dir: Path, out: Path) -> BuiltExample:
     name = hpy_build.crate_module_name(crate_dir)
     universal = out / "universal" / f"{name}.{hpy_build.HPY_ABI_TAG}.so"
     cpython = None if IS_PYPY else out / "cpython" / f"{name}{hpy_build.python_ext_suffix()}"
+    if cpython is not None and not cpython.is_file() and "cpython" not in MODES:
+        # A CPython-ABI build exists only for the interpreter that built it: e.g. CPython 3.14 with
+        # HPYRS_MODES=universal,debug loads the universal binaries a 3.11 session built.
+        cpython = None
     missing = [p for p in (universal, cpython) if p is not None and not p.is_file()]
     if missing:
         raise hpy_build.BuildError(
