@@ -11,7 +11,8 @@
 #     Bookworm's own pypy3 bundles HPy 0.0.4 and cannot load HPy 0.9 modules. If it cannot be
 #     installed, one line says why and .interpreters/pypy.missing keeps the reason (the test
 #     suite then skips the PyPy modes, or fails under CI=true).
-#   * CPython 3.14 and 3.15 (Debian sid's python3.14/python3.15) unpacked into
+#   * CPython 3.14 and 3.15 (Debian sid's python3.14/python3.15), and 3.14's debug build
+#     (python3.14-dbg: Py_DEBUG, sys.gettotalrefcount) as "3.14d", unpacked into
 #     .interpreters/cpython3.X the same way, each with a venv (.interpreters/cpython3.X/venv)
 #     holding the pinned hpy (built from source), pytest and setuptools; run them with
 #     tools/python3.14 and tools/python3.15. If one cannot be installed, one line says why and
@@ -196,7 +197,8 @@ new_cpython_ready() {
 import sys
 import hpy.universal, pytest  # noqa: F401
 from importlib.metadata import version
-assert "%d.%d" % sys.version_info[:2] == sys.argv[1]
+assert "%d.%d" % sys.version_info[:2] == sys.argv[1].rstrip("d")
+assert sys.argv[1].endswith("d") == hasattr(sys, "gettotalrefcount")  # 3.14d: the debug build
 want = dict(zip(("hpy", "pytest", "setuptools"), sys.argv[2:]))
 sys.exit(0 if all(version(p) == v for p, v in want.items()) else 1)
 EOF
@@ -211,7 +213,12 @@ new_cpython_missing() {
 }
 
 install_new_cpython() {
-    local ver="$1"
+    local ver="$1"   # 3.14, 3.15, or 3.14d: sid's debug build (python3.14-dbg, Py_DEBUG)
+    local minor="${ver%d}"
+    local extra=()
+    if [[ "$ver" != "$minor" ]]; then
+        extra=("python$minor-dbg" "libpython$minor-dbg")
+    fi
     local dir="$ROOT/.interpreters/cpython$ver"
     local libdir="$dir/usr/lib/x86_64-linux-gnu"
     local base="$dir/usr/bin/python$ver"
@@ -223,8 +230,9 @@ install_new_cpython() {
     fi
     rm -rf "$dir"
     if ! reason="$(bash "$ROOT/tools/debian_unpack.sh" sid "$dir" "${SID_COMMON_PACKAGES[@]}" \
-        "python$ver" "python$ver-minimal" "libpython$ver-minimal" "libpython$ver-stdlib" "python$ver-venv" \
-        "python$ver-dev" "libpython$ver-dev" "libpython$ver" 2>&1 >/dev/null)"; then
+        "python$minor" "python$minor-minimal" "libpython$minor-minimal" "libpython$minor-stdlib" \
+        "python$minor-venv" "python$minor-dev" "libpython$minor-dev" "libpython$minor" "${extra[@]}" \
+        2>&1 >/dev/null)"; then
         new_cpython_missing "$ver" "$(echo "$reason" | tail -n 1)"
         return
     fi
@@ -268,7 +276,7 @@ EOF
     log "installed C$("$ROOT/tools/python$ver" --version 2>&1) (Debian sid) with hpy $HPY_VERSION and pytest $PYTEST_VERSION into $dir"
 }
 
-for ver in 3.14 3.15; do
+for ver in 3.14 3.15 3.14d; do
     if [[ "${HPYRS_SKIP_NEW_CPYTHON:-0}" == 1 ]]; then
         new_cpython_missing "$ver" "skipped (HPYRS_SKIP_NEW_CPYTHON=1)"
     else

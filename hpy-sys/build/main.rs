@@ -13,6 +13,9 @@ mod locate;
 #[cfg(feature = "bindgen")]
 mod generate;
 
+#[cfg(feature = "cpython-abi")]
+mod layout;
+
 use std::env;
 use std::path::PathBuf;
 
@@ -20,6 +23,7 @@ fn main() {
     println!("cargo:rerun-if-changed=build");
     println!("cargo:rustc-check-cfg=cfg(hpy_sys_regenerated)");
     println!("cargo:rustc-check-cfg=cfg(hpy_py_3_12)");
+    println!("cargo:rustc-check-cfg=cfg(hpy_py_debug)");
 
     let cpython_abi = env::var_os("CARGO_FEATURE_CPYTHON_ABI").is_some();
     let regenerate = env::var_os("CARGO_FEATURE_BINDGEN").is_some();
@@ -67,11 +71,16 @@ fn compile_cpython_runtime(hpy: &locate::HpyInstall, shims: &std::path::Path) {
         std::process::exit(1)
     });
     println!("cargo:rerun-if-changed={}", shims.display());
+    let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    layout::write_layout(&python.include_dir, &out_dir);
 
     let mut build = cc::Build::new();
     build
         .include(&hpy.include_dir)
         .include(&python.include_dir)
+        // Debian's `pyconfig.h` includes `<x86_64-linux-gnu/python3.X/pyconfig.h>`, which lives
+        // beside the include directory: needed for interpreters unpacked outside /usr.
+        .include(python.include_dir.parent().unwrap_or(&python.include_dir))
         .define("HPY", None)
         .define("HPY_ABI_CPYTHON", None)
         // What setuptools uses for extensions (Python's own CFLAGS): no runtime asserts.

@@ -3,7 +3,12 @@
 //! In the CPython ABI an `HPy` *is* a `PyObject*`, and C HPy inlines `HPy_Dup`/`HPy_Close` to
 //! `Py_INCREF`/`Py_DECREF`. Calling them through a C shim would add a call per handle, so they
 //! are written here against the object header, for the Python version the build script found
-//! (`hpy_py_3_12` covers 3.12 and 3.13, whose immortal objects must not be counted).
+//! (`hpy_py_3_12` covers 3.12 and later, whose immortal objects must not be counted). The offsets
+//! come from that Python's own headers (`build/layout.rs`, which also refuses free-threaded and
+//! `Py_TRACE_REFS` builds); in a debug build (`Py_DEBUG`, `hpy_py_debug`) the reference counting
+//! is CPython's own `Py_IncRef`/`Py_DecRef`, which keep `sys.gettotalrefcount()` right.
+
+include!(concat!(env!("OUT_DIR"), "/cpython_layout.rs"));
 
 use crate::bindings::{HPy, HPyContext, HPyGlobal, HPyListBuilder};
 
@@ -13,8 +18,15 @@ struct ObjectHead {
     ob_refcnt: isize,
 }
 
+#[cfg(not(hpy_py_debug))]
 extern "C" {
     fn _Py_Dealloc(op: *mut ObjectHead);
+}
+
+#[cfg(hpy_py_debug)]
+extern "C" {
+    fn Py_IncRef(op: *mut ObjectHead);
+    fn Py_DecRef(op: *mut ObjectHead);
 }
 
 /// `HPy_Is`: the same object (HPy's implementation compares the pointers).
@@ -57,6 +69,12 @@ pub fn py2h(obj: *mut crate::bindings::cpy_PyObject) -> HPy {
 #[inline(always)]
 pub unsafe fn dup(_ctx: *mut HPyContext, h: HPy) -> HPy {
     let op = h._i as *mut ObjectHead;
+    #[cfg(hpy_py_debug)]
+    // SAFETY: the caller guarantees `op` is a live object and we hold the GIL.
+    unsafe {
+        Py_IncRef(op)
+    }
+    #[cfg(not(hpy_py_debug))]
     // SAFETY: the caller guarantees `op` is a live object and we hold the GIL.
     unsafe {
         #[cfg(hpy_py_3_12)]
@@ -83,6 +101,12 @@ pub unsafe fn dup(_ctx: *mut HPyContext, h: HPy) -> HPy {
 #[inline(always)]
 pub unsafe fn close(_ctx: *mut HPyContext, h: HPy) {
     let op = h._i as *mut ObjectHead;
+    #[cfg(hpy_py_debug)]
+    // SAFETY: the caller guarantees `op` is a live object it owns a reference to; we hold the GIL.
+    unsafe {
+        Py_DecRef(op)
+    }
+    #[cfg(not(hpy_py_debug))]
     // SAFETY: the caller guarantees `op` is a live object it owns a reference to; we hold the GIL.
     unsafe {
         #[cfg(hpy_py_3_12)]
@@ -106,10 +130,6 @@ extern "C" {
     ) -> *mut crate::bindings::cpy_PyObject;
 }
 
-/// The object header (`ob_refcnt`, `ob_type`) that HPy's `_HPy_Payload` skips for the
-/// `Object` shape: `sizeof(PyObject)` in a release build.
-const OBJECT_HEADER: usize = 2 * core::mem::size_of::<usize>();
-
 extern "C" {
     fn PyType_IsSubtype(a: *mut core::ffi::c_void, b: *mut core::ffi::c_void) -> core::ffi::c_int;
 }
@@ -120,8 +140,8 @@ extern "C" {
 /// `obj` must be an open handle and `ty` a type; the GIL must be held.
 #[inline(always)]
 pub unsafe fn type_check(_ctx: *mut HPyContext, obj: HPy, ty: HPy) -> core::ffi::c_int {
-    // SAFETY: `obj` is a live object: its second word is `ob_type`.
-    let tp = unsafe { *(obj._i as *const *mut core::ffi::c_void).add(1) };
+    // SAFETY: `obj` is a live object, with `ob_type` at OB_TYPE_OFFSET.
+    let tp = unsafe { *((obj._i as usize + OB_TYPE_OFFSET) as *const *mut core::ffi::c_void) };
     if tp as isize == ty._i {
         1
     } else {
@@ -129,10 +149,6 @@ pub unsafe fn type_check(_ctx: *mut HPyContext, obj: HPy, ty: HPy) -> core::ffi:
         unsafe { PyType_IsSubtype(tp, ty._i as *mut core::ffi::c_void) }
     }
 }
-
-/// `tp_flags` of a `PyTypeObject`: the word after the variable-size object header (three words)
-/// and the 18 pointer-sized members `tp_name` to `tp_as_buffer`, in every supported CPython.
-const TP_FLAGS_OFFSET: usize = 21 * core::mem::size_of::<usize>();
 
 /// `Py_TPFLAGS_LIST_SUBCLASS`.
 const LIST_SUBCLASS: core::ffi::c_ulong = 1 << 25;
@@ -146,10 +162,10 @@ const TUPLE_SUBCLASS: core::ffi::c_ulong = 1 << 26;
 /// `obj` must be an open handle; the GIL must be held.
 #[inline(always)]
 unsafe fn type_flag(obj: HPy, flag: core::ffi::c_ulong) -> core::ffi::c_int {
-    // SAFETY: `obj` is a live object: its second word is `ob_type`, a live type object whose
-    // `tp_flags` is at `TP_FLAGS_OFFSET`.
+    // SAFETY: `obj` is a live object whose `ob_type` (at OB_TYPE_OFFSET) is a live type object
+    // with `tp_flags` at TP_FLAGS_OFFSET.
     let flags = unsafe {
-        let tp = *(obj._i as *const *const u8).add(1);
+        let tp = *((obj._i as usize + OB_TYPE_OFFSET) as *const *const u8);
         *tp.add(TP_FLAGS_OFFSET).cast::<core::ffi::c_ulong>()
     };
     (flags & flag != 0) as core::ffi::c_int
@@ -175,7 +191,7 @@ pub unsafe fn tuple_check(_ctx: *mut HPyContext, h: HPy) -> core::ffi::c_int {
     unsafe { type_flag(h, TUPLE_SUBCLASS) }
 }
 
-/// `_HPy_AsStruct_Object`: the user data follows the object header.
+/// `_HPy_AsStruct_Object`: the user data follows the object header (`sizeof(PyObject)`).
 ///
 /// # Safety
 /// `h` must be an open handle to an instance of a pure HPy type of shape `Object`.
@@ -183,10 +199,6 @@ pub unsafe fn tuple_check(_ctx: *mut HPyContext, h: HPy) -> core::ffi::c_int {
 pub unsafe fn as_struct_object(_ctx: *mut HPyContext, h: HPy) -> *mut core::ffi::c_void {
     (h._i as usize + OBJECT_HEADER) as *mut core::ffi::c_void
 }
-
-/// Where a `PyListObject` keeps its item array: after the variable-size object header
-/// (`ob_refcnt`, `ob_type`, `ob_size`), on every CPython 3.8–3.13 release build.
-const LIST_ITEMS_OFFSET: usize = 3 * core::mem::size_of::<usize>();
 
 /// `HPyListBuilder_Set`: HPy's runtime stores a new reference with `PyList_SET_ITEM` (a macro
 /// C inlines); here the same two stores, without a call per item.
@@ -211,5 +223,23 @@ pub unsafe fn list_builder_set(
     unsafe {
         let items = *list.add(LIST_ITEMS_OFFSET).cast::<*mut HPy>();
         *items.offset(index) = dup(ctx, h_item);
+    }
+}
+
+/// The items and length of a tuple, as `PyTuple_GET_ITEM(args, 0)` and `PyTuple_GET_SIZE`
+/// compute them (offsets from the Python headers: 3.14 added `ob_hash` before the items).
+///
+/// # Safety
+/// `tuple` must be a live tuple; the GIL must be held.
+#[inline(always)]
+pub unsafe fn tuple_items(tuple: *mut crate::bindings::cpy_PyObject) -> (*const HPy, isize) {
+    let base = tuple as usize;
+    // SAFETY: the caller passes a live tuple: its size is at OB_SIZE_OFFSET and its items start
+    // at TUPLE_ITEMS_OFFSET.
+    unsafe {
+        (
+            (base + TUPLE_ITEMS_OFFSET) as *const HPy,
+            *((base + OB_SIZE_OFFSET) as *const isize),
+        )
     }
 }

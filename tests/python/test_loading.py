@@ -1,5 +1,7 @@
 """Loading hpy-rs modules for real: through the stub, in debug mode, as a CPython extension,
-and the one universal binary on every CPython 3.8-3.13 that pyenv provides.
+and the one universal binary on every CPython 3.8-3.13 that pyenv provides and on 3.14 and 3.15
+(Debian sid's, unpacked by tools/setup_env.sh); every example suite in the CPython ABI on
+3.13-3.15 and on 3.14's debug build (3.14d).
 
 Everything runs in subprocesses, so each import is a real first import in a fresh
 interpreter, with the environment variables (HPY, HPY_LOG) that users would set.
@@ -23,6 +25,8 @@ import hpyrs_testing
 EXAMPLE = "quickstart"
 HPY_VERSION = "0.9.0"
 PYTHON_MINORS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
+# CPython 3.14 and 3.15 come from Debian sid, unpacked by tools/setup_env.sh (tools/python3.X).
+PROJECT_LOCAL_MINORS = ["3.14", "3.15"]
 MULTI_PY_SECTION = "hpy-rs: one universal binary on several Pythons"
 
 
@@ -306,15 +310,18 @@ def ensure_venv(base_python, minor):
         return venv_python
 
 
-@pytest.mark.parametrize("minor", PYTHON_MINORS)
+@pytest.mark.parametrize("minor", PYTHON_MINORS + PROJECT_LOCAL_MINORS)
 def test_universal_binary_on_many_pythons(built, minor):
-    base = find_pyenv_python(minor)
+    if minor in PROJECT_LOCAL_MINORS:
+        base = project_local_python(minor)
+    else:
+        base = find_pyenv_python(minor)
     if base is None:
         reason = f"no pyenv CPython {minor} found (looked in {', '.join(map(str, _pyenv_roots())) or 'no pyenv root'})"
         hpyrs_testing.report(MULTI_PY_SECTION, f"{minor}: SKIPPED, {reason}")
         pytest.skip(reason)
     try:
-        venv_python = ensure_venv(base, minor)
+        venv_python = base if minor in PROJECT_LOCAL_MINORS else ensure_venv(base, minor)
         want = [int(x) for x in minor.split(".")]
         modes = []
         for hpy_env in ("universal", "debug"):
@@ -444,28 +451,52 @@ EXAMPLE_SUITES = sorted(
 )
 
 
-def test_cpython_abi_suites_on_cpython_3_13(tmp_path):
-    """Every example suite, CPython-ABI mode, on pyenv's 3.13: classes work there in this ABI
-    because hpy-sys moves HPy's type flag off 3.13's Py_TPFLAGS_INLINE_VALUES (hpy-sys/build,
-    hpyproject/hpy#493). A nested pytest session with a target directory of its own."""
-    base = find_pyenv_python("3.13")
+def project_local_python(minor):
+    """tools/python<minor> if setup_env.sh installed it; otherwise skip (outside CI) or fail."""
+    tool = hpyrs_testing.TOOLS_DIR / f"python{minor}"
+    missing = hpyrs_testing.REPO_ROOT / ".interpreters" / f"cpython{minor}.missing"
+    venv = hpyrs_testing.REPO_ROOT / ".interpreters" / f"cpython{minor}" / "venv" / "bin" / f"python{minor}"
+    if venv.is_file() and not missing.is_file():
+        return tool
+    reason = missing.read_text().strip() if missing.is_file() else "not installed (run tools/setup_env.sh)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CPython {minor} is required under CI=true: {reason}", pytrace=False)
+    pytest.skip(f"CPython {minor}: {reason}")
+
+
+def python_for(minor):
+    """An interpreter for `minor` with hpy 0.9.0 and pytest: pyenv's (in a cached venv) up to
+    3.13, the project-local sid builds for 3.14, 3.15 and 3.14d (3.14's debug build)."""
+    if minor in PROJECT_LOCAL_MINORS or minor.endswith("d"):
+        return project_local_python(minor)
+    base = find_pyenv_python(minor)
     if base is None:
-        pytest.skip("no pyenv CPython 3.13 found")
-    venv_python = ensure_venv(base, "3.13")
+        pytest.skip(f"no pyenv CPython {minor} found")
+    venv_python = ensure_venv(base, minor)
     if subprocess.run([str(venv_python), "-c", "import pytest"], stderr=subprocess.DEVNULL).returncode != 0:
         subprocess.run(
             [str(venv_python), "-m", "pip", "install", "-q", f"pytest=={pytest.__version__}"],
             check=True,
             env=dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1"),
         )
+    return venv_python
+
+
+@pytest.mark.parametrize("minor", ["3.13", *PROJECT_LOCAL_MINORS, "3.14d"])
+def test_cpython_abi_suites_on_new_cpythons(minor):
+    """Every example suite in CPython-ABI mode on CPython 3.13, 3.14 and 3.15, in a nested pytest
+    session with a target directory of its own. Classes work there in this ABI because hpy-sys
+    moves HPy's type flag off 3.13's Py_TPFLAGS_INLINE_VALUES (hpyproject/hpy#493) and reads the
+    object layout from each Python's headers (3.14 added `ob_hash` to tuples)."""
+    python = python_for(minor)
     env = {
         **os.environ,
         "HPYRS_MODES": "cpython",
-        "CARGO_TARGET_DIR": str(hpyrs_testing.target_dir() / "cpython-3.13"),
+        "CARGO_TARGET_DIR": str(hpyrs_testing.target_dir() / f"cpython-{minor}"),
     }
     env.pop("HPYRS_PREBUILT", None)
     proc = subprocess.run(
-        [str(venv_python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *EXAMPLE_SUITES],
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *EXAMPLE_SUITES],
         cwd=hpyrs_testing.REPO_ROOT / "tests" / "python",
         env=env,
         stdout=subprocess.PIPE,
@@ -474,5 +505,82 @@ def test_cpython_abi_suites_on_cpython_3_13(tmp_path):
         timeout=3600,
     )
     closing = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "(no output)"
-    hpyrs_testing.report(CPYTHON_ABI_SECTION, f"3.13, every example suite: {closing}")
+    hpyrs_testing.report(CPYTHON_ABI_SECTION, f"{minor}, every example suite: {closing}")
     assert proc.returncode == 0, proc.stdout[-5000:]
+
+
+@pytest.mark.parametrize(
+    "macro, message",
+    [
+        ("Py_GIL_DISABLED", "free-threaded build (Py_GIL_DISABLED)"),
+        ("Py_TRACE_REFS", "Py_TRACE_REFS build"),
+    ],
+)
+def test_cpython_abi_refuses_builds_it_cannot_serve(tmp_path_factory, macro, message):
+    """hpy-sys reads the build kind from the target Python's pyconfig.h and refuses, with one
+    error naming the reason, the builds whose object header or reference counting it does not
+    reproduce. Free-threaded CPython cannot be installed here: the Python is a stand-in whose
+    headers are this one's with the macro added (found through sysconfig, as hpy-sys asks)."""
+    work = tmp_path_factory.mktemp("standin")
+    include = Path(sysconfig.get_paths()["include"])
+    fake_include = work / "include"
+    shutil.copytree(include, fake_include)
+    pyconfig = (include / "pyconfig.h").read_text()
+    (fake_include / "pyconfig.h").write_text(f"{pyconfig}\n#define {macro} 1\n")
+    site = work / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(
+        "import sysconfig\n"
+        "_paths = sysconfig.get_paths\n"
+        f"sysconfig.get_paths = lambda *a, **k: {{**_paths(*a, **k), 'include': {str(fake_include)!r}}}\n"
+    )
+    standin = work / "python3"
+    standin.write_text(f'#!/bin/sh\nPYTHONPATH="{site}" exec "{sys.executable}" "$@"\n')
+    standin.chmod(0o755)
+    proc = _hpy_build(hpyrs_testing.EXAMPLES_DIR / EXAMPLE, "--abi", "cpython", "--python", standin,
+                      "--out", work / "out")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0, output
+    assert f"error: this Python is a {message}" in output, output[-3000:]
+
+
+DEBUG_REFTOTAL = """
+import sys, tour
+x = object()
+def calls(n):
+    for _ in range(n):
+        assert tour.same(x, x)
+        assert tour.echo_option(None) is None
+        assert tour.echo_tuple((1, "a", 2.5)) == (1, "a", 2.5)
+        assert tour.get_item([x], 0) is x
+        tour.unit()
+def drift(n):
+    calls(10)
+    before = sys.gettotalrefcount()
+    calls(n)
+    return sys.gettotalrefcount() - before
+small, large = drift(500), drift(2500)
+print(small, large, sys.getrefcount(x))
+"""
+
+
+def test_cpython_abi_keeps_gettotalrefcount_honest_on_debug_cpython(tmp_path):
+    """On a debug CPython (sid's python3.14-dbg, Py_DEBUG) every reference is counted in
+    sys.gettotalrefcount(); hpy-sys then uses CPython's own Py_IncRef/Py_DecRef for HPy_Dup and
+    HPy_Close. An inline count that skipped the total would drift with the number of calls."""
+    python = python_for("3.14d")
+    so = hpyrs_testing.hpy_build.build(
+        hpyrs_testing.EXAMPLES_DIR / "tour", "cpython", out=tmp_path, python=python, capture=True
+    )
+    proc = subprocess.run(
+        [str(python), "-c", DEBUG_REFTOTAL],
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout
+    small, large, refcount = map(int, proc.stdout.split())
+    # The same constant (the `before` int) whatever the number of calls; refcount: x, argument.
+    assert small == large and abs(large) <= 2 and refcount == 2, proc.stdout
+    hpyrs_testing.report(CPYTHON_ABI_SECTION, f"3.14d (Py_DEBUG): {so.name}, gettotalrefcount drift {large}")

@@ -181,28 +181,21 @@ def test_mod_create_result_is_not_leaked_on_pypy_debug(reproducers, pypy):
     assert run_reproducer(pypy, reproducers, "modcreate_leak", "debug") == (0, EXPECTED["modcreate_leak"])
 
 
+INLINE_VALUES = pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="HPy 0.9.0's type marker is tp_flags bit 2, CPython 3.13's Py_TPFLAGS_INLINE_VALUES "
+    "(hpyproject/hpy#493): instances of HPy types crash on attribute lookup",
+)
+
+
 @pytest.mark.parametrize(
-    "minor",
-    [
-        "3.12",
-        pytest.param(
-            "3.13",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="HPy 0.9.0's type marker is tp_flags bit 2, CPython 3.13's Py_TPFLAGS_INLINE_VALUES "
-                "(hpyproject/hpy#493): instances of HPy types crash on attribute lookup",
-            ),
-        ),
-    ],
+    "minor", ["3.12", *(pytest.param(m, marks=INLINE_VALUES) for m in ("3.13", "3.14", "3.15"))]
 )
 @pytest.mark.parametrize("mode", ["universal", "debug"])
 def test_hpy_types_on_cpython(reproducers, minor, mode):
-    """Not a PyPy bug: hpy==0.9.0's own runtime on CPython 3.13 (3.12 is the control)."""
-    from test_loading import ensure_venv, find_pyenv_python
+    """Not a PyPy bug: hpy==0.9.0's own runtime on CPython 3.13+ (3.12 is the control)."""
+    from test_loading import python_for
 
-    base = find_pyenv_python(minor)
-    if base is None:
-        pytest.skip(f"no pyenv CPython {minor}")
-    python = ensure_venv(base, minor)
+    python = python_for(minor)
     assert run_reproducer(python, reproducers, "inline_values", mode) == (0, EXPECTED["inline_values"])

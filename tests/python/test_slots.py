@@ -398,7 +398,7 @@ def test_map(mod):
         m["c"] = "not an int"
     # No sq_contains, no sq_item: CPython refuses to iterate; PyPy iterates through
     # __getitem__ with 0, 1, ..., which mp_subscript refuses (a str key is required).
-    with pytest.raises(TypeError, match="expected str, got 'int'" if hpyrs_testing.IS_PYPY else "not iterable"):
+    with pytest.raises(TypeError, match="expected str, got 'int'" if hpyrs_testing.IS_PYPY else r"not (a container or )?iterable"):
         "b" in m
     assert m["b"] == 2
 

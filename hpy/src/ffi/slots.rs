@@ -651,18 +651,8 @@ slot_pair!(RichCmpSlot: richcmp_impl, richcmp_body, richcmp_trampoline, RichCmpI
 // ---------------------------------------------------------------------------------------------
 // Conventions with their own argument shapes.
 
-/// CPython ABI: the items and length of a tuple, as `PyTuple_GET_ITEM(args, 0)` and
-/// `PyTuple_GET_SIZE` compute them (the layout of `PyTupleObject` on every supported CPython:
-/// refcount, type, size, then the items).
 #[cfg(feature = "cpython-abi")]
-#[inline(always)]
-unsafe fn tuple_items(tuple: CpyObject) -> (*const sys::HPy, isize) {
-    // SAFETY: the caller passes a live tuple; `ob_size` is the third word, items follow it.
-    unsafe {
-        let words = tuple.cast::<isize>();
-        (words.add(3).cast::<sys::HPy>(), *words.add(2))
-    }
-}
+use sys::cpython::tuple_items;
 
 type InitImpl =
     unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, *const sys::HPy, isize, sys::HPy) -> c_int;
