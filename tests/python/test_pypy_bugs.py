@@ -139,53 +139,39 @@ def pypy():
     return PYPY
 
 
-def test_reentrant_calls_on_pypy_universal(reproducers, pypy):
-    assert run_reproducer(pypy, reproducers, "reenter", "universal") == (0, EXPECTED["reenter"])
+def known_bug(reason):
+    """A strict xfail: the reproducer's output differs from HPy's answer (or the process dies)."""
+    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="PyPy 7.3.19's debug mode aborts with 'Wrong HPy Context!' on a doubly re-entrant call",
+REENTRANT_DEBUG = known_bug("PyPy 7.3.19's debug mode aborts with 'Wrong HPy Context!' on a doubly re-entrant call")
+BUILTIN_SHAPE = known_bug("PyPy 7.3.19 implements no _HPy_AsStruct_<Shape> but Object's: it crashes")
+MOD_CREATE_SPEC = known_bug("PyPy 7.3.19 passes HPy_mod_create a module object it made, not the spec given to load()")
+MOD_CREATE_LEAK = known_bug("PyPy 7.3.19's debug mode never closes the handle an HPy_mod_create function returns")
+
+# (driver, mode, PyPy bug or None): the universal re-entrant call is the control.
+PYPY_CASES = [
+    ("reenter", "universal", None),
+    ("reenter", "debug", REENTRANT_DEBUG),
+    ("builtin_shape", "universal", BUILTIN_SHAPE),
+    ("builtin_shape", "debug", BUILTIN_SHAPE),
+    ("modcreate_spec", "universal", MOD_CREATE_SPEC),
+    ("modcreate_spec", "debug", MOD_CREATE_SPEC),
+    ("modcreate_leak", "debug", MOD_CREATE_LEAK),
+]
+
+
+@pytest.mark.parametrize(
+    "name, mode",
+    [pytest.param(n, m, marks=[bug] if bug else [], id=f"{n}-{m}") for n, m, bug in PYPY_CASES],
 )
-def test_reentrant_calls_on_pypy_debug(reproducers, pypy):
-    assert run_reproducer(pypy, reproducers, "reenter", "debug") == (0, EXPECTED["reenter"])
+def test_reproducer_on_pypy(reproducers, pypy, name, mode):
+    assert run_reproducer(pypy, reproducers, name, mode) == (0, EXPECTED[name])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="PyPy 7.3.19 implements no _HPy_AsStruct_<Shape> but Object's: it crashes",
-)
-@pytest.mark.parametrize("mode", ["universal", "debug"])
-def test_builtin_shape_struct_on_pypy(reproducers, pypy, mode):
-    assert run_reproducer(pypy, reproducers, "builtin_shape", mode) == (0, EXPECTED["builtin_shape"])
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="PyPy 7.3.19 passes HPy_mod_create a module object it made, not the spec given to load()",
-)
-@pytest.mark.parametrize("mode", ["universal", "debug"])
-def test_mod_create_gets_the_spec_on_pypy(reproducers, pypy, mode):
-    assert run_reproducer(pypy, reproducers, "modcreate_spec", mode) == (0, EXPECTED["modcreate_spec"])
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="PyPy 7.3.19's debug mode never closes the handle an HPy_mod_create function returns",
-)
-def test_mod_create_result_is_not_leaked_on_pypy_debug(reproducers, pypy):
-    assert run_reproducer(pypy, reproducers, "modcreate_leak", "debug") == (0, EXPECTED["modcreate_leak"])
-
-
-INLINE_VALUES = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="HPy 0.9.0's type marker is tp_flags bit 2, CPython 3.13's Py_TPFLAGS_INLINE_VALUES "
-    "(hpyproject/hpy#493): instances of HPy types crash on attribute lookup",
+INLINE_VALUES = known_bug(
+    "HPy 0.9.0's type marker is tp_flags bit 2, CPython 3.13's Py_TPFLAGS_INLINE_VALUES "
+    "(hpyproject/hpy#493): instances of HPy types crash on attribute lookup"
 )
 
 

@@ -306,21 +306,18 @@ pub(crate) fn property_methods(
 ) -> (TokenStream, Vec<Ident>) {
     let mut tokens = TokenStream::new();
     let mut defs = Vec::new();
-    if let Some(getter) = getter {
-        let def = format_ident!("__HPY_GET_METHOD_{}", label);
-        let c = c_name(&format!("__hpy_get_{name}"), span);
+    let accessors = [
+        (getter, "get", "getter_method"),
+        (setter, "set", "setter_method"),
+    ];
+    for (accessor, verb, make) in accessors {
+        let Some(accessor) = accessor else { continue };
+        let def = format_ident!("__HPY_{}_METHOD_{}", verb.to_uppercase(), label);
+        let c = c_name(&format!("__hpy_{verb}_{name}"), span);
+        let make = format_ident!("{}", make);
         tokens.extend(quote! {
             static #def: ::hpy::__private::DefCell =
-                ::hpy::__private::DefCell::new(::hpy::__private::getter_method::<#getter>(#c));
-        });
-        defs.push(def);
-    }
-    if let Some(setter) = setter {
-        let def = format_ident!("__HPY_SET_METHOD_{}", label);
-        let c = c_name(&format!("__hpy_set_{name}"), span);
-        tokens.extend(quote! {
-            static #def: ::hpy::__private::DefCell =
-                ::hpy::__private::DefCell::new(::hpy::__private::setter_method::<#setter>(#c));
+                ::hpy::__private::DefCell::new(::hpy::__private::#make::<#accessor>(#c));
         });
         defs.push(def);
     }

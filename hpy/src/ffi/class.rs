@@ -375,7 +375,10 @@ fn as_struct<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) -> PyResult<*mut C
             // PyPy 7.3.19 implements only the `Object` accessor (the others print "not
             // implemented" and crash), and gives instances made by a builtin's `__new__` no
             // user data: refused (see tests/pypy_bugs/builtin_shape.c).
-            shape if shape != sys::HPyType_BuiltinShape_Object && pypy_struct_access() => {
+            shape
+                if shape != sys::HPyType_BuiltinShape_Object
+                    && super::handle::runtime_is_pypy() =>
+            {
                 return Err(builtin_shape_on_pypy::<T>());
             }
             sys::HPyType_BuiltinShape_Long => sys::_HPy_AsStruct_Long(ctx, h),
@@ -394,16 +397,6 @@ fn as_struct<T: PyClass>(ctx: Context<'_>, obj: Borrowed<'_>) -> PyResult<*mut C
         return Err(no_user_data::<T>());
     }
     Ok(data.cast())
-}
-
-/// `true` where HPy has no user data for shapes other than `Object` (PyPy); only read for
-/// those shapes.
-#[inline(always)]
-fn pypy_struct_access() -> bool {
-    #[cfg(not(feature = "cpython-abi"))]
-    return sys::context_layout::runtime_is_pypy();
-    #[cfg(feature = "cpython-abi")]
-    return false;
 }
 
 #[cold]
@@ -1062,11 +1055,7 @@ impl<T: PyClass> ClassSlots<T> {
             unsafe {
                 // CPython's HPy runs the `tp_destroy` of every HPy type in the MRO; PyPy's
                 // only the instance's own type's, so there this one drops the bases' parts too.
-                #[cfg(not(feature = "cpython-abi"))]
-                let only_own_type = sys::context_layout::runtime_is_pypy();
-                #[cfg(feature = "cpython-abi")]
-                let only_own_type = false;
-                if only_own_type {
+                if super::handle::runtime_is_pypy() {
                     ClassObject::destroy_chain(cell)
                 } else {
                     ClassObject::destroy_value(cell)

@@ -38,14 +38,10 @@ impl<'py> Context<'py> {
         self.raw.as_ptr()
     }
 
-    /// `true` when the HPy runtime is PyPy's (recorded when the loader handed over its context:
-    /// PyPy's are named "... (PyPy backend)"); always `false` in the CPython ABI.
+    /// `true` when the HPy runtime is PyPy's (see [`runtime_is_pypy`]).
     pub(crate) fn runtime_is_pypy(self) -> bool {
         let _ = self;
-        #[cfg(feature = "cpython-abi")]
-        return false;
-        #[cfg(not(feature = "cpython-abi"))]
-        return sys::context_layout::runtime_is_pypy();
+        runtime_is_pypy()
     }
 
     /// Borrows one of the context's constants (`None`, `True`, builtin types, exception types).
@@ -187,4 +183,15 @@ impl fmt::Debug for Borrowed<'_> {
             None => f.write_str("<object with failing repr>"),
         }
     }
+}
+
+/// `true` when the HPy runtime is PyPy's (recorded when the loader handed over its context:
+/// PyPy's are named "... (PyPy backend)"); always `false` in the CPython ABI. For the callbacks
+/// that get no context (`tp_destroy`).
+#[inline(always)]
+pub(crate) fn runtime_is_pypy() -> bool {
+    #[cfg(feature = "cpython-abi")]
+    return false;
+    #[cfg(not(feature = "cpython-abi"))]
+    return sys::context_layout::runtime_is_pypy();
 }
