@@ -40,6 +40,7 @@ import report  # noqa: E402
 from patterns import PATTERNS  # noqa: E402
 from variants import (  # noqa: E402
     BENCH,
+    project_local_cpython,
     PYPY,
     PYPY_VARIANTS,
     VARIANTS,
@@ -78,17 +79,30 @@ def main() -> int:
     parser.add_argument("--wall-n", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--no-pypy", action="store_true", help="skip the PyPy run (tools/pypy)")
+    parser.add_argument("--python", metavar="3.X", default=None,
+                        help="measure on the project-local CPython tools/python3.X (e.g. 3.14) instead of "
+                             "this one; results default to bench/results/cpython3.X; implies --no-pypy")
     parser.add_argument("--pypy-repeats", type=int, default=21,
                         help="repeats of the PyPy wall-time run (its JIT makes single runs noisy)")
     args = parser.parse_args()
     python = sys.executable
+    if args.python:
+        python = project_local_cpython(args.python)
+        args.no_pypy = True
+    python_version = subprocess.run([python, "-c", "import platform; print(platform.python_version())"],
+                                    capture_output=True, text=True, check=True).stdout.strip()
+    hpy_note = subprocess.run(
+        [python, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import hpyrs_testing as t; "
+         "print(t.hpy_runtime_description())", str(BENCH.parent / "tests" / "python")],
+        capture_output=True, text=True).stdout.strip() or "hpy 0.9.0"
     if args.smoke:
         args.no_callgrind = True
         args.wall_n, args.repeats, args.pypy_repeats = 1000, 1, 1
     results_dir = args.results or (Path(tempfile.mkdtemp(prefix="hpyrs-bench-")) if args.smoke
+                                   else BENCH / "results" / f"cpython{args.python}" if args.python
                                    else BENCH / "results")
     results_dir.mkdir(parents=True, exist_ok=True)
-    build_dir = args.build_dir or default_out()
+    build_dir = args.build_dir or default_out(python)
 
     selected = [p.name for p in PATTERNS if re.search(args.patterns, p.name)]
     entries = build_all(build_dir, python)
@@ -106,9 +120,9 @@ def main() -> int:
     if any(n % 100 for n in (args.n1, args.n2, args.wall_n)):
         parser.error("iteration counts must be multiples of 100 (the loops are nested)")
 
-    summary = (f"CPython {platform.python_version()}, hpy 0.9.0, PyO3 {_pyo3_version()}, "
+    summary = (f"CPython {python_version}, {hpy_note}, PyO3 {_pyo3_version()}, "
                f"{_version(['rustc', '--version'])}, {datetime.date.today().isoformat()}")
-    results = {"meta": {"summary": summary, "python": platform.python_version(),
+    results = {"meta": {"summary": summary, "python": python_version,
                         "machine": platform.machine(), "pyo3": _pyo3_version(),
                         "rustc": _version(["rustc", "--version"]), "cc": _version(["cc", "--version"]),
                         "valgrind": _version(["valgrind", "--version"]),

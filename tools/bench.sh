@@ -5,7 +5,8 @@
 # examples/microbench and examples/array in hpy-rs's two ABIs, their C HPy, C-API and PyO3
 # twins (bench/reference/), measures every call pattern under callgrind and by wall time,
 # prints the tables and writes bench/results/{results.json,results.md,chart.png}.
-# `tools/bench.sh --smoke` is the quick check the test suite runs.
+# `tools/bench.sh --smoke` is the quick check the test suite runs; `tools/bench.sh --python 3.14`
+# measures on the project-local CPython 3.14 (results in bench/results/cpython3.14/).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$(bash "$ROOT/tools/setup_env.sh" | tail -n 1)"

@@ -192,14 +192,25 @@ SID_COMMON_PACKAGES=(libc6 libgcc-s1 libc-gconv-modules-extra libexpat1 zlib1g l
     libreadline8t64 libzstd1 libdb5.3t64 libgdbm6t64 media-types netbase tzdata python3-pip-whl
     python3-setuptools-whl)
 
+# pytest 9 needs Python 3.10: the two oldest CPythons get the last pytest that runs on them.
+pytest_version_for() {
+    case "$1" in
+    3.8) echo 8.3.5 ;;
+    3.9) echo 8.4.2 ;;
+    *) echo "$PYTEST_VERSION" ;;
+    esac
+}
+
+# new_cpython_ready VER PACKAGE==VERSION...: tools/pythonVER runs CPython VER (3.14d: the debug
+# build) with hpy.universal, pytest and exactly these versions.
 new_cpython_ready() {
-    "$ROOT/tools/python$1" - "$1" "$HPY_VERSION" "$PYTEST_VERSION" "$SETUPTOOLS_VERSION" <<'EOF' >/dev/null 2>&1
+    "$ROOT/tools/python$1" - "$@" <<'EOF' >/dev/null 2>&1
 import sys
 import hpy.universal, pytest  # noqa: F401
 from importlib.metadata import version
 assert "%d.%d" % sys.version_info[:2] == sys.argv[1].rstrip("d")
 assert sys.argv[1].endswith("d") == hasattr(sys, "gettotalrefcount")  # 3.14d: the debug build
-want = dict(zip(("hpy", "pytest", "setuptools"), sys.argv[2:]))
+want = dict(arg.split("==") for arg in sys.argv[2:])
 sys.exit(0 if all(version(p) == v for p, v in want.items()) else 1)
 EOF
 }
@@ -224,7 +235,8 @@ install_new_cpython() {
     local base="$dir/usr/bin/python$ver"
     local reason whl
     rm -f "$ROOT/.interpreters/cpython$ver.missing"
-    if new_cpython_ready "$ver"; then
+    local want=("hpy==$HPY_VERSION" "pytest==$PYTEST_VERSION" "setuptools==$SETUPTOOLS_VERSION")
+    if new_cpython_ready "$ver" "${want[@]}"; then
         log "$dir is up to date (C$("$ROOT/tools/python$ver" --version 2>&1), hpy $HPY_VERSION, pytest $PYTEST_VERSION)"
         return
     fi
@@ -265,11 +277,11 @@ EOF
     # "redefined" under hpy's -Werror unless pyconfig.h comes first).
     if ! reason="$(CPPFLAGS="-I$dir/usr/include -include $dir/usr/include/python$ver/pyconfig.h" \
         PIP_DISABLE_PIP_VERSION_CHECK=1 "$dir/venv/bin/python$ver" -m pip install --quiet \
-        "hpy==$HPY_VERSION" "pytest==$PYTEST_VERSION" "setuptools==$SETUPTOOLS_VERSION" 2>&1)"; then
+        "${want[@]}" 2>&1)"; then
         new_cpython_missing "$ver" "pip could not install hpy==$HPY_VERSION and pytest: $(echo "$reason" | grep -E 'error|ERROR' | head -n 1)"
         return
     fi
-    if ! new_cpython_ready "$ver"; then
+    if ! new_cpython_ready "$ver" "${want[@]}"; then
         new_cpython_missing "$ver" "tools/python$ver does not start or lacks hpy.universal/pytest: $("$ROOT/tools/python$ver" -c 'import hpy.universal, pytest' 2>&1 | tail -n 1)"
         return
     fi
@@ -282,6 +294,149 @@ for ver in 3.14 3.15 3.14d; do
     else
         install_new_cpython "$ver"
     fi
+done
+
+# ---- CPython 3.8-3.13 from pyenv ------------------------------------------------------
+# tools/test.sh runs the full universal suites on every CPython. For each minor besides 3.11
+# (the main venv's), a venv of pyenv's newest plain 3.X.N in .interpreters/cpython3.X/venv, so
+# that tools/python3.X runs it like the sid builds.
+find_pyenv_python() {
+    local minor="$1" root best="" best_patch=-1 d patch
+    for root in "${PYENV_ROOT:-}" "$(pyenv root 2>/dev/null || true)" "$HOME/.pyenv" /root/.pyenv; do
+        [[ -n "$root" && -d "$root/versions" ]] || continue
+        for d in "$root/versions/$minor".*; do
+            patch="${d##*/"$minor".}"
+            [[ "$patch" =~ ^[0-9]+$ && -x "$d/bin/python3" ]] || continue # plain builds, e.g. not 3.13.0t
+            if ((patch > best_patch)); then
+                best="$d/bin/python3"
+                best_patch=$patch
+            fi
+        done
+    done
+    [[ -n "$best" ]] && echo "$best"
+}
+
+install_pyenv_cpython() {
+    local ver="$1" base reason
+    local dir="$ROOT/.interpreters/cpython$ver"
+    local want=("hpy==$HPY_VERSION" "pytest==$(pytest_version_for "$ver")")
+    rm -f "$ROOT/.interpreters/cpython$ver.missing"
+    if new_cpython_ready "$ver" "${want[@]}"; then
+        log "$dir is up to date ($("$ROOT/tools/python$ver" --version 2>&1), ${want[*]})"
+        return
+    fi
+    if ! base="$(find_pyenv_python "$ver")"; then
+        new_cpython_missing "$ver" "no pyenv CPython $ver.N (pyenv provides CPython 3.8-3.13 on the project's machines)"
+        return
+    fi
+    rm -rf "$dir"
+    if ! reason="$("$base" -m venv "$dir/venv" 2>&1)"; then
+        new_cpython_missing "$ver" "$base cannot make a venv: $(echo "$reason" | tail -n 1)"
+        return
+    fi
+    # tools/python3.X runs venv/bin/python3.X, which 3.8's venv module does not create
+    [[ -e "$dir/venv/bin/python$ver" ]] || ln -s python "$dir/venv/bin/python$ver"
+    # hpy 0.9.0 has no wheel for 3.13: pip builds it there (gcc and the pyenv headers).
+    if ! reason="$(PIP_DISABLE_PIP_VERSION_CHECK=1 "$dir/venv/bin/python" -m pip install --quiet "${want[@]}" 2>&1)"; then
+        new_cpython_missing "$ver" "pip could not install ${want[*]}: $(echo "$reason" | grep -E 'error|ERROR' | head -n 1)"
+        return
+    fi
+    if ! new_cpython_ready "$ver" "${want[@]}"; then
+        new_cpython_missing "$ver" "tools/python$ver does not start or lacks ${want[*]}"
+        return
+    fi
+    log "installed a venv of $("$base" --version 2>&1) ($base) with ${want[*]} into $dir"
+}
+
+for ver in 3.8 3.9 3.10 3.12 3.13; do
+    install_pyenv_cpython "$ver"
+done
+
+# ---- hpy 0.9.0 with its type marker moved, for CPython 3.13+ ---------------------------
+# HPy 0.9.0 marks its types with tp_flags bit 2, which CPython 3.13 took for
+# Py_TPFLAGS_INLINE_VALUES: every instance of an HPy type then crashes on attribute lookup
+# (hpyproject/hpy#493; HPy 0.9 does not support 3.13, hpyproject/hpy#490). The fix proposed
+# upstream (hpyproject/hpy#494) moves the marker to a free bit; this is hpy 0.9.0's sdist with
+# that one line changed (bit 21, the bit hpy-sys uses in its own CPython-ABI runtime), built
+# into .interpreters/cpython3.X/hpy-moved-marker. tools/test.sh puts it first on PYTHONPATH for
+# the universal suites on 3.13-3.15; the venvs keep PyPI's hpy, which test_pypy_bugs.py shows
+# crashing there.
+MOVED_MARKER_SRC="$ROOT/.interpreters/hpy-$HPY_VERSION-moved-marker-src"
+MARKER_LINE="#define HPy_TPFLAGS_INTERNAL_IS_HPY_TYPE (1UL << 2)"
+MOVED_MARKER_LINE="#define HPy_TPFLAGS_INTERNAL_IS_HPY_TYPE (1UL << 21)"
+
+moved_marker_missing() {
+    echo "${*:2}" >"$ROOT/.interpreters/cpython$1/hpy-moved-marker.missing"
+    log "CPython $1: no hpy with the moved type marker: ${*:2}"
+}
+
+prepare_moved_marker_source() {
+    local ctx="$MOVED_MARKER_SRC/hpy/devel/src/runtime/ctx_type.c" download
+    if [[ -f "$ctx" ]] && grep -qxF "$MOVED_MARKER_LINE" "$ctx"; then
+        return 0
+    fi
+    rm -rf "$MOVED_MARKER_SRC"
+    download="$(mktemp -d)"
+    PIP_DISABLE_PIP_VERSION_CHECK=1 "$VENV/bin/python" -m pip download --quiet --no-deps \
+        --no-binary :all: "hpy==$HPY_VERSION" -d "$download" >&2 || return 1
+    mkdir -p "$MOVED_MARKER_SRC"
+    tar -xzf "$download/hpy-$HPY_VERSION.tar.gz" -C "$MOVED_MARKER_SRC" --strip-components=1 || return 1
+    rm -rf "$download"
+    ctx="$MOVED_MARKER_SRC/hpy/devel/src/runtime/ctx_type.c"
+    if [[ "$(grep -cxF "$MARKER_LINE" "$ctx")" != 1 ]]; then
+        log "error: $ctx does not define the type marker as hpy $HPY_VERSION does"
+        return 1
+    fi
+    sed -i "s/^$MARKER_LINE\$/$MOVED_MARKER_LINE/" "$ctx"
+    grep -qxF "$MOVED_MARKER_LINE" "$ctx"
+}
+
+moved_marker_ready() {
+    local target="$ROOT/.interpreters/cpython$1/hpy-moved-marker"
+    [[ -f "$target/hpy/devel/src/runtime/ctx_type.c" ]] &&
+        grep -qxF "$MOVED_MARKER_LINE" "$target/hpy/devel/src/runtime/ctx_type.c" &&
+        PYTHONPATH="$target" "$ROOT/tools/python$1" -c \
+            "import sys, hpy.universal; sys.exit(not hpy.universal.__file__.startswith(sys.argv[1]))" \
+            "$target" >/dev/null 2>&1
+}
+
+install_moved_marker_hpy() {
+    local ver="$1" reason
+    local dir="$ROOT/.interpreters/cpython$ver"
+    local target="$dir/hpy-moved-marker"
+    [[ -f "$ROOT/.interpreters/cpython$ver.missing" ]] && return
+    rm -f "$target.missing"
+    if moved_marker_ready "$ver"; then
+        log "$target is up to date"
+        return
+    fi
+    if ! prepare_moved_marker_source; then
+        moved_marker_missing "$ver" "could not download and patch hpy $HPY_VERSION's sdist"
+        return
+    fi
+    rm -rf "$target"
+    local cppflags=""
+    local include
+    include="$("$ROOT/tools/python$ver" -c 'import sysconfig; print(sysconfig.get_paths()["include"])')"
+    if [[ "$include" == "$dir"/* ]]; then
+        # sid's headers, as for PyPI's hpy above
+        cppflags="-I$dir/usr/include -include $include/pyconfig.h"
+    fi
+    if ! reason="$(CPPFLAGS="$cppflags" PIP_DISABLE_PIP_VERSION_CHECK=1 "$ROOT/tools/python$ver" -m pip install \
+        --quiet --no-deps --target "$target" "$MOVED_MARKER_SRC" 2>&1)"; then
+        moved_marker_missing "$ver" "pip could not build it: $(echo "$reason" | grep -E 'error|ERROR' | head -n 1)"
+        return
+    fi
+    # The headers and runtime sources ship inside the package: the copy's must show the move.
+    if ! moved_marker_ready "$ver"; then
+        moved_marker_missing "$ver" "the build in $target does not import or lacks the moved marker"
+        return
+    fi
+    log "built hpy $HPY_VERSION with its type marker on bit 21 (hpyproject/hpy#494) for CPython $ver into $target"
+}
+
+for ver in 3.13 3.14 3.15 3.14d; do
+    install_moved_marker_hpy "$ver"
 done
 
 echo "$VENV"

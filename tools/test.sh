@@ -9,12 +9,17 @@
 #                                                committed ones are stale; needs libclang)
 #   6. .venv/bin/python -m pytest tests/python -v
 #      (builds every example in both ABIs, release, and imports it in the cpython,
-#       universal and debug modes; loads the universal quickstart on CPython 3.8-3.13
-#       and PyPy)
+#       universal and debug modes; loads the universal quickstart on CPython 3.8-3.15
+#       and PyPy; runs every suite in the CPython ABI on CPython 3.8-3.15 and 3.14d)
 #   7. tools/pypy -m pytest tests/python -v
 #      (the same suites on PyPy 7.3.19, modes pypy and pypy-debug, loading the very
 #       .hpy0.so files step 6 built; skipped with the reason when PyPy could not be
 #       installed, a failure under CI=true)
+#   8. tools/python3.X -m pytest tests/python -v, for 3.8, 3.9, 3.10, 3.12, 3.13, 3.14, 3.15
+#      and 3.14d (3.14's debug build)
+#      (the same suites and .hpy0.so files, modes universal and debug; on 3.13+ with
+#       setup_env.sh's hpy whose type marker is moved, hpyproject/hpy#493; skipped or
+#       failed like PyPy when missing)
 #
 # Every step runs even if an earlier one failed; a recap with pytest's summary line is
 # printed at the end and the exit status is non-zero if any step failed.
@@ -84,6 +89,40 @@ run_pytest_pypy() {
     run_pytest "PyPy 7.3.19" "$ROOT/tools/pypy" "$@"
 }
 
+# The other CPythons (tools/python3.X, installed by setup_env.sh): the universal binaries the
+# first session built, in modes universal and debug. On 3.13 and later with the hpy 0.9.0 that
+# setup_env.sh built with its type marker moved off Py_TPFLAGS_INLINE_VALUES: PyPI's crashes
+# there on every instance of an HPy type (hpyproject/hpy#493, tests/pypy_bugs/inline_values.c).
+OTHER_CPYTHONS=(3.8 3.9 3.10 3.12 3.13 3.14 3.15 3.14d)
+run_pytest_other_cpython() {
+    local ver="$1" missing="" pythonpath="" version
+    shift
+    local python="$ROOT/tools/python$ver"
+    local moved="$ROOT/.interpreters/cpython$ver/hpy-moved-marker"
+    if ! "$python" -c "import hpy.universal, pytest" >/dev/null 2>&1; then
+        missing="$(cat "$ROOT/.interpreters/cpython$ver.missing" 2>/dev/null || echo "tools/python$ver does not start")"
+    elif [[ "$ver" =~ ^3\.1[3-9]d?$ ]]; then
+        if [[ -d "$moved" && ! -f "$moved.missing" ]]; then
+            pythonpath="$moved"
+        else
+            missing="no hpy with the moved type marker: $(cat "$moved.missing" 2>/dev/null || echo "not built")"
+        fi
+    fi
+    if [[ -n "$missing" ]]; then
+        pytest_summaries+=("CPython $ver: not run: $missing")
+        if [[ "${CI:-}" == true ]]; then
+            echo "test.sh: CPython $ver is required under CI=true but missing: $missing"
+            return 1
+        fi
+        echo "test.sh: skipping the CPython $ver session: $missing"
+        return 0
+    fi
+    version="$("$python" -c 'import platform, sys
+print(platform.python_version() + (" (debug build)" if hasattr(sys, "gettotalrefcount") else ""))')"
+    HPYRS_PREBUILT=1 HPYRS_MODES=universal,debug PYTHONPATH="$pythonpath" \
+        run_pytest "CPython $version" "$python" "$@"
+}
+
 step fmt cargo fmt --all -- --check
 step clippy cargo clippy --workspace --all-targets -- -D warnings
 step clippy-cpython-abi cargo clippy --workspace --all-targets --features hpy/cpython-abi -- -D warnings
@@ -91,6 +130,9 @@ step cargo-test cargo test --workspace
 step bindgen-fresh cargo test -p hpy-sys --features bindgen
 step pytest run_pytest "CPython 3.11" "$PY" "$@"
 step pytest-pypy run_pytest_pypy "$@"
+for ver in "${OTHER_CPYTHONS[@]}"; do
+    step "pytest-cpython$ver" run_pytest_other_cpython "$ver" "$@"
+done
 
 echo
 echo "======== recap"

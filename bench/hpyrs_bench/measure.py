@@ -57,7 +57,7 @@ def run_worker(manifest: Dict[str, Any], python: str, callgrind: Optional[Path] 
         command = [
             "valgrind", "--tool=callgrind", "--instr-atstart=no",
             f"--callgrind-out-file={callgrind / 'cg.out'}",
-        ] + command
+        ] + (["--trace-children=yes"] if _is_script(python) else []) + command
     result = subprocess.run(command, env=_environment(), capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"the benchmark worker failed ({result.returncode}):\n"
@@ -66,6 +66,14 @@ def run_worker(manifest: Dict[str, Any], python: str, callgrind: Optional[Path] 
     if callgrind is not None:
         output["dumps"] = _read_dumps(callgrind)
     return output
+
+
+def _is_script(python: str) -> bool:
+    """True for an interpreter started by a shell script, like tools/python3.14 (which runs the
+    unpacked tree's own loader): callgrind must then follow the `exec`s to reach Python. The
+    scripts make no labelled dumps, so only Python's count."""
+    with open(Path(python).resolve(), "rb") as f:
+        return f.read(2) == b"#!"
 
 
 _DESC = re.compile(r"^desc: Trigger: Client Request: (.*)$", re.M)

@@ -23,7 +23,6 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -45,7 +44,7 @@ def pyo3_build_module() -> ModuleType:
     return module
 
 __all__ = ["Variant", "VARIANTS", "PYPY_VARIANTS", "build_all", "build_pypy", "build_cgclient", "default_out",
-           "pypy_missing_reason", "pyo3_build_module"]
+           "pypy_missing_reason", "pyo3_build_module", "project_local_cpython"]
 
 
 @dataclass(frozen=True)
@@ -78,8 +77,10 @@ MODULE_NAMES = {
 }
 
 
-def default_out() -> Path:
-    return hpy_build.workspace_target_dir(ROOT) / "bench"
+def default_out(python: str = sys.executable) -> Path:
+    """`<target>/bench`, or `<target>/bench-<X.Y>` for another Python than this one."""
+    out = hpy_build.workspace_target_dir(ROOT) / "bench"
+    return out if python == sys.executable else out.with_name(f"bench-{Path(python).name[len('python'):]}")
 
 
 def _log(message: str) -> None:
@@ -106,7 +107,35 @@ def _setuptools(directory: Path, python: str, out: Path, temp: Path, abi: str, q
     if abi:
         command.append(f"--hpy-abi={abi}")
     command += ["build_ext", "--build-lib", str(out), "--build-temp", str(temp)]
-    _run(command, directory, quiet)
+    include = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['include'])"],
+                                  capture_output=True, text=True, check=True).stdout.strip())
+    env = None
+    if (include.parent / "x86_64-linux-gnu").is_dir() and include.parent != Path("/usr/include"):
+        # A Debian CPython unpacked by tools/setup_env.sh (3.14, 3.15): its pyconfig.h is under
+        # the multiarch directory, and must come before the system's older glibc headers.
+        env = dict(os.environ, CPPFLAGS=f"-I{include.parent} -include {include / 'pyconfig.h'}")
+    result = subprocess.run(command, cwd=directory, capture_output=quiet, text=True, env=env)
+    if result.returncode != 0:
+        output = (result.stdout or "") + (result.stderr or "") if quiet else ""
+        raise RuntimeError(f"command failed ({result.returncode}): {' '.join(command)}\n{output}")
+
+
+def project_local_cpython(minor: str) -> str:
+    """tools/python<minor> for `bench.py --python <minor>`. On 3.13 and later, puts the hpy that
+    tools/setup_env.sh built with its type marker moved first on PYTHONPATH (for the builds
+    and the worker): with PyPI's hpy 0.9.0 every C HPy and hpy-rs universal class crashes
+    there (hpyproject/hpy#493), and C HPy's CPython-ABI build compiles that hpy's runtime."""
+    python = ROOT / "tools" / f"python{minor}"
+    interpreters = ROOT / ".interpreters" / f"cpython{minor}"
+    if not (interpreters / "venv").is_dir():
+        raise RuntimeError(f"CPython {minor} is not installed in {interpreters} (run tools/setup_env.sh)")
+    major_minor = tuple(int(x) for x in minor.rstrip("d").split("."))
+    if major_minor >= (3, 13):
+        moved = interpreters / "hpy-moved-marker"
+        if not moved.is_dir() or (interpreters / "hpy-moved-marker.missing").exists():
+            raise RuntimeError(f"{moved} is missing (run tools/setup_env.sh)")
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(moved), os.environ.get("PYTHONPATH")]))
+    return str(python)
 
 
 def _find(out: Path, name: str, suffix: str) -> Path:
@@ -118,7 +147,8 @@ def _find(out: Path, name: str, suffix: str) -> Path:
 
 def build_all(out: Path, python: str, quiet: bool = True) -> Dict[str, Dict[str, Dict[str, str]]]:
     """Builds every variant; returns {variant key: {"microbench"|"array": module entry}}."""
-    ext = sysconfig.get_config_var("EXT_SUFFIX")
+    ext = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))"],
+                         capture_output=True, text=True, check=True).stdout.strip()
     files: Dict[str, Dict[str, Path]] = {}
 
     _log("building the hpy-rs examples (CPython ABI and universal)")

@@ -22,6 +22,7 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo:rerun-if-changed=build");
     println!("cargo:rustc-check-cfg=cfg(hpy_sys_regenerated)");
+    println!("cargo:rustc-check-cfg=cfg(hpy_py_3_10)");
     println!("cargo:rustc-check-cfg=cfg(hpy_py_3_12)");
     println!("cargo:rustc-check-cfg=cfg(hpy_py_debug)");
 
@@ -111,6 +112,9 @@ fn compile_cpython_runtime(hpy: &locate::HpyInstall, shims: &std::path::Path) {
     }
     build.compile("hpy_cpython_runtime");
 
+    if python.version >= (3, 10) {
+        println!("cargo:rustc-cfg=hpy_py_3_10");
+    }
     if python.version >= (3, 12) {
         println!("cargo:rustc-cfg=hpy_py_3_12");
     }

@@ -12,6 +12,11 @@ include!(concat!(env!("OUT_DIR"), "/cpython_layout.rs"));
 
 use crate::bindings::{HPy, HPyContext, HPyGlobal, HPyListBuilder};
 
+/// Whether this Python's integer conversions (`PyLong_AsLongLong` and the others HPy's
+/// `HPyLong_As*` call) fall back to `__int__`, truncating a `float` with a `DeprecationWarning`
+/// where they should raise `TypeError`: CPython before 3.10 (bpo-37999).
+pub const LONG_CONVERSION_CALLS_DUNDER_INT: bool = !cfg!(hpy_py_3_10);
+
 /// The start of every `PyObject` in a release (non-`Py_TRACE_REFS`) build.
 #[repr(C)]
 struct ObjectHead {

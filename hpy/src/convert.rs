@@ -295,6 +295,12 @@ fn int_error(obj: Borrowed<'_>, rust_type: &str) -> PyErr {
 // trampolines that inline these keep a small frame (measured: bench/, `foo[0]`).
 #[inline(always)]
 fn extract_i64(obj: Borrowed<'_>, rust_type: &str) -> PyResult<i64> {
+    if raw::long_conversion_calls_dunder_int() {
+        return with_index_first(obj, rust_type, |int| {
+            let value = raw::long_as_i64(int.context(), int);
+            (value, value == -1)
+        });
+    }
     let value = raw::long_as_i64(obj.context(), obj);
     if value == -1 {
         return marker_or_error(obj, rust_type, value);
@@ -304,11 +310,41 @@ fn extract_i64(obj: Borrowed<'_>, rust_type: &str) -> PyResult<i64> {
 
 #[inline(always)]
 fn extract_u64(obj: Borrowed<'_>, rust_type: &str) -> PyResult<u64> {
+    if raw::long_conversion_calls_dunder_int() {
+        return with_index_first(obj, rust_type, |int| {
+            let value = raw::long_as_u64(int.context(), int);
+            (value, value == u64::MAX)
+        });
+    }
     let value = raw::long_as_u64(obj.context(), obj);
     if value == u64::MAX {
         return marker_or_error(obj, rust_type, value);
     }
     Ok(value)
+}
+
+/// An integer conversion on a Python whose own conversions would take `__int__` (see
+/// [`raw::long_conversion_calls_dunder_int`]): a non-`int` goes through `__index__` first, so
+/// that `1.5` raises `TypeError` as on CPython 3.10+ instead of being truncated.
+#[cold]
+#[inline(never)]
+fn with_index_first<T: Copy>(
+    obj: Borrowed<'_>,
+    rust_type: &str,
+    convert: impl Fn(Borrowed<'_>) -> (T, bool),
+) -> PyResult<T> {
+    let ctx = obj.context();
+    let index;
+    let int = if obj.is_instance_of(BuiltinType::Int) {
+        obj
+    } else {
+        index = raw::number_index(ctx, obj).ok_or_else(|| int_error(obj, rust_type))?;
+        index.as_borrowed()
+    };
+    match convert(int) {
+        (value, true) => marker_or_error(int, rust_type, value),
+        (value, false) => Ok(value),
+    }
 }
 
 /// The error marker value: an error if an exception is set, else the value itself.

@@ -49,7 +49,8 @@ def pytest_report_header(config):
     try:
         import hpy.universal
 
-        lines.append(f"hpy-rs: hpy {hpy.universal.get_version()[0]} ({hpy.universal.__file__})")
+        where = getattr(hpy.universal, "__file__", "built in")
+        lines.append(f"hpy-rs: {t.hpy_runtime_description()} ({where})")
     except ImportError as e:  # the tests that need it will fail with a clear error
         lines.append(f"hpy-rs: hpy is not importable: {e}")
     return lines
@@ -103,7 +104,7 @@ def pytest_terminal_summary(terminalreporter):
     import hpyrs_testing as t
 
     terminalreporter.section("hpy-rs: interpreter")
-    terminalreporter.line(f"{t.interpreter_description()}: modes {', '.join(t.MODES)}")
+    terminalreporter.line(f"{t.interpreter_description()}: modes {', '.join(t.MODES)}; {t.hpy_runtime_description()}")
     for section, lines in hpyrs_testing.REPORT.items():
         terminalreporter.section(section)
         for line in lines:

@@ -109,12 +109,31 @@ def is_universal(mode: str) -> bool:
 
 
 def interpreter_description() -> str:
-    """E.g. `CPython 3.11.7` or `PyPy 7.3.19 (Python 3.11.11)`."""
+    """E.g. `CPython 3.11.7`, `CPython 3.14.10 (debug build)` or `PyPy 7.3.19 (Python 3.11.11)`."""
     py = ".".join(map(str, sys.version_info[:3]))
     if IS_PYPY:
         pypy = ".".join(map(str, sys.pypy_version_info[:3]))
         return f"PyPy {pypy} (Python {py})"
-    return f"{sys.implementation.name.capitalize().replace('Cpython', 'CPython')} {py}"
+    debug = " (debug build)" if hasattr(sys, "gettotalrefcount") else ""
+    return f"{sys.implementation.name.capitalize().replace('Cpython', 'CPython')} {py}{debug}"
+
+
+def hpy_runtime_description() -> str:
+    """E.g. `hpy 0.9.0`, and where a CPython 3.13+ session uses the hpy that tools/setup_env.sh
+    built with its type marker moved off Py_TPFLAGS_INLINE_VALUES, says so."""
+    try:
+        import hpy.universal
+    except ImportError as e:
+        return f"hpy is not importable: {e}"
+    text = f"hpy {hpy.universal.get_version()[0]}"
+    runtime = Path(getattr(hpy.universal, "__file__", "") or ".").parent / "devel" / "src" / "runtime"
+    try:
+        moved = "HPy_TPFLAGS_INTERNAL_IS_HPY_TYPE (1UL << 21)" in (runtime / "ctx_type.c").read_text()
+    except OSError:
+        moved = False
+    if moved:
+        text += " with its type marker on tp_flags bit 21 (hpyproject/hpy#493, #494)"
+    return text
 
 
 def _selected_modes() -> Tuple[str, ...]:

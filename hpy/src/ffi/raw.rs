@@ -257,6 +257,44 @@ pub(crate) fn long_as_i64(ctx: Context<'_>, obj: Borrowed<'_>) -> i64 {
     unsafe { sys::HPyLong_AsInt64_t(ctx.as_ptr(), obj.raw()) }
 }
 
+/// `HPy_Index`: `obj.__index__()`, an `int`; `None` with an exception set on failure.
+pub(crate) fn number_index<'py>(ctx: Context<'py>, obj: Borrowed<'py>) -> Option<Handle<'py>> {
+    // SAFETY: open handle.
+    ctx.own(unsafe { sys::HPy_Index(ctx.as_ptr(), obj.raw()) })
+}
+
+/// Universal ABI: whether the runtime's `HPyLong_As*` fall back to `__int__` (recorded by
+/// [`record_long_conversion`]).
+#[cfg(not(feature = "cpython-abi"))]
+static LONG_CONVERSION_CALLS_DUNDER_INT: core::sync::atomic::AtomicBool =
+    core::sync::atomic::AtomicBool::new(false);
+
+/// `true` when the Python's integer conversions accept any object with `__int__`, a `float`
+/// included (truncated, with a `DeprecationWarning`): CPython before 3.10. Integer arguments
+/// then take `__index__` first, as on later versions.
+#[inline(always)]
+pub(crate) fn long_conversion_calls_dunder_int() -> bool {
+    #[cfg(feature = "cpython-abi")]
+    return sys::cpython::LONG_CONVERSION_CALLS_DUNDER_INT;
+    #[cfg(not(feature = "cpython-abi"))]
+    return LONG_CONVERSION_CALLS_DUNDER_INT.load(core::sync::atomic::Ordering::Relaxed);
+}
+
+/// Universal ABI: reads `sys.hexversion` once the loader has handed over the context, for
+/// [`long_conversion_calls_dunder_int`]. Failures leave the flag unset (an exception is not
+/// left pending).
+#[cfg(not(feature = "cpython-abi"))]
+pub(crate) fn record_long_conversion(ctx: Context<'_>) {
+    let hexversion = import_module(ctx, c"sys")
+        .and_then(|sys_module| getattr_s(ctx, sys_module.as_borrowed(), c"hexversion"))
+        .map(|hexversion| long_as_i64(ctx, hexversion.as_borrowed()));
+    match hexversion {
+        Some(version) if version > 0 => LONG_CONVERSION_CALLS_DUNDER_INT
+            .store(version < 0x030A_0000, core::sync::atomic::Ordering::Relaxed),
+        _ => err_clear(ctx),
+    }
+}
+
 /// `HPyLong_AsSsize_t`: -1 with an exception set on failure. Unlike the 64-bit conversions
 /// it does not call `__index__` on non-`int` objects.
 pub(crate) fn long_as_isize(ctx: Context<'_>, obj: Borrowed<'_>) -> isize {

@@ -993,6 +993,8 @@ pub unsafe fn init_global_context(ctx: *mut sys::HPyContext) {
     // SAFETY: the loader's universal context, before any API call of this module.
     unsafe { sys::context_layout::adapt_to_context(ctx) };
     MODULE_CONTEXT.store(ctx, Ordering::Relaxed);
+    // SAFETY: the live context the loader handed over, with the GIL held.
+    super::raw::record_long_conversion(unsafe { Context::from_raw(ctx) });
 }
 
 /// CPython ABI: the body of `PyInit_<name>`: multi-phase init through HPy's runtime.
