@@ -369,7 +369,8 @@ fn parse_dict_keywords_slow<'a, 'py: 'a, const N: usize>(
             .call((dict.call_method("items", ())?,))?;
         for index in 0..items.len()? {
             let pair = items.get_index(index as isize)?;
-            let name: String = pair.get_index(0)?.extract::<&str>()?.to_owned();
+            let key = pair.get_index(0)?;
+            let name = crate::__private::keyword_name(spec.func, key.as_borrowed())?.to_owned();
             taken.names.push(name);
             taken.values.push(pair.get_index(1)?);
         }

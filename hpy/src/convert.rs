@@ -268,7 +268,7 @@ impl<'py> IntoPy<'py> for bool {
 
 // ---- integers ----
 
-/// Turns a failed HPy integer conversion into an error naming the Rust type: a `TypeError`
+/// Turns a failed HPy integer conversion into an error for the target type: a `TypeError`
 /// for non-integers, an `OverflowError` for out-of-range values; anything else (an exception
 /// raised by a user `__index__`) stays as Python raised it.
 fn int_error(obj: Borrowed<'_>, rust_type: &str) -> PyErr {
@@ -279,9 +279,7 @@ fn int_error(obj: Borrowed<'_>, rust_type: &str) -> PyErr {
     let err = PyErr::fetch(ctx);
     if err.matches(ctx, ExceptionKind::OverflowError) {
         err.clear(ctx);
-        PyErr::overflow_error(format!(
-            "Python int too large (or too small) for Rust {rust_type}"
-        ))
+        out_of_range(rust_type)
     } else if err.matches(ctx, ExceptionKind::TypeError) && !obj.is_instance_of(BuiltinType::Int) {
         err.clear(ctx);
         type_error("int", obj)
@@ -364,12 +362,7 @@ macro_rules! int_via {
             #[inline]
             fn from_py(obj: Borrowed<'_>) -> PyResult<Self> {
                 let wide = $extract(obj, stringify!($ty))?;
-                <$ty>::try_from(wide).map_err(|_| {
-                    PyErr::overflow_error(format!(
-                        "{wide} is out of range for Rust {} ({}..={})",
-                        stringify!($ty), <$ty>::MIN, <$ty>::MAX
-                    ))
-                })
+                <$ty>::try_from(wide).map_err(|_| out_of_range(stringify!($ty)))
             }
         }
 
@@ -426,14 +419,7 @@ macro_rules! int_native {
             }
             raw::err_clear(ctx);
             let wide = $extract(obj, stringify!($ty))?;
-            <$ty>::try_from(wide).map_err(|_| {
-                PyErr::overflow_error(format!(
-                    "{wide} is out of range for Rust {} ({}..={})",
-                    stringify!($ty),
-                    <$ty>::MIN,
-                    <$ty>::MAX
-                ))
-            })
+            <$ty>::try_from(wide).map_err(|_| out_of_range(stringify!($ty)))
         }
 
         impl<'py> IntoPy<'py> for $ty {
@@ -468,9 +454,7 @@ impl FromPy<'_> for u8 {
     #[inline]
     fn from_py(obj: Borrowed<'_>) -> PyResult<Self> {
         let wide = extract_u64(obj, "u8")?;
-        u8::try_from(wide).map_err(|_| {
-            PyErr::overflow_error(format!("{wide} is out of range for Rust u8 (0..=255)"))
-        })
+        u8::try_from(wide).map_err(|_| out_of_range("u8"))
     }
 
     fn vec_from_bytes(obj: Borrowed<'_>) -> Option<PyResult<Vec<u8>>> {
@@ -499,10 +483,26 @@ fn is_overflow(err: &PyErr) -> bool {
     err.kind() == Some(ExceptionKind::OverflowError)
 }
 
+/// The `OverflowError` for an `int` outside the target type, in Python's words rather than
+/// Rust's: CPython's own message for the index-sized types, the width and range for the others.
 fn out_of_range(rust_type: &str) -> PyErr {
-    PyErr::overflow_error(format!(
-        "Python int too large (or too small) for Rust {rust_type}"
-    ))
+    let target = match rust_type {
+        "isize" | "usize" => {
+            return PyErr::overflow_error("cannot fit 'int' into an index-sized integer")
+        }
+        "i8" => "a signed 8-bit integer (-128 to 127)",
+        "u8" => "an unsigned 8-bit integer (0 to 255)",
+        "i16" => "a signed 16-bit integer (-32768 to 32767)",
+        "u16" => "an unsigned 16-bit integer (0 to 65535)",
+        "i32" => "a signed 32-bit integer (-2147483648 to 2147483647)",
+        "u32" => "an unsigned 32-bit integer (0 to 4294967295)",
+        "i64" => "a signed 64-bit integer (-2**63 to 2**63-1)",
+        "u64" => "an unsigned 64-bit integer (0 to 2**64-1)",
+        "i128" => "a signed 128-bit integer (-2**127 to 2**127-1)",
+        "u128" => "an unsigned 128-bit integer (0 to 2**128-1)",
+        _ => "this integer type",
+    };
+    PyErr::overflow_error(format!("Python int out of range for {target}"))
 }
 
 impl FromPy<'_> for i128 {

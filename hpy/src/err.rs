@@ -71,6 +71,7 @@ shortcuts! {
     system_error => SystemError;
     attribute_error => AttributeError;
     not_implemented_error => NotImplementedError;
+    memory_error => MemoryError;
 }
 
 impl PyErr {
@@ -100,7 +101,13 @@ impl PyErr {
 
     /// Raises `exception_type(message)` now, where `exception_type` is any exception class
     /// (for example one the module created), and returns the pending error.
+    /// Anything else than an exception class gives Python's `TypeError: exceptions must derive
+    /// from BaseException`, as `raise 42` does.
     pub fn raise_type(ctx: Context<'_>, exception_type: Borrowed<'_>, message: &str) -> PyErr {
+        let base = ExceptionKind::BaseException.type_object(ctx);
+        if !raw::is_subtype(ctx, exception_type, base) {
+            return PyErr::type_error("exceptions must derive from BaseException");
+        }
         let message = c_message(message);
         raw::err_set_string(ctx, exception_type, &message);
         PyErr::pending()
@@ -114,14 +121,14 @@ impl PyErr {
         if exception.is_instance_of(crate::BuiltinType::Type) {
             // `raise SomeError` instantiates the class first.
             return match exception.call(()) {
-                Ok(instance) if instance.is_instance(&base) => {
+                Ok(instance) if matches!(instance.is_instance(&base), Ok(true)) => {
                     PyErr::raise_object(ctx, instance.as_borrowed())
                 }
                 Ok(_) => PyErr::type_error("exceptions must derive from BaseException"),
                 Err(err) => err,
             };
         }
-        if !exception.is_instance(&base) {
+        if !matches!(exception.is_instance(&base), Ok(true)) {
             return PyErr::type_error("exceptions must derive from BaseException");
         }
         let ty = exception.get_type();
@@ -159,6 +166,17 @@ impl PyErr {
     /// `true` if the interpreter already holds this exception.
     pub fn is_pending(&self) -> bool {
         self.lazy.is_none()
+    }
+
+    /// A lazy built-in exception of kind `from` turned into one of kind `to` with the same
+    /// message; any other error as it is.
+    pub(crate) fn convert_kind(mut self, from: ExceptionKind, to: ExceptionKind) -> PyErr {
+        if let Some(lazy) = &mut self.lazy {
+            if matches!(lazy.kind, LazyKind::Builtin(kind) if kind == from) {
+                lazy.kind = LazyKind::Builtin(to);
+            }
+        }
+        self
     }
 
     /// The kind of a lazy error (`None` for a pending one: ask [`PyErr::matches`]).
@@ -341,8 +359,17 @@ impl fmt::Display for PyErr {
 impl std::error::Error for PyErr {}
 
 impl From<std::num::TryFromIntError> for PyErr {
-    fn from(err: std::num::TryFromIntError) -> PyErr {
-        PyErr::overflow_error(err.to_string())
+    fn from(_: std::num::TryFromIntError) -> PyErr {
+        PyErr::overflow_error("integer out of range")
+    }
+}
+
+/// A failed `try_reserve` is a `MemoryError`, as when CPython cannot allocate: sizes that come
+/// from the caller (`"x" * n`, `zeros(n)`) should be reserved this way rather than with
+/// `Vec::with_capacity`, which aborts the process when the allocation fails.
+impl From<std::collections::TryReserveError> for PyErr {
+    fn from(_: std::collections::TryReserveError) -> PyErr {
+        PyErr::memory_error("")
     }
 }
 

@@ -27,6 +27,7 @@
 //! Errors are [`PyErr`]; a panic becomes `SystemError` at the boundary and never unwinds into C.
 #![deny(unsafe_code)]
 
+mod alloc;
 mod class;
 mod convert;
 mod err;
@@ -50,6 +51,7 @@ pub use hpy_macros::{
     hpy_module,
 };
 
+pub use alloc::{try_repeat, try_vec_filled};
 pub use class::{FieldOwner, HPyField, HPyGlobal, MutableClass, PyException, PyRef, PyRefMut};
 pub use convert::{FromPy, IntoArgs, IntoPy, IntoPyResult};
 pub use err::{PyErr, PyResult};

@@ -387,9 +387,25 @@ pub trait AnyHandle<'py>: sealed::Sealed {
             .unwrap_or_else(|| "<unknown>".to_owned())
     }
 
-    /// `isinstance(self, ty)` where `ty` is a type object.
-    fn is_instance<T: AnyHandle<'py>>(&self, ty: &T) -> bool {
-        raw::type_check(self.ctx(), self.borrowed(), ty.borrowed())
+    /// `isinstance(self, ty)`: `ty` may be a class, a tuple of them, or anything with an
+    /// `__instancecheck__`; anything else raises Python's `TypeError`. A class whose metaclass is
+    /// `type` is checked directly, without a call into Python.
+    fn is_instance<T: AnyHandle<'py>>(&self, ty: &T) -> PyResult<bool> {
+        let ctx = self.ctx();
+        let ty = ty.borrowed();
+        if raw::type_check(ctx, ty, BuiltinType::Type.type_object(ctx)) {
+            let metaclass = check(ctx, raw::unary(ctx, hpy_sys::HPy_Type, ty))?;
+            if raw::is(
+                ctx,
+                metaclass.as_borrowed(),
+                BuiltinType::Type.type_object(ctx),
+            ) {
+                // (`HPy_TypeCheck` needs a type: `ty` is one.)
+                return Ok(raw::type_check(ctx, self.borrowed(), ty));
+            }
+        }
+        let isinstance = ctx.import("builtins")?.getattr("isinstance")?;
+        isinstance.call((self.borrowed(), ty))?.extract::<bool>()
     }
 
     /// `isinstance(self, <builtin type>)`.

@@ -23,11 +23,11 @@ pub use crate::ffi::slots::{
     buffer_view_fn, export_buffer, getset, getset_rw, getset_wo, getter_method, release_buffer,
     setter_method, slot_binary, slot_call, slot_finalize, slot_getbuffer, slot_hash, slot_init,
     slot_len, slot_mp_ass_subscript, slot_nb_bool, slot_new, slot_releasebuffer, slot_richcompare,
-    slot_sq_ass_item, slot_sq_contains, slot_ssizearg, slot_ternary, slot_unary, BinarySlot,
-    BinarySlotId, BufferView, ExportedBuffer, FinalizeSlot, GetBufferSlot, GetterFn, HashSlot,
-    InitSlot, InquirySlot, IntoBufferView, LenSlot, LenSlotId, NewSlot, ObjObjArgSlot, ObjObjSlot,
-    ReleaseBufferSlot, RichCmpSlot, SetterFn, SsizeArgSlot, SsizeArgSlotId, SsizeObjArgSlot,
-    TernarySlot, TernarySlotId, UnarySlot, UnarySlotId,
+    slot_sq_ass_item, slot_sq_contains, slot_sq_item_from_subscript, slot_ssizearg, slot_ternary,
+    slot_unary, BinarySlot, BinarySlotId, BufferView, ExportedBuffer, FinalizeSlot, GetBufferSlot,
+    GetterFn, HashSlot, InitSlot, InquirySlot, IntoBufferView, LenSlot, LenSlotId, NewSlot,
+    ObjObjArgSlot, ObjObjSlot, ReleaseBufferSlot, RichCmpSlot, SetterFn, SsizeArgSlot,
+    SsizeArgSlotId, SsizeObjArgSlot, TernarySlot, TernarySlotId, UnarySlot, UnarySlotId,
 };
 #[cfg(feature = "cpython-abi")]
 pub use crate::ffi::trampoline::cpython_module_init;
@@ -141,6 +141,37 @@ pub fn extract<'a, T: FromPy<'a>>(
     }
 }
 
+/// Converts the key of `obj[key]`: as [`extract`], except that a key out of the range of an
+/// integer key type is an `IndexError` in CPython's words (`[][2**70]`), not an `OverflowError`.
+#[inline(always)]
+pub fn extract_key<'a, T: FromPy<'a>>(
+    obj: Borrowed<'a>,
+    function: &'static str,
+    parameter: &'static str,
+) -> PyResult<T> {
+    T::from_py(obj).map_err(|err| key_error(err, function, parameter))
+}
+
+/// [`extract_key`] when no call came before it (see `FromPy::from_py_first`).
+#[inline(always)]
+pub fn extract_key_first<'a, T: FromPy<'a>>(
+    obj: Borrowed<'a>,
+    function: &'static str,
+    parameter: &'static str,
+) -> PyResult<T> {
+    T::from_py_first(obj).map_err(|err| key_error(err, function, parameter))
+}
+
+#[cold]
+fn key_error(err: PyErr, function: &'static str, parameter: &'static str) -> PyErr {
+    use crate::ExceptionKind::{IndexError, OverflowError};
+    if err.kind() == Some(OverflowError) {
+        err.convert_kind(OverflowError, IndexError)
+    } else {
+        err.with_argument(function, parameter)
+    }
+}
+
 /// [`extract`] of the first argument a function converts, when no call came before it (see
 /// `FromPy::from_py_first`).
 #[inline(always)]
@@ -173,6 +204,25 @@ pub fn parse_keywords<'py, const N: usize>(
     kwnames: Option<Borrowed<'py>>,
 ) -> PyResult<[Option<Borrowed<'py>>; N]> {
     parse_keywords_from(spec, args, kwnames.map(KeywordSource::Names))
+}
+
+/// A keyword argument's name as `&str`. Names that are not text raise CPython's
+/// `TypeError: keywords must be strings`, and those UTF-8 cannot hold (lone surrogates)
+/// `TypeError: '\ud800' is an invalid keyword argument for f()`, rather than an encoding error.
+pub(crate) fn keyword_name<'a>(function: &'static str, name: Borrowed<'a>) -> PyResult<&'a str> {
+    match <&'a str as FromPy<'a>>::from_py(name) {
+        Ok(text) => Ok(text),
+        Err(err) => {
+            err.clear(name.context());
+            if !name.is_instance_of(crate::BuiltinType::Str) {
+                return Err(PyErr::type_error("keywords must be strings"));
+            }
+            let shown = crate::object::repr_string(name).unwrap_or_else(|| "'?'".to_owned());
+            Err(PyErr::type_error(format!(
+                "{shown} is an invalid keyword argument for {function}()"
+            )))
+        }
+    }
 }
 
 fn place_keyword<'py>(
@@ -212,7 +262,7 @@ pub(crate) fn parse_keywords_from<'py, const N: usize>(
         Some(KeywordSource::Names(names)) => {
             for (index, value) in args.keyword_values().enumerate() {
                 let name = names.get_index(index as isize)?;
-                let name: &str = name.extract()?;
+                let name = keyword_name(function, name.as_borrowed())?;
                 place_keyword(spec, &mut slots, name, value)?;
             }
         }

@@ -98,6 +98,22 @@ def collect_garbage() -> None:
         gc.collect()
 
 
+def _huge_allocations_fail() -> bool:
+    """Whether an impossible allocation fails here rather than being promised and the process
+    killed later: Linux's default heuristic overcommit (0) and strict accounting (2) refuse it."""
+    try:
+        with open("/proc/sys/vm/overcommit_memory") as f:
+            return f.read().strip() != "1"
+    except OSError:
+        return True
+
+
+# For the tests that ask for tens of gigabytes and expect MemoryError.
+needs_failing_huge_allocations = pytest.mark.skipif(
+    not _huge_allocations_fail(), reason="vm.overcommit_memory=1 promises any allocation"
+)
+
+
 def is_debug(mode: str) -> bool:
     """True for the modes that load the universal binary in HPy's debug mode (leak-checked)."""
     return mode in _DEBUG_MODES

@@ -28,6 +28,35 @@ def test_construction(mod):
         mod.array()
 
 
+@hpyrs_testing.needs_failing_huge_allocations
+def test_a_size_from_the_caller_raises_memory_error(mod):
+    """8 TB of zeros is a MemoryError (hpy::try_vec_filled), not an abort of the process."""
+    for make in (mod.zeros, mod.empty):
+        with pytest.raises(MemoryError):
+            make(2**40)
+    assert mod.zeros(2).tolist() == [0.0, 0.0]
+
+
+def test_huge_index_is_an_index_error(mod):
+    """As `[][2**70]` in CPython: IndexError, in CPython's words (not an OverflowError)."""
+    a = mod.array([1.0])
+    with pytest.raises(IndexError, match=r"^cannot fit 'int' into an index-sized integer$"):
+        a[2**70]
+    with pytest.raises(IndexError, match=r"^cannot fit 'int' into an index-sized integer$"):
+        a[-(2**70)] = 2.0
+    with pytest.raises(TypeError):
+        a["0"]
+
+
+def test_a_sequence_class_iterates(mod):
+    """`__getitem__` with `__len__` makes a sequence, as in CPython: `iter()` walks the indexes."""
+    a = mod.array([1.5, 2.5, 3.5])
+    assert list(a) == [1.5, 2.5, 3.5]
+    assert [x * 2 for x in a] == [3.0, 5.0, 7.0]
+    assert 2.5 in a
+    assert list(mod.zeros(0)) == []
+
+
 def test_empty_and_zeros(mod):
     assert mod.zeros(3).tolist() == [0.0, 0.0, 0.0]
     assert len(mod.empty(5)) == 5

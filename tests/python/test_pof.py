@@ -53,3 +53,13 @@ def test_add_ints_kw(mod):
         mod.add_ints_kw(a=1)
     with pytest.raises(TypeError, match="unexpected keyword argument 'c'"):
         mod.add_ints_kw(1, 2, c=3)
+
+
+def test_init_keyword_names(mod):
+    """`__init__` keywords (a dict in HPy's tp_init): a lone surrogate as a name is an invalid
+    keyword in CPython's words, not a UnicodeEncodeError; the valid ones still work."""
+    assert mod.Point(y=4.0, x=3.0).norm() == 5.0
+    with pytest.raises(TypeError, match=r"^'\\ud800' is an invalid keyword argument for .*\(\)$"):
+        mod.Point(**{"\ud800": 1.0})
+    with pytest.raises(TypeError, match="unexpected keyword argument 'z'"):
+        mod.Point(z=1.0)

@@ -6,6 +6,7 @@ import weakref
 
 import pytest
 
+import hpyrs_testing
 from hpyrs_testing import collect_garbage, example_module
 
 mod = example_module("quickstart")
@@ -70,6 +71,21 @@ def test_greet_bad_arguments(mod):
         mod.greet("a", times=-1)
     with pytest.raises(TypeError, match=r"argument 'name': expected str, got 'int'"):
         mod.greet(5)
+
+
+def test_keyword_names_utf8_cannot_hold(mod):
+    """A lone surrogate as a keyword name is an unknown keyword, in CPython's words (it is not
+    UTF-8, so it cannot match a parameter), not a UnicodeEncodeError."""
+    with pytest.raises(TypeError, match=r"^'\\ud800' is an invalid keyword argument for greet\(\)$"):
+        mod.greet("a", **{"\ud800": 1})
+
+
+@hpyrs_testing.needs_failing_huge_allocations
+def test_a_size_from_the_caller_raises_memory_error(mod):
+    """greet() reserves its result with try_reserve: about 43 GB is a MemoryError, not an abort."""
+    with pytest.raises(MemoryError):
+        mod.greet("x", times=2**32 - 1)
+    assert mod.greet("x", times=2) == "Hello, x! Hello, x!"
 
 
 def test_strings(mod):

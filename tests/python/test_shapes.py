@@ -331,6 +331,17 @@ def test_countdown(mod):
     assert [x * 10 for x in mod.Countdown(2)] == [20, 10]
 
 
+@hpyrs_testing.needs_failing_huge_allocations
+def test_repeat_by_a_huge_count_raises_memory_error(mod):
+    s = mod.Seq([1, 2])
+    with pytest.raises(MemoryError):
+        s * 2**40
+    with pytest.raises(MemoryError):
+        2**40 * s
+    assert (s * 2).tolist() == [1, 2, 1, 2]
+    assert (mod.Seq([]) * 2**62).tolist() == []  # nothing to repeat: no allocation, no loop
+
+
 def test_sequence(mod):
     s = mod.Seq([1, 2, 3])
     assert len(s) == 3

@@ -1,8 +1,11 @@
 """examples/tour: every conversion and the object protocol, checked from Python in all three
 modes (debug mode runs each test under a LeakDetector)."""
 
+import collections.abc
 import math
+import re
 import sys
+import threading
 
 import pytest
 
@@ -33,12 +36,17 @@ def test_integer_widths(mod, rust_type):
     for value in (low, high, 0, 1, low + 1, high - 1, high // 3):
         assert echo(value) == value
         assert type(echo(value)) is int
-    with pytest.raises(OverflowError, match=f"argument 'v'.*{rust_type}"):
-        echo(high + 1)
-    with pytest.raises(OverflowError, match="argument 'v'"):
-        echo(low - 1)
-    with pytest.raises(OverflowError):
-        echo(high * 2**70)
+    # Messages speak Python: the width and range, or CPython's words for index-sized integers;
+    # never the Rust type's name.
+    if rust_type in ("isize", "usize"):
+        says = "cannot fit 'int' into an index-sized integer"
+    else:
+        bits = rust_type[1:]
+        says = f"out of range for an? {'un' if rust_type[0] == 'u' else ''}signed {bits}-bit integer"
+    for value in (high + 1, low - 1, high * 2**70):
+        with pytest.raises(OverflowError, match=f"argument 'v': .*{says}") as info:
+            echo(value)
+        assert not re.search(r"\b[iu](8|16|32|64|128|size)\b|Rust", str(info.value)), info.value
     with pytest.raises(TypeError, match="expected int, got 'float'"):
         echo(1.0)
     with pytest.raises(TypeError, match="expected int, got 'str'"):
@@ -198,6 +206,12 @@ def test_type_checks(mod):
     assert mod.kinds(len) == ["callable"]
     assert mod.kinds("s") == ["str"]
     assert mod.is_instance(3, int) and not mod.is_instance(3, str)
+    # isinstance()'s whole contract: tuples of classes, __instancecheck__ (ABCs), and a
+    # TypeError, not a crash or a silent False, for anything else
+    assert mod.is_instance(3, (str, int)) and not mod.is_instance(3, (str, bytes))
+    assert mod.is_instance({}, collections.abc.Mapping) and not mod.is_instance([], collections.abc.Mapping)
+    with pytest.raises(TypeError, match=r"isinstance\(\) arg 2 must be a (type|class)"):
+        mod.is_instance(3, 0)
     x = object()
     assert mod.same(x, x) and not mod.same(x, object())
     assert mod.type_name(1.5) == "float"
@@ -241,6 +255,9 @@ def test_errors(mod):
         mod.raise_object(Custom)
     with pytest.raises(TypeError, match="must derive from BaseException"):
         mod.raise_object(42)
+    for not_an_exception_class in (int, object, 42, None):
+        with pytest.raises(TypeError, match="^exceptions must derive from BaseException$"):
+            mod.raise_type(not_an_exception_class, "message")
 
 
 def test_swallowed_error_is_reported_not_returned(mod):
@@ -248,3 +265,26 @@ def test_swallowed_error_is_reported_not_returned(mod):
     # set; the binding turns that bug into a clear SystemError instead.
     with pytest.raises(SystemError, match="dropped"):
         mod.swallow_error(object())
+
+
+def test_allow_threads_runs_rust_in_parallel(mod):
+    """Two threads meet inside `allow_threads`: each waits there for the other, so both return
+    True only if the interpreter was released (with it held, the first would wait alone until
+    its timeout, and get False)."""
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(mod.rendezvous(2, 30.0))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [True, True]
+    assert mod.rendezvous(1, 0.0) is True
+    assert mod.rendezvous(2, 0.01) is False  # nobody else comes
+    with pytest.raises(ValueError, match="timeout"):
+        mod.rendezvous(2, -1.0)
+
+
+def test_panic_with_the_interpreter_released(mod):
+    with pytest.raises(SystemError, match=r"Rust panic in panic_without_the_interpreter\(\): released"):
+        mod.panic_without_the_interpreter()
+    assert mod.rendezvous(1, 0.0) is True  # the interpreter was taken back

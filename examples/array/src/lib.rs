@@ -110,13 +110,18 @@ mod hpyarray {
 
     /// empty(n) -> an array of n items (zeros: Rust never hands out uninitialised memory)
     #[hpy_function]
-    fn empty(n: usize) -> Array {
-        Array { data: vec![0.0; n] }
+    fn empty(n: usize) -> PyResult<Array> {
+        // n comes from the caller: MemoryError rather than an abort when it is too large.
+        Ok(Array {
+            data: hpy::try_vec_filled(0.0, n)?,
+        })
     }
 
     /// zeros(n) -> an array of n zeros
     #[hpy_function]
-    fn zeros(n: usize) -> Array {
-        Array { data: vec![0.0; n] }
+    fn zeros(n: usize) -> PyResult<Array> {
+        Ok(Array {
+            data: hpy::try_vec_filled(0.0, n)?,
+        })
     }
 }

@@ -29,8 +29,20 @@ mod quickstart {
         name: &str,
         #[hpy(default = "Hello")] greeting: &str,
         #[hpy(default = 1)] times: u32,
-    ) -> String {
-        vec![format!("{greeting}, {name}!"); times as usize].join(" ")
+    ) -> PyResult<String> {
+        let one = format!("{greeting}, {name}!");
+        // The size comes from the caller: reserve it fallibly, so that a huge `times` raises
+        // MemoryError instead of aborting the process.
+        let size = (one.len() + 1).saturating_mul(times as usize);
+        let mut text = String::new();
+        text.try_reserve_exact(size)?;
+        for i in 0..times {
+            if i > 0 {
+                text.push(' ');
+            }
+            text.push_str(&one);
+        }
+        Ok(text)
     }
 
     /// word_stats(text) -> (words, chars, longest_word)

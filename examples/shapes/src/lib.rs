@@ -667,11 +667,12 @@ mod shapes {
         }
 
         #[hpy(slot = sq_repeat)]
-        fn repeat(&self, count: isize) -> Seq {
+        fn repeat(&self, count: isize) -> PyResult<Seq> {
+            // `[T]::repeat` aborts when the result cannot be allocated: MemoryError instead.
             let count = usize::try_from(count).unwrap_or(0);
-            Seq {
-                items: self.items.repeat(count),
-            }
+            Ok(Seq {
+                items: hpy::try_repeat(&self.items, count)?,
+            })
         }
 
         fn __contains__(&self, item: i64) -> bool {

@@ -333,11 +333,9 @@ mod slots {
         }
 
         #[hpy(slot = sq_repeat)]
-        fn repeat(&self, count: isize) -> Seq {
-            Seq::with(
-                self.items.repeat(usize::try_from(count).unwrap_or(0)),
-                "repeat",
-            )
+        fn repeat(&self, count: isize) -> PyResult<Seq> {
+            let count = usize::try_from(count).unwrap_or(0);
+            Ok(Seq::with(hpy::try_repeat(&self.items, count)?, "repeat"))
         }
 
         /// `s += t`: extends `s` and returns it (`other` is copied before `s` is borrowed
@@ -358,9 +356,10 @@ mod slots {
         /// `s *= n`: repeats the items of `s` in place (returning `()` makes the slot return
         /// `s` itself, like an in-place number operator).
         #[hpy(slot = sq_inplace_repeat)]
-        fn inplace_repeat(&mut self, count: isize) {
-            self.items = self.items.repeat(usize::try_from(count).unwrap_or(0));
+        fn inplace_repeat(&mut self, count: isize) -> PyResult<()> {
+            self.items = hpy::try_repeat(&self.items, usize::try_from(count).unwrap_or(0))?;
             self.last.set("inplace_repeat");
+            Ok(())
         }
 
         // -- the six comparisons, merged into tp_richcompare --

@@ -244,7 +244,7 @@ mod tour {
 
     /// isinstance(obj, ty)
     #[hpy_function]
-    fn is_instance<'py>(obj: Borrowed<'py>, ty: Borrowed<'py>) -> bool {
+    fn is_instance<'py>(obj: Borrowed<'py>, ty: Borrowed<'py>) -> PyResult<bool> {
         obj.is_instance(&ty)
     }
 
@@ -326,6 +326,50 @@ mod tour {
     #[hpy_function]
     fn raise_object<'py>(ctx: Context<'py>, exc: Borrowed<'py>) -> PyResult<()> {
         Err(PyErr::raise_object(ctx, exc))
+    }
+
+    /// rendezvous(parties, timeout) -> bool: waits with the interpreter released until
+    /// `parties` calls are inside at once (True), or for `timeout` seconds (False). Two Python
+    /// threads calling `rendezvous(2, t)` both get True only if they really run at once.
+    #[hpy_function]
+    fn rendezvous(ctx: Context<'_>, parties: usize, timeout: f64) -> PyResult<bool> {
+        use std::sync::{Condvar, Mutex, PoisonError};
+        use std::time::{Duration, Instant};
+        // (generation, calls waiting in it)
+        static STATE: Mutex<(u64, usize)> = Mutex::new((0, 0));
+        static ALL_ARRIVED: Condvar = Condvar::new();
+        let timeout = Duration::try_from_secs_f64(timeout)
+            .map_err(|_| PyErr::value_error("timeout must be a non-negative number of seconds"))?;
+        Ok(ctx.allow_threads(move || {
+            let mut state = STATE.lock().unwrap_or_else(PoisonError::into_inner);
+            let generation = state.0;
+            state.1 += 1;
+            if state.1 >= parties {
+                *state = (generation + 1, 0);
+                ALL_ARRIVED.notify_all();
+                return true;
+            }
+            let deadline = Instant::now() + timeout;
+            while state.0 == generation {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    state.1 -= 1;
+                    return false;
+                }
+                state = ALL_ARRIVED
+                    .wait_timeout(state, left)
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0;
+            }
+            true
+        }))
+    }
+
+    /// Panics with the interpreter released: the panic still becomes a `SystemError`, after
+    /// the interpreter is taken back.
+    #[hpy_function]
+    fn panic_without_the_interpreter(ctx: Context<'_>) {
+        ctx.allow_threads(|| panic!("released"));
     }
 
     /// Raise `exc_type(message)` for any exception class.

@@ -97,6 +97,9 @@ struct Gen<'a> {
 enum Source {
     /// A `Borrowed` converted with `extract` (a `TypeError` naming the parameter on failure).
     Extract(TokenStream),
+    /// The key of a subscript, converted with `extract_key` (an out-of-range integer key is an
+    /// `IndexError`, as in CPython).
+    Key(TokenStream),
     /// An operand converted with `extract_operand`; on failure run the given statement
     /// (`return NotImplemented` or `break` to the reflected form).
     Operand(TokenStream, TokenStream),
@@ -287,14 +290,17 @@ impl Gen<'_> {
             let span = param.ty.span();
             let param_name = param.python_name().unwrap_or_default();
             // Nothing before it (no receiver borrow): the first conversion of the function.
-            let extract = if stmts.is_empty() {
-                quote!(extract_first)
+            let (extract, extract_key) = if stmts.is_empty() {
+                (quote!(extract_first), quote!(extract_key_first))
             } else {
-                quote!(extract)
+                (quote!(extract), quote!(extract_key))
             };
             stmts.extend(match source {
                 Source::Extract(from) => quote_spanned! {span=>
                     let #arg = ::hpy::__private::#extract(#from, #name, #param_name)?;
+                },
+                Source::Key(from) => quote_spanned! {span=>
+                    let #arg = ::hpy::__private::#extract_key(#from, #name, #param_name)?;
                 },
                 Source::Operand(from, bail) => match &self.own {
                     Some(own) => quote_spanned! {span=>
@@ -887,7 +893,7 @@ impl Gen<'_> {
                 r,
                 Some(&slf),
                 Borrow::Known,
-                vec![Source::Extract(quote!(#key)), Source::Raw(quote!(#value))],
+                vec![Source::Key(quote!(#key)), Source::Raw(quote!(#value))],
             );
             let finish = finish_unit(&r.function.output, call);
             quote!(#stmts #finish)
@@ -907,10 +913,7 @@ impl Gen<'_> {
                         s,
                         Some(&slf),
                         Borrow::Known,
-                        vec![
-                            Source::Extract(quote!(#key)),
-                            Source::Extract(quote!(#value)),
-                        ],
+                        vec![Source::Key(quote!(#key)), Source::Extract(quote!(#value))],
                     );
                     let finish = finish_unit(&s.function.output, call);
                     quote!({ #stmts #finish })
@@ -923,7 +926,7 @@ impl Gen<'_> {
                         d,
                         Some(&slf),
                         Borrow::Known,
-                        vec![Source::Extract(quote!(#key))],
+                        vec![Source::Key(quote!(#key))],
                     );
                     let finish = finish_unit(&d.function.output, call);
                     quote!({ #stmts #finish })
@@ -998,14 +1001,14 @@ impl Gen<'_> {
                     ],
                 )
             }
-            SlotKind::InPlace(_) | SlotKind::Concat(_) | SlotKind::GetItem => {
+            SlotKind::InPlace(_) | SlotKind::Concat(_) | SlotKind::GetItem { .. } => {
                 let other = local("other");
                 let (slot_id, source) = match kind {
                     SlotKind::InPlace(id) => {
                         (id, Source::Operand(quote!(#other), not_impl.clone()))
                     }
                     SlotKind::Concat(id) => (id, Source::Extract(quote!(#other))),
-                    _ => ("MP_SUBSCRIPT", Source::Extract(quote!(#other))),
+                    _ => ("MP_SUBSCRIPT", Source::Key(quote!(#other))),
                 };
                 let (stmts, call) = self.invoke(e, Some(&slf), Borrow::Known, vec![source]);
                 let finish = match kind {
@@ -1015,13 +1018,19 @@ impl Gen<'_> {
                     _ => finish_released(e, output, call),
                 };
                 let id = Ident::new(slot_id, Span::call_site());
+                let mut defs = Vec::new();
+                if let SlotKind::GetItem { sq: true } = kind {
+                    // before mp_subscript: see `slot_sq_item_from_subscript`
+                    defs.push(quote!(::hpy::__private::slot_sq_item_from_subscript::<#wrapper>()));
+                }
+                defs.push(
+                    quote!(::hpy::__private::slot_binary::<#wrapper>(::hpy::__private::BinarySlotId::#id)),
+                );
                 (
                     "BinarySlot",
                     sig_ret(quote!(, #other: ::hpy::Borrowed<'py>), handle_ret),
                     quote!(#stmts #finish),
-                    vec![
-                        quote!(::hpy::__private::slot_binary::<#wrapper>(::hpy::__private::BinarySlotId::#id)),
-                    ],
+                    defs,
                 )
             }
             SlotKind::InPlacePower => {

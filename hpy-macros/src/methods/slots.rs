@@ -32,8 +32,12 @@ pub enum SlotKind {
         /// Fill `sq_length`.
         sq: bool,
     },
-    /// `mp_subscript` (`BinarySlot`): `(key: K) -> R`.
-    GetItem,
+    /// `mp_subscript` (`BinarySlot`): `(key: K) -> R`; `__getitem__` also fills `sq_item`
+    /// through it, as CPython does for classes written in Python (so they iterate).
+    GetItem {
+        /// Fill `sq_item` too.
+        sq: bool,
+    },
     /// `__setitem__`, merged into `mp_ass_subscript`: `(key: K, value: V)`.
     SetItem,
     /// `__delitem__`, merged into `mp_ass_subscript`: `(key: K)`.
@@ -85,7 +89,7 @@ impl SlotKind {
             Unary(_) | Bool | Len { .. } | Hash | Finalize | ReleaseBuffer | Iter | Next => (0, 0),
             Binary { .. }
             | InPlace(_)
-            | GetItem
+            | GetItem { .. }
             | DelItem
             | Contains
             | Compare(_)
@@ -110,7 +114,7 @@ impl SlotKind {
             Power { .. } | InPlacePower => {
                 "the other operand and optionally the modulo (`other: T, modulo: U`)"
             }
-            GetItem | DelItem => "one parameter, the key",
+            GetItem { .. } | DelItem => "one parameter, the key",
             Contains => "one parameter, the item",
             Compare(_) => "one parameter, the other operand",
             GetBuffer => "one parameter, the flags (`flags: i32`)",
@@ -143,6 +147,13 @@ impl SlotKind {
                 }
                 if sq {
                     v.push(("SQ_LENGTH", ""));
+                }
+                v
+            }
+            GetItem { sq } => {
+                let mut v = vec![("MP_SUBSCRIPT", "")];
+                if sq {
+                    v.push(("SQ_ITEM", ""));
                 }
                 v
             }
@@ -313,7 +324,7 @@ pub fn by_dunder(name: &str) -> Option<Slot> {
         "__ipow__" => ("NB_INPLACE_POWER", SlotKind::InPlacePower),
         "__bool__" => ("NB_BOOL", SlotKind::Bool),
         "__len__" => ("MP_LENGTH", SlotKind::Len { mp: true, sq: true }),
-        "__getitem__" => ("MP_SUBSCRIPT", SlotKind::GetItem),
+        "__getitem__" => ("MP_SUBSCRIPT", SlotKind::GetItem { sq: true }),
         "__setitem__" => ("MP_ASS_SUBSCRIPT", SlotKind::SetItem),
         "__delitem__" => ("MP_ASS_SUBSCRIPT", SlotKind::DelItem),
         "__contains__" => ("SQ_CONTAINS", SlotKind::Contains),
@@ -456,7 +467,7 @@ pub fn by_slot_name(name: &str) -> Result<Option<Slot>, &'static str> {
         "nb_power" => SlotKind::Power { reflected: false },
         "nb_inplace_power" => SlotKind::InPlacePower,
         "nb_bool" => SlotKind::Bool,
-        "mp_subscript" => SlotKind::GetItem,
+        "mp_subscript" => SlotKind::GetItem { sq: false },
         "sq_contains" => SlotKind::Contains,
         "tp_richcompare" => SlotKind::RichCmp,
         "tp_hash" => SlotKind::Hash,

@@ -38,6 +38,47 @@ impl<'py> Context<'py> {
         self.raw.as_ptr()
     }
 
+    /// Runs `f` with the interpreter released (CPython's GIL), so that other Python threads run
+    /// meanwhile, and takes it back before returning, also when `f` panics. This is HPy's
+    /// `HPy_LeavePythonExecution`/`HPy_ReenterPythonExecution`, PyO3's `allow_threads`.
+    ///
+    /// `f` must be `Send`: it cannot capture a `Context`, a `Handle`, a `Borrowed` or a `PyRef`
+    /// (nor references to them), since no Python object may be touched without the interpreter.
+    /// Plain Rust data, including data copied out of Python objects beforehand, is fine:
+    ///
+    /// ```
+    /// # use hpy::prelude::*;
+    /// fn sum_of_squares(ctx: Context<'_>, items: Vec<f64>) -> f64 {
+    ///     ctx.allow_threads(move || items.iter().map(|x| x * x).sum())
+    /// }
+    /// ```
+    pub fn allow_threads<F, R>(self, f: F) -> R
+    where
+        F: FnOnce() -> R + Send,
+        R: Send,
+    {
+        /// Takes the interpreter back when dropped: after `f` returns or while it unwinds.
+        struct Reenter {
+            ctx: *mut sys::HPyContext,
+            state: sys::HPyThreadState,
+        }
+        impl Drop for Reenter {
+            fn drop(&mut self) {
+                // SAFETY: the state `HPy_LeavePythonExecution` returned for this context, on
+                // this thread, used once.
+                unsafe { sys::HPy_ReenterPythonExecution(self.ctx, self.state) }
+            }
+        }
+        // SAFETY: the live context of the running call, on its thread, which holds the
+        // interpreter (every call from Python does).
+        let state = unsafe { sys::HPy_LeavePythonExecution(self.as_ptr()) };
+        let _reenter = Reenter {
+            ctx: self.as_ptr(),
+            state,
+        };
+        f()
+    }
+
     /// `true` when the HPy runtime is PyPy's (see [`runtime_is_pypy`]).
     pub(crate) fn runtime_is_pypy(self) -> bool {
         let _ = self;

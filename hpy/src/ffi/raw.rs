@@ -153,6 +153,17 @@ pub(crate) fn type_check(ctx: Context<'_>, obj: Borrowed<'_>, ty: Borrowed<'_>) 
     unsafe { sys::HPy_TypeCheck(ctx.as_ptr(), obj.raw(), ty.raw()) != 0 }
 }
 
+/// `issubclass(sub, ty)` for two type objects; `false` when `sub` is not a type (checked
+/// first: HPy requires types of both).
+pub(crate) fn is_subtype(ctx: Context<'_>, sub: Borrowed<'_>, ty: Borrowed<'_>) -> bool {
+    let type_type = ctx.constant(sys::h_TypeType);
+    // SAFETY: open handles; `h_TypeType` is a type. `ty` is one by the callers' contract.
+    unsafe {
+        sys::HPy_TypeCheck(ctx.as_ptr(), sub.raw(), type_type.raw()) != 0
+            && sys::HPyType_IsSubtype(ctx.as_ptr(), sub.raw(), ty.raw()) != 0
+    }
+}
+
 /// `isinstance(obj, (list, tuple))` as C HPy tests it: `HPyList_Check || HPyTuple_Check` (in
 /// the CPython ABI, one test of the type's flags instead of two type comparisons).
 #[inline(always)]

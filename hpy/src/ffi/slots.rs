@@ -506,7 +506,7 @@ macro_rules! ret_map {
     (bool, $e:expr) => { $e.map(|value| value as c_int) };
     (len, $e:expr) => {
         $e.and_then(|len| {
-            isize::try_from(len).map_err(|_| PyErr::overflow_error("length does not fit in Py_ssize_t"))
+            isize::try_from(len).map_err(|_| PyErr::overflow_error("cannot fit 'int' into an index-sized integer"))
         })
     };
     (hash, $e:expr) => { $e.map(|hash| if hash == -1 { -2 } else { hash }) };
@@ -1352,6 +1352,33 @@ slot_constructor!(/// A length slot.
     slot_len<LenSlot>(LenSlotId), len_impl: LenImpl, len_trampoline: LenTrampoline);
 slot_constructor!(/// An index slot.
     slot_ssizearg<SsizeArgSlot>(SsizeArgSlotId), ssizearg_impl: SsizeArgImpl, ssizearg_trampoline: SsizeArgTrampoline);
+/// The `sq_item` that `__getitem__` also fills (after CPython's `slot_sq_item` for classes written
+/// in Python): the index as an `int`, passed to the `mp_subscript` implementation `F`. Without
+/// it a class with `__len__` and `__getitem__` is not a sequence to CPython (`iter()`,
+/// `PySequence_GetItem`), since `mp_subscript` alone never makes one.
+pub struct ItemFromSubscript<F>(core::marker::PhantomData<F>);
+
+impl<F: BinarySlot> SsizeArgSlot for ItemFromSubscript<F> {
+    const NAME: &'static str = F::NAME;
+
+    fn call<'py>(ctx: Context<'py>, slf: Borrowed<'py>, index: isize) -> PyResult<Handle<'py>> {
+        let key = crate::convert::IntoPy::into_py(index, ctx)?;
+        // SAFETY: `key` is open until after the call, which returns a handle of its own: the
+        // borrow handed out does not outlive `key` (the signature ties it to 'py only).
+        let borrowed = unsafe { Borrowed::from_raw(ctx, key.as_borrowed().raw()) };
+        let result = F::call(ctx, slf, borrowed);
+        drop(key);
+        result
+    }
+}
+
+/// `sq_item` through `F`'s `mp_subscript` (see [`ItemFromSubscript`]). It goes before the
+/// `mp_subscript` definition: PyPy turns both into `__getitem__`, and the later one wins there,
+/// so keys that are not indexes keep working.
+pub const fn slot_sq_item_from_subscript<F: BinarySlot>() -> sys::HPyDef {
+    slot_ssizearg::<ItemFromSubscript<F>>(SsizeArgSlotId::SQ_ITEM)
+}
+
 slot_constructor!(/// `nb_bool`.
     slot_nb_bool<InquirySlot> = HPy_nb_bool, inquiry_impl: InquiryImpl, inquiry_trampoline: InquiryTrampoline);
 slot_constructor!(/// `sq_ass_item`.

@@ -686,7 +686,7 @@ impl<F: ModCreateFn> Trampolines<F> {
 fn pypy_module_spec<'py>(ctx: Context<'py>, given: Borrowed<'py>) -> PyResult<Handle<'py>> {
     use crate::object::AnyHandle;
     let module_type = ctx.import("types")?.getattr("ModuleType")?;
-    if !given.is_instance(&module_type) {
+    if !given.is_instance(&module_type)? {
         return Ok(given.dup());
     }
     let module_spec = ctx.import("importlib.machinery")?.getattr("ModuleSpec")?;
@@ -699,7 +699,7 @@ fn pypy_module_spec<'py>(ctx: Context<'py>, given: Borrowed<'py>) -> PyResult<Ha
 fn check_not_a_module<'py>(ctx: Context<'py>, created: &Handle<'py>) -> PyResult<()> {
     use crate::object::AnyHandle;
     let module_type = ctx.import("types")?.getattr("ModuleType")?;
-    if created.is_instance(&module_type) {
+    if created.is_instance(&module_type)? {
         return Err(PyErr::system_error(
             "HPy_mod_create slot returned a builtin module object. This is currently not \
              supported.",
