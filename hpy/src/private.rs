@@ -163,6 +163,7 @@ pub fn extract_key_first<'a, T: FromPy<'a>>(
 }
 
 #[cold]
+#[inline(never)]
 fn key_error(err: PyErr, function: &'static str, parameter: &'static str) -> PyErr {
     use crate::ExceptionKind::{IndexError, OverflowError};
     if err.kind() == Some(OverflowError) {
