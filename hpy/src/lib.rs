@@ -62,6 +62,12 @@ pub use ffi::{Borrowed, Context, Handle};
 pub use object::{AnyHandle, CompareOp};
 pub use types::{BuiltinType, ExceptionKind};
 
+/// The raw HPy API (the `hpy-sys` crate): every context function, for use through the escape
+/// hatch ([`Context::as_raw`], [`Handle::as_raw`]/[`Handle::into_raw`]/[`Handle::from_raw`],
+/// [`Borrowed::as_raw`]/[`Borrowed::from_raw`]). Every function is `unsafe`: its contract is
+/// HPy's, documented in `hpy.h`.
+pub use hpy_sys as sys;
+
 /// `true` when this build targets the CPython ABI, `false` for the universal ABI.
 pub const CPYTHON_ABI: bool = cfg!(feature = "cpython-abi");
 

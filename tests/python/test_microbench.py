@@ -76,8 +76,9 @@ def test_foo_length_and_subscript(mod):
     assert foo[41] is None
     assert foo[-5] is None  # the index is ignored (mp_subscript: no adjustment by len)
     assert foo[10**6] is None
-    with pytest.raises(OverflowError):
-        foo[10**30]  # but it must be a Py_ssize_t
+    # but it must be a Py_ssize_t: CPython's IndexError for a subscript (`[][10**30]`)
+    with pytest.raises(IndexError, match="^cannot fit 'int' into an index-sized integer$"):
+        foo[10**30]
     with pytest.raises(TypeError):
         foo["0"]
 

@@ -288,3 +288,19 @@ def test_panic_with_the_interpreter_released(mod):
     with pytest.raises(SystemError, match=r"Rust panic in panic_without_the_interpreter\(\): released"):
         mod.panic_without_the_interpreter()
     assert mod.rendezvous(1, 0.0) is True  # the interpreter was taken back
+
+
+def test_escape_hatch(mod):
+    """Raw hpy::sys calls on the raw context and handles (`HPy_ASCII` has no safe wrapper yet):
+    results and errors as from Python; debug mode checks the raw handles like any other."""
+    assert mod.ascii_raw("é") == ascii("é") == "'\\xe9'"
+    assert mod.ascii_raw([1, "ü"]) == ascii([1, "ü"])
+
+    class Broken:
+        def __repr__(self):
+            raise KeyError("no repr")
+
+    with pytest.raises(KeyError, match="no repr"):
+        mod.ascii_raw(Broken())
+    x = object()
+    assert mod.raw_round_trip(x) is x

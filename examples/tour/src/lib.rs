@@ -372,6 +372,26 @@ mod tour {
         ctx.allow_threads(|| panic!("released"));
     }
 
+    /// ascii(obj) through the escape hatch: a raw `hpy::sys` call the safe API does not wrap.
+    #[hpy_function]
+    fn ascii_raw<'py>(ctx: Context<'py>, obj: Borrowed<'py>) -> PyResult<Handle<'py>> {
+        // SAFETY: this call's context and one of its handles, on its thread; `HPy_ASCII`
+        // returns a new handle, or HPy_NULL with an exception set.
+        unsafe {
+            let raw = hpy::sys::HPy_ASCII(ctx.as_raw(), obj.as_raw());
+            Handle::from_raw_result(ctx, raw)
+        }
+    }
+
+    /// The raw handle of an owned result, handed back and taken again: `obj` unchanged.
+    #[hpy_function]
+    fn raw_round_trip<'py>(obj: Borrowed<'py>) -> Handle<'py> {
+        let ctx = obj.context();
+        let owned = obj.dup().into_raw();
+        // SAFETY: `owned` is the open handle `dup` made, whose ownership `into_raw` gave up.
+        unsafe { Handle::from_raw(ctx, owned) }
+    }
+
     /// Raise `exc_type(message)` for any exception class.
     #[hpy_function]
     fn raise_type<'py>(ctx: Context<'py>, exc_type: Borrowed<'py>, message: &str) -> PyResult<()> {

@@ -38,6 +38,18 @@ impl<'py> Context<'py> {
         self.raw.as_ptr()
     }
 
+    /// The raw `HPyContext *` of this call: the escape hatch to any function of
+    /// [`hpy::sys`](crate::sys) the safe API does not cover.
+    ///
+    /// Getting it is safe; using it is `unsafe` and must keep HPy's rules, which the safe API
+    /// otherwise keeps for you: use it only on this thread and during this call (the context of
+    /// another call, e.g. in debug mode, may differ), with handles of this context, and never
+    /// after Python execution was left (`allow_threads`).
+    #[inline(always)]
+    pub fn as_raw(self) -> *mut sys::HPyContext {
+        self.raw.as_ptr()
+    }
+
     /// Runs `f` with the interpreter released (CPython's GIL), so that other Python threads run
     /// meanwhile, and takes it back before returning, also when `f` panics. This is HPy's
     /// `HPy_LeavePythonExecution`/`HPy_ReenterPythonExecution`, PyO3's `allow_threads`.
@@ -146,12 +158,44 @@ impl<'py> Handle<'py> {
         drop(self)
     }
 
-    /// Gives up ownership: the caller (a trampoline returning it to HPy) closes it.
+    /// The raw handle, still owned by `self` (escape hatch: see [`Context::as_raw`]). Valid as
+    /// long as `self` is alive; it must not be closed.
     #[inline(always)]
-    pub(crate) fn into_raw(self) -> sys::HPy {
+    pub fn as_raw(&self) -> sys::HPy {
+        self.raw
+    }
+
+    /// Gives up ownership of the raw handle: the caller must close it (`HPy_Close`) or pass it
+    /// to a function that takes ownership, within the current call.
+    #[inline(always)]
+    pub fn into_raw(self) -> sys::HPy {
         let raw = self.raw;
         core::mem::forget(self);
         raw
+    }
+
+    /// Takes ownership of a raw handle, which will be closed when the `Handle` is dropped.
+    ///
+    /// # Safety
+    /// `raw` must be an open handle of `ctx` (e.g. the result of an `hpy::sys` call that
+    /// returns a new handle), not `HPy_NULL`, owned by nobody else, for all of `'py`.
+    #[inline(always)]
+    pub unsafe fn from_raw(ctx: Context<'py>, raw: sys::HPy) -> Handle<'py> {
+        Handle { ctx, raw }
+    }
+
+    /// The result of a raw HPy call that returns a new handle: `Ok` with it, or the pending
+    /// Python exception when the call returned `HPy_NULL`.
+    ///
+    /// # Safety
+    /// As for [`Handle::from_raw`] when not NULL; when NULL, the call must have set an
+    /// exception, as every HPy function does when it returns `HPy_NULL`.
+    #[inline(always)]
+    pub unsafe fn from_raw_result(
+        ctx: Context<'py>,
+        raw: sys::HPy,
+    ) -> crate::PyResult<Handle<'py>> {
+        ctx.own(raw).ok_or_else(crate::PyErr::pending)
     }
 }
 
@@ -181,13 +225,20 @@ pub struct Borrowed<'py> {
 }
 
 impl<'py> Borrowed<'py> {
-    /// Wraps a handle HPy lent to the current call.
+    /// Wraps a handle lent to the current call (escape hatch: see [`Context::as_raw`]).
     ///
     /// # Safety
-    /// `raw` must be open for all of `'py` and closed by someone else.
+    /// `raw` must be an open handle of `ctx`, open for all of `'py` and closed by someone else.
     #[inline(always)]
-    pub(crate) unsafe fn from_raw(ctx: Context<'py>, raw: sys::HPy) -> Borrowed<'py> {
+    pub unsafe fn from_raw(ctx: Context<'py>, raw: sys::HPy) -> Borrowed<'py> {
         Borrowed { ctx, raw }
+    }
+
+    /// The raw handle (escape hatch: see [`Context::as_raw`]). Borrowed: it must not be closed,
+    /// and is valid for `'py` only.
+    #[inline(always)]
+    pub fn as_raw(self) -> sys::HPy {
+        self.raw
     }
 
     /// The context this handle belongs to.
