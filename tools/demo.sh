@@ -4,7 +4,7 @@
 #   1. a normal CPython extension            (quickstart.cpython-3XY-*.so)
 #   2. the universal binary through its stub (quickstart.py + quickstart.hpy0.so)
 #   3. the same universal binary, HPY=debug  (no rebuild; leak-checked call)
-# and, if the test suite already made them, on the other CPythons in target/pyvenvs/.
+# and on every other interpreter tools/setup_env.sh installed (tools/python3.X, tools/pypy).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -46,17 +46,17 @@ with LeakDetector():
 print("  LeakDetector: no handle leaked by add(40, 2)")
 '
 
+# The other CPythons tools/setup_env.sh installed (tools/python3.X), and PyPy (tools/pypy).
 others=()
-while IFS= read -r venv; do others+=("$venv/bin/python"); done < <(
-    cd "$ROOT/target/pyvenvs" 2>/dev/null && for d in */; do
-        [[ -x "$d/bin/python" ]] && echo "$ROOT/target/pyvenvs/${d%/}"
-    done | sort -V
-)
+for ver in 3.8 3.9 3.10 3.12 3.13 3.14 3.15; do
+    "$ROOT/tools/python$ver" -c "" >/dev/null 2>&1 && others+=("$ROOT/tools/python$ver")
+done
+"$ROOT/tools/pypy" -c "import hpy.universal" >/dev/null 2>&1 && others+=("$ROOT/tools/pypy")
 if ((${#others[@]})); then
-    banner "bonus: the same quickstart.hpy0.so on other CPythons (venvs made by the tests)"
+    banner "bonus: the same quickstart.hpy0.so on the other installed interpreters"
     for other in "${others[@]}"; do
         env -u HPY -u HPY_LOG PYTHONPATH="$CRATE/build/universal" "$other" -c \
-            'import sys, quickstart; print("  %-8s add(2, 3) = %s" % (sys.version.split()[0], quickstart.add(2, 3)))' ||
+            'import sys, quickstart; print("  %-5s %-8s add(2, 3) = %s" % (sys.implementation.name, sys.version.split()[0], quickstart.add(2, 3)))' ||
             echo "  $other: FAILED"
     done
 fi
