@@ -73,18 +73,22 @@ run_pytest() {
     return "$rc"
 }
 
+# session_missing NAME REASON: records that the NAME session cannot run; a failure under
+# CI=true (status 1), a skip with the reason otherwise (status 0).
+session_missing() {
+    pytest_summaries+=("$1: not run: $2")
+    if [[ "${CI:-}" == true ]]; then
+        echo "test.sh: $1 is required under CI=true but missing: $2"
+        return 1
+    fi
+    echo "test.sh: skipping the $1 session: $2"
+}
+
 # The PyPy session: the universal binaries the CPython session built, on PyPy.
 run_pytest_pypy() {
-    local missing
     if ! "$ROOT/tools/pypy" -c "import hpy.universal, pytest" >/dev/null 2>&1; then
-        missing="$(cat "$ROOT/.interpreters/pypy.missing" 2>/dev/null || echo "tools/pypy does not start")"
-        pytest_summaries+=("PyPy: not run: $missing")
-        if [[ "${CI:-}" == true ]]; then
-            echo "test.sh: PyPy is required under CI=true but missing: $missing"
-            return 1
-        fi
-        echo "test.sh: skipping the PyPy session: $missing"
-        return 0
+        session_missing PyPy "$(cat "$ROOT/.interpreters/pypy.missing" 2>/dev/null || echo "tools/pypy does not start")"
+        return
     fi
     run_pytest "PyPy 7.3.19" "$ROOT/tools/pypy" "$@"
 }
@@ -109,13 +113,8 @@ run_pytest_other_cpython() {
         fi
     fi
     if [[ -n "$missing" ]]; then
-        pytest_summaries+=("CPython $ver: not run: $missing")
-        if [[ "${CI:-}" == true ]]; then
-            echo "test.sh: CPython $ver is required under CI=true but missing: $missing"
-            return 1
-        fi
-        echo "test.sh: skipping the CPython $ver session: $missing"
-        return 0
+        session_missing "CPython $ver" "$missing"
+        return
     fi
     version="$("$python" -c 'import platform, sys
 print(platform.python_version() + (" (debug build)" if hasattr(sys, "gettotalrefcount") else ""))')"
