@@ -60,7 +60,10 @@ pub use ffi::slots::{BufferItem, BufferView};
 pub use ffi::trampoline::Args;
 pub use ffi::{Borrowed, Context, Handle};
 pub use object::{AnyHandle, CompareOp};
-pub use types::{BuiltinType, ExceptionKind};
+pub use types::{
+    BuiltinType, DictIter, ExceptionKind, PyBytes, PyDict, PyFrozenSet, PyIterator, PyList,
+    PyModule, PySet, PyStr, PyTuple, PyType, View,
+};
 
 /// The raw HPy API (the `hpy-sys` crate): every context function, for use through the escape
 /// hatch ([`Context::as_raw`], [`Handle::as_raw`]/[`Handle::into_raw`]/[`Handle::from_raw`],
@@ -81,5 +84,9 @@ pub mod prelude {
         AnyHandle, Borrowed, BuiltinType, CompareOp, Context, ExceptionKind, FromPy, Handle, IntoPy,
     };
     pub use crate::{Args, BufferView, HPyField, HPyGlobal, PyClass, PyRef, PyRefMut};
+    pub use crate::{
+        PyBytes, PyDict, PyFrozenSet, PyIterator, PyList, PyModule, PySet, PyStr, PyTuple, PyType,
+        View,
+    };
     pub use crate::{PyErr, PyResult};
 }

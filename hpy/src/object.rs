@@ -419,6 +419,19 @@ pub trait AnyHandle<'py>: sealed::Sealed {
         raw::predicate(self.ctx(), hpy_sys::HPyCallable_Check, self.borrowed()) == 1
     }
 
+    /// `iter(self)` as a Rust iterator: `for item in obj.iter()? { let item = item?; ... }`.
+    /// Exact lists, tuples and dicts are walked directly; anything else through Python's
+    /// iterator protocol. `TypeError` if the object is not iterable.
+    fn iter(&self) -> PyResult<crate::types::PyIterator<'py>> {
+        crate::types::PyIterator::new(self)
+    }
+
+    /// A typed view of the object ([`PyDict`](crate::PyDict), [`PyList`](crate::PyList), ...),
+    /// or `TypeError` ("expected dict, got 'int'") when it is not of that type.
+    fn downcast<V: crate::types::View<'py>>(&self) -> PyResult<V> {
+        V::downcast(self)
+    }
+
     /// `self + other`.
     fn add<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
         binary_op(self, other, hpy_sys::HPy_Add)
@@ -528,7 +541,7 @@ impl<'py> AnyHandle<'py> for Borrowed<'py> {
     }
 }
 
-mod sealed {
+pub(crate) mod sealed {
     pub trait Sealed {}
     impl Sealed for crate::Handle<'_> {}
     impl Sealed for crate::Borrowed<'_> {}

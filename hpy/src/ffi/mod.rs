@@ -10,6 +10,7 @@
 //! * every safe function below passes the API only handles obtained from those types.
 
 pub(crate) mod class;
+pub(crate) mod containers;
 mod handle;
 pub(crate) mod raw;
 pub(crate) mod slots;

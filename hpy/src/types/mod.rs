@@ -1,6 +1,46 @@
-//! The context's constants as Rust enums: builtin exception and warning classes, builtin types.
+//! Typed views of Python's builtin types (one file per type), and the context's constants as
+//! Rust enums: builtin exception and warning classes, builtin types.
+//!
+//! A view such as [`PyDict<'py>`](PyDict) is an owned [`Handle`] whose type was checked once:
+//! it dereferences to the handle (every [`AnyHandle`](crate::AnyHandle) method works on it) and
+//! adds the type's own methods. Views come from [`View::downcast`] (a `TypeError` on a
+//! mismatch), from constructors such as [`PyDict::new`], or as `#[hpy_function]` parameters,
+//! which reject a wrong argument with the usual argument error.
 
 use crate::ffi::{Borrowed, Context};
+
+mod view;
+pub use view::View;
+
+mod bytes;
+mod dict;
+mod iterator;
+mod list;
+mod module;
+mod set;
+mod str;
+mod tuple;
+mod type_object;
+
+pub use bytes::PyBytes;
+pub use dict::DictIter;
+pub use dict::PyDict;
+pub use iterator::PyIterator;
+pub use list::PyList;
+pub use module::PyModule;
+pub use set::{PyFrozenSet, PySet};
+pub use str::PyStr;
+pub use tuple::PyTuple;
+pub use type_object::PyType;
+
+/// `builtins.<name>` (a class or function HPy 0.9's context does not hold, such as `set`).
+pub(crate) fn builtin_class<'py>(
+    ctx: Context<'py>,
+    name: &str,
+) -> crate::err::PyResult<crate::ffi::Handle<'py>> {
+    use crate::object::AnyHandle;
+    ctx.import("builtins")?.getattr(name)
+}
 
 macro_rules! context_constants {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $reader:ident, $doc:literal;)* }) => {

@@ -1,0 +1,206 @@
+//! `dict`: [`PyDict`].
+
+use crate::convert::IntoPy;
+use crate::err::{PyErr, PyResult};
+use crate::ffi::{raw, Context, Handle};
+use crate::object::{check, check_status, AnyHandle};
+use crate::types::view::builtin_view;
+use crate::types::{ExceptionKind, PyIterator, PyList, View};
+
+builtin_view!(
+    /// A `dict` (or an instance of a subclass).
+    ///
+    /// ```
+    /// # use hpy::prelude::*;
+    /// # use hpy::PyDict;
+    /// fn word_lengths<'py>(ctx: Context<'py>, words: &[&str]) -> PyResult<PyDict<'py>> {
+    ///     let dict = PyDict::new(ctx)?;
+    ///     for word in words {
+    ///         dict.set_item(*word, word.chars().count())?;
+    ///     }
+    ///     Ok(dict)
+    /// }
+    /// ```
+    PyDict,
+    "dict",
+    |obj| Ok(raw::predicate(obj.context(), hpy_sys::HPyDict_Check, obj) == 1)
+);
+
+impl<'py> PyDict<'py> {
+    /// A new empty `dict`.
+    pub fn new(ctx: Context<'py>) -> PyResult<PyDict<'py>> {
+        check(ctx, raw::dict_new(ctx)).map(PyDict)
+    }
+
+    /// `self.get(key)`: the value, or `None` when the key is missing (a `KeyError` raised by a
+    /// subclass's `__getitem__` counts as missing too). Other errors, such as an unhashable key,
+    /// are raised.
+    pub fn get<K: IntoPy<'py>>(&self, key: K) -> PyResult<Option<Handle<'py>>> {
+        match self.getitem(key) {
+            Ok(value) => Ok(Some(value)),
+            Err(err) if err.matches(self.ctx(), ExceptionKind::KeyError) => {
+                err.clear(self.ctx());
+                Ok(None)
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// `self[key] = value`.
+    pub fn set_item<K: IntoPy<'py>, V: IntoPy<'py>>(&self, key: K, value: V) -> PyResult<()> {
+        self.setitem(key, value)
+    }
+
+    /// `del self[key]` (`KeyError` when missing).
+    pub fn del_item<K: IntoPy<'py>>(&self, key: K) -> PyResult<()> {
+        self.delitem(key)
+    }
+
+    /// `list(self.keys())` (`HPyDict_Keys`): a snapshot of the keys, in insertion order.
+    pub fn keys(&self) -> PyResult<PyList<'py>> {
+        let ctx = self.ctx();
+        let keys = check(
+            ctx,
+            raw::unary(ctx, hpy_sys::HPyDict_Keys, self.as_borrowed()),
+        )?;
+        Ok(PyList::from_checked(keys))
+    }
+
+    /// `list(self.values())`.
+    pub fn values(&self) -> PyResult<PyList<'py>> {
+        let list = PyList::empty(self.ctx())?;
+        for entry in self.iter()? {
+            let (_, value) = entry?;
+            list.append(value)?;
+        }
+        Ok(list)
+    }
+
+    /// `list(self.items())`: `(key, value)` tuples.
+    pub fn items(&self) -> PyResult<PyList<'py>> {
+        let list = PyList::empty(self.ctx())?;
+        for entry in self.iter()? {
+            let (key, value) = entry?;
+            list.append((key, value))?;
+        }
+        Ok(list)
+    }
+
+    /// `self.copy()` (`HPyDict_Copy`): a new shallow copy, always a plain `dict`.
+    pub fn copy(&self) -> PyResult<PyDict<'py>> {
+        let ctx = self.ctx();
+        check(
+            ctx,
+            raw::unary(ctx, hpy_sys::HPyDict_Copy, self.as_borrowed()),
+        )
+        .map(PyDict)
+    }
+
+    /// The `(key, value)` pairs, in insertion order. Like iterating a `dict` in Python, it
+    /// raises `RuntimeError` if the dict changes size meanwhile.
+    ///
+    /// ```
+    /// # use hpy::prelude::*;
+    /// # use hpy::PyDict;
+    /// fn total(dict: &PyDict<'_>) -> PyResult<i64> {
+    ///     let mut sum = 0;
+    ///     for entry in dict.iter()? {
+    ///         let (_key, value) = entry?;
+    ///         sum += value.extract::<i64>()?;
+    ///     }
+    ///     Ok(sum)
+    /// }
+    /// ```
+    pub fn iter(&self) -> PyResult<DictIter<'py>> {
+        let keys = self.keys()?;
+        let len = keys.len()?;
+        Ok(DictIter {
+            dict: self.clone(),
+            keys: keys.into_handle(),
+            index: 0,
+            len,
+        })
+    }
+
+    /// `len(self)`.
+    pub fn len(&self) -> PyResult<usize> {
+        AnyHandle::len(self)
+    }
+
+    /// `len(self) == 0`.
+    pub fn is_empty(&self) -> PyResult<bool> {
+        self.len().map(|n| n == 0)
+    }
+
+    /// `key in self`.
+    pub fn contains<K: IntoPy<'py>>(&self, key: K) -> PyResult<bool> {
+        AnyHandle::contains(self, key)
+    }
+
+    /// An iterator over the keys (what `for key in dict` gives in Python).
+    pub fn iter_keys(&self) -> PyResult<PyIterator<'py>> {
+        PyIterator::new(self)
+    }
+
+    /// `self.update(other)`: the pairs of any mapping (or iterable of pairs) copied in.
+    pub fn update<O: IntoPy<'py>>(&self, other: O) -> PyResult<()> {
+        self.call_method("update", (other,)).map(drop)
+    }
+}
+
+/// The `(key, value)` pairs of a [`PyDict`] ([`PyDict::iter`]).
+pub struct DictIter<'py> {
+    dict: PyDict<'py>,
+    keys: Handle<'py>,
+    index: usize,
+    len: usize,
+}
+
+impl<'py> Iterator for DictIter<'py> {
+    type Item = PyResult<(Handle<'py>, Handle<'py>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.index >= self.len {
+            return None;
+        }
+        let ctx = self.dict.ctx();
+        let now = raw::length(ctx, self.dict.as_borrowed());
+        if now < 0 {
+            self.index = self.len;
+            return Some(Err(PyErr::fetch(ctx)));
+        }
+        if now as usize != self.len {
+            self.index = self.len;
+            return Some(Err(PyErr::runtime_error(
+                "dictionary changed size during iteration",
+            )));
+        }
+        let key = match self.keys.get_index(self.index as isize) {
+            Ok(key) => key,
+            Err(err) => return Some(Err(err)),
+        };
+        self.index += 1;
+        // A key deleted and re-added keeps the size: Python would notice through the dict's
+        // version, we through the lookup.
+        Some(
+            match check_status(
+                ctx,
+                raw::contains(ctx, self.dict.as_borrowed(), key.as_borrowed()),
+            ) {
+                Ok(0) => {
+                    self.index = self.len;
+                    Err(PyErr::runtime_error(
+                        "dictionary keys changed during iteration",
+                    ))
+                }
+                Ok(_) => self.dict.getitem(&key).map(|value| (key, value)),
+                Err(err) => Err(err),
+            },
+        )
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.len - self.index;
+        (0, Some(left))
+    }
+}

@@ -1,0 +1,62 @@
+//! `tuple`: [`PyTuple`].
+
+use crate::convert::IntoPy;
+use crate::err::PyResult;
+use crate::ffi::containers;
+use crate::ffi::{raw, Borrowed, Context, Handle};
+use crate::object::{check, AnyHandle};
+use crate::types::view::builtin_view;
+use crate::types::PyIterator;
+
+builtin_view!(
+    /// A `tuple` (or an instance of a subclass).
+    PyTuple,
+    "tuple",
+    |obj| Ok(raw::predicate(obj.context(), hpy_sys::HPyTuple_Check, obj) == 1)
+);
+
+impl<'py> PyTuple<'py> {
+    /// A new `tuple` of the given handles (not consumed).
+    pub fn new(ctx: Context<'py>, items: &[Borrowed<'_>]) -> PyResult<PyTuple<'py>> {
+        check(ctx, raw::tuple_from(ctx, items.iter().copied())).map(PyTuple)
+    }
+
+    /// A new `tuple` of the converted values, built in place (`HPyTupleBuilder`); on an error
+    /// the partial tuple is released.
+    pub fn from_iter<T, I>(ctx: Context<'py>, items: I) -> PyResult<PyTuple<'py>>
+    where
+        T: IntoPy<'py>,
+        I: IntoIterator<Item = T>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let mut items = items.into_iter();
+        let len = items.len();
+        containers::tuple_from_fn(ctx, len, |_| match items.next() {
+            Some(item) => item.into_py(ctx),
+            None => Err(crate::err::PyErr::runtime_error(
+                "an iterator yielded fewer items than its length",
+            )),
+        })
+        .map(PyTuple)
+    }
+
+    /// `self[index]`; a negative index counts from the end, as in Python.
+    pub fn get(&self, index: isize) -> PyResult<Handle<'py>> {
+        self.get_index(index)
+    }
+
+    /// `len(self)`.
+    pub fn len(&self) -> PyResult<usize> {
+        AnyHandle::len(self)
+    }
+
+    /// `len(self) == 0`.
+    pub fn is_empty(&self) -> PyResult<bool> {
+        self.len().map(|n| n == 0)
+    }
+
+    /// The items.
+    pub fn iter(&self) -> PyResult<PyIterator<'py>> {
+        PyIterator::new(self)
+    }
+}
