@@ -51,6 +51,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -176,7 +177,12 @@ def _run_cargo_build(
     if release:
         cmd.append("--release")
     if abi == "cpython":
-        cmd += ["--features", "hpy/cpython-abi"]
+        features = ["hpy/cpython-abi"]
+        # A crate may declare its own `cpython-abi = ["hpy/cpython-abi"]` feature, to compile
+        # code for that ABI only (`#[cfg(feature = "cpython-abi")]`, e.g. `PyObject*` exchange).
+        if re.search(r"^\s*cpython-abi\s*=", manifest.read_text(), re.MULTILINE):
+            features.append("cpython-abi")
+        cmd += ["--features", ",".join(features)]
 
     # stdout carries cargo's JSON messages; stderr the human-readable progress and
     # diagnostics, which go straight to our stderr unless the caller wants them captured.

@@ -9,9 +9,11 @@
 //! | `&[u8]`, `Vec<u8>` | `bytes` |
 //! | `Option<T>` | `None` or `T` |
 //! | `(A, B, ...)` (up to 12) | `tuple` |
-//! | `Vec<T>` | `list` (a `tuple` is accepted too) |
+//! | `Vec<T>` | `list` (in: any iterable but `str`; lists and tuples are read directly) |
 //! | `()` | `None` (results only) |
-//! | [`Handle`], [`Borrowed`] | the object itself |
+//! | [`Handle`], [`Borrowed`], views ([`PyDict`](crate::PyDict), ...) | the object itself |
+//!
+//! `std` collections, `[T; N]`, `Box<T>`, `Cow<str>` and paths: see `collections.rs`.
 
 use std::borrow::Cow;
 
@@ -747,7 +749,7 @@ impl<'py, T: IntoPy<'py>> IntoPy<'py> for Option<T> {
 /// after conversion, so `T` must not borrow from them (`for<'x> FromPy<'x>`).
 fn sequence_items<T: for<'x> FromPy<'x>>(obj: Borrowed<'_>) -> PyResult<Vec<T>> {
     if !raw::is_list_or_tuple(obj.context(), obj) {
-        return Err(type_error("list or tuple", obj));
+        return iterable_items(obj);
     }
     let length = obj.len()?;
     crate::ffi::raw::collect_exact(length, |index| {
@@ -765,6 +767,23 @@ fn sequence_items<T: for<'x> FromPy<'x>>(obj: Borrowed<'_>) -> PyResult<Vec<T>> 
             }
         }
     })
+}
+
+/// The items of any other iterable (not a `str`: a string is rarely meant as a list of
+/// characters), through Python's iterator protocol.
+#[inline(never)]
+fn iterable_items<T: for<'x> FromPy<'x>>(obj: Borrowed<'_>) -> PyResult<Vec<T>> {
+    if obj.is_instance_of(BuiltinType::Str) {
+        return Err(type_error("list or other non-str iterable", obj));
+    }
+    let mut items = Vec::new();
+    for (index, item) in obj.iter()?.enumerate() {
+        let item = item?;
+        let value = T::from_py(item.as_borrowed()).map_err(|err| item_error(err, index))?;
+        items.try_reserve(1)?;
+        items.push(value);
+    }
+    Ok(items)
 }
 
 #[cold]

@@ -29,6 +29,7 @@
 
 mod alloc;
 mod class;
+mod collections;
 mod convert;
 mod err;
 #[allow(unsafe_code)] // the one audited FFI module

@@ -122,7 +122,7 @@ def test_mean_lists(mod):
         mod.mean([])
     with pytest.raises(TypeError, match="argument 'values': item 1: expected float, got 'str'"):
         mod.mean([1, "x"])
-    with pytest.raises(TypeError, match="expected list or tuple, got 'str'"):
+    with pytest.raises(TypeError, match="expected list or other non-str iterable, got 'str'"):
         mod.mean("123")
 
 

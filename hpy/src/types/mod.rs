@@ -9,7 +9,7 @@
 
 use crate::ffi::{Borrowed, Context};
 
-mod view;
+pub(crate) mod view;
 pub use view::View;
 
 mod bytes;
@@ -17,7 +17,8 @@ mod dict;
 mod iterator;
 mod list;
 mod module;
-mod set;
+pub(crate) mod set;
+
 mod str;
 mod tuple;
 mod type_object;

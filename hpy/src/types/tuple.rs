@@ -40,6 +40,25 @@ impl<'py> PyTuple<'py> {
         .map(PyTuple)
     }
 
+    /// A new `tuple` of handles made one by one; the first error stops the build and releases
+    /// the partial tuple.
+    pub fn try_from_iter<I>(ctx: Context<'py>, items: I) -> PyResult<PyTuple<'py>>
+    where
+        I: IntoIterator<Item = PyResult<Handle<'py>>>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let mut items = items.into_iter();
+        let len = items.len();
+        containers::tuple_from_fn(ctx, len, |_| {
+            items.next().unwrap_or_else(|| {
+                Err(crate::err::PyErr::runtime_error(
+                    "an iterator yielded fewer items than its length",
+                ))
+            })
+        })
+        .map(PyTuple)
+    }
+
     /// `self[index]`; a negative index counts from the end, as in Python.
     pub fn get(&self, index: isize) -> PyResult<Handle<'py>> {
         self.get_index(index)
