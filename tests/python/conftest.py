@@ -17,7 +17,7 @@ if hpyrs_testing.IS_PYPY or hpyrs_testing.IS_PROJECT_LOCAL_CPYTHON:
     # Host-side checks that build with cargo, inspect binaries with nm, run valgrind, or start
     # other interpreters: the CPython session of .venv runs them, and its test_loading.py loads
     # the same universal binary on PyPy in subprocesses too.
-    collect_ignore = ["test_loading.py", "test_bench.py", "test_pypy_bugs.py"]
+    collect_ignore = ["test_loading.py", "test_bench.py", "test_pypy_bugs.py", "test_coverage.py"]
 
 
 @pytest.fixture(params=hpyrs_testing.MODES)
@@ -109,3 +109,25 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section(section)
         for line in lines:
             terminalreporter.line(line)
+
+
+if hpyrs_testing.TRACE_CALLS:
+    _called_by: dict = {}
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(item, nextitem):
+        """Records the context functions (`ctx_*` members) this test made the examples call,
+        its fixtures included (loading a module runs its init and class creation)."""
+        from hpy.trace import get_call_counts
+
+        before = dict(get_call_counts())
+        yield
+        for member, count in get_call_counts().items():
+            if count > before.get(member, 0):
+                _called_by.setdefault(member, []).append(item.nodeid)
+
+    def pytest_sessionfinish(session):
+        import json
+
+        with open(hpyrs_testing.TRACE_CALLS, "w") as f:
+            json.dump(_called_by, f, indent=1, sort_keys=True)

@@ -169,6 +169,9 @@ def _selected_modes() -> Tuple[str, ...]:
 
 
 MODES = _selected_modes()
+# HPYRS_TRACE_CALLS=<file.json>: the universal mode loads examples in HPy's trace mode, and
+# conftest.py writes which context functions each test called to that file (tools/coverage.py).
+TRACE_CALLS = os.environ.get("HPYRS_TRACE_CALLS", "").strip()
 
 
 def _import_hpy_build():
@@ -367,6 +370,9 @@ def load_module(name: str, mode: str) -> ModuleType:
                 hpy_mode = hu.MODE_DEBUG
             else:
                 path, hpy_mode = built.universal, hu.MODE_UNIVERSAL
+                if TRACE_CALLS:
+                    # tools/coverage.py: count the context functions each test calls.
+                    hpy_mode = hu.MODE_TRACE
             spec = universal_spec(modname, path)
             module = hu.load(modname, str(path), spec, mode=hpy_mode)
             module.__file__ = str(path)
