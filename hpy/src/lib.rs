@@ -45,6 +45,8 @@ pub mod __private;
 pub mod guide {
     #[doc = include_str!("../../docs/classes.md")]
     pub mod classes {}
+    #[doc = include_str!("../../docs/containers.md")]
+    pub mod containers {}
 }
 
 pub use hpy_macros::{

@@ -5,6 +5,7 @@ use crate::err::{PyErr, PyResult};
 use crate::ffi::{raw, Context, Handle};
 use crate::object::{check, check_status, AnyHandle};
 use crate::types::view::builtin_view;
+use crate::types::view::sealed::Sealed as _;
 use crate::types::{ExceptionKind, PyIterator, PyList, View};
 
 builtin_view!(

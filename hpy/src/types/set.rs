@@ -6,6 +6,7 @@ use crate::err::PyResult;
 use crate::ffi::{Context, Handle};
 use crate::object::AnyHandle;
 use crate::types::view::builtin_view;
+use crate::types::view::sealed::Sealed as _;
 use crate::types::{builtin_class, PyIterator, View};
 
 builtin_view!(

@@ -4,7 +4,8 @@ use crate::err::PyResult;
 use crate::ffi::{raw, Borrowed};
 use crate::object::AnyHandle;
 use crate::types::view::builtin_view;
-use crate::types::{BuiltinType, View};
+use crate::types::view::sealed::Sealed as _;
+use crate::types::BuiltinType;
 
 builtin_view!(
     /// A class: an instance of `type` (or of a metaclass).

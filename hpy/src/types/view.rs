@@ -10,16 +10,12 @@ use crate::object::AnyHandle;
 /// [`PyTuple`](crate::PyTuple), [`PyStr`](crate::PyStr), [`PyBytes`](crate::PyBytes),
 /// [`PyType`](crate::PyType), [`PySet`](crate::PySet), [`PyFrozenSet`](crate::PyFrozenSet) and
 /// [`PyModule`](crate::PyModule). Sealed: the check is what makes the view's methods correct.
-pub trait View<'py>: Sized + sealed::Sealed {
+pub trait View<'py>: Sized + sealed::Sealed<'py> {
     /// The Python name of the type, as error messages spell it (`"dict"`).
     const TYPE_NAME: &'static str;
 
     /// `isinstance(obj, <the type>)` (subclasses included).
     fn is_type_of(obj: Borrowed<'_>) -> PyResult<bool>;
-
-    /// Wraps a handle whose type was checked.
-    #[doc(hidden)]
-    fn from_checked(handle: Handle<'py>) -> Self;
 
     /// The handle, with the view given up.
     fn into_handle(self) -> Handle<'py>;
@@ -51,7 +47,11 @@ pub(crate) fn mismatch(expected: &str, obj: Borrowed<'_>) -> PyErr {
 }
 
 pub(crate) mod sealed {
-    pub trait Sealed {}
+    /// Not nameable outside hpy: only hpy can wrap a handle without the check.
+    pub trait Sealed<'py>: Sized {
+        /// Wraps a handle whose type was checked.
+        fn from_checked(handle: crate::ffi::Handle<'py>) -> Self;
+    }
 }
 
 /// Declares a view type: the struct, [`View`], `Deref` to [`Handle`], `FromPy`, `IntoPy`,
@@ -63,7 +63,12 @@ macro_rules! builtin_view {
         #[repr(transparent)]
         pub struct $name<'py>(crate::ffi::Handle<'py>);
 
-        impl crate::types::view::sealed::Sealed for $name<'_> {}
+        impl<'py> crate::types::view::sealed::Sealed<'py> for $name<'py> {
+            #[inline(always)]
+            fn from_checked(handle: crate::ffi::Handle<'py>) -> Self {
+                $name(handle)
+            }
+        }
         impl crate::object::sealed::Sealed for $name<'_> {}
 
         impl<'py> crate::object::AnyHandle<'py> for $name<'py> {
@@ -83,11 +88,6 @@ macro_rules! builtin_view {
             #[inline]
             fn is_type_of($obj: crate::ffi::Borrowed<'_>) -> crate::err::PyResult<bool> {
                 $check
-            }
-
-            #[inline(always)]
-            fn from_checked(handle: crate::ffi::Handle<'py>) -> Self {
-                $name(handle)
             }
 
             #[inline(always)]
