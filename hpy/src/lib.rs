@@ -61,6 +61,8 @@ pub use ffi::trampoline::Args;
 pub use ffi::{Borrowed, Context, Handle};
 pub use object::{AnyHandle, CompareOp};
 pub use types::{BuiltinType, ExceptionKind};
+// Runtime families: warnings, fatal errors, errno, capsules, context variables, slices, code.
+pub use err::{fatal_error, warn, ExceptionClass};
 
 /// The raw HPy API (the `hpy-sys` crate): every context function, for use through the escape
 /// hatch ([`Context::as_raw`], [`Handle::as_raw`]/[`Handle::into_raw`]/[`Handle::from_raw`],

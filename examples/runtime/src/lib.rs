@@ -1,0 +1,131 @@
+//! The runtime families of the safe API: warnings, errno errors and `std::io::Error`,
+//! exception classes made at run time, fatal errors, typed capsules, context variables,
+//! slices and compiled code. `tests/python/test_runtime.py` checks each from Python in every
+//! mode.
+
+/// hpy-rs runtime families.
+#[hpy::hpy_module]
+mod runtime {
+    use hpy::prelude::*;
+
+    // ---- errors ----------------------------------------------------------------------------
+
+    /// `warnings.warn(message, category, stacklevel)` from Rust; `category` is any class.
+    #[hpy_function]
+    fn warn(
+        ctx: Context<'_>,
+        category: Borrowed<'_>,
+        message: &str,
+        stacklevel: isize,
+    ) -> PyResult<()> {
+        hpy::warn(ctx, category, message, stacklevel)
+    }
+
+    /// A `DeprecationWarning` blaming the caller (stack level 1), given as a builtin kind.
+    #[hpy_function]
+    fn deprecated(ctx: Context<'_>, message: &str) -> PyResult<()> {
+        hpy::warn(ctx, ExceptionKind::DeprecationWarning, message, 1)
+    }
+
+    /// Raises `MemoryError()` as `PyErr_NoMemory` does.
+    #[hpy_function]
+    fn no_memory(ctx: Context<'_>) -> PyResult<()> {
+        Err(PyErr::no_memory(ctx))
+    }
+
+    /// Ends the process with HPy's fatal error.
+    #[hpy_function]
+    fn fatal(ctx: Context<'_>, message: &str) {
+        hpy::fatal_error(ctx, message)
+    }
+
+    /// A new exception class `name` (`"module.Name"`), with an optional base, doc and dict.
+    #[hpy_function]
+    fn new_exception<'py>(
+        ctx: Context<'py>,
+        name: &str,
+        #[hpy(default)] base: Option<Borrowed<'py>>,
+        #[hpy(default)] doc: Option<&str>,
+        #[hpy(default)] dict: Option<Borrowed<'py>>,
+    ) -> PyResult<Handle<'py>> {
+        PyErr::new_exception_type(
+            ctx,
+            name,
+            doc,
+            base.as_ref()
+                .map(|base| base as &dyn hpy::ExceptionClass<'py>),
+            dict,
+        )
+    }
+
+    /// Raises the `std::io::Error` of OS error number `errno` (converted with `?`).
+    #[hpy_function]
+    fn io_error(errno: i32) -> PyResult<()> {
+        Err(std::io::Error::from_raw_os_error(errno))?;
+        Ok(())
+    }
+
+    /// Raises a `std::io::Error` without an OS error number, of kind `kind` (its Debug name).
+    #[hpy_function]
+    fn io_error_of_kind(kind: &str, message: &str) -> PyResult<()> {
+        use std::io::ErrorKind as K;
+        let kind = match kind {
+            "NotFound" => K::NotFound,
+            "PermissionDenied" => K::PermissionDenied,
+            "AlreadyExists" => K::AlreadyExists,
+            "WouldBlock" => K::WouldBlock,
+            "TimedOut" => K::TimedOut,
+            "Interrupted" => K::Interrupted,
+            "BrokenPipe" => K::BrokenPipe,
+            "ConnectionRefused" => K::ConnectionRefused,
+            "OutOfMemory" => K::OutOfMemory,
+            "UnexpectedEof" => K::UnexpectedEof,
+            _ => K::Other,
+        };
+        Err(std::io::Error::new(kind, message.to_owned()))?;
+        Ok(())
+    }
+
+    /// Opens `path` for reading with Rust's std; a failure is the `std::io::Error`, converted.
+    #[hpy_function]
+    fn open_with_std(path: &str) -> PyResult<()> {
+        std::fs::File::open(path)?;
+        Ok(())
+    }
+
+    /// Opens `path` with Rust's std; a failure is raised from C's `errno` by
+    /// `HPyErr_SetFromErrno[WithFilename]` with class `class`.
+    #[hpy_function]
+    fn open_with_errno<'py>(
+        ctx: Context<'py>,
+        class: Borrowed<'py>,
+        path: &str,
+        with_filename: bool,
+    ) -> PyResult<()> {
+        match std::fs::File::open(path) {
+            Ok(_) => Ok(()),
+            Err(_) if with_filename => Err(PyErr::from_errno_with_filename(ctx, class, path)),
+            Err(_) => Err(PyErr::from_errno(ctx, class)),
+        }
+    }
+
+    /// Renames `src` to `dst` with Rust's std; a failure is raised from `errno` with both file
+    /// name objects (`HPyErr_SetFromErrnoWithFilenameObjects`).
+    #[hpy_function]
+    fn rename_with_errno<'py>(
+        ctx: Context<'py>,
+        src: Borrowed<'py>,
+        dst: Borrowed<'py>,
+    ) -> PyResult<()> {
+        let (from, to): (String, String) = (src.extract()?, dst.extract()?);
+        match std::fs::rename(from, to) {
+            Ok(()) => Ok(()),
+            Err(_) => Err(PyErr::from_errno_with_filename_objects(
+                ctx,
+                ExceptionKind::OSError,
+                Some(src),
+                Some(dst),
+            )),
+        }
+    }
+}

@@ -1,0 +1,260 @@
+"""examples/runtime: warnings, errno errors and std::io::Error, exception classes made at run time,
+fatal errors, typed capsules, context variables, slices and compiled code, each compared with
+what Python itself does, in every mode."""
+
+import errno
+import os
+import signal
+import sys
+import tempfile
+import warnings
+
+import pytest
+
+from hpyrs_testing import example_module, is_debug
+
+mod = example_module("runtime")
+
+IS_PYPY = sys.implementation.name == "pypy"
+
+
+# ---- warnings ---------------------------------------------------------------------------------
+
+
+def _warn_here(mod, *args):
+    """Calls mod.warn from this line (the line a stack level of 1 blames)."""
+    return mod.warn(*args)
+
+
+def test_warning_category_message_and_stacklevel(mod):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _warn_here(mod, UserWarning, "plain", 1)
+        _warn_here(mod, RuntimeWarning, "one up", 2)
+        mod.deprecated("old")
+    assert [(w.category, str(w.message)) for w in caught] == [
+        (UserWarning, "plain"),
+        (RuntimeWarning, "one up"),
+        (DeprecationWarning, "old"),
+    ]
+    # Level 1 blames the Python line that called the Rust function, level 2 its caller: the
+    # same lines Python's own warnings.warn would report from there.
+    here = _warn_here.__code__
+    assert caught[0].filename == here.co_filename
+    assert caught[0].lineno == here.co_firstlineno + 2
+    assert caught[1].filename == __file__
+    assert caught[1].lineno == test_warning_category_message_and_stacklevel.__code__.co_firstlineno + 4
+    assert caught[2].lineno == test_warning_category_message_and_stacklevel.__code__.co_firstlineno + 5
+
+
+def test_warning_subclass_defined_in_python(mod):
+    class MyWarning(UserWarning):
+        pass
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mod.warn(MyWarning, "mine", 1)
+    assert len(caught) == 1 and caught[0].category is MyWarning
+
+
+def test_warning_turned_into_an_error_propagates(mod):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DeprecationWarning, match="^old$"):
+            mod.deprecated("old")
+        with pytest.raises(UserWarning, match="^boom$"):
+            mod.warn(UserWarning, "boom", 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert mod.warn(UserWarning, "ignored", 1) is None
+
+
+@pytest.mark.parametrize("category", [int, 42, ValueError])
+def test_warning_category_must_be_a_warning_class(mod, category):
+    with pytest.raises(TypeError) as expected:
+        warnings.warn("x", category)
+    with pytest.raises(TypeError) as got:
+        mod.warn(category, "x", 1)
+    if category is ValueError:
+        # Python's warnings.warn names the category's type ('type'), as for int.
+        assert str(got.value) == "category must be a Warning subclass, not 'type'"
+    else:
+        assert str(got.value) == str(expected.value)
+
+
+# ---- MemoryError, fatal errors -------------------------------------------------------------------
+
+
+def test_no_memory(mod):
+    with pytest.raises(MemoryError) as info:
+        mod.no_memory()
+    assert info.value.args == ()
+
+
+def test_fatal_error_kills_the_process_with_the_message(mod, hpy_mode):
+    """HPy_FatalError must end the process (SIGABRT) with the message on stderr. In a forked
+    child, whose stderr goes to a file."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with tempfile.TemporaryFile() as err:
+        pid = os.fork()
+        if pid == 0:  # the child
+            try:
+                os.dup2(err.fileno(), 2)
+                mod.fatal("the sky is falling")
+            finally:
+                os._exit(3)  # only if fatal() returned or raised
+        _, status = os.waitpid(pid, 0)
+        err.seek(0)
+        stderr = err.read().decode(errors="replace")
+    assert os.WIFSIGNALED(status), (status, stderr)
+    assert os.WTERMSIG(status) == signal.SIGABRT
+    assert "the sky is falling" in stderr
+
+
+# ---- exception classes made at run time ----------------------------------------------------------
+
+
+def test_new_exception_default_base(mod):
+    cls = mod.new_exception("mypkg.MyError")
+    assert isinstance(cls, type) and issubclass(cls, Exception)
+    assert cls.__bases__ == (Exception,)
+    assert cls.__name__ == "MyError" and cls.__module__ == "mypkg"
+    assert cls.__qualname__ == "MyError"
+    with pytest.raises(cls, match="hello"):
+        raise cls("hello")
+
+
+def test_new_exception_with_base_doc_and_dict(mod):
+    cls = mod.new_exception("pkg.sub.LookupFailure", KeyError, "A lookup failed.", {"answer": 42})
+    assert issubclass(cls, KeyError) and issubclass(cls, LookupError)
+    assert cls.__module__ == "pkg.sub" and cls.__name__ == "LookupFailure"
+    assert cls.__doc__ == "A lookup failed."
+    assert cls.answer == 42
+    # Same shape as a class Python makes with type().
+    ref = type("LookupFailure", (KeyError,), {"__module__": "pkg.sub", "__doc__": "A lookup failed."})
+    assert cls.__mro__[1:] == ref.__mro__[1:]
+
+
+def test_new_exception_with_a_python_base(mod):
+    class Base(Exception):
+        pass
+
+    cls = mod.new_exception("m.Derived", Base)
+    assert cls.__bases__ == (Base,)
+
+
+def test_new_exception_bad_arguments(mod):
+    with pytest.raises(SystemError, match="^PyErr_NewException: name must be module.class$"):
+        mod.new_exception("NoDot")
+    with pytest.raises(TypeError, match="BaseException"):
+        mod.new_exception("m.X", int)
+    with pytest.raises(TypeError, match="must be a dict, not 'list'"):
+        mod.new_exception("m.X", None, None, [])
+    with pytest.raises(ValueError, match="embedded null character"):
+        mod.new_exception("m.X\0Y")
+
+
+# ---- std::io::Error and errno ---------------------------------------------------------------------
+
+ERRNOS = sorted(
+    {
+        getattr(errno, name)
+        for name in (
+            "EPERM ENOENT ESRCH EINTR EIO ECHILD EAGAIN ENOMEM EACCES EEXIST ENOTDIR EISDIR EINVAL "
+            "EPIPE ENOSPC EALREADY EINPROGRESS ECONNABORTED ECONNRESET ESHUTDOWN ETIMEDOUT "
+            "ECONNREFUSED EWOULDBLOCK EBADF ENOTEMPTY"
+        ).split()
+        if hasattr(errno, name)
+    }
+)
+
+
+@pytest.mark.parametrize("code", ERRNOS, ids=lambda code: errno.errorcode[code])
+def test_io_error_with_errno_is_what_python_raises(mod, code):
+    expected = OSError(code, os.strerror(code))
+    with pytest.raises(OSError) as info:
+        mod.io_error(code)
+    got = info.value
+    assert type(got) is type(expected)
+    assert got.errno == code
+    assert got.strerror == os.strerror(code)
+    assert got.args == expected.args
+    assert got.filename is None
+
+
+@pytest.mark.parametrize(
+    "kind, exc_type",
+    [
+        ("NotFound", FileNotFoundError),
+        ("PermissionDenied", PermissionError),
+        ("AlreadyExists", FileExistsError),
+        ("WouldBlock", BlockingIOError),
+        ("TimedOut", TimeoutError),
+        ("Interrupted", InterruptedError),
+        ("BrokenPipe", BrokenPipeError),
+        ("ConnectionRefused", ConnectionRefusedError),
+        ("OutOfMemory", MemoryError),
+        ("UnexpectedEof", EOFError),
+        ("Other", OSError),
+    ],
+)
+def test_io_error_without_errno_by_kind(mod, kind, exc_type):
+    with pytest.raises(exc_type) as info:
+        mod.io_error_of_kind(kind, "custom text")
+    assert type(info.value) is exc_type
+    assert str(info.value) == "custom text"
+
+
+def test_io_error_from_std_open(mod, tmp_path):
+    missing = str(tmp_path / "missing")
+    with pytest.raises(FileNotFoundError) as info:
+        mod.open_with_std(missing)
+    assert info.value.errno == errno.ENOENT
+    assert info.value.strerror == os.strerror(errno.ENOENT)
+
+
+def _python_error(fn):
+    try:
+        fn()
+    except OSError as exc:
+        return exc
+    raise AssertionError("no error")
+
+
+def test_errno_with_filename(mod, tmp_path):
+    missing = str(tmp_path / "missing")
+    expected = _python_error(lambda: open(missing))
+    got = _python_error(lambda: mod.open_with_errno(OSError, missing, True))
+    assert type(got) is type(expected) is FileNotFoundError
+    assert (got.errno, got.strerror, got.filename) == (expected.errno, expected.strerror, expected.filename)
+    assert str(got) == str(expected)
+
+
+def test_errno_without_filename(mod, tmp_path):
+    missing = str(tmp_path / "missing")
+    got = _python_error(lambda: mod.open_with_errno(OSError, missing, False))
+    assert type(got) is FileNotFoundError
+    assert (got.errno, got.strerror, got.filename) == (errno.ENOENT, os.strerror(errno.ENOENT), None)
+
+
+def test_errno_with_a_subclass_given(mod, tmp_path):
+    class MyOSError(OSError):
+        pass
+
+    got = _python_error(lambda: mod.open_with_errno(MyOSError, str(tmp_path / "missing"), True))
+    assert type(got) is MyOSError and got.errno == errno.ENOENT
+
+
+def test_errno_with_two_filename_objects(mod, tmp_path):
+    src, dst = str(tmp_path / "missing"), str(tmp_path / "elsewhere")
+    expected = _python_error(lambda: os.rename(src, dst))
+    got = _python_error(lambda: mod.rename_with_errno(src, dst))
+    assert type(got) is type(expected) is FileNotFoundError
+    assert (got.errno, got.filename, got.filename2) == (expected.errno, expected.filename, expected.filename2)
+    assert str(got) == str(expected)
+
+
+def test_errno_class_must_be_an_exception(mod, tmp_path):
+    with pytest.raises(TypeError, match="exceptions must derive from BaseException"):
+        mod.open_with_errno(int, str(tmp_path / "missing"), True)
