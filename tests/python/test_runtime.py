@@ -11,7 +11,7 @@ import warnings
 
 import pytest
 
-from hpyrs_testing import example_module, is_debug
+from hpyrs_testing import collect_garbage, example_module, is_debug
 
 mod = example_module("runtime")
 
@@ -258,3 +258,75 @@ def test_errno_with_two_filename_objects(mod, tmp_path):
 def test_errno_class_must_be_an_exception(mod, tmp_path):
     with pytest.raises(TypeError, match="exceptions must derive from BaseException"):
         mod.open_with_errno(int, str(tmp_path / "missing"), True)
+
+
+# ---- capsules ---------------------------------------------------------------------------------------
+
+
+def test_capsule_round_trip_through_python(mod):
+    cap = mod.make_capsule("runtime.answer", 42)
+    assert type(cap).__name__ == "PyCapsule"
+    holder = {"deep": [cap]}
+    assert mod.capsule_value(holder["deep"][0], "runtime.answer") == 42
+    assert mod.capsule_name(cap) == "runtime.answer"
+    assert mod.capsule_is_valid(cap, "runtime.answer")
+    assert not mod.capsule_is_valid(cap, "runtime.other")
+    assert not mod.capsule_is_valid(42, "runtime.answer")
+    assert "runtime.answer" in repr(cap)
+    text = mod.make_text_capsule("runtime.text", "héllo")
+    assert mod.capsule_text(text, "runtime.text") == "héllo"
+
+
+def test_capsule_wrong_name_or_object(mod):
+    cap = mod.make_capsule("runtime.answer", 1)
+    with pytest.raises(ValueError, match="^PyCapsule_GetPointer called with incorrect name$"):
+        mod.capsule_value(cap, "runtime.other")
+    with pytest.raises(ValueError, match="^PyCapsule_GetPointer called with invalid PyCapsule object$"):
+        mod.capsule_value(object(), "runtime.answer")
+    with pytest.raises(ValueError, match="^PyCapsule_GetName called with invalid PyCapsule object$"):
+        mod.capsule_name("not a capsule")
+
+
+def test_capsule_only_gives_back_its_own_type(mod):
+    text = mod.make_text_capsule("runtime.shared", "abc")
+    with pytest.raises(TypeError, match="^capsule 'runtime.shared' does not hold a value of the requested type$"):
+        mod.capsule_value(text, "runtime.shared")
+    counted = mod.make_capsule("runtime.shared", 5)
+    with pytest.raises(TypeError, match="does not hold a value of the requested type"):
+        mod.capsule_text(counted, "runtime.shared")
+    assert mod.capsule_value(counted, "runtime.shared") == 5
+
+
+def test_capsule_made_by_other_code_is_refused(mod):
+    import datetime
+
+    capi = getattr(datetime, "datetime_CAPI", None)
+    if capi is None:
+        pytest.skip("this Python's datetime has no C API capsule")
+    assert mod.capsule_name(capi) == "datetime.datetime_CAPI"
+    assert mod.capsule_is_valid(capi, "datetime.datetime_CAPI")
+    with pytest.raises(TypeError, match="does not hold a value of the requested type"):
+        mod.capsule_value(capi, "datetime.datetime_CAPI")
+
+
+def test_capsule_drops_its_value(mod):
+    collect_garbage()
+    before = mod.capsule_drops()
+    cap = mod.make_capsule("runtime.dropped", 7)
+    keep = [cap]
+    del cap
+    collect_garbage()
+    assert mod.capsule_drops() == before  # still referenced
+    assert mod.capsule_value(keep[0], "runtime.dropped") == 7
+    del keep
+    collect_garbage()
+    assert mod.capsule_drops() == before + 1
+    for i in range(10):
+        mod.make_capsule("runtime.temp", i)
+    collect_garbage()
+    assert mod.capsule_drops() == before + 11
+
+
+def test_capsule_name_with_nul(mod):
+    with pytest.raises(ValueError, match="embedded null character"):
+        mod.make_capsule("a\0b", 1)

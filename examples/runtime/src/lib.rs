@@ -128,4 +128,68 @@ mod runtime {
             )),
         }
     }
+
+    // ---- capsules ----------------------------------------------------------------------------
+
+    /// How many `Counted` values capsules have dropped.
+    static DROPS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    /// A capsule value whose drop Python can observe (`capsule_drops()`).
+    struct Counted {
+        value: i64,
+    }
+
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            DROPS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    /// A capsule named `name` holding `value` (a Rust `Counted`).
+    #[hpy_function]
+    fn make_capsule<'py>(ctx: Context<'py>, name: &str, value: i64) -> PyResult<Handle<'py>> {
+        hpy::Capsule::new(ctx, name, Counted { value })
+    }
+
+    /// A capsule named `name` holding a Rust `String`.
+    #[hpy_function]
+    fn make_text_capsule<'py>(
+        ctx: Context<'py>,
+        name: &str,
+        text: String,
+    ) -> PyResult<Handle<'py>> {
+        hpy::Capsule::new(ctx, name, text)
+    }
+
+    /// The `Counted` value of a capsule made by `make_capsule`.
+    #[hpy_function]
+    fn capsule_value(capsule: Borrowed<'_>, name: &str) -> PyResult<i64> {
+        let counted: &Counted = hpy::Capsule::get(&capsule, name)?;
+        Ok(counted.value)
+    }
+
+    /// The `String` of a capsule made by `make_text_capsule`.
+    #[hpy_function]
+    fn capsule_text(capsule: Borrowed<'_>, name: &str) -> PyResult<String> {
+        let text: &String = hpy::Capsule::get(&capsule, name)?;
+        Ok(text.clone())
+    }
+
+    /// `HPyCapsule_IsValid(capsule, name)`.
+    #[hpy_function]
+    fn capsule_is_valid(capsule: Borrowed<'_>, name: &str) -> bool {
+        hpy::Capsule::is_valid(&capsule, name)
+    }
+
+    /// The name of any capsule.
+    #[hpy_function]
+    fn capsule_name(capsule: Borrowed<'_>) -> PyResult<Option<String>> {
+        hpy::Capsule::name(&capsule)
+    }
+
+    /// How many capsule values were dropped so far.
+    #[hpy_function]
+    fn capsule_drops() -> usize {
+        DROPS.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }

@@ -2,6 +2,10 @@
 
 use crate::ffi::{Borrowed, Context};
 
+// Runtime families (one file per Python type).
+mod capsule;
+pub use capsule::Capsule;
+
 macro_rules! context_constants {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $reader:ident, $doc:literal;)* }) => {
         $(#[$meta])*
