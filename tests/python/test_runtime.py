@@ -2,6 +2,7 @@
 fatal errors, typed capsules, context variables, slices and compiled code, each compared with
 what Python itself does, in every mode."""
 
+import contextvars
 import errno
 import os
 import signal
@@ -330,3 +331,93 @@ def test_capsule_drops_its_value(mod):
 def test_capsule_name_with_nul(mod):
     with pytest.raises(ValueError, match="embedded null character"):
         mod.make_capsule("a\0b", 1)
+
+
+# ---- context variables -----------------------------------------------------------------------------
+
+
+def test_contextvar_new_is_a_python_contextvar(mod):
+    var = mod.cv_new("request_id")
+    assert isinstance(var, contextvars.ContextVar)
+    assert var.name == "request_id"
+    with pytest.raises(LookupError):
+        var.get()
+    assert mod.cv_get(var) == (False, None)
+    with_default = mod.cv_new("level", 3)
+    assert with_default.get() == 3
+    assert mod.cv_get(with_default) == (True, 3)
+    # A ContextVar whose default is None has a value, None.
+    none_default = contextvars.ContextVar("n", default=None)
+    assert mod.cv_get(none_default) == (True, None)
+
+
+def test_contextvar_get_set_match_python(mod):
+    var = contextvars.ContextVar("v")
+    assert mod.cv_get_or(var, "fallback") == var.get("fallback") == "fallback"
+    token = mod.cv_set(var, "one")
+    assert isinstance(token, contextvars.Token)
+    assert token.var is var and token.old_value is contextvars.Token.MISSING
+    assert var.get() == "one" and mod.cv_get(var) == (True, "one")
+    assert mod.cv_get_or(var, "fallback") == var.get("fallback") == "one"
+    token2 = var.set("two")  # set from Python, reset from Rust
+    assert mod.cv_get(var) == (True, "two")
+    mod.cv_reset(var, token2)
+    assert var.get() == "one"
+    mod.cv_reset(var, token)
+    with pytest.raises(LookupError):
+        var.get()
+
+
+def test_contextvar_reset_errors_are_pythons(mod):
+    var, other = contextvars.ContextVar("a"), contextvars.ContextVar("b")
+    token = mod.cv_set(var, 1)
+    with pytest.raises(ValueError) as expected:
+        other.reset(token)
+    with pytest.raises(ValueError) as got:
+        mod.cv_reset(other, token)
+    assert str(got.value) == str(expected.value)
+    mod.cv_reset(var, token)
+    with pytest.raises(RuntimeError) as got:
+        mod.cv_reset(var, token)
+    with pytest.raises(RuntimeError) as expected:
+        var.reset(token)
+    assert str(got.value) == str(expected.value)
+    with pytest.raises(TypeError, match="an instance of Token was expected, not 'int'"):
+        mod.cv_reset(var, 5)
+    with pytest.raises(TypeError, match="an instance of ContextVar was expected, not 'str'"):
+        mod.cv_set("x", 1)
+
+
+def test_contextvar_isolation_between_contexts(mod):
+    var = mod.cv_new("counter", 0)
+    assert mod.cv_add(var, 5) == 5
+    assert var.get() == 5
+
+    def in_copy():
+        assert var.get() == 5  # copied
+        assert mod.cv_add(var, 10) == 15
+        return var.get()
+
+    copy = contextvars.copy_context()
+    assert copy.run(in_copy) == 15
+    assert copy[var] == 15
+    assert var.get() == 5  # the outer context is untouched
+    # A set made in one context cannot be reset in another (Python's rule).
+    token = copy.run(mod.cv_set, var, 99)
+    with pytest.raises(ValueError):
+        mod.cv_reset(var, token)
+    copy.run(mod.cv_reset, var, token)
+    assert copy[var] == 15
+
+
+def test_contextvar_set_and_reset_around_a_call(mod):
+    var = contextvars.ContextVar("scoped", default="outer")
+    assert mod.cv_with(var, "inner", var.get) == "inner"
+    assert var.get() == "outer"
+
+
+def test_contextvar_typed_get_refuses_other_types(mod):
+    var = contextvars.ContextVar("typed")
+    var.set("not a number")
+    with pytest.raises(TypeError):
+        mod.cv_add(var, 1)

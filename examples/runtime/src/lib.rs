@@ -192,4 +192,68 @@ mod runtime {
     fn capsule_drops() -> usize {
         DROPS.load(std::sync::atomic::Ordering::SeqCst)
     }
+
+    // ---- context variables -------------------------------------------------------------------
+
+    /// `ContextVar(name[, default=default])`, made by `HPyContextVar_New`.
+    #[hpy_function]
+    fn cv_new<'py>(
+        ctx: Context<'py>,
+        name: &str,
+        #[hpy(default)] default: Option<Borrowed<'py>>,
+    ) -> PyResult<Handle<'py>> {
+        Ok(hpy::ContextVar::new(ctx, name, default)?.into_handle())
+    }
+
+    /// `(True, value)` if `var` has a value (or a default) in the current context, else
+    /// `(False, None)`.
+    #[hpy_function]
+    fn cv_get<'py>(var: Borrowed<'py>) -> PyResult<(bool, Option<Handle<'py>>)> {
+        let value = hpy::ContextVar::from_object(var)?.get_object()?;
+        Ok((value.is_some(), value))
+    }
+
+    /// `var.get(default)`.
+    #[hpy_function]
+    fn cv_get_or<'py>(var: Borrowed<'py>, default: Borrowed<'py>) -> PyResult<Handle<'py>> {
+        hpy::ContextVar::from_object(var)?.get_object_or(default)
+    }
+
+    /// `var.set(value)`: the token.
+    #[hpy_function]
+    fn cv_set<'py>(var: Borrowed<'py>, value: Borrowed<'py>) -> PyResult<Handle<'py>> {
+        Ok(hpy::ContextVar::from_object(var)?.set(value)?.into_handle())
+    }
+
+    /// `var.reset(token)`.
+    #[hpy_function]
+    fn cv_reset<'py>(var: Borrowed<'py>, token: Borrowed<'py>) -> PyResult<()> {
+        let token = hpy::ContextVarToken::from_object(token)?;
+        hpy::ContextVar::from_object(var)?.reset(token)
+    }
+
+    /// Adds `n` to the integer in `var` (0 when it has none) and returns the new value: typed
+    /// get and set.
+    #[hpy_function]
+    fn cv_add(var: Borrowed<'_>, n: i64) -> PyResult<i64> {
+        let var = hpy::ContextVar::from_object(var)?;
+        let next = var.get::<i64>()?.unwrap_or(0) + n;
+        var.set(next)?;
+        Ok(next)
+    }
+
+    /// Sets `var` to `value`, runs `f()`, and resets `var` (set, then reset with the token),
+    /// returning what `f` returned.
+    #[hpy_function]
+    fn cv_with<'py>(
+        var: Borrowed<'py>,
+        value: Borrowed<'py>,
+        f: Borrowed<'py>,
+    ) -> PyResult<Handle<'py>> {
+        let var = hpy::ContextVar::from_object(var)?;
+        let token = var.set(value)?;
+        let result = f.call(());
+        var.reset(token)?;
+        result
+    }
 }

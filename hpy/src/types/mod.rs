@@ -4,7 +4,9 @@ use crate::ffi::{Borrowed, Context};
 
 // Runtime families (one file per Python type).
 mod capsule;
+mod contextvar;
 pub use capsule::Capsule;
+pub use contextvar::{ContextVar, ContextVarToken};
 
 macro_rules! context_constants {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $reader:ident, $doc:literal;)* }) => {
