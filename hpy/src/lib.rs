@@ -63,7 +63,7 @@ pub use object::{AnyHandle, CompareOp};
 pub use types::{BuiltinType, ExceptionKind};
 // Runtime families: warnings, fatal errors, errno, capsules, context variables, slices, code.
 pub use err::{fatal_error, warn, ExceptionClass};
-pub use types::{Capsule, ContextVar, ContextVarToken};
+pub use types::{Capsule, ContextVar, ContextVarToken, IndexOrSlice, Slice, SliceIndices};
 
 /// The raw HPy API (the `hpy-sys` crate): every context function, for use through the escape
 /// hatch ([`Context::as_raw`], [`Handle::as_raw`]/[`Handle::into_raw`]/[`Handle::from_raw`],

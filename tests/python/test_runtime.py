@@ -421,3 +421,131 @@ def test_contextvar_typed_get_refuses_other_types(mod):
     var.set("not a number")
     with pytest.raises(TypeError):
         mod.cv_add(var, 1)
+
+
+# ---- slices ------------------------------------------------------------------------------------------
+
+BOUNDS = [None, 0, 1, 2, 3, 5, 7, 8, 9, 100, -1, -2, -3, -7, -8, -9, -100, 2**63 - 1, -(2**63), 2**70, -(2**70)]
+STEPS = [None, 1, 2, 3, -1, -2, -3, 7, -7, 2**63 - 1, -(2**63) + 1, 2**70, -(2**70)]
+SLICES = [slice(a, b, c) for a in BOUNDS for b in BOUNDS for c in STEPS]
+REF = list(range(10, 18))  # 8 items
+
+
+def test_slice_indices_match_python(mod):
+    for length in (0, 1, 8):
+        for s in SLICES:
+            start, stop, step = s.indices(length)
+            got = mod.slice_indices(s, length)
+            assert got[:2] == (start, stop), (s, length)
+            if abs(step) < 2**63:
+                assert got[2] == step, (s, length)
+            assert got[3] == len(range(start, stop, step)), (s, length)
+
+
+def test_slice_unpack_clamps_as_cpython(mod):
+    maxsize = sys.maxsize
+    assert mod.slice_unpack(slice(None)) == (0, maxsize, 1)
+    assert mod.slice_unpack(slice(None, None, -1)) == (maxsize, -maxsize - 1, -1)
+    assert mod.slice_unpack(slice(2**100, -(2**100), 3)) == (maxsize, -maxsize - 1, 3)
+    assert mod.slice_unpack(slice(1, 2, -(2**100))) == (1, 2, -maxsize)
+    assert mod.slice_unpack(slice(-5, 5, 2)) == (-5, 5, 2)
+
+    class Idx:
+        def __index__(self):
+            return 4
+
+    assert mod.slice_unpack(slice(Idx(), Idx(), Idx())) == (4, 4, 4)
+
+
+def test_slice_errors_are_pythons(mod):
+    for bad in (slice(None, None, 0), slice(1, 2, 0)):
+        with pytest.raises(ValueError, match="^slice step cannot be zero$"):
+            mod.slice_indices(bad, 5)
+        with pytest.raises(ValueError, match="^slice step cannot be zero$"):
+            mod.Seq([1, 2, 3])[bad]
+        with pytest.raises(ValueError, match="^slice step cannot be zero$"):
+            REF[bad]
+    with pytest.raises(TypeError) as expected:
+        REF["a":]
+    with pytest.raises(TypeError) as got:
+        mod.Seq([1])["a":]
+    assert str(got.value) == str(expected.value)
+    with pytest.raises(TypeError, match="expected slice, got 'int'"):
+        mod.slice_indices(3, 5)
+
+
+def test_sequence_slicing_matches_list(mod):
+    seq = mod.Seq(REF)
+    for s in SLICES:
+        assert seq[s] == REF[s], s
+
+
+def test_sequence_indexing_matches_list(mod):
+    seq = mod.Seq(REF)
+    for i in range(-10, 10):
+        try:
+            expected = REF[i]
+        except IndexError as exc:
+            with pytest.raises(IndexError, match=f"^{exc}$"):
+                seq[i]
+        else:
+            assert seq[i] == expected
+    assert list(seq) == REF  # iterates through sq_item
+
+    class Idx:
+        def __index__(self):
+            return -1
+
+    assert seq[Idx()] == REF[Idx()]
+    assert seq[True] == REF[True]
+    for huge in (2**70, -(2**70)):
+        with pytest.raises(IndexError) as expected:
+            REF[huge]
+        with pytest.raises(IndexError) as got:
+            seq[huge]
+        assert str(got.value) == str(expected.value)
+    with pytest.raises(TypeError) as expected:
+        REF["x"]
+    with pytest.raises(TypeError) as got:
+        seq["x"]
+    # list names itself ("list indices must be ..."); the rest is CPython's wording (PyPy's
+    # list quotes the type name).
+    if not IS_PYPY:
+        assert str(expected.value).endswith(str(got.value))
+    assert str(got.value) == "indices must be integers or slices, not str"
+
+
+def test_sequence_slice_assignment_matches_list(mod):
+    for s in SLICES:
+        ref = list(REF)
+        seq = mod.Seq(REF)
+        size = len(range(*s.indices(len(ref))))
+        for values in ([], [1], [1, 2, 3], list(range(100, 100 + size))):
+            ref, seq = list(REF), mod.Seq(REF)
+            try:
+                ref[s] = values
+            except ValueError as exc:
+                with pytest.raises(ValueError) as got:
+                    seq[s] = values
+                assert str(got.value) == str(exc), s
+            else:
+                seq[s] = values
+                assert seq.tolist() == ref, (s, values)
+
+
+def test_sequence_deletion_matches_list(mod):
+    for s in SLICES:
+        ref, seq = list(REF), mod.Seq(REF)
+        del ref[s]
+        del seq[s]
+        assert seq.tolist() == ref, s
+    ref, seq = list(REF), mod.Seq(REF)
+    del ref[-1], ref[0]
+    del seq[-1], seq[0]
+    assert seq.tolist() == ref
+    with pytest.raises(IndexError, match="^list assignment index out of range$"):
+        del seq[100]
+    with pytest.raises(IndexError, match="^list assignment index out of range$"):
+        seq[100] = 1
+    seq[-1] = 42
+    assert seq.tolist()[-1] == 42

@@ -256,4 +256,121 @@ mod runtime {
         var.reset(token)?;
         result
     }
+
+    // ---- slices ------------------------------------------------------------------------------
+
+    /// A list of integers whose indexing and slicing (get, set, delete) are `list`'s.
+    #[hpy_class]
+    pub struct Seq {
+        items: Vec<i64>,
+    }
+
+    #[hpy_methods]
+    impl Seq {
+        #[new]
+        fn new(items: Vec<i64>) -> Self {
+            Seq { items }
+        }
+
+        /// The items as a list.
+        fn tolist(&self) -> Vec<i64> {
+            self.items.clone()
+        }
+
+        fn __len__(&self) -> usize {
+            self.items.len()
+        }
+
+        fn __getitem__<'py>(
+            &self,
+            ctx: Context<'py>,
+            key: hpy::IndexOrSlice<'_>,
+        ) -> PyResult<Handle<'py>> {
+            match key {
+                hpy::IndexOrSlice::Index(index) => {
+                    let position = hpy::IndexOrSlice::resolve_index(index, self.items.len())
+                        .ok_or_else(|| PyErr::index_error("list index out of range"))?;
+                    ctx.to_object(self.items[position])
+                }
+                hpy::IndexOrSlice::Slice(slice) => {
+                    let indices = slice.indices(self.items.len())?;
+                    let mut picked = Vec::new();
+                    picked.try_reserve_exact(indices.len)?;
+                    picked.extend(indices.positions().map(|position| self.items[position]));
+                    ctx.to_object(picked)
+                }
+            }
+        }
+
+        fn __setitem__(&mut self, key: hpy::IndexOrSlice<'_>, value: Borrowed<'_>) -> PyResult<()> {
+            match key {
+                hpy::IndexOrSlice::Index(index) => {
+                    let position = hpy::IndexOrSlice::resolve_index(index, self.items.len())
+                        .ok_or_else(|| PyErr::index_error("list assignment index out of range"))?;
+                    self.items[position] = value.extract()?;
+                }
+                hpy::IndexOrSlice::Slice(slice) => {
+                    let indices = slice.indices(self.items.len())?;
+                    let values: Vec<i64> = value.extract()?;
+                    if indices.step == 1 {
+                        // `a[i:j] = values` replaces the range, whatever the lengths.
+                        let start = indices.start as usize;
+                        let stop = (indices.stop as usize).max(start);
+                        self.items.try_reserve(values.len())?;
+                        self.items.splice(start..stop, values);
+                    } else {
+                        if values.len() != indices.len {
+                            return Err(PyErr::value_error(format!(
+                                "attempt to assign sequence of size {} to extended slice of size {}",
+                                values.len(),
+                                indices.len
+                            )));
+                        }
+                        for (position, value) in indices.positions().zip(values) {
+                            self.items[position] = value;
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
+
+        fn __delitem__(&mut self, key: hpy::IndexOrSlice<'_>) -> PyResult<()> {
+            match key {
+                hpy::IndexOrSlice::Index(index) => {
+                    let position = hpy::IndexOrSlice::resolve_index(index, self.items.len())
+                        .ok_or_else(|| PyErr::index_error("list assignment index out of range"))?;
+                    self.items.remove(position);
+                }
+                hpy::IndexOrSlice::Slice(slice) => {
+                    let indices = slice.indices(self.items.len())?;
+                    let mut doomed = vec![false; self.items.len()];
+                    for position in indices.positions() {
+                        doomed[position] = true;
+                    }
+                    let mut flags = doomed.iter();
+                    self.items
+                        .retain(|_| !flags.next().copied().unwrap_or(false));
+                }
+            }
+            Ok(())
+        }
+    }
+
+    /// `slice.indices(length)` plus the slice length, through `Slice::indices` (HPySlice_Unpack
+    /// and the adjusting): `(start, stop, step, len)`.
+    #[hpy_function]
+    fn slice_indices(
+        slice: hpy::Slice<'_>,
+        length: usize,
+    ) -> PyResult<(isize, isize, isize, usize)> {
+        let indices = slice.indices(length)?;
+        Ok((indices.start, indices.stop, indices.step, indices.len))
+    }
+
+    /// `HPySlice_Unpack` alone: `(start, stop, step)`.
+    #[hpy_function]
+    fn slice_unpack(slice: hpy::Slice<'_>) -> PyResult<(isize, isize, isize)> {
+        slice.unpack()
+    }
 }
