@@ -509,7 +509,7 @@ impl PyErr {
             }
         }
         if let Some(dict) = dict {
-            let dict_type = crate::object::check(ctx, ctx.builtins().getitem("dict").ok())?;
+            let dict_type = ctx.builtins().getitem("dict")?;
             if !dict.is_instance(&dict_type)? {
                 return Err(PyErr::type_error(format!(
                     "an exception's namespace must be a dict, not '{}'",

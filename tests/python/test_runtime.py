@@ -549,3 +549,87 @@ def test_sequence_deletion_matches_list(mod):
         seq[100] = 1
     seq[-1] = 42
     assert seq.tolist()[-1] == 42
+
+
+# ---- code ------------------------------------------------------------------------------------------
+
+CODE_ATTRS = ("co_code", "co_consts", "co_names", "co_varnames", "co_filename", "co_name", "co_firstlineno", "co_flags")
+
+
+@pytest.mark.parametrize(
+    "source, mode",
+    [
+        ("1 + 2", "eval"),
+        ("[x * x for x in range(n)]", "eval"),
+        ("x = 5\ndef f(y):\n    return x * y\n", "exec"),
+        ("a = 1", "single"),
+        ("a + 1", "single"),
+    ],
+)
+def test_compile_matches_python(mod, source, mode):
+    got = mod.compile_code(source, "<mine>", mode)
+    expected = compile(source, "<mine>", mode, dont_inherit=True)
+    assert type(got) is type(expected)
+    for attr in CODE_ATTRS:
+        assert getattr(got, attr) == getattr(expected, attr), attr
+
+
+def test_eval_matches_python(mod):
+    assert mod.run("1 + 2", "eval", {}) == eval("1 + 2", {}) == 3
+    assert mod.run("[x * x for x in range(n)]", "eval", {"n": 4}) == [0, 1, 4, 9]
+    code = compile("len(s) + k", "<c>", "eval")
+    assert mod.eval_code(code, {"s": "abc"}, {"k": 10}) == eval(code, {"s": "abc"}, {"k": 10}) == 13
+    g = {}
+    assert mod.eval_code(compile("abs(-3)", "<c>", "eval"), g) == 3
+    assert "__builtins__" in g  # added, as eval() does
+
+
+def test_exec_matches_python(mod):
+    source = "x = 5\ndef f(y):\n    return x * y\n"
+    ours, theirs = {}, {}
+    assert mod.run(source, "exec", ours) is None
+    exec(source, theirs)
+    assert ours["x"] == theirs["x"] == 5
+    assert ours["f"](3) == theirs["f"](3) == 15
+    assert ours["f"].__code__.co_filename == "<run>"
+    glob, loc = {"a": 1}, {}
+    mod.run("y = a + 1", "exec", glob, loc)
+    assert loc == {"y": 2} and "y" not in glob
+
+
+def test_single_mode_displays_like_python(mod, monkeypatch):
+    shown = []
+    monkeypatch.setattr(sys, "displayhook", shown.append)
+    mod.run("a + 1", "single", {"a": 41})
+    exec(compile("a + 1", "<py>", "single"), {"a": 41})
+    assert shown == [42, 42]
+
+
+def test_syntax_error_matches_python(mod):
+    for source, mode in [("1 +", "eval"), ("def f(:\n    pass\n", "exec"), ("x = = 1", "single"), ("  indented", "exec")]:
+        with pytest.raises(SyntaxError) as expected:
+            compile(source, "<mine>", mode, dont_inherit=True)
+        with pytest.raises(SyntaxError) as got:
+            mod.compile_code(source, "<mine>", mode)
+        assert type(got.value) is type(expected.value)
+        for attr in ("msg", "filename", "lineno", "offset", "text"):
+            assert getattr(got.value, attr) == getattr(expected.value, attr), (source, attr)
+
+
+def test_errors_while_running_propagate(mod):
+    with pytest.raises(ZeroDivisionError):
+        mod.run("1 / 0", "eval", {})
+    with pytest.raises(NameError, match="undefined_name"):
+        mod.run("undefined_name", "eval", {})
+
+
+def test_eval_code_checks_its_arguments(mod):
+    code = compile("1", "<c>", "eval")
+    with pytest.raises(TypeError, match="expected a code object, got 'str'"):
+        mod.eval_code("1", {})
+    with pytest.raises(TypeError, match="globals must be a dict, not list"):
+        mod.eval_code(code, [])
+    with pytest.raises(TypeError, match="locals must be a mapping, not int"):
+        mod.eval_code(code, {}, 5)
+    with pytest.raises(ValueError, match="source code string cannot contain null bytes"):
+        mod.compile_code("1\0", "<c>", "eval")

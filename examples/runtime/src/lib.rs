@@ -373,4 +373,51 @@ mod runtime {
     fn slice_unpack(slice: hpy::Slice<'_>) -> PyResult<(isize, isize, isize)> {
         slice.unpack()
     }
+
+    // ---- code --------------------------------------------------------------------------------
+
+    fn source_kind(mode: &str) -> PyResult<hpy::SourceKind> {
+        match mode {
+            "exec" => Ok(hpy::SourceKind::File),
+            "eval" => Ok(hpy::SourceKind::Eval),
+            "single" => Ok(hpy::SourceKind::Single),
+            _ => Err(PyErr::value_error(
+                "compile() mode must be 'exec', 'eval' or 'single'",
+            )),
+        }
+    }
+
+    /// `compile(source, filename, mode)` through `HPy_Compile_s`.
+    #[hpy_function]
+    fn compile_code<'py>(
+        ctx: Context<'py>,
+        source: &str,
+        filename: &str,
+        mode: &str,
+    ) -> PyResult<Handle<'py>> {
+        hpy::compile(ctx, source, filename, source_kind(mode)?)
+    }
+
+    /// `eval(code, globals, locals)` through `HPy_EvalCode`.
+    #[hpy_function]
+    fn eval_code<'py>(
+        code: Borrowed<'py>,
+        globals: Borrowed<'py>,
+        #[hpy(default)] locals: Option<Borrowed<'py>>,
+    ) -> PyResult<Handle<'py>> {
+        hpy::eval_code(&code, &globals, locals)
+    }
+
+    /// Compiles `source` (as `mode`) and runs it in `globals`/`locals`.
+    #[hpy_function]
+    fn run<'py>(
+        ctx: Context<'py>,
+        source: &str,
+        mode: &str,
+        globals: Borrowed<'py>,
+        #[hpy(default)] locals: Option<Borrowed<'py>>,
+    ) -> PyResult<Handle<'py>> {
+        let code = hpy::compile(ctx, source, "<run>", source_kind(mode)?)?;
+        hpy::eval_code(&code, &globals, locals)
+    }
 }

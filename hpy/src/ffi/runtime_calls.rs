@@ -5,9 +5,6 @@
 //! out as `Option<Handle>` (`None` = the call failed and an exception is set), and `int`
 //! results keep HPy's convention (`-1` = an exception is set).
 
-// (Wrappers are used by the families added one by one.)
-#![allow(dead_code)]
-
 use core::ffi::{c_int, CStr};
 
 use hpy_sys as sys;
@@ -170,13 +167,17 @@ pub(crate) fn compile_s<'py>(
     ctx.own(unsafe { sys::HPy_Compile_s(ctx.as_ptr(), source.as_ptr(), filename.as_ptr(), kind) })
 }
 
-/// `HPy_EvalCode`: callers check that `code` is a code object and `globals` a dict.
+/// `HPy_EvalCode`: callers check that `code` is a code object, `globals` a dict and `locals`
+/// (default: `globals`) a mapping.
 pub(crate) fn eval_code<'py>(
     ctx: Context<'py>,
     code: Borrowed<'_>,
     globals: Borrowed<'_>,
-    locals: Borrowed<'_>,
+    locals: Option<Borrowed<'_>>,
 ) -> Option<Handle<'py>> {
+    // CPython takes NULL locals as the globals; PyPy takes NULL as `None`, which `eval` also
+    // reads as the globals. Passed explicitly, so that both see the same thing.
+    let locals = locals.unwrap_or(globals);
     // SAFETY: open handles of the types the C API requires (checked by the caller).
     ctx.own(unsafe { sys::HPy_EvalCode(ctx.as_ptr(), code.raw(), globals.raw(), locals.raw()) })
 }
