@@ -396,7 +396,7 @@ impl From<std::fmt::Error> for PyErr {
 // Warnings, fatal errors, exception classes made at run time, errno and `std::io::Error`.
 
 /// A class given either as a builtin [`ExceptionKind`] or as a handle to any class object: what
-/// [`warn`], [`PyErr::new_exception_type`] (as the base) and the errno constructors take.
+/// [`warn`] and the errno constructors ([`PyErr::from_errno`]) take.
 pub trait ExceptionClass<'py> {
     /// The class object, borrowed for as long as `self` is.
     fn class_object<'a>(&'a self, ctx: Context<'py>) -> Borrowed<'a>
@@ -484,12 +484,13 @@ impl PyErr {
 
     /// A new exception class, made at run time (HPy's `HPyErr_NewException[WithDoc]`, Python's
     /// `class Name(base): ...` in module `module`): `name` is `"module.Name"`, `base` the base
-    /// class (`Exception` when `None`), `dict` a `dict` of class attributes. Returns the class.
+    /// class (`Exception` when `None`; for a builtin one, `ExceptionKind::X.type_object(ctx)`),
+    /// `dict` a `dict` of class attributes. Returns the class.
     pub fn new_exception_type<'py>(
         ctx: Context<'py>,
         name: &str,
         doc: Option<&str>,
-        base: Option<&dyn ExceptionClass<'py>>,
+        base: Option<Borrowed<'_>>,
         dict: Option<Borrowed<'_>>,
     ) -> PyResult<crate::Handle<'py>> {
         use crate::object::AnyHandle;
@@ -499,7 +500,6 @@ impl PyErr {
                 "PyErr_NewException: name must be module.class",
             ));
         }
-        let base = base.map(|base| base.class_object(ctx));
         if let Some(base) = base {
             if !raw::is_subtype(ctx, base, ExceptionKind::BaseException.type_object(ctx)) {
                 return Err(PyErr::type_error(format!(

@@ -182,6 +182,8 @@ def test_io_error_with_errno_is_what_python_raises(mod, code):
     assert got.strerror == os.strerror(code)
     assert got.args == expected.args
     assert got.filename is None
+    # What Rust says the error is before raising it (PyErr::kind) is that class too.
+    assert mod.io_error_kind(code) == type(expected).__name__
 
 
 @pytest.mark.parametrize(

@@ -48,14 +48,7 @@ mod runtime {
         #[hpy(default)] doc: Option<&str>,
         #[hpy(default)] dict: Option<Borrowed<'py>>,
     ) -> PyResult<Handle<'py>> {
-        PyErr::new_exception_type(
-            ctx,
-            name,
-            doc,
-            base.as_ref()
-                .map(|base| base as &dyn hpy::ExceptionClass<'py>),
-            dict,
-        )
+        PyErr::new_exception_type(ctx, name, doc, base, dict)
     }
 
     /// Raises the `std::io::Error` of OS error number `errno` (converted with `?`).
@@ -63,6 +56,14 @@ mod runtime {
     fn io_error(errno: i32) -> PyResult<()> {
         Err(std::io::Error::from_raw_os_error(errno))?;
         Ok(())
+    }
+
+    /// The class name Rust gives (before raising) the `std::io::Error` of OS error `errno`:
+    /// `PyErr::kind()` of the converted error.
+    #[hpy_function]
+    fn io_error_kind(errno: i32) -> String {
+        let err = PyErr::from(std::io::Error::from_raw_os_error(errno));
+        format!("{:?}", err.kind().expect("a lazy error has a kind"))
     }
 
     /// Raises a `std::io::Error` without an OS error number, of kind `kind` (its Debug name).
