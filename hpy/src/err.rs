@@ -453,11 +453,20 @@ pub fn warn<'py>(
     let category = category.class_object(ctx);
     let warning = ExceptionKind::Warning.type_object(ctx);
     if !raw::is_subtype(ctx, category, warning) {
+        // Python's `warnings.warn` refuses it before warning, with this Python's words (which
+        // changed in 3.15); ours should it ever accept it.
         use crate::object::AnyHandle;
-        return Err(PyErr::type_error(format!(
-            "category must be a Warning subclass, not '{}'",
-            category.type_name()
-        )));
+        let refused = ctx
+            .import("warnings")?
+            .getattr("warn")?
+            .call((message, category));
+        return Err(match refused {
+            Err(err) => err,
+            Ok(_) => PyErr::type_error(format!(
+                "category must be a Warning subclass, not '{}'",
+                category.type_name()
+            )),
+        });
     }
     let message = c_message(message);
     if runtime_calls::warn_ex(ctx, category, &message, stack_level) < 0 {
