@@ -748,6 +748,27 @@ mod tests {
     }
 
     #[test]
+    fn io_errors_keep_strerror_without_the_rust_suffix() {
+        let err = PyErr::from(std::io::Error::from_raw_os_error(2));
+        let text = err.to_string();
+        assert!(!text.contains("os error"), "{text}");
+        assert_eq!(
+            text,
+            format!(
+                "{:?}: {}",
+                err.kind().unwrap(),
+                std::io::Error::from_raw_os_error(2)
+                    .to_string()
+                    .split(" (os error")
+                    .next()
+                    .unwrap()
+            )
+        );
+        let custom = PyErr::from(std::io::Error::new(std::io::ErrorKind::NotFound, "gone"));
+        assert_eq!(custom.to_string(), "FileNotFoundError: gone");
+    }
+
+    #[test]
     fn c_messages_survive_interior_nuls() {
         assert_eq!(c_message("a\0b").to_str().unwrap(), "a\u{fffd}b");
     }
