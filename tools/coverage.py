@@ -42,6 +42,31 @@ EXCLUDED = {
     "_HPy_AsStruct_Legacy": "legacy (`PyObject_HEAD`) types only; hpy-rs classes are pure HPy types.",
 }
 
+# Calls that the universal trace-mode run cannot see, each with a test that makes them run in
+# another mode and why trace mode misses it.
+SEEN_ELSEWHERE = {
+    "_HPy_CallRealFunctionFromTrampoline": (
+        "tests/python/test_shapes.py::test_properties",
+        "slot and getter trampolines pass the module's own context, which trace mode does not wrap",
+    ),
+    "_HPyType_GetBuiltinShape": (
+        "tests/python/test_shapes.py::test_python_subclass",
+        "debug mode only (the shape check before a struct access)",
+    ),
+    "HPy_Index": (
+        "tests/python/test_tour.py::test_index_objects_convert_to_integers",
+        "integer arguments go through `__index__` first on CPython 3.8 and 3.9 only",
+    ),
+    "HPy_AsPyObject": (
+        "tests/python/test_containers.py::test_c_api_exchange",
+        "CPython ABI only (`PyObject*` exchange)",
+    ),
+    "HPy_FromPyObject": (
+        "tests/python/test_containers.py::test_c_api_exchange",
+        "CPython ABI only (`PyObject*` exchange)",
+    ),
+}
+
 # Test files whose tests call everything (fuzzing) are not shown as a function's test.
 NOT_SHOWN_AS_TEST = ("test_fuzz.py",)
 
@@ -169,12 +194,16 @@ def measure():
 
 
 def rows():
-    """`[(api name, member, safe API labels, test nodeid or None, exclusion reason or None)]`."""
+    """`[(api name, member, safe API labels, test nodeid or None, exclusion reason or None,
+    note on where the test sees it or None)]`."""
     calls = json.loads(CALLS.read_text()) if CALLS.exists() else {}
     table = []
     for name, member in context_functions():
         tests = [t for t in calls.get(member, []) if not t.split("::")[0].endswith(NOT_SHOWN_AS_TEST)]
-        table.append((name, member, safe_api(name), tests[0] if tests else None, EXCLUDED.get(name)))
+        test, note = (tests[0] if tests else None), None
+        if test is None and name in SEEN_ELSEWHERE:
+            test, note = SEEN_ELSEWHERE[name]
+        table.append((name, member, safe_api(name), test, EXCLUDED.get(name), note))
     return table
 
 
@@ -193,12 +222,12 @@ def render(table):
         "| HPy function | safe API | test |",
         "|---|---|---|",
     ]
-    for name, member, api, test, reason in table:
+    for name, member, api, test, reason, note in table:
         if reason:
             lines.append(f"| `{name}` | — | left out: {reason} |")
         else:
             api_text = ", ".join(api[:4]) + (f" (+{len(api) - 4})" if len(api) > 4 else "") if api else "**none**"
-            test_text = f"`{test}`" if test else "**none**"
+            test_text = (f"`{test}`" + (f" ({note})" if note else "")) if test else "**none**"
             lines.append(f"| `{name}` | {api_text} | {test_text} |")
     return "\n".join(lines) + "\n"
 

@@ -599,9 +599,8 @@ fn refuse_instance_attributes(ctx: Context<'_>, ty: Borrowed<'_>) -> PyResult<()
 /// The namespace of Python `source`, run in a fresh one.
 fn python_namespace<'py>(ctx: Context<'py>, source: &str) -> PyResult<Handle<'py>> {
     let namespace = ctx.new_dict()?;
-    ctx.import("builtins")?
-        .getattr("exec")?
-        .call((source, namespace.as_borrowed()))?;
+    let code = crate::compile(ctx, source, "<string>", crate::SourceKind::File)?;
+    crate::eval_code(&code, &namespace, None)?;
     Ok(namespace)
 }
 

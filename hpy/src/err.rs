@@ -44,6 +44,12 @@ enum LazyKind {
         name: &'static str,
         global: &'static crate::HPyGlobal,
     },
+    /// `OSError(errno, message)`, whose class Python picks from `errno` when it is raised;
+    /// `kind` is that class as far as Rust knows it (see [`errno_kind`]).
+    Os {
+        errno: i32,
+        kind: ExceptionKind,
+    },
 }
 
 /// `PyErr::type_error(msg)` and friends: shortcuts for the most common builtin exceptions.
@@ -183,7 +189,7 @@ impl PyErr {
     pub fn kind(&self) -> Option<ExceptionKind> {
         match &self.lazy {
             Some(lazy) => match lazy.kind {
-                LazyKind::Builtin(kind) => Some(kind),
+                LazyKind::Builtin(kind) | LazyKind::Os { kind, .. } => Some(kind),
                 LazyKind::Custom { .. } => None,
             },
             None => None,
@@ -196,7 +202,7 @@ impl PyErr {
             Some(lazy) => {
                 let target = kind.type_object(ctx);
                 match lazy.kind {
-                    LazyKind::Builtin(own) => {
+                    LazyKind::Builtin(own) | LazyKind::Os { kind: own, .. } => {
                         let ty = own.type_object(ctx);
                         raw::is(ctx, ty, target)
                             || crate::object::is_subclass(ctx, ty, target).unwrap_or(false)
@@ -297,6 +303,7 @@ fn raise_lazy(ctx: Context<'_>, lazy: Box<Lazy>) {
                 raw::err_set_string(ctx, ExceptionKind::SystemError.type_object(ctx), &message)
             }
         },
+        LazyKind::Os { errno, .. } => raise_os_error(ctx, errno, &lazy.message),
     }
 }
 
@@ -314,7 +321,7 @@ fn raise_lazy_returning<R>(ctx: Context<'_>, lazy: Box<Lazy>, value: R) -> R {
 impl fmt::Debug for LazyKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LazyKind::Builtin(kind) => fmt::Debug::fmt(kind, f),
+            LazyKind::Builtin(kind) | LazyKind::Os { kind, .. } => fmt::Debug::fmt(kind, f),
             LazyKind::Custom { name, .. } => f.write_str(name),
         }
     }
@@ -385,6 +392,307 @@ impl From<std::fmt::Error> for PyErr {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Warnings, fatal errors, exception classes made at run time, errno and `std::io::Error`.
+
+/// A class given either as a builtin [`ExceptionKind`] or as a handle to any class object: what
+/// [`warn`] and the errno constructors ([`PyErr::from_errno`]) take.
+pub trait ExceptionClass<'py> {
+    /// The class object, borrowed for as long as `self` is.
+    fn class_object<'a>(&'a self, ctx: Context<'py>) -> Borrowed<'a>
+    where
+        'py: 'a;
+}
+
+impl<'py> ExceptionClass<'py> for ExceptionKind {
+    fn class_object<'a>(&'a self, ctx: Context<'py>) -> Borrowed<'a>
+    where
+        'py: 'a,
+    {
+        self.type_object(ctx)
+    }
+}
+
+impl<'py> ExceptionClass<'py> for Borrowed<'py> {
+    fn class_object<'a>(&'a self, _ctx: Context<'py>) -> Borrowed<'a>
+    where
+        'py: 'a,
+    {
+        *self
+    }
+}
+
+impl<'py> ExceptionClass<'py> for crate::Handle<'py> {
+    fn class_object<'a>(&'a self, _ctx: Context<'py>) -> Borrowed<'a>
+    where
+        'py: 'a,
+    {
+        self.as_borrowed()
+    }
+}
+
+impl<'py, T: ExceptionClass<'py> + ?Sized> ExceptionClass<'py> for &T {
+    fn class_object<'a>(&'a self, ctx: Context<'py>) -> Borrowed<'a>
+    where
+        'py: 'a,
+    {
+        (**self).class_object(ctx)
+    }
+}
+
+/// `warnings.warn(message, category, stacklevel)` (HPy's `HPyErr_WarnEx`): `category` must be a
+/// subclass of `Warning`; `stack_level` 1 blames the Python code that called the Rust function,
+/// 2 its caller, and so on. When a warnings filter turns the warning into an exception (e.g.
+/// `warnings.simplefilter("error")`), that exception is the `Err`.
+pub fn warn<'py>(
+    ctx: Context<'py>,
+    category: impl ExceptionClass<'py>,
+    message: &str,
+    stack_level: isize,
+) -> PyResult<()> {
+    let category = category.class_object(ctx);
+    let warning = ExceptionKind::Warning.type_object(ctx);
+    if !raw::is_subtype(ctx, category, warning) {
+        // Python's `warnings.warn` refuses it before warning, with this Python's words (which
+        // changed in 3.15); ours should it ever accept it.
+        use crate::object::AnyHandle;
+        let refused = ctx
+            .import("warnings")?
+            .getattr("warn")?
+            .call((message, category));
+        return Err(match refused {
+            Err(err) => err,
+            Ok(_) => PyErr::type_error(format!(
+                "category must be a Warning subclass, not '{}'",
+                category.type_name()
+            )),
+        });
+    }
+    let message = c_message(message);
+    if runtime_calls::warn_ex(ctx, category, &message, stack_level) < 0 {
+        return Err(PyErr::fetch(ctx));
+    }
+    Ok(())
+}
+
+/// Ends the process at once, as HPy's `HPy_FatalError` (CPython's `Py_FatalError`) does: prints
+/// `message` (with "Fatal Python error" and the Python stack, on CPython) to stderr and aborts.
+/// For states the program cannot recover from; everything else should raise.
+pub fn fatal_error(ctx: Context<'_>, message: &str) -> ! {
+    runtime_calls::fatal_error(ctx, &c_message(message))
+}
+
+impl PyErr {
+    /// Raises `MemoryError()` now, exactly as CPython's `PyErr_NoMemory` does (HPy's
+    /// `HPyErr_NoMemory`), and returns the pending error. [`PyErr::memory_error`] is the lazy
+    /// equivalent with a message.
+    pub fn no_memory(ctx: Context<'_>) -> PyErr {
+        runtime_calls::no_memory(ctx);
+        PyErr::pending()
+    }
+
+    /// A new exception class, made at run time (HPy's `HPyErr_NewException[WithDoc]`, Python's
+    /// `class Name(base): ...` in module `module`): `name` is `"module.Name"`, `base` the base
+    /// class (`Exception` when `None`; for a builtin one, `ExceptionKind::X.type_object(ctx)`),
+    /// `dict` a `dict` of class attributes. Returns the class.
+    pub fn new_exception_type<'py>(
+        ctx: Context<'py>,
+        name: &str,
+        doc: Option<&str>,
+        base: Option<Borrowed<'_>>,
+        dict: Option<Borrowed<'_>>,
+    ) -> PyResult<crate::Handle<'py>> {
+        use crate::object::AnyHandle;
+        if !name.contains('.') {
+            // CPython's words (PyPy names `HPyErr_NewException` instead).
+            return Err(PyErr::system_error(
+                "PyErr_NewException: name must be module.class",
+            ));
+        }
+        if let Some(base) = base {
+            if !raw::is_subtype(ctx, base, ExceptionKind::BaseException.type_object(ctx)) {
+                return Err(PyErr::type_error(format!(
+                    "an exception base must be a subclass of BaseException, not '{}'",
+                    crate::object::repr_string(base).unwrap_or_else(|| base.type_name())
+                )));
+            }
+        }
+        if let Some(dict) = dict {
+            let dict_type = ctx.builtins().getitem("dict")?;
+            if !dict.is_instance(&dict_type)? {
+                return Err(PyErr::type_error(format!(
+                    "an exception's namespace must be a dict, not '{}'",
+                    dict.type_name()
+                )));
+            }
+        }
+        let name = c_str_arg(name)?;
+        let doc = doc.map(c_str_arg).transpose()?;
+        crate::object::check(
+            ctx,
+            runtime_calls::new_exception(ctx, &name, doc.as_deref(), base, dict),
+        )
+    }
+
+    /// Raises `class(errno, strerror(errno))` now from the C `errno` of this thread (HPy's
+    /// `HPyErr_SetFromErrno`): call it right after the C function that failed, before anything
+    /// else can change `errno`. With `OSError` as `class`, Python picks the subclass for
+    /// `errno` (`FileNotFoundError` for `ENOENT`, ...). Anything but an exception class gives
+    /// `TypeError`.
+    pub fn from_errno<'py>(ctx: Context<'py>, class: impl ExceptionClass<'py>) -> PyErr {
+        PyErr::errno_call(ctx, class.class_object(ctx), |ty| {
+            runtime_calls::set_from_errno_with_filename_objects(ctx, ty, None, None)
+        })
+    }
+
+    /// [`PyErr::from_errno`] with a file name: `class(errno, strerror(errno), filename)` (HPy's
+    /// `HPyErr_SetFromErrnoWithFilename`).
+    pub fn from_errno_with_filename<'py>(
+        ctx: Context<'py>,
+        class: impl ExceptionClass<'py>,
+        filename: &str,
+    ) -> PyErr {
+        let filename = match c_str_arg(filename) {
+            Ok(filename) => filename,
+            Err(err) => return err,
+        };
+        PyErr::errno_call(ctx, class.class_object(ctx), |ty| {
+            runtime_calls::set_from_errno_with_filename(ctx, ty, &filename)
+        })
+    }
+
+    /// [`PyErr::from_errno`] with file name objects (either may be `None`; the second is for
+    /// two-path calls such as `rename`): `class(errno, strerror, filename1, None, filename2)`
+    /// (HPy's `HPyErr_SetFromErrnoWithFilenameObjects`).
+    pub fn from_errno_with_filename_objects<'py>(
+        ctx: Context<'py>,
+        class: impl ExceptionClass<'py>,
+        filename1: Option<Borrowed<'_>>,
+        filename2: Option<Borrowed<'_>>,
+    ) -> PyErr {
+        PyErr::errno_call(ctx, class.class_object(ctx), |ty| {
+            runtime_calls::set_from_errno_with_filename_objects(ctx, ty, filename1, filename2)
+        })
+    }
+
+    fn errno_call(ctx: Context<'_>, class: Borrowed<'_>, set: impl FnOnce(Borrowed<'_>)) -> PyErr {
+        // (Two type queries, which make no system call: `errno` is still the caller's.)
+        if !raw::is_subtype(ctx, class, ExceptionKind::BaseException.type_object(ctx)) {
+            return PyErr::type_error("exceptions must derive from BaseException");
+        }
+        set(class);
+        PyErr::pending()
+    }
+}
+
+/// The exception class CPython picks for `OSError(errno, ...)` (`Objects/exceptions.c`), as far
+/// as it can be known without asking Python: the errno values of this platform that Rust
+/// classifies, and on Linux the complete table.
+fn errno_kind(errno: i32) -> ExceptionKind {
+    #[cfg(target_os = "linux")]
+    {
+        let kind = match errno {
+            1 | 13 => Some(ExceptionKind::PermissionError), // EPERM, EACCES
+            2 => Some(ExceptionKind::FileNotFoundError),    // ENOENT
+            3 => Some(ExceptionKind::ProcessLookupError),   // ESRCH
+            4 => Some(ExceptionKind::InterruptedError),     // EINTR
+            10 => Some(ExceptionKind::ChildProcessError),   // ECHILD
+            11 | 114 | 115 => Some(ExceptionKind::BlockingIOError), // EAGAIN, EALREADY, EINPROGRESS
+            17 => Some(ExceptionKind::FileExistsError),     // EEXIST
+            20 => Some(ExceptionKind::NotADirectoryError),  // ENOTDIR
+            21 => Some(ExceptionKind::IsADirectoryError),   // EISDIR
+            32 | 108 => Some(ExceptionKind::BrokenPipeError), // EPIPE, ESHUTDOWN
+            103 => Some(ExceptionKind::ConnectionAbortedError), // ECONNABORTED
+            104 => Some(ExceptionKind::ConnectionResetError), // ECONNRESET
+            110 => Some(ExceptionKind::TimeoutError),       // ETIMEDOUT
+            111 => Some(ExceptionKind::ConnectionRefusedError), // ECONNREFUSED
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            return kind;
+        }
+        ExceptionKind::OSError
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let kind = io_kind(std::io::Error::from_raw_os_error(errno).kind());
+        if matches!(kind, ExceptionKind::MemoryError | ExceptionKind::EOFError) {
+            ExceptionKind::OSError
+        } else {
+            kind
+        }
+    }
+}
+
+/// The exception class for an [`std::io::ErrorKind`] that carries no `errno`.
+fn io_kind(kind: std::io::ErrorKind) -> ExceptionKind {
+    use std::io::ErrorKind as K;
+    match kind {
+        K::NotFound => ExceptionKind::FileNotFoundError,
+        K::PermissionDenied => ExceptionKind::PermissionError,
+        K::ConnectionRefused => ExceptionKind::ConnectionRefusedError,
+        K::ConnectionReset => ExceptionKind::ConnectionResetError,
+        K::ConnectionAborted => ExceptionKind::ConnectionAbortedError,
+        K::BrokenPipe => ExceptionKind::BrokenPipeError,
+        K::AlreadyExists => ExceptionKind::FileExistsError,
+        K::WouldBlock => ExceptionKind::BlockingIOError,
+        K::Interrupted => ExceptionKind::InterruptedError,
+        K::TimedOut => ExceptionKind::TimeoutError,
+        K::OutOfMemory => ExceptionKind::MemoryError,
+        K::UnexpectedEof => ExceptionKind::EOFError,
+        _ => ExceptionKind::OSError,
+    }
+}
+
+/// Raises `OSError(errno, message)`: Python's constructor picks the subclass for `errno`.
+fn raise_os_error(ctx: Context<'_>, errno: i32, message: &str) {
+    use crate::object::AnyHandle;
+    let class = ExceptionKind::OSError.type_object(ctx);
+    match class.call((errno, message)) {
+        Ok(exception) => {
+            let ty = exception.get_type();
+            raw::err_set_object(ctx, ty.as_borrowed(), exception.as_borrowed());
+        }
+        Err(err) => err.restore(ctx),
+    }
+}
+
+/// An I/O error as the exception CPython raises for it: one with an OS error number becomes
+/// `OSError(errno, strerror)`, whose class Python picks from the number exactly as for its own
+/// errors (`FileNotFoundError` for `ENOENT`, `PermissionError` for `EACCES`, ...); any other
+/// becomes the class of its [`ErrorKind`](std::io::ErrorKind) (`NotFound` → `FileNotFoundError`,
+/// `OutOfMemory` → `MemoryError`, `UnexpectedEof` → `EOFError`, ..., else `OSError`) with the
+/// error's text.
+impl From<std::io::Error> for PyErr {
+    fn from(err: std::io::Error) -> PyErr {
+        match err.raw_os_error() {
+            Some(errno) => {
+                // std's text is C's `strerror` followed by " (os error N)".
+                let text = err.to_string();
+                let suffix = format!(" (os error {errno})");
+                let message = text.strip_suffix(&suffix).unwrap_or(&text).to_owned();
+                PyErr {
+                    lazy: Some(Box::new(Lazy {
+                        kind: LazyKind::Os {
+                            errno,
+                            kind: errno_kind(errno),
+                        },
+                        message: message.into(),
+                    })),
+                }
+            }
+            None => PyErr::new(io_kind(err.kind()), err.to_string()),
+        }
+    }
+}
+
+/// A string argument as a C string; an interior NUL is Python's `ValueError`.
+fn c_str_arg(text: &str) -> PyResult<CString> {
+    CString::new(text).map_err(|_| PyErr::value_error("embedded null character"))
+}
+
+use crate::ffi::runtime_calls;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -437,6 +745,27 @@ mod tests {
     #[should_panic(expected = "was dropped")]
     fn dropping_a_raised_exception_is_reported() {
         drop(PyErr::pending());
+    }
+
+    #[test]
+    fn io_errors_keep_strerror_without_the_rust_suffix() {
+        let err = PyErr::from(std::io::Error::from_raw_os_error(2));
+        let text = err.to_string();
+        assert!(!text.contains("os error"), "{text}");
+        assert_eq!(
+            text,
+            format!(
+                "{:?}: {}",
+                err.kind().unwrap(),
+                std::io::Error::from_raw_os_error(2)
+                    .to_string()
+                    .split(" (os error")
+                    .next()
+                    .unwrap()
+            )
+        );
+        let custom = PyErr::from(std::io::Error::new(std::io::ErrorKind::NotFound, "gone"));
+        assert_eq!(custom.to_string(), "FileNotFoundError: gone");
     }
 
     #[test]

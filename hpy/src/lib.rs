@@ -67,6 +67,11 @@ pub use types::{
     BuiltinType, DictIter, ExceptionKind, PyBytes, PyDict, PyFrozenSet, PyIterator, PyList,
     PyModule, PySet, PyStr, PyTuple, PyType, View,
 };
+// Runtime families: warnings, fatal errors, errno, capsules, context variables, slices, code.
+pub use err::{fatal_error, warn, ExceptionClass};
+pub use types::{Capsule, ContextVar, ContextVarToken, IndexOrSlice, Slice, SliceIndices};
+mod code;
+pub use code::{compile, eval_code, SourceKind};
 
 /// The raw HPy API (the `hpy-sys` crate): every context function, for use through the escape
 /// hatch ([`Context::as_raw`], [`Handle::as_raw`]/[`Handle::into_raw`]/[`Handle::from_raw`],

@@ -9,10 +9,12 @@
 //!   registered in the object's borrow flag, and borrows the handle it came from;
 //! * every safe function below passes the API only handles obtained from those types.
 
+pub(crate) mod capsule;
 pub(crate) mod class;
 pub(crate) mod containers;
 mod handle;
 pub(crate) mod raw;
+pub(crate) mod runtime_calls;
 pub(crate) mod slots;
 pub(crate) mod trampoline;
 

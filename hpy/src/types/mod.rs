@@ -43,6 +43,14 @@ pub(crate) fn builtin_class<'py>(
     ctx.import("builtins")?.getattr(name)
 }
 
+// Runtime families (one file per Python type).
+mod capsule;
+mod contextvar;
+mod slice;
+pub use capsule::Capsule;
+pub use contextvar::{ContextVar, ContextVarToken};
+pub use slice::{IndexOrSlice, Slice, SliceIndices};
+
 macro_rules! context_constants {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $reader:ident, $doc:literal;)* }) => {
         $(#[$meta])*
