@@ -14,6 +14,7 @@ pub(crate) mod containers;
 mod handle;
 pub(crate) mod raw;
 pub(crate) mod slots;
+pub(crate) mod text_calls;
 pub(crate) mod trampoline;
 
 pub use handle::{Borrowed, Context, Handle};
