@@ -5,10 +5,10 @@ use core::ffi::CStr;
 use crate::convert::IntoPy;
 use crate::err::{PyErr, PyResult};
 use crate::ffi::text_calls;
-use crate::ffi::{raw, Context};
+use crate::ffi::{raw, Borrowed, Context, Handle};
 use crate::object::{check, with_c_str, AnyHandle};
 use crate::types::view::builtin_view;
-use crate::types::{ExceptionKind, PyBytes, View};
+use crate::types::{BuiltinType, ExceptionKind, PyBytes, View};
 
 builtin_view!(
     /// A `str` (or an instance of a subclass).
@@ -45,6 +45,34 @@ fn with_errors<R>(errors: Option<&str>, f: impl FnOnce(&CStr) -> PyResult<R>) ->
     }
 }
 
+/// PyPy 7.3.19's `HPyUnicode_FromEncodedObject` decodes `bytes` only: any other bytes-like
+/// object is "decoding bytearray is not supported", where CPython (and `str(obj, encoding)`,
+/// on both) decodes every buffer. There, a bytes-like object other than `bytes` is copied to a
+/// `bytes` first, and an object that is not bytes-like gets CPython's `TypeError`. `None` for
+/// `bytes` and `str`, which HPy handles as CPython does.
+fn pypy_buffer_copy<'py>(obj: Borrowed<'py>) -> PyResult<Option<Handle<'py>>> {
+    let ctx = obj.context();
+    if PyBytes::is_type_of(obj)? || PyStr::is_type_of(obj)? {
+        return Ok(None);
+    }
+    match BuiltinType::MemoryView.type_object(ctx).call((obj,)) {
+        Ok(view) => {
+            let copy = BuiltinType::Bytes.type_object(ctx).call((&view,))?;
+            // Released at once, so that a `bytearray` can be resized again right away.
+            view.call_method("release", ())?;
+            Ok(Some(copy))
+        }
+        Err(err) if err.matches(ctx, ExceptionKind::TypeError) => {
+            err.clear(ctx);
+            Err(PyErr::type_error(format!(
+                "decoding to str: need a bytes-like object, {} found",
+                obj.type_name()
+            )))
+        }
+        Err(err) => Err(err),
+    }
+}
+
 impl<'py> PyStr<'py> {
     /// A new `str` from UTF-8 text.
     pub fn new(ctx: Context<'py>, text: &str) -> PyResult<PyStr<'py>> {
@@ -69,7 +97,20 @@ impl<'py> PyStr<'py> {
     /// A new `str` decoded from the UTF-8 bytes of a C string (`HPyUnicode_FromString`), as
     /// `data.decode("utf-8")`: invalid UTF-8 is a `UnicodeDecodeError`.
     pub fn from_c_str(ctx: Context<'py>, text: &CStr) -> PyResult<PyStr<'py>> {
+        if core::str::from_utf8(text.to_bytes()).is_err() {
+            // PyPy 7.3.19's HPyUnicode_FromString turns invalid UTF-8 into a SystemError (an
+            // internal `CheckError`) and upsets its debug mode; the `bytes.decode` path raises
+            // the proper UnicodeDecodeError everywhere.
+            return Self::decode_invalid_utf8(ctx, text.to_bytes());
+        }
         check(ctx, text_calls::unicode_from_c_str(ctx, text)).map(PyStr)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn decode_invalid_utf8(ctx: Context<'py>, data: &[u8]) -> PyResult<PyStr<'py>> {
+        let bytes = PyBytes::new(ctx, data)?;
+        PyStr::from_encoded_object(&bytes, None, None)
     }
 
     /// A new `str` of the code points in a `wchar_t` array (`HPyUnicode_FromWideChar`), as
@@ -129,11 +170,19 @@ impl<'py> PyStr<'py> {
         errors: Option<&str>,
     ) -> PyResult<PyStr<'py>> {
         let ctx = obj.ctx();
+        let pypy_copy = if ctx.runtime_is_pypy() {
+            pypy_buffer_copy(obj.borrowed())?
+        } else {
+            None
+        };
+        let source = pypy_copy
+            .as_ref()
+            .map_or(obj.borrowed(), Handle::as_borrowed);
         let decode = |encoding: &CStr| {
             with_errors(errors, |errors| {
                 check(
                     ctx,
-                    text_calls::unicode_from_encoded_object(ctx, obj.borrowed(), encoding, errors),
+                    text_calls::unicode_from_encoded_object(ctx, source, encoding, errors),
                 )
             })
         };
