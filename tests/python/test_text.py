@@ -286,6 +286,20 @@ def test_len(mod):
         assert mod.str_len(text) == len(text)
 
 
+class LyingStr(str):
+    def __len__(self):
+        return 100
+
+
+def test_subclass_len_override_is_ignored_like_slicing_does(mod):
+    text = LyingStr("hello")
+    assert mod.str_len(text) == str.__len__(text) == 5
+    for start, end in [(-2, 100), (0, 100), (-100, 3), (1, -1), (99, 100)]:
+        assert mod.substring(text, start, end) == text[start:end]
+    assert outcome(mod.read_code_point, text, 5) == outcome(lambda: text[5])
+    assert mod.intern(text) == "hello"  # Rust text (`&str`) of it: its 5 code points
+
+
 # ---- interning ----
 
 
@@ -325,7 +339,8 @@ def test_intern_rejects_lone_surrogates_like_any_rust_text(mod):
 
 
 class SubBytes(bytes):
-    pass
+    def __len__(self):
+        return 1000
 
 
 def test_bytes_from_c_str(mod):
@@ -341,8 +356,9 @@ def test_bytes_from_c_str(mod):
 def test_bytes_contents(mod):
     for data in [*BYTES, b"x" * 1_000_000, SubBytes(b"sub\x00class")]:
         assert outcome(mod.bytes_copy, data) == ("returned", bytes, bytes(data))
-        assert mod.bytes_len_and_sum(data) == (len(data), sum(data))
-        assert mod.bytes_is_empty(data) is (len(data) == 0)
+        size = bytes.__len__(data)  # SubBytes's __len__ lies; the contents do not
+        assert mod.bytes_len_and_sum(data) == (size, sum(data))
+        assert mod.bytes_is_empty(data) is (size == 0)
 
 
 def test_bytes_view_rejects_other_types(mod):

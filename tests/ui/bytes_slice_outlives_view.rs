@@ -5,7 +5,7 @@ use hpy::PyBytes;
 
 fn contents<'py>(ctx: Context<'py>) -> PyResult<&'py [u8]> {
     let bytes = PyBytes::new(ctx, b"abc")?;
-    Ok(bytes.as_bytes())
+    bytes.as_bytes()
 }
 
 fn main() {}

@@ -144,19 +144,19 @@ mod text {
 
     /// `bytes(b)`: a copy of the contents, read in place.
     #[hpy_function]
-    fn bytes_copy(b: PyBytes<'_>) -> Vec<u8> {
-        b.as_bytes().to_vec()
+    fn bytes_copy(b: PyBytes<'_>) -> PyResult<Vec<u8>> {
+        Ok(b.as_bytes()?.to_vec())
     }
 
     /// `(len(b), sum(b))`: two reads of the contents, without a copy.
     #[hpy_function]
-    fn bytes_len_and_sum(b: PyBytes<'_>) -> (usize, u64) {
-        (b.len(), b.as_bytes().iter().map(|&x| u64::from(x)).sum())
+    fn bytes_len_and_sum(b: PyBytes<'_>) -> PyResult<(usize, u64)> {
+        Ok((b.len()?, b.as_bytes()?.iter().map(|&x| u64::from(x)).sum()))
     }
 
     /// `len(b) == 0`.
     #[hpy_function]
-    fn bytes_is_empty(b: PyBytes<'_>) -> bool {
+    fn bytes_is_empty(b: PyBytes<'_>) -> PyResult<bool> {
         b.is_empty()
     }
 }

@@ -149,34 +149,82 @@ fn is_bytes(ctx: Context<'_>, obj: Borrowed<'_>) -> bool {
     unsafe { sys::HPyBytes_Check(ctx.as_ptr(), obj.raw()) != 0 }
 }
 
-/// The contents of a `bytes`, valid while `obj` is open: `HPyBytes_AS_STRING` and
-/// `HPyBytes_GET_SIZE`, the unchecked macros. Those read the object's memory as a `bytes`
-/// without looking at its type, so the type is checked here first; a `PyBytes` view always
-/// holds a `bytes`, hence the panic (a `SystemError` at the boundary) rather than an error.
-pub(crate) fn bytes_contents<'a>(ctx: Context<'_>, obj: Borrowed<'a>) -> &'a [u8] {
-    assert!(
-        is_bytes(ctx, obj),
-        "a PyBytes view of an object that is not bytes"
-    );
-    // SAFETY: `obj` is an open handle to a `bytes` (checked above).
-    let (data, size) = unsafe {
-        (
-            sys::HPyBytes_AS_STRING(ctx.as_ptr(), obj.raw()),
-            sys::HPyBytes_GET_SIZE(ctx.as_ptr(), obj.raw()),
-        )
+/// The number of bytes in `obj`, a `bytes` (checked by the callers); `None` with an exception
+/// set on failure.
+///
+/// CPython's `HPyBytes_GET_SIZE` reads the object's size field. PyPy 7.3.19's calls `len(obj)`,
+/// which a subclass may override: `class B(bytes): __len__ = lambda self: 1000` would make the
+/// slice below run past the data. There, an instance of a subclass is measured with
+/// `bytes.__len__(obj)` instead, which a subclass cannot change (an exact `bytes` has the
+/// builtin `__len__`).
+fn bytes_size(ctx: Context<'_>, obj: Borrowed<'_>) -> Option<usize> {
+    let bytes_type = ctx.constant(sys::h_BytesType);
+    let size = if super::handle::runtime_is_pypy() && !is_exact(ctx, obj, bytes_type) {
+        let len = super::raw::getattr_s(ctx, bytes_type, c"__len__")?;
+        let size = super::raw::call(ctx, len.as_borrowed(), [obj].into_iter(), 1, None)?;
+        super::raw::long_as_isize(ctx, size.as_borrowed())
+    } else {
+        // SAFETY: `obj` is an open handle to a `bytes`.
+        unsafe { sys::HPyBytes_GET_SIZE(ctx.as_ptr(), obj.raw()) }
     };
-    // SAFETY: HPy returns `size` readable bytes (size >= 0 for a `bytes`) that stay valid and
-    // unchanged while the handle is open, which `'a` guarantees (HPy's debug mode hands out a
-    // read-only copy that it revokes when the handle closes).
-    unsafe { core::slice::from_raw_parts(data.cast::<u8>(), size as usize) }
+    if size < 0 {
+        if !super::raw::err_occurred(ctx) {
+            super::raw::err_set_string(
+                ctx,
+                ctx.constant(sys::h_SystemError),
+                c"negative size of a bytes object",
+            );
+        }
+        return None;
+    }
+    Some(size as usize)
 }
 
-/// `len(obj)` of a `bytes`: `HPyBytes_GET_SIZE`, after the same check as [`bytes_contents`].
-pub(crate) fn bytes_len(ctx: Context<'_>, obj: Borrowed<'_>) -> usize {
-    assert!(
-        is_bytes(ctx, obj),
-        "a PyBytes view of an object that is not bytes"
-    );
+/// `type(obj) is ty`.
+fn is_exact(ctx: Context<'_>, obj: Borrowed<'_>, ty: Borrowed<'_>) -> bool {
+    super::raw::unary(ctx, sys::HPy_Type, obj)
+        .is_some_and(|obj_type| super::raw::is(ctx, obj_type.as_borrowed(), ty))
+}
+
+/// The contents of a `bytes`, valid while `obj` is open (`HPyBytes_AS_STRING` and
+/// `HPyBytes_GET_SIZE`, see [`bytes_size`]); `None` with an exception set on failure. Those
+/// macros read the object's memory as a `bytes` without looking at its type, so the type is
+/// checked here first (a `PyBytes` view always holds a `bytes`: a `SystemError` otherwise).
+pub(crate) fn bytes_contents<'a>(ctx: Context<'_>, obj: Borrowed<'a>) -> Option<&'a [u8]> {
+    if !is_bytes(ctx, obj) {
+        not_bytes(ctx);
+        return None;
+    }
+    let size = bytes_size(ctx, obj)?;
     // SAFETY: `obj` is an open handle to a `bytes` (checked above).
-    unsafe { sys::HPyBytes_GET_SIZE(ctx.as_ptr(), obj.raw()) as usize }
+    let data = unsafe { sys::HPyBytes_AS_STRING(ctx.as_ptr(), obj.raw()) };
+    if data.is_null() {
+        if !super::raw::err_occurred(ctx) {
+            not_bytes(ctx);
+        }
+        return None;
+    }
+    // SAFETY: HPy returns the object's data, whose true size `bytes_size` gave; it stays valid
+    // and unchanged while the handle is open, which `'a` guarantees (HPy's debug mode hands
+    // out a read-only copy that it revokes when the handle closes).
+    Some(unsafe { core::slice::from_raw_parts(data.cast::<u8>(), size) })
+}
+
+/// `len(obj)` of a `bytes` without a `__len__` override ([`bytes_size`], after the same check
+/// as [`bytes_contents`]); `None` with an exception set on failure.
+pub(crate) fn bytes_len(ctx: Context<'_>, obj: Borrowed<'_>) -> Option<usize> {
+    if !is_bytes(ctx, obj) {
+        not_bytes(ctx);
+        return None;
+    }
+    bytes_size(ctx, obj)
+}
+
+#[cold]
+fn not_bytes(ctx: Context<'_>) {
+    super::raw::err_set_string(
+        ctx,
+        ctx.constant(sys::h_SystemError),
+        c"a PyBytes view of an object that is not bytes",
+    );
 }

@@ -3,7 +3,7 @@
 use core::ffi::CStr;
 
 use crate::convert::IntoPy;
-use crate::err::PyResult;
+use crate::err::{PyErr, PyResult};
 use crate::ffi::text_calls;
 use crate::ffi::{raw, Context};
 use crate::object::{check, AnyHandle};
@@ -15,8 +15,8 @@ builtin_view!(
     /// ```
     /// # use hpy::prelude::*;
     /// # use hpy::PyBytes;
-    /// fn checksum(data: &PyBytes<'_>) -> u8 {
-    ///     data.as_bytes().iter().fold(0u8, |sum, b| sum.wrapping_add(*b))
+    /// fn checksum(data: &PyBytes<'_>) -> PyResult<u8> {
+    ///     Ok(data.as_bytes()?.iter().fold(0u8, |sum, b| sum.wrapping_add(*b)))
     /// }
     /// ```
     PyBytes,
@@ -37,19 +37,23 @@ impl<'py> PyBytes<'py> {
     }
 
     /// The contents, borrowed from the object for as long as the view is borrowed
-    /// (`HPyBytes_AS_STRING` and `HPyBytes_GET_SIZE`; the view's type check makes them
-    /// infallible).
-    pub fn as_bytes(&self) -> &[u8] {
-        text_calls::bytes_contents(self.ctx(), self.as_borrowed())
+    /// (`HPyBytes_AS_STRING` and `HPyBytes_GET_SIZE`). Only an object that is not `bytes`
+    /// wrapped in the view by hand fails (`SystemError`), or on PyPy an instance of a subclass
+    /// whose size cannot be read.
+    pub fn as_bytes(&self) -> PyResult<&[u8]> {
+        let ctx = self.ctx();
+        text_calls::bytes_contents(ctx, self.as_borrowed()).ok_or_else(|| PyErr::fetch(ctx))
     }
 
-    /// `len(self)` (`HPyBytes_GET_SIZE`).
-    pub fn len(&self) -> usize {
-        text_calls::bytes_len(self.ctx(), self.as_borrowed())
+    /// The number of bytes (`HPyBytes_GET_SIZE`): `len(self)`, unless a subclass overrides
+    /// `__len__`, which this ignores (as [`PyBytes::as_bytes`] does).
+    pub fn len(&self) -> PyResult<usize> {
+        let ctx = self.ctx();
+        text_calls::bytes_len(ctx, self.as_borrowed()).ok_or_else(|| PyErr::fetch(ctx))
     }
 
     /// `len(self) == 0`.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+    pub fn is_empty(&self) -> PyResult<bool> {
+        self.len().map(|n| n == 0)
     }
 }

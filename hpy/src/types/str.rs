@@ -84,9 +84,17 @@ impl<'py> PyStr<'py> {
         self.extract::<&str>()
     }
 
-    /// `len(self)`: the number of code points.
+    /// The number of code points: `str.__len__(self)`, which is `len(self)` unless a subclass
+    /// overrides `__len__` (slicing and indexing ignore such an override, and so do
+    /// [`PyStr::substring`] and [`PyStr::read_char`]).
     pub fn len(&self) -> PyResult<usize> {
-        AnyHandle::len(self)
+        let ctx = self.ctx();
+        let str_type = BuiltinType::Str.type_object(ctx);
+        if self.get_type().is(&str_type) {
+            AnyHandle::len(self)
+        } else {
+            str_type.call_method("__len__", (self,))?.extract()
+        }
     }
 
     /// `len(self) == 0`.
