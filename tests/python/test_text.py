@@ -365,3 +365,19 @@ def test_bytes_view_rejects_other_types(mod):
     for obj in (bytearray(b"abc"), memoryview(b"abc"), "abc", 5):
         with pytest.raises(TypeError):
             mod.bytes_copy(obj)
+
+
+# ---- views forged around the wrong type ----
+
+
+@pytest.mark.parametrize("obj", [5, "text", bytearray(b"abc"), None])
+def test_a_forged_view_raises_instead_of_reading_memory(mod, obj):
+    # `View::from_checked` is public (doc-hidden): the str and bytes calls that read an object
+    # without checking its type (PyUnicode_Substring, HPyBytes_AS_STRING/GET_SIZE) check first.
+    if not isinstance(obj, str):
+        # Measuring it (`str.__len__(obj)`, as for any object that is not exactly a str)
+        # already fails, as in Python.
+        assert outcome(mod.forged_str_substring, obj) == outcome(str.__len__, obj)
+    for function in (mod.forged_bytes_contents, mod.forged_bytes_len):
+        with pytest.raises(SystemError, match="a PyBytes view of an object that is not bytes"):
+            function(obj)

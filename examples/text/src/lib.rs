@@ -159,4 +159,28 @@ mod text {
     fn bytes_is_empty(b: PyBytes<'_>) -> PyResult<bool> {
         b.is_empty()
     }
+
+    // ---- views forged around the wrong type ----
+
+    /// `View::from_checked` is public (hidden from the docs): a view made with it around an
+    /// object of another type must raise, not read the object as a `str`.
+    #[hpy_function]
+    fn forged_str_substring<'py>(obj: Borrowed<'py>) -> PyResult<PyStr<'py>> {
+        use hpy::View;
+        PyStr::from_checked(obj.to_handle()).substring(0, 1)
+    }
+
+    /// The same for `bytes`: the contents of a forged view.
+    #[hpy_function]
+    fn forged_bytes_contents(obj: Borrowed<'_>) -> PyResult<Vec<u8>> {
+        use hpy::View;
+        Ok(PyBytes::from_checked(obj.to_handle()).as_bytes()?.to_vec())
+    }
+
+    /// The same for `bytes`: the size of a forged view.
+    #[hpy_function]
+    fn forged_bytes_len(obj: Borrowed<'_>) -> PyResult<usize> {
+        use hpy::View;
+        PyBytes::from_checked(obj.to_handle()).len()
+    }
 }

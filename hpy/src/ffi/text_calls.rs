@@ -124,16 +124,26 @@ pub(crate) fn unicode_read_char(ctx: Context<'_>, s: Borrowed<'_>, index: isize)
     unsafe { sys::HPyUnicode_ReadChar(ctx.as_ptr(), s.raw(), index) }
 }
 
-/// `HPyUnicode_Substring(s, start, end)`. `s` must be a `str` (HPy's debug mode aborts
-/// otherwise), which the caller's `PyStr` view guarantees, and the caller passes
-/// `0 <= start <= end <= len(s)`.
+/// `HPyUnicode_Substring(s, start, end)`, for `0 <= start <= end <= len(s)` (the caller clips
+/// them). CPython's `PyUnicode_Substring` reads `s` as a `str` without checking its type and
+/// HPy's debug mode aborts on anything else, so the type is checked here first (a `PyStr` view
+/// always holds a `str`: a `SystemError` otherwise).
 pub(crate) fn unicode_substring<'py>(
     ctx: Context<'py>,
     s: Borrowed<'_>,
     start: isize,
     end: isize,
 ) -> Option<Handle<'py>> {
-    // SAFETY: open handle; the indices are within the string.
+    // SAFETY: open handle.
+    if unsafe { sys::HPyUnicode_Check(ctx.as_ptr(), s.raw()) } == 0 {
+        super::raw::err_set_string(
+            ctx,
+            ctx.constant(sys::h_SystemError),
+            c"a PyStr view of an object that is not str",
+        );
+        return None;
+    }
+    // SAFETY: open handle to a `str` (checked above); indices within it.
     ctx.own(unsafe { sys::HPyUnicode_Substring(ctx.as_ptr(), s.raw(), start, end) })
 }
 
