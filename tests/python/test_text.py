@@ -317,6 +317,26 @@ def test_intern_is_sys_intern(mod, text):
     assert first is sys.intern(_fresh(text))
 
 
+def test_intern_cached_interns_once(mod, monkeypatch):
+    real_intern = sys.intern
+    calls = []
+
+    def counting_intern(text):
+        calls.append(text)
+        return real_intern(text)
+
+    monkeypatch.setattr(sys, "intern", counting_intern)
+    assert mod.intern(_fresh("hot_name")) is real_intern("hot_name")
+    assert calls == ["hot_name"]  # PyStr::intern goes through sys.intern every time
+    first = mod.intern_cached(_fresh("hot_name"))  # from the cache if an earlier test filled it
+    calls.clear()
+    for _ in range(3):
+        assert mod.intern_cached(_fresh("hot_name")) is first is real_intern("hot_name")
+    assert calls == []
+    # One global per text: the cache keeps the text it was filled with.
+    assert mod.intern_cached("another name") is first
+
+
 def test_into_interned(mod):
     text = _fresh("some words \ud800 with a surrogate")
     interned = mod.into_interned(text)

@@ -128,6 +128,15 @@ mod text {
         PyStr::intern(ctx, text)
     }
 
+    /// The cache of `intern_cached`.
+    static NAME_CACHE: HPyGlobal = HPyGlobal::new();
+
+    /// `sys.intern(text)` the first time, then the same object from a module global.
+    #[hpy_function]
+    fn intern_cached<'py>(ctx: Context<'py>, text: &str) -> PyResult<PyStr<'py>> {
+        PyStr::intern_cached(&NAME_CACHE, ctx, text)
+    }
+
     /// `sys.intern(s)`, of the object itself.
     #[hpy_function]
     fn into_interned<'py>(s: PyStr<'py>) -> PyResult<PyStr<'py>> {

@@ -2,6 +2,7 @@
 
 use core::ffi::CStr;
 
+use crate::class::HPyGlobal;
 use crate::convert::IntoPy;
 use crate::err::{PyErr, PyResult};
 use crate::ffi::text_calls;
@@ -207,6 +208,38 @@ impl<'py> PyStr<'py> {
     /// `HPyUnicode_InternFromString`, so this calls `sys.intern`.
     pub fn intern(ctx: Context<'py>, text: &str) -> PyResult<PyStr<'py>> {
         PyStr::new(ctx, text)?.into_interned()
+    }
+
+    /// [`PyStr::intern`] once, then from `cache`: the interned `str` is kept in a module
+    /// global, so later calls cost one `HPyGlobal` load instead of building and interning
+    /// the text. Meant for names used on hot paths (attribute names, dict keys): an interned
+    /// key is found by identity where a fresh `str` is hashed and compared.
+    ///
+    /// Use one global per text: the first text stored is what every later call returns. The
+    /// global must be declared inside the `#[hpy_module]` (a `RuntimeError` otherwise).
+    ///
+    /// ```
+    /// # use hpy::prelude::*;
+    /// # use hpy::PyStr;
+    /// static WEIGHT: HPyGlobal = HPyGlobal::new();
+    ///
+    /// fn weight<'py>(ctx: Context<'py>, record: Borrowed<'py>) -> PyResult<Handle<'py>> {
+    ///     record.getitem(PyStr::intern_cached(&WEIGHT, ctx, "weight")?)
+    /// }
+    /// ```
+    pub fn intern_cached(
+        cache: &'static HPyGlobal,
+        ctx: Context<'py>,
+        text: &str,
+    ) -> PyResult<PyStr<'py>> {
+        if let Some(cached) = cache.load(ctx) {
+            if PyStr::is_type_of(cached.as_borrowed())? {
+                return Ok(PyStr(cached));
+            }
+        }
+        let interned = PyStr::intern(ctx, text)?;
+        cache.store(ctx, interned.as_borrowed())?;
+        Ok(interned)
     }
 
     /// `sys.intern(self)` (a `TypeError` for instances of `str` subclasses, as in Python).
