@@ -179,6 +179,31 @@ mod text {
         PyStr::from_checked(obj.to_handle()).substring(0, 1)
     }
 
+    /// The same for `HPyUnicode_ReadChar` and the encoders.
+    #[hpy_function]
+    fn forged_str_reads(obj: Borrowed<'_>) -> Vec<bool> {
+        use hpy::View;
+        let forged = PyStr::from_checked(obj.to_handle());
+        let results = [
+            forged.read_code_point(0).map(drop),
+            forged.encode_ascii().map(drop),
+            forged.encode_latin1().map(drop),
+            forged.encode_utf8().map(drop),
+            forged.encode_fs_default().map(drop),
+        ];
+        let ctx = obj.ctx();
+        results
+            .into_iter()
+            .map(|result| match result {
+                Ok(()) => false,
+                Err(err) => {
+                    err.clear(ctx);
+                    true
+                }
+            })
+            .collect()
+    }
+
     /// The same for `bytes`: the contents of a forged view.
     #[hpy_function]
     fn forged_bytes_contents(obj: Borrowed<'_>) -> PyResult<Vec<u8>> {
