@@ -79,6 +79,8 @@ pub use code::{compile, eval_code, SourceKind};
 /// HPy's, documented in `hpy.h`.
 pub use hpy_sys as sys;
 
+pub use types::WideChar;
+
 /// `true` when this build targets the CPython ABI, `false` for the universal ABI.
 pub const CPYTHON_ABI: bool = cfg!(feature = "cpython-abi");
 

@@ -16,6 +16,7 @@ mod handle;
 pub(crate) mod raw;
 pub(crate) mod runtime_calls;
 pub(crate) mod slots;
+pub(crate) mod text_calls;
 pub(crate) mod trampoline;
 
 pub use handle::{Borrowed, Context, Handle};

@@ -31,6 +31,7 @@ pub use list::PyList;
 pub use module::PyModule;
 pub use set::{PyFrozenSet, PySet};
 pub use str::PyStr;
+pub use str::WideChar;
 pub use tuple::PyTuple;
 pub use type_object::PyType;
 
