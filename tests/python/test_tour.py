@@ -115,6 +115,17 @@ def test_bytes(mod):
         mod.echo_byte_vec([256])
 
 
+def test_bytes_subclass_lying_about_its_length(mod):
+    # PyPy's HPyBytes_Size calls a subclass's __len__: the contents must still be the object's
+    # own bytes, never memory past them.
+    class Lying(bytes):
+        def __len__(self):
+            return 64
+
+    assert mod.echo_bytes(Lying(b"abc")) == b"abc"
+    assert mod.echo_byte_vec(Lying(b"xy")) == b"xy"
+
+
 def test_option_tuple_list(mod):
     assert mod.echo_option(None) is None
     assert mod.echo_option(5) == 5

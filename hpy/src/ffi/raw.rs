@@ -429,22 +429,6 @@ pub(crate) fn unicode_from_utf8_bytes<'py>(
     })
 }
 
-/// The contents of a `bytes` object, valid while `obj` is.
-pub(crate) fn bytes_as_slice<'a>(ctx: Context<'_>, obj: Borrowed<'a>) -> Option<&'a [u8]> {
-    // SAFETY: open handle to a `bytes` (callers check).
-    let size = unsafe { sys::HPyBytes_Size(ctx.as_ptr(), obj.raw()) };
-    if size < 0 {
-        return None;
-    }
-    // SAFETY: as above.
-    let data = unsafe { sys::HPyBytes_AsString(ctx.as_ptr(), obj.raw()) };
-    if data.is_null() {
-        return None;
-    }
-    // SAFETY: HPy returns `size` readable bytes valid while the handle is open (`'a`).
-    Some(unsafe { core::slice::from_raw_parts(data.cast::<u8>(), size as usize) })
-}
-
 pub(crate) fn bytes_from_slice<'py>(ctx: Context<'py>, data: &[u8]) -> Option<Handle<'py>> {
     // HPy rejects a NULL buffer even for length 0, and an empty slice may dangle: pass a real one.
     let ptr = if data.is_empty() {
