@@ -11,6 +11,7 @@
 
 pub(crate) mod class;
 mod handle;
+pub(crate) mod object_calls;
 pub(crate) mod raw;
 pub(crate) mod slots;
 pub(crate) mod trampoline;
