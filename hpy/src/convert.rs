@@ -295,7 +295,7 @@ fn int_error(obj: Borrowed<'_>, rust_type: &str) -> PyErr {
 // calls the HPy function of its own width, as C HPy code would (`HPyLong_AsInt32_t` for an
 // `int32_t`), so the range check is the runtime's own.
 macro_rules! extract_width {
-    ($($name:ident: $ty:ty = ($as:path, $marker:expr), exact $wide:ty = ($wide_as:path, $wide_marker:expr);)*) => {$(
+    ($($name:ident: $ty:ty = ($as:path, $marker:expr), exact $wide:ty = ($wide_as:path, $wide_marker:expr), $on_marker:ident;)*) => {$(
         #[inline(always)]
         fn $name(obj: Borrowed<'_>, rust_type: &str) -> PyResult<$ty> {
             if raw::long_conversion_calls_dunder_int() {
@@ -309,7 +309,7 @@ macro_rules! extract_width {
             }
             let value = $as(obj.context(), obj);
             if value == $marker {
-                return marker_or_index(obj, rust_type, value, |int| {
+                return $on_marker(obj, rust_type, value, |int| {
                     let value = $as(int.context(), int);
                     (value, value == $marker)
                 });
@@ -319,11 +319,28 @@ macro_rules! extract_width {
     )*};
 }
 
+// The signed conversions already took `__index__`; the unsigned ones retry through it.
 extract_width! {
-    extract_i32: i32 = (object_calls::long_as_i32, -1), exact i64 = (raw::long_as_i64, -1);
-    extract_u32: u32 = (object_calls::long_as_u32, u32::MAX), exact u64 = (raw::long_as_u64, u64::MAX);
-    extract_i64: i64 = (raw::long_as_i64, -1), exact i64 = (raw::long_as_i64, -1);
-    extract_u64: u64 = (raw::long_as_u64, u64::MAX), exact u64 = (raw::long_as_u64, u64::MAX);
+    extract_i32: i32 = (object_calls::long_as_i32, -1),
+        exact i64 = (raw::long_as_i64, -1), marker_or_signed_error;
+    extract_u32: u32 = (object_calls::long_as_u32, u32::MAX),
+        exact u64 = (raw::long_as_u64, u64::MAX), marker_or_index;
+    extract_i64: i64 = (raw::long_as_i64, -1),
+        exact i64 = (raw::long_as_i64, -1), marker_or_signed_error;
+    extract_u64: u64 = (raw::long_as_u64, u64::MAX),
+        exact u64 = (raw::long_as_u64, u64::MAX), marker_or_index;
+}
+
+/// [`marker_or_error`] with the signature of [`marker_or_index`]: for the signed conversions,
+/// which took `__index__` themselves.
+#[inline(always)]
+fn marker_or_signed_error<T>(
+    obj: Borrowed<'_>,
+    rust_type: &str,
+    marker: T,
+    _convert: impl Fn(Borrowed<'_>) -> (T, bool),
+) -> PyResult<T> {
+    marker_or_error(obj, rust_type, marker)
 }
 
 /// `value` in the target type, else its `OverflowError`.
@@ -332,9 +349,9 @@ fn narrow<W, T: TryFrom<W>>(value: W, rust_type: &str) -> PyResult<T> {
     T::try_from(value).map_err(|_| out_of_range(rust_type))
 }
 
-/// The error marker value of a conversion that ran on `obj` itself: the value if no exception
-/// is set; for an object that is not an `int`, a second try through its `__index__` (the
-/// unsigned conversions of CPython, `PyLong_AsUnsignedLong*`, never call it, the signed ones
+/// The error marker value of an unsigned conversion that ran on `obj` itself: the value if no
+/// exception is set; for an object that is not an `int`, a second try through its `__index__`
+/// (CPython's unsigned conversions, `PyLong_AsUnsignedLong*`, never call it, the signed ones
 /// do), so that every width accepts the same objects; else the error for the target type.
 #[cold]
 #[inline(never)]
