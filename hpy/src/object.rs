@@ -813,6 +813,22 @@ pub trait AnyHandle<'py>: sealed::Sealed {
     fn dump(&self) {
         object_calls::dump(self.ctx(), self.borrowed())
     }
+
+    /// A new instance of the type `self` from its allocator alone (`HPyType_GenericNew`), as
+    /// `object.__new__(self)` makes it: no `__init__` runs. Only for the types `object.__new__`
+    /// accepts (plain Python classes, not `int`, `str`, ... nor any type with a constructor of
+    /// its own, which would be skipped, nor abstract classes): the check is `object.__new__`'s
+    /// own, made by calling it (its instance is dropped), so the errors are its own too
+    /// (`TypeError: object.__new__(int) is not safe, use int.__new__()`).
+    fn generic_new(&self) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        let ty = self.borrowed();
+        let object_new = BuiltinType::Object.type_object(ctx).getattr("__new__")?;
+        drop(object_new.call((ty,))?);
+        // `ty` is a type (`object.__new__` checked it) whose instances the allocator alone
+        // makes: what `HPyType_GenericNew` does.
+        check(ctx, object_calls::type_generic_new(ctx, ty))
+    }
 }
 
 fn binary_op<'py, S: AnyHandle<'py> + ?Sized, O: IntoPy<'py>>(

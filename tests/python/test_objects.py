@@ -576,3 +576,45 @@ def test_dump(mod, capfd):
     assert mod.dump(marker) is None
     out, err = capfd.readouterr()
     assert "hpy-rs dump marker" in out + err
+
+
+# ---- instance allocation ----
+
+
+class Plain:
+    def __init__(self):
+        self.initialised = True
+
+
+class PlainChild(Plain):
+    __slots__ = ("slot",)
+
+
+class OwnNew:
+    def __new__(cls):
+        return super().__new__(cls)
+
+
+def test_generic_new(mod):
+    for ty in (Plain, PlainChild, object, Attrs):
+        made, reference = mod.generic_new(ty), object.__new__(ty)
+        assert type(made) is ty is type(reference)
+        assert getattr(made, "__dict__", None) == getattr(reference, "__dict__", None)
+        assert not hasattr(made, "initialised") and not hasattr(made, "slot")  # no __init__ ran
+        assert made is not mod.generic_new(ty)
+    # A type with a constructor of its own (GenericNew would skip it), a type with none, an
+    # abstract class, anything but a type: refused, as object.__new__ refuses them.
+    import abc
+
+    class Abstract(abc.ABC):
+        @abc.abstractmethod
+        def method(self):
+            pass
+
+    for ty in (int, str, list, dict, OwnNew, type, type(len), Abstract, 5, "int", None):
+        expected = outcome(object.__new__, ty)
+        got = outcome(mod.generic_new, ty)
+        if expected[0] == "raise":
+            assert_same_error(got, expected)
+        else:  # (OwnNew: its __new__ is its own, but object.__new__ makes its instances)
+            assert got[0] == "ok" and type(got[1]) is ty is type(expected[1])

@@ -322,4 +322,10 @@ mod objects {
     fn dump(obj: Borrowed<'_>) {
         obj.dump()
     }
+
+    /// A new instance of ty, no __init__ run (HPyType_GenericNew).
+    #[hpy_function]
+    fn generic_new<'py>(ty: Borrowed<'py>) -> PyResult<Handle<'py>> {
+        ty.generic_new()
+    }
 }

@@ -190,3 +190,18 @@ pub(crate) fn call_method<'py, 'a>(
         sys::HPy_CallMethod(ctx.as_ptr(), name.raw(), raw.as_ptr(), nargs, sys::HPy_NULL)
     })
 }
+
+// ---- instance allocation ----
+
+/// `HPyType_GenericNew(ty, NULL, 0, NULL)`: a new instance from the type's allocator, no
+/// constructor run (what `object.__new__` does after its checks).
+///
+/// Callers must only pass a type whose `__new__` is `object.__new__` (see
+/// `AnyHandle::generic_new`): the runtime casts the handle to a type without checking it.
+pub(crate) fn type_generic_new<'py>(ctx: Context<'py>, ty: Borrowed<'_>) -> Option<Handle<'py>> {
+    // SAFETY: live context; `ty` is an open handle to a type (the caller's contract); no
+    // arguments (NULL with `nargs` 0) and no keywords (NULL).
+    ctx.own(unsafe {
+        sys::HPyType_GenericNew(ctx.as_ptr(), ty.raw(), core::ptr::null(), 0, sys::HPy_NULL)
+    })
+}
