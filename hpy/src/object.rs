@@ -825,6 +825,9 @@ pub trait AnyHandle<'py>: sealed::Sealed {
         let ty = self.borrowed();
         let object_new = BuiltinType::Object.type_object(ctx).getattr("__new__")?;
         drop(object_new.call((ty,))?);
+        if ctx.runtime_is_pypy() {
+            pypy_check_object_new(ty)?;
+        }
         // `ty` is a type (`object.__new__` checked it) whose instances the allocator alone
         // makes: what `HPyType_GenericNew` does.
         check(ctx, object_calls::type_generic_new(ctx, ty))
@@ -861,6 +864,44 @@ fn with_exact_int<T>(
 #[inline(never)]
 fn pypy_is_number(obj: Borrowed<'_>) -> bool {
     obj.is_instance_of(BuiltinType::Complex) || obj.get_type().hasattr("__index__")
+}
+
+/// CPython's check in `object.__new__(ty)`, which PyPy 7.3.19 does not make: the first class
+/// in `ty`'s MRO whose `__new__` is not written in Python must be `object`. (On PyPy an
+/// instance of a type with a constructor of its own, e.g. an hpy-rs class, would otherwise
+/// be made with its Rust value never initialised.)
+#[cold]
+#[inline(never)]
+fn pypy_check_object_new(ty: Borrowed<'_>) -> PyResult<()> {
+    let ctx = ty.context();
+    let object = BuiltinType::Object.type_object(ctx);
+    let staticmethod = ctx.builtins().getitem_str("staticmethod")?;
+    let function = ctx.import("types")?.getattr("FunctionType")?;
+    let mro = ty.getattr("__mro__")?;
+    for index in 0..mro.len()? {
+        let class = mro.get_index(index as isize)?;
+        let dict = class.getattr("__dict__")?;
+        if !dict.contains("__new__")? {
+            continue;
+        }
+        let new = dict.getitem("__new__")?;
+        if new.is_instance(&staticmethod)? && new.getattr("__func__")?.is_instance(&function)? {
+            continue; // written in Python: it calls a base's `__new__` in turn
+        }
+        if class.is(&object) {
+            return Ok(());
+        }
+        let name = |t: Borrowed<'_>| match raw::type_name(ctx, t) {
+            Some(name) => name.to_string_lossy().into_owned(),
+            None => "?".to_owned(),
+        };
+        return Err(PyErr::type_error(format!(
+            "object.__new__({}) is not safe, use {}.__new__()",
+            name(ty),
+            name(class.as_borrowed())
+        )));
+    }
+    Ok(())
 }
 
 /// The failure of `HPyLong_AsVoidPtr` on an `int`. PyPy 7.3.19 converts through a signed

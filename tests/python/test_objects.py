@@ -16,6 +16,7 @@ import pytest
 from hpyrs_testing import example_module
 
 mod = example_module("objects")
+shapes = example_module("shapes")
 
 IS_PYPY = sys.implementation.name == "pypy"
 RUST_WORDS = re.compile(r"\b[iu](8|16|32|64|128|size)\b|Rust")
@@ -618,3 +619,32 @@ def test_generic_new(mod):
             assert_same_error(got, expected)
         else:  # (OwnNew: its __new__ is its own, but object.__new__ makes its instances)
             assert got[0] == "ok" and type(got[1]) is ty is type(expected[1])
+
+
+class MyInt(int):
+    def __new__(cls):
+        return super().__new__(cls, 5)
+
+
+class MyIntChild(MyInt):
+    pass
+
+
+def test_generic_new_refuses_constructors_of_their_own(mod, shapes):
+    """A type whose nearest constructor not written in Python is not object's: refused in
+    CPython's words everywhere, PyPy included (whose object.__new__ does not check), so that an
+    hpy-rs class never gets an instance whose Rust value was not made by its own __new__."""
+    # (The names are HPyType_GetName's: CPython's tp_name, "shapes.Outside" as the class was
+    # declared; PyPy's is the bare __name__.)
+    outside = "Outside" if IS_PYPY else "shapes.Outside"
+    for ty, base in ((shapes.Outside, outside), (MyInt, "int"), (MyIntChild, "int")):
+        got = outcome(mod.generic_new, ty)
+        name = outside if ty is shapes.Outside else ty.__name__
+        cpython_words = (TypeError, f"object.__new__({name}) is not safe, use {base}.__new__()")
+        reference = outcome(object.__new__, ty)
+        if reference[0] == "raise":  # object.__new__'s own words (PyPy's on PyPy)
+            assert got[1:] == reference[1:]
+        else:  # PyPy's object.__new__ accepts it: refused all the same, in CPython's words
+            assert IS_PYPY and got[1:] == cpython_words
+        if not IS_PYPY:
+            assert got[1:] == cpython_words
