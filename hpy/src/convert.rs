@@ -18,6 +18,7 @@
 use std::borrow::Cow;
 
 use crate::err::{PyErr, PyResult};
+use crate::ffi::object_calls;
 use crate::ffi::raw;
 use crate::ffi::{Borrowed, Context, Handle};
 use crate::object::{check, AnyHandle};
@@ -291,36 +292,94 @@ fn int_error(obj: Borrowed<'_>, rust_type: &str) -> PyErr {
 }
 
 // The hot path of an integer argument is one C call and one compare; everything after the
-// error marker (-1 / u64::MAX, which may also be a real value) is out of line, so the
-// trampolines that inline these keep a small frame (measured: bench/, `foo[0]`).
-#[inline(always)]
-fn extract_i64(obj: Borrowed<'_>, rust_type: &str) -> PyResult<i64> {
-    if raw::long_conversion_calls_dunder_int() {
-        return with_index_first(obj, rust_type, |int| {
-            let value = raw::long_as_i64(int.context(), int);
-            (value, value == -1)
-        });
-    }
-    let value = raw::long_as_i64(obj.context(), obj);
-    if value == -1 {
-        return marker_or_error(obj, rust_type, value);
-    }
-    Ok(value)
+// error marker (-1 / the unsigned maximum, which may also be a real value) is out of line, so
+// the trampolines that inline these keep a small frame (measured: bench/, `foo[0]`). Each width
+// calls the HPy function of its own width, as C HPy code would (`HPyLong_AsInt32_t` for an
+// `int32_t`), so the range check is the runtime's own.
+macro_rules! extract_width {
+    ($($name:ident: $ty:ty = ($as:path, $marker:expr), exact $wide:ty = ($wide_as:path, $wide_marker:expr), $on_marker:ident;)*) => {$(
+        #[inline(always)]
+        fn $name(obj: Borrowed<'_>, rust_type: &str) -> PyResult<$ty> {
+            if raw::long_conversion_calls_dunder_int() {
+                // `__index__` first, then the exact `int` through the 64-bit function (see
+                // `raw::record_long_conversion`: PyPy's 32-bit ones truncate).
+                let wide: $wide = with_index_first(obj, rust_type, |int| {
+                    let value = $wide_as(int.context(), int);
+                    (value, value == $wide_marker)
+                })?;
+                return narrow(wide, rust_type);
+            }
+            let value = $as(obj.context(), obj);
+            if value == $marker {
+                return $on_marker(obj, rust_type, value, |int| {
+                    let value = $as(int.context(), int);
+                    (value, value == $marker)
+                });
+            }
+            Ok(value)
+        }
+    )*};
 }
 
+// The signed conversions already took `__index__`; the unsigned ones retry through it.
+extract_width! {
+    extract_i32: i32 = (object_calls::long_as_i32, -1),
+        exact i64 = (raw::long_as_i64, -1), marker_or_signed_error;
+    extract_u32: u32 = (object_calls::long_as_u32, u32::MAX),
+        exact u64 = (raw::long_as_u64, u64::MAX), marker_or_index;
+    extract_i64: i64 = (raw::long_as_i64, -1),
+        exact i64 = (raw::long_as_i64, -1), marker_or_signed_error;
+    extract_u64: u64 = (raw::long_as_u64, u64::MAX),
+        exact u64 = (raw::long_as_u64, u64::MAX), marker_or_index;
+}
+
+/// [`marker_or_error`] with the signature of [`marker_or_index`]: for the signed conversions,
+/// which took `__index__` themselves.
 #[inline(always)]
-fn extract_u64(obj: Borrowed<'_>, rust_type: &str) -> PyResult<u64> {
-    if raw::long_conversion_calls_dunder_int() {
-        return with_index_first(obj, rust_type, |int| {
-            let value = raw::long_as_u64(int.context(), int);
-            (value, value == u64::MAX)
-        });
+fn marker_or_signed_error<T>(
+    obj: Borrowed<'_>,
+    rust_type: &str,
+    marker: T,
+    _convert: impl Fn(Borrowed<'_>) -> (T, bool),
+) -> PyResult<T> {
+    marker_or_error(obj, rust_type, marker)
+}
+
+/// `value` in the target type, else its `OverflowError`.
+#[inline(always)]
+fn narrow<W, T: TryFrom<W>>(value: W, rust_type: &str) -> PyResult<T> {
+    T::try_from(value).map_err(|_| out_of_range(rust_type))
+}
+
+/// The error marker value of an unsigned conversion that ran on `obj` itself: the value if no
+/// exception is set; for an object that is not an `int`, a second try through its `__index__`
+/// (CPython's unsigned conversions, `PyLong_AsUnsignedLong*`, never call it, the signed ones
+/// do), so that every width accepts the same objects; else the error for the target type.
+#[cold]
+#[inline(never)]
+fn marker_or_index<T: Copy>(
+    obj: Borrowed<'_>,
+    rust_type: &str,
+    marker: T,
+    convert: impl Fn(Borrowed<'_>) -> (T, bool),
+) -> PyResult<T> {
+    let ctx = obj.context();
+    if !raw::err_occurred(ctx) {
+        return Ok(marker);
     }
-    let value = raw::long_as_u64(obj.context(), obj);
-    if value == u64::MAX {
-        return marker_or_error(obj, rust_type, value);
+    if obj.is_instance_of(BuiltinType::Int) {
+        return Err(int_error(obj, rust_type));
     }
-    Ok(value)
+    // A non-`int` fails with `TypeError`; HPy's 32-bit unsigned conversion then overwrites it
+    // with `OverflowError` (it range-checks the error value `(unsigned long)-1`).
+    let err = PyErr::fetch(ctx);
+    if !err.matches(ctx, ExceptionKind::TypeError)
+        && !err.matches(ctx, ExceptionKind::OverflowError)
+    {
+        return Err(err);
+    }
+    err.clear(ctx);
+    with_index_first(obj, rust_type, convert)
 }
 
 /// An integer conversion on a Python whose own conversions would take `__int__` (see
@@ -358,8 +417,10 @@ fn marker_or_error<T>(obj: Borrowed<'_>, rust_type: &str, marker: T) -> PyResult
     }
 }
 
+/// `FromPy` through one of the `extract_*` functions (narrowed with a range check), and
+/// `IntoPy` through the `HPyLong_From*` function of the width given (widened first).
 macro_rules! int_via {
-    ($extract:ident, $wide:ty, $from:ident: $($ty:ty),*) => {$(
+    ($extract:ident, $from:path, $wide:ty: $($ty:ty),*) => {$(
         impl FromPy<'_> for $ty {
             #[inline]
             fn from_py(obj: Borrowed<'_>) -> PyResult<Self> {
@@ -371,21 +432,25 @@ macro_rules! int_via {
         impl<'py> IntoPy<'py> for $ty {
             #[inline]
             fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
-                check(ctx, raw::$from(ctx, self as $wide))
+                check(ctx, $from(ctx, self as $wide))
             }
         }
     )*};
 }
 
-int_via!(extract_i64, i64, long_from_i64: i8, i16, i32, i64);
-int_via!(extract_u64, u64, long_from_u64: u16, u32, u64);
+int_via!(extract_i64, object_calls::long_from_i32, i32: i8, i16);
+int_via!(extract_i32, object_calls::long_from_i32, i32: i32);
+int_via!(extract_i64, raw::long_from_i64, i64: i64);
+int_via!(extract_u64, object_calls::long_from_u32, u32: u16);
+int_via!(extract_u32, object_calls::long_from_u32, u32: u32);
+int_via!(extract_u64, raw::long_from_u64, u64: u64);
 
 // `isize`/`usize` (indexes, lengths) take CPython's own `Py_ssize_t`/`size_t` conversion for an
 // `int`, cheaper than the 64-bit one; any other object (one with `__index__`, or an error)
 // goes through the 64-bit path out of line, so the accepted values and the errors are those
 // of every other integer type.
 macro_rules! int_native {
-    ($ty:ty, $as:ident, $marker:expr, $slow:ident, $extract:ident, $from:ident, $wide:ty) => {
+    ($ty:ty, $as:ident, $marker:expr, $slow:ident, $extract:ident, $from:path) => {
         impl FromPy<'_> for $ty {
             #[inline(always)]
             fn from_py(obj: Borrowed<'_>) -> PyResult<Self> {
@@ -427,7 +492,7 @@ macro_rules! int_native {
         impl<'py> IntoPy<'py> for $ty {
             #[inline]
             fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
-                check(ctx, raw::$from(ctx, self as $wide))
+                check(ctx, $from(ctx, self))
             }
         }
     };
@@ -439,8 +504,7 @@ int_native!(
     -1,
     isize_slow,
     extract_i64,
-    long_from_i64,
-    i64
+    object_calls::long_from_isize
 );
 int_native!(
     usize,
@@ -448,8 +512,7 @@ int_native!(
     usize::MAX,
     usize_slow,
     extract_u64,
-    long_from_u64,
-    u64
+    object_calls::long_from_usize
 );
 
 impl FromPy<'_> for u8 {
@@ -468,7 +531,7 @@ impl FromPy<'_> for u8 {
 impl<'py> IntoPy<'py> for u8 {
     #[inline]
     fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
-        check(ctx, raw::long_from_u64(ctx, self as u64))
+        check(ctx, object_calls::long_from_u32(ctx, self as u32))
     }
 
     fn vec_into_py(items: Vec<u8>, ctx: Context<'py>) -> PyResult<Handle<'py>> {

@@ -4,6 +4,7 @@ use std::ffi::CString;
 
 use crate::convert::{FromPy, IntoArgs, IntoPy};
 use crate::err::{PyErr, PyResult};
+use crate::ffi::object_calls;
 use crate::ffi::raw;
 use crate::ffi::{Borrowed, Context, Handle};
 use crate::types::{BuiltinType, ExceptionKind};
@@ -506,6 +507,344 @@ pub trait AnyHandle<'py>: sealed::Sealed {
         let ctx = self.ctx();
         check(ctx, raw::unary(ctx, hpy_sys::HPy_Absolute, self.borrowed()))
     }
+
+    // ---- more numbers, integers, name objects, `_i`/`_s` items, vectorcall methods ----
+
+    /// `self @ other`.
+    fn matmul<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_MatrixMultiply)
+    }
+
+    /// `divmod(self, other)`: the tuple `(self // other, self % other)`.
+    fn divmod<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_Divmod)
+    }
+
+    /// `+self`.
+    fn pos(&self) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        check(ctx, raw::unary(ctx, hpy_sys::HPy_Positive, self.borrowed()))
+    }
+
+    /// `~self`.
+    fn invert(&self) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        check(ctx, raw::unary(ctx, hpy_sys::HPy_Invert, self.borrowed()))
+    }
+
+    /// `operator.index(self)`: an `int` through `__index__` (`TypeError` for anything else).
+    fn index(&self) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        check(ctx, raw::unary(ctx, hpy_sys::HPy_Index, self.borrowed()))
+    }
+
+    /// `int(self)` (`HPy_Long`): `__int__`, `__index__`, `__trunc__`, or parsing a `str`/`bytes`
+    /// in base 10.
+    fn int(&self) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        check(ctx, raw::unary(ctx, hpy_sys::HPy_Long, self.borrowed()))
+    }
+
+    /// `float(self)` (`HPy_Float`): `__float__`, `__index__`, or parsing a `str`.
+    fn float(&self) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        check(ctx, raw::unary(ctx, hpy_sys::HPy_Float, self.borrowed()))
+    }
+
+    /// Whether the object is a number (`HPyNumber_Check`, CPython's `PyNumber_Check`): its
+    /// type has `__index__`, `__int__`, `__float__` or is `complex`. Never raises.
+    fn is_number(&self) -> bool {
+        let ctx = self.ctx();
+        raw::predicate(ctx, hpy_sys::HPyNumber_Check, self.borrowed()) == 1
+            || (ctx.runtime_is_pypy() && pypy_is_number(self.borrowed()))
+    }
+
+    /// `self += other`, as `operator.iadd`: the result of `__iadd__` (usually `self`, mutated,
+    /// for mutable objects such as lists), else of `self + other`.
+    fn inplace_add<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_InPlaceAdd)
+    }
+
+    /// `self -= other`, as `operator.isub` (see [`inplace_add`](AnyHandle::inplace_add)).
+    fn inplace_sub<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_InPlaceSubtract)
+    }
+
+    /// `self *= other`, as `operator.imul` (see [`inplace_add`](AnyHandle::inplace_add)).
+    fn inplace_mul<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_InPlaceMultiply)
+    }
+
+    /// `self @= other`, as `operator.imatmul` (see [`inplace_add`](AnyHandle::inplace_add)).
+    fn inplace_matmul<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_InPlaceMatrixMultiply)
+    }
+
+    /// `self //= other`, as `operator.ifloordiv` (see [`inplace_add`](AnyHandle::inplace_add)).
+    fn inplace_floordiv<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_InPlaceFloorDivide)
+    }
+
+    /// `self /= other`, as `operator.itruediv` (see [`inplace_add`](AnyHandle::inplace_add)).
+    fn inplace_truediv<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_InPlaceTrueDivide)
+    }
+
+    /// `self %= other`, as `operator.imod` (see [`inplace_add`](AnyHandle::inplace_add)).
+    fn inplace_rem<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_InPlaceRemainder)
+    }
+
+    /// `self **= other`, as `operator.ipow` (see [`inplace_add`](AnyHandle::inplace_add)).
+    fn inplace_pow<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        other.with_borrowed(ctx, |other| {
+            check(
+                ctx,
+                object_calls::inplace_power(ctx, self.borrowed(), other, ctx.none()),
+            )
+        })
+    }
+
+    /// `self <<= other`, as `operator.ilshift` (see [`inplace_add`](AnyHandle::inplace_add)).
+    fn inplace_lshift<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_InPlaceLshift)
+    }
+
+    /// `self >>= other`, as `operator.irshift` (see [`inplace_add`](AnyHandle::inplace_add)).
+    fn inplace_rshift<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_InPlaceRshift)
+    }
+
+    /// `self &= other`, as `operator.iand` (see [`inplace_add`](AnyHandle::inplace_add)).
+    fn inplace_bitand<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_InPlaceAnd)
+    }
+
+    /// `self ^= other`, as `operator.ixor` (see [`inplace_add`](AnyHandle::inplace_add)).
+    fn inplace_bitxor<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_InPlaceXor)
+    }
+
+    /// `self |= other`, as `operator.ior` (see [`inplace_add`](AnyHandle::inplace_add)).
+    fn inplace_bitor<O: IntoPy<'py>>(&self, other: O) -> PyResult<Handle<'py>> {
+        binary_op(self, other, hpy_sys::HPy_InPlaceOr)
+    }
+
+    /// The low 32 bits of an `int`, two's complement, as C's cast to `uint32_t` wraps:
+    /// `-1` gives `0xFFFF_FFFF`, `2**32 + 5` gives 5 (`HPyLong_AsUInt32_tMask`). Other objects
+    /// go through `__index__` (never `__int__`, on every runtime); without one, `TypeError`.
+    fn to_u32_mask(&self) -> PyResult<u32> {
+        with_exact_int(self.borrowed(), |int| {
+            let ctx = int.context();
+            let value = object_calls::long_as_u32_mask(ctx, int);
+            if value == u32::MAX && raw::err_occurred(ctx) {
+                return Err(PyErr::fetch(ctx));
+            }
+            Ok(value)
+        })
+    }
+
+    /// The low 64 bits of an `int`, two's complement (`HPyLong_AsUInt64_tMask`); see
+    /// [`to_u32_mask`](AnyHandle::to_u32_mask).
+    fn to_u64_mask(&self) -> PyResult<u64> {
+        with_exact_int(self.borrowed(), |int| {
+            let ctx = int.context();
+            let value = raw::long_as_u64_mask(ctx, int);
+            if value == u64::MAX && raw::err_occurred(ctx) {
+                return Err(PyErr::fetch(ctx));
+            }
+            Ok(value)
+        })
+    }
+
+    /// An `int` as an address (`HPyLong_AsVoidPtr`), as `ctypes.c_void_p(self)` takes it:
+    /// negative values down to `-2**63` wrap as C's cast does; beyond the pointer width,
+    /// `OverflowError`; a non-`int` is a `TypeError`. The pointer is plain data: reading through it is up to `unsafe` code
+    /// that knows where it came from. The inverse is [`Context::int_from_ptr`].
+    fn to_void_ptr(&self) -> PyResult<*mut core::ffi::c_void> {
+        let ctx = self.ctx();
+        require_int(self.borrowed())?;
+        let value = object_calls::long_as_void_ptr(ctx, self.borrowed());
+        if value.is_null() && raw::err_occurred(ctx) {
+            return void_ptr_error(self.borrowed());
+        }
+        Ok(value)
+    }
+
+    /// An `int` as the nearest `f64`, as `float(n)` converts it (`HPyLong_AsDouble`):
+    /// `OverflowError` when it is too large for a float, `TypeError` for a non-`int`
+    /// (no `__index__` or `__float__` is called).
+    fn int_to_f64(&self) -> PyResult<f64> {
+        let ctx = self.ctx();
+        require_int(self.borrowed())?;
+        let value = object_calls::long_as_f64(ctx, self.borrowed());
+        if value == -1.0 && raw::err_occurred(ctx) {
+            return Err(PyErr::fetch(ctx));
+        }
+        Ok(value)
+    }
+
+    /// `getattr(self, name)` with the name as a Python `str` (e.g. one made once and reused):
+    /// `HPy_GetAttr`. A name that is not a `str` raises Python's `TypeError`.
+    fn getattr_obj<N: AnyHandle<'py>>(&self, name: &N) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        let name = attr_name(name.borrowed())?;
+        check(
+            ctx,
+            raw::binary(ctx, hpy_sys::HPy_GetAttr, self.borrowed(), name),
+        )
+    }
+
+    /// `hasattr(self, name)` with the name as a Python `str` (`HPy_HasAttr`). As with
+    /// [`hasattr`](AnyHandle::hasattr), an exception raised by the lookup reads as `false`;
+    /// a name that is not a `str` raises Python's `TypeError`, as `hasattr` does.
+    fn hasattr_obj<N: AnyHandle<'py>>(&self, name: &N) -> PyResult<bool> {
+        let name = attr_name(name.borrowed())?;
+        Ok(object_calls::hasattr(self.ctx(), self.borrowed(), name))
+    }
+
+    /// `setattr(self, name, value)` with the name as a Python `str` (`HPy_SetAttr`).
+    fn setattr_obj<N: AnyHandle<'py>, V: IntoPy<'py>>(&self, name: &N, value: V) -> PyResult<()> {
+        let ctx = self.ctx();
+        let name = attr_name(name.borrowed())?;
+        value.with_borrowed(ctx, |value| {
+            check_status(
+                ctx,
+                object_calls::setattr(ctx, self.borrowed(), name, Some(value)),
+            )
+            .map(drop)
+        })
+    }
+
+    /// `delattr(self, name)` with the name as a Python `str` (`HPy_SetAttr` with no value).
+    fn delattr_obj<N: AnyHandle<'py>>(&self, name: &N) -> PyResult<()> {
+        let ctx = self.ctx();
+        let name = attr_name(name.borrowed())?;
+        check_status(ctx, object_calls::setattr(ctx, self.borrowed(), name, None)).map(drop)
+    }
+
+    /// `self.name(*args)` as one vectorcall (`HPy_CallMethod`: on CPython no bound method
+    /// object is made), with the name as a Python `str`. A name that is not a `str` raises
+    /// Python's `TypeError`.
+    fn call_method_obj<N: AnyHandle<'py>, A: IntoArgs<'py>>(
+        &self,
+        name: &N,
+        args: A,
+    ) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        let name = attr_name(name.borrowed())?;
+        let args = args.into_args(ctx)?;
+        check(
+            ctx,
+            object_calls::call_method(
+                ctx,
+                name,
+                self.borrowed(),
+                args.iter().map(Handle::as_borrowed),
+            ),
+        )
+    }
+
+    /// `self[key]` for a `str` key given as Rust text (`HPy_GetItem_s`); a key with a NUL
+    /// character raises `ValueError`.
+    fn getitem_str(&self, key: &str) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        with_c_str(key, |key| {
+            check(ctx, object_calls::getitem_s(ctx, self.borrowed(), key))
+        })
+    }
+
+    /// `self[key] = value` for a `str` key given as Rust text (`HPy_SetItem_s`).
+    fn setitem_str<V: IntoPy<'py>>(&self, key: &str, value: V) -> PyResult<()> {
+        let ctx = self.ctx();
+        value.with_borrowed(ctx, |value| {
+            with_c_str(key, |key| {
+                check_status(
+                    ctx,
+                    object_calls::setitem_s(ctx, self.borrowed(), key, Some(value)),
+                )
+                .map(drop)
+            })
+        })
+    }
+
+    /// `del self[key]` for a `str` key given as Rust text (`HPy_DelItem_s`).
+    fn delitem_str(&self, key: &str) -> PyResult<()> {
+        let ctx = self.ctx();
+        with_c_str(key, |key| {
+            check_status(
+                ctx,
+                object_calls::setitem_s(ctx, self.borrowed(), key, None),
+            )
+            .map(drop)
+        })
+    }
+
+    /// `self[index] = value` for an integer index (`HPy_SetItem_i`; negative indexes count
+    /// from the end, as in Python). The getter is [`get_index`](AnyHandle::get_index).
+    fn setitem_index<V: IntoPy<'py>>(&self, index: isize, value: V) -> PyResult<()> {
+        let ctx = self.ctx();
+        value.with_borrowed(ctx, |value| {
+            check_status(
+                ctx,
+                object_calls::setitem_i(ctx, self.borrowed(), index, Some(value)),
+            )
+            .map(drop)
+        })
+    }
+
+    /// `del self[index]` for an integer index (`HPy_DelItem_i`).
+    fn delitem_index(&self, index: isize) -> PyResult<()> {
+        let ctx = self.ctx();
+        check_status(
+            ctx,
+            object_calls::setitem_i(ctx, self.borrowed(), index, None),
+        )
+        .map(drop)
+    }
+
+    /// `ascii(self)` (`HPy_ASCII`): `repr(self)` with non-ASCII characters escaped.
+    fn ascii(&self) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        check(ctx, raw::unary(ctx, hpy_sys::HPy_ASCII, self.borrowed()))
+    }
+
+    /// `self` as `bytes` (`HPy_Bytes`, CPython's `PyObject_Bytes`): `bytes` itself, `__bytes__`,
+    /// the buffer protocol, or an iterable of ints. Unlike `bytes(n)`, an `int` is a `TypeError`
+    /// (`cannot convert 'int' object to bytes`), never `n` zero bytes.
+    fn bytes(&self) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        match raw::unary(ctx, hpy_sys::HPy_Bytes, self.borrowed()) {
+            Some(bytes) => Ok(bytes),
+            None => bytes_error(ctx, self.borrowed()),
+        }
+    }
+
+    /// Writes a description of the object to the process's standard error (`_HPy_Dump`): a
+    /// debugging aid; the format is the runtime's own (CPython: `_PyObject_Dump`).
+    fn dump(&self) {
+        object_calls::dump(self.ctx(), self.borrowed())
+    }
+
+    /// A new instance of the type `self` from its allocator alone (`HPyType_GenericNew`), as
+    /// `object.__new__(self)` makes it: no `__init__` runs. Only for the types `object.__new__`
+    /// accepts (plain Python classes, not `int`, `str`, ... nor any type with a constructor of
+    /// its own, which would be skipped, nor abstract classes): the check is `object.__new__`'s
+    /// own, made by calling it (its instance is dropped), so the errors are its own too
+    /// (`TypeError: object.__new__(int) is not safe, use int.__new__()`).
+    fn generic_new(&self) -> PyResult<Handle<'py>> {
+        let ctx = self.ctx();
+        let ty = self.borrowed();
+        let object_new = BuiltinType::Object.type_object(ctx).getattr("__new__")?;
+        drop(object_new.call((ty,))?);
+        if ctx.runtime_is_pypy() {
+            pypy_check_object_new(ty)?;
+        }
+        // `ty` is a type (`object.__new__` checked it) whose instances the allocator alone
+        // makes: what `HPyType_GenericNew` does.
+        check(ctx, object_calls::type_generic_new(ctx, ty))
+    }
 }
 
 fn binary_op<'py, S: AnyHandle<'py> + ?Sized, O: IntoPy<'py>>(
@@ -517,6 +856,133 @@ fn binary_op<'py, S: AnyHandle<'py> + ?Sized, O: IntoPy<'py>>(
     other.with_borrowed(ctx, |other| {
         check(ctx, raw::binary(ctx, op, this.borrowed(), other))
     })
+}
+
+/// Runs `convert` on `obj` if it is an `int`, else on `obj.__index__()`: a conversion that
+/// would take `__int__` on some runtime (PyPy's, CPython before 3.10) takes `__index__` only.
+fn with_exact_int<T>(
+    obj: Borrowed<'_>,
+    convert: impl FnOnce(Borrowed<'_>) -> PyResult<T>,
+) -> PyResult<T> {
+    if obj.is_instance_of(BuiltinType::Int) {
+        return convert(obj);
+    }
+    let index = obj.index()?;
+    convert(index.as_borrowed())
+}
+
+/// What PyPy 7.3.19's `HPyNumber_Check` misses (it only looks for `__int__` and `__float__`,
+/// as CPython 3.7 did): a `complex`, or a type with `__index__`.
+#[cold]
+#[inline(never)]
+fn pypy_is_number(obj: Borrowed<'_>) -> bool {
+    obj.is_instance_of(BuiltinType::Complex) || obj.get_type().hasattr("__index__")
+}
+
+/// CPython's check in `object.__new__(ty)`, which PyPy 7.3.19 does not make: the first class
+/// in `ty`'s MRO whose `__new__` is not written in Python must be `object`. (On PyPy an
+/// instance of a type with a constructor of its own, e.g. an hpy-rs class, would otherwise
+/// be made with its Rust value never initialised.)
+#[cold]
+#[inline(never)]
+fn pypy_check_object_new(ty: Borrowed<'_>) -> PyResult<()> {
+    let ctx = ty.context();
+    let object = BuiltinType::Object.type_object(ctx);
+    let staticmethod = ctx.builtins().getitem_str("staticmethod")?;
+    let function = ctx.import("types")?.getattr("FunctionType")?;
+    let mro = ty.getattr("__mro__")?;
+    for index in 0..mro.len()? {
+        let class = mro.get_index(index as isize)?;
+        let dict = class.getattr("__dict__")?;
+        if !dict.contains("__new__")? {
+            continue;
+        }
+        let new = dict.getitem("__new__")?;
+        if new.is_instance(&staticmethod)? && new.getattr("__func__")?.is_instance(&function)? {
+            continue; // written in Python: it calls a base's `__new__` in turn
+        }
+        if class.is(&object) {
+            return Ok(());
+        }
+        let name = |t: Borrowed<'_>| match raw::type_name(ctx, t) {
+            Some(name) => name.to_string_lossy().into_owned(),
+            None => "?".to_owned(),
+        };
+        return Err(PyErr::type_error(format!(
+            "object.__new__({}) is not safe, use {}.__new__()",
+            name(ty),
+            name(class.as_borrowed())
+        )));
+    }
+    Ok(())
+}
+
+/// The failure of `HPyLong_AsVoidPtr` on an `int`. PyPy 7.3.19 converts through a signed
+/// word, so it refuses addresses from `2**63` that CPython (and C) accept: those take
+/// `HPyLong_AsSize_t` instead, which gives the same bits.
+#[cold]
+#[inline(never)]
+fn void_ptr_error(obj: Borrowed<'_>) -> PyResult<*mut core::ffi::c_void> {
+    let ctx = obj.context();
+    let err = PyErr::fetch(ctx);
+    if !ctx.runtime_is_pypy() || !err.matches(ctx, ExceptionKind::OverflowError) {
+        return Err(err);
+    }
+    err.clear(ctx);
+    let address: usize = obj.extract().map_err(|err| {
+        err.clear(ctx);
+        PyErr::overflow_error("Python int too large to convert to a pointer")
+    })?;
+    Ok(address as *mut core::ffi::c_void)
+}
+
+/// The failure of `HPy_Bytes`. PyPy 7.3.19's only takes the buffer protocol (and `__bytes__`),
+/// where CPython's `PyObject_Bytes` also takes any iterable of ints: on PyPy a `TypeError` is
+/// retried as `bytes(obj)` for everything but an `int` (which would be that many zero bytes)
+/// and a `str` (which would want an encoding), which get CPython's message instead.
+#[cold]
+#[inline(never)]
+fn bytes_error<'py>(ctx: Context<'py>, obj: Borrowed<'_>) -> PyResult<Handle<'py>> {
+    let err = PyErr::fetch(ctx);
+    if !ctx.runtime_is_pypy() || !err.matches(ctx, ExceptionKind::TypeError) {
+        return Err(err);
+    }
+    err.clear(ctx);
+    if obj.is_instance_of(BuiltinType::Int) || obj.is_instance_of(BuiltinType::Str) {
+        return Err(PyErr::type_error(format!(
+            "cannot convert '{}' object to bytes",
+            obj.type_name()
+        )));
+    }
+    BuiltinType::Bytes
+        .type_object(ctx)
+        .call((raw::dup(ctx, obj),))
+}
+
+/// `TypeError` unless `obj` is an `int` (or subclass): for the conversions whose C function
+/// would report a non-`int` as an internal error (`SystemError`) or differently per runtime.
+fn require_int(obj: Borrowed<'_>) -> PyResult<()> {
+    if obj.is_instance_of(BuiltinType::Int) {
+        Ok(())
+    } else {
+        Err(PyErr::type_error(format!(
+            "expected int, got '{}'",
+            obj.type_name()
+        )))
+    }
+}
+
+/// An attribute name given as an object: a `str` (or subclass), else CPython's `TypeError`
+/// (checked here, so every runtime raises it rather than crash or return a false answer).
+fn attr_name(name: Borrowed<'_>) -> PyResult<Borrowed<'_>> {
+    if raw::predicate(name.context(), hpy_sys::HPyUnicode_Check, name) == 1 {
+        Ok(name)
+    } else {
+        Err(PyErr::type_error(format!(
+            "attribute name must be string, not '{}'",
+            name.type_name()
+        )))
+    }
 }
 
 impl<'py> AnyHandle<'py> for Handle<'py> {
@@ -617,5 +1083,14 @@ impl<'py> Context<'py> {
     /// A `list` of handles (not consumed).
     pub fn new_list(self, items: &[Borrowed<'_>]) -> PyResult<Handle<'py>> {
         check(self, raw::list_from(self, items.iter().copied()))
+    }
+}
+
+impl<'py> Context<'py> {
+    /// A Python `int` holding the address `ptr` (unsigned, as `ctypes.c_void_p` gives it): the
+    /// inverse of [`AnyHandle::to_void_ptr`]. Only the address is used; the pointer is never
+    /// read.
+    pub fn int_from_ptr<T>(self, ptr: *const T) -> PyResult<Handle<'py>> {
+        check(self, object_calls::long_from_usize(self, ptr as usize))
     }
 }

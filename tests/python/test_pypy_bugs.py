@@ -70,6 +70,27 @@ try:
 except Exception as e:
     print(type(e).__name__, str(e).splitlines()[0])
 """,
+    "number_protocol": """
+import importlib.machinery, os, sys
+import hpy.universal as hu
+path = os.path.abspath(sys.argv[1])
+mode = getattr(hu, "MODE_" + sys.argv[2].upper())
+m = hu.load("number_protocol", path, importlib.machinery.ModuleSpec("number_protocol", None, origin=path), mode=mode)
+def run(f, *args):
+    try:
+        return repr(f(*args))
+    except Exception as e:
+        return f"{type(e).__name__}({str(e)!r})"
+class IndexLike:
+    def __index__(self):
+        return 7
+class IntLike:
+    def __int__(self):
+        return 42
+print(run(m.inplace_pow, 2, "a"), run(m.is_number, 1j), run(m.is_number, IndexLike()),
+      run(m.as_int32, 2**32).split("(")[0], run(m.as_void_ptr, 2**63), run(m.to_bytes, [1, 2]),
+      run(m.as_int64, IntLike()).split("(")[0], sep=" | ")
+""",
 }
 EXPECTED = {
     "reenter": "42 '42'",
@@ -77,6 +98,10 @@ EXPECTED = {
     "modcreate_leak": "no handle leaked",
     "builtin_shape": "6 7",
     "inline_values": "42 42",
+    "number_protocol": (
+        "TypeError(\"unsupported operand type(s) for **=: 'int' and 'str'\") | True | True | "
+        "OverflowError | 9223372036854775808 | b'\\x01\\x02' | TypeError"
+    ),
 }
 # The C source of each driver's module, when not <driver name>.c.
 SOURCES = {"modcreate_leak": "modcreate_spec"}
@@ -151,6 +176,11 @@ REENTRANT_DEBUG = known_bug("PyPy 7.3.19's debug mode aborts with 'Wrong HPy Con
 BUILTIN_SHAPE = known_bug("PyPy 7.3.19 implements no _HPy_AsStruct_<Shape> but Object's: it crashes")
 MOD_CREATE_SPEC = known_bug("PyPy 7.3.19 passes HPy_mod_create a module object it made, not the spec given to load()")
 MOD_CREATE_LEAK = known_bug("PyPy 7.3.19's debug mode never closes the handle an HPy_mod_create function returns")
+NUMBER_PROTOCOL = known_bug(
+    "PyPy 7.3.19: HPy_InPlacePower's TypeError names '** or pow()', HPyNumber_Check misses complex and "
+    "__index__, HPyLong_AsInt32_t truncates, HPyLong_AsVoidPtr refuses addresses >= 2**63, HPy_Bytes "
+    "refuses iterables of ints, HPyLong_AsInt64_t calls __int__"
+)
 
 # (driver, mode, PyPy bug or None): the universal re-entrant call is the control.
 PYPY_CASES = [
@@ -161,6 +191,8 @@ PYPY_CASES = [
     ("modcreate_spec", "universal", MOD_CREATE_SPEC),
     ("modcreate_spec", "debug", MOD_CREATE_SPEC),
     ("modcreate_leak", "debug", MOD_CREATE_LEAK),
+    ("number_protocol", "universal", NUMBER_PROTOCOL),
+    ("number_protocol", "debug", NUMBER_PROTOCOL),
 ]
 
 

@@ -13,6 +13,7 @@ pub(crate) mod capsule;
 pub(crate) mod class;
 pub(crate) mod containers;
 mod handle;
+pub(crate) mod object_calls;
 pub(crate) mod raw;
 pub(crate) mod runtime_calls;
 pub(crate) mod slots;

@@ -293,17 +293,24 @@ pub(crate) fn long_conversion_calls_dunder_int() -> bool {
 
 /// Universal ABI: reads `sys.hexversion` once the loader has handed over the context, for
 /// [`long_conversion_calls_dunder_int`]. Failures leave the flag unset (an exception is not
-/// left pending).
+/// left pending). PyPy 7.3.19's HPy sets it too, whatever its version: its signed
+/// `HPyLong_As*` take `__int__` before `__index__`, and its 32-bit ones truncate values that
+/// fit in 64 bits instead of raising `OverflowError` (`convert.rs` then converts an exact
+/// `int` through the 64-bit functions).
 #[cfg(not(feature = "cpython-abi"))]
 pub(crate) fn record_long_conversion(ctx: Context<'_>) {
+    let pypy = super::handle::runtime_is_pypy();
     let hexversion = import_module(ctx, c"sys")
         .and_then(|sys_module| getattr_s(ctx, sys_module.as_borrowed(), c"hexversion"))
         .map(|hexversion| long_as_i64(ctx, hexversion.as_borrowed()));
-    match hexversion {
-        Some(version) if version > 0 => LONG_CONVERSION_CALLS_DUNDER_INT
-            .store(version < 0x030A_0000, core::sync::atomic::Ordering::Relaxed),
-        _ => err_clear(ctx),
-    }
+    let calls_dunder_int = match hexversion {
+        Some(version) if version > 0 => version < 0x030A_0000 || pypy,
+        _ => {
+            err_clear(ctx);
+            pypy
+        }
+    };
+    LONG_CONVERSION_CALLS_DUNDER_INT.store(calls_dunder_int, core::sync::atomic::Ordering::Relaxed);
 }
 
 /// `HPyLong_AsSsize_t`: -1 with an exception set on failure. Unlike the 64-bit conversions
