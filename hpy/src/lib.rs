@@ -59,6 +59,7 @@ pub use class::{FieldOwner, HPyField, HPyGlobal, MutableClass, PyException, PyRe
 pub use convert::{FromPy, IntoArgs, IntoPy, IntoPyResult};
 pub use err::{PyErr, PyResult};
 pub use ffi::class::PyClass;
+pub use ffi::class::CallFunction;
 pub use ffi::slots::{BufferItem, BufferView};
 pub use ffi::trampoline::Args;
 pub use ffi::{Borrowed, Context, Handle};

@@ -10,7 +10,7 @@ pub use crate::class::{
     OwnType, PropertyAccessor, PyException, SlotAsFunction, TernarySlotAsFunction,
 };
 pub use crate::ffi::class::{
-    borrow_self, borrow_self_mut, create_instance, field_get, field_set, HPyField, HPyGlobal,
+    borrow_self, borrow_self_mut, call_function, create_instance, field_get, field_set, HPyField, HPyGlobal,
     PyRef, PyRefMut,
 };
 pub use crate::ffi::class::{

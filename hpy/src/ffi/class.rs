@@ -1586,6 +1586,86 @@ pub(crate) fn run_property<'py, T: PyClass>(
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Per-instance call functions (`HPy_SetCallFunction`).
+
+/// A call function for instances of `T`: what C HPy's `HPyDef_CALL_FUNCTION` declares.
+///
+/// `#[call_function]` on a method of `T`'s `#[hpy_methods]` block makes one, as an associated
+/// constant of `T` (`fn euclidean` → `T::EUCLIDEAN`, or the name given as
+/// `#[call_function(NAME)]`). Its arguments are parsed like a `#[hpy_function]`'s. The same
+/// block must define `__call__`: HPy only gives instances of classes with a call slot room for
+/// a call function of their own. [`PyRef::set_call_function`] installs it on one instance,
+/// typically in `__init__` or right after creating the object.
+pub struct CallFunction<T: PyClass> {
+    raw: sys::HPyCallFunction,
+    class: PhantomData<fn() -> T>,
+}
+
+impl<T: PyClass> Clone for CallFunction<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: PyClass> Copy for CallFunction<T> {}
+
+/// The call function whose body is `F` (used by the code `#[hpy_methods]` generates).
+///
+/// # Safety
+/// `F` must be the wrapper `#[hpy_methods]` generates for a `#[call_function]` of `T`: its
+/// body borrows the called object as a `T` without checking, which holds because
+/// [`PyRef::set_call_function`] only installs it on instances of `T`.
+pub const unsafe fn call_function<T: PyClass, F: super::trampoline::KeywordsFn>() -> CallFunction<T>
+{
+    CallFunction {
+        raw: super::trampoline::call_function_pair::<F>(),
+        class: PhantomData,
+    }
+}
+
+/// `HPy_SetCallFunction` on `obj`, an instance of `T`.
+fn set_call_function<T: PyClass>(
+    ctx: Context<'_>,
+    obj: Borrowed<'_>,
+    func: &CallFunction<T>,
+) -> PyResult<()> {
+    // HPy only checks this on CPython (PyPy's HPy would install the function on any type).
+    if !has_slot::<T>(sys::HPy_tp_call) {
+        return Err(PyErr::type_error(format!(
+            "'{}' objects cannot have a call function: the class defines no __call__",
+            T::NAME
+        )));
+    }
+    let mut raw = func.raw;
+    // SAFETY: a live context and an open handle to an instance of `T` (the caller's `PyRef`);
+    // `raw` is a complete `HPyCallFunction` whose body borrows the called object as a `T`
+    // (`call_function`'s contract), and HPy reads it during the call only.
+    let result = unsafe { sys::HPy_SetCallFunction(ctx.as_ptr(), obj.raw(), &mut raw) };
+    if result < 0 {
+        Err(PyErr::fetch(ctx))
+    } else {
+        Ok(())
+    }
+}
+
+impl<'h, 'py: 'h, T: PyClass> PyRef<'h, 'py, T> {
+    /// Makes calling this object run `func` instead of the class's `__call__` (C HPy's
+    /// `HPy_SetCallFunction`), e.g. in `__init__` or after creating the object. Other instances
+    /// keep theirs. `TypeError` if the object's type has no room for it (a Python subclass
+    /// that does not inherit the call protocol).
+    pub fn set_call_function(&self, func: &CallFunction<T>) -> PyResult<()> {
+        set_call_function(self.ctx, self.as_handle(), func)
+    }
+}
+
+impl<'h, 'py: 'h, T: MutableClass> PyRefMut<'h, 'py, T> {
+    /// As [`PyRef::set_call_function`].
+    pub fn set_call_function(&self, func: &CallFunction<T>) -> PyResult<()> {
+        set_call_function(self.ctx, self.as_handle(), func)
+    }
+}
+
 /// `true` if `T`'s definitions include the slot `slot` (`sys::HPy_sq_repeat`, ...).
 pub(crate) fn has_slot<T: PyClass>(slot: sys::HPySlot_Slot) -> bool {
     // SAFETY: the spec is never written after construction; `defines` is a NULL-terminated
