@@ -75,7 +75,8 @@ mod callfn {
         /// retarget(kind): installs the call function of another kind (not "plain").
         fn retarget<'py>(mut slf: PyRefMut<'_, 'py, Self>, kind: &str) -> PyResult<()> {
             let (kind, func) = kind_of(kind)?;
-            let func = func.ok_or_else(|| PyErr::value_error("a call function cannot be removed"))?;
+            let func =
+                func.ok_or_else(|| PyErr::value_error("a call function cannot be removed"))?;
             slf.set_call_function(&func)?;
             slf.kind = kind;
             Ok(())

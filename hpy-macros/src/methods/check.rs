@@ -363,6 +363,44 @@ mod tests {
     }
 
     #[test]
+    fn call_functions() {
+        let good = messages(parse_quote! {
+            impl Dist {
+                fn __call__(&self, x: f64) -> f64 { x }
+                #[call_function] fn euclidean(&self, x: f64, #[hpy(default)] y: f64) -> f64 { x }
+                #[call_function(OTHER)] fn other<'py>(slf: Borrowed<'py>) {}
+            }
+        });
+        assert!(good.is_empty(), "{good:#?}");
+        let bad = messages(parse_quote! {
+            impl Dist {
+                #[call_function] fn euclidean(x: f64) -> f64 { x }
+                #[call_function("x")] fn other(&self) {}
+                #[call_function] #[staticmethod] fn both(&self) {}
+            }
+        });
+        assert!(
+            bad[0].starts_with("expected the name of the constant"),
+            "{bad:#?}"
+        );
+        assert!(
+            bad.iter()
+                .any(|m| m.starts_with("`euclidean` needs a receiver")),
+            "{bad:#?}"
+        );
+        assert!(
+            bad.iter()
+                .any(|m| m.starts_with("`#[staticmethod]` conflicts with `#[call_function]`")),
+            "{bad:#?}"
+        );
+        let without_call = bad
+            .iter()
+            .filter(|m| m.starts_with("a `#[call_function]` needs `__call__`"))
+            .count();
+        assert_eq!(without_call, 3, "{bad:#?}");
+    }
+
+    #[test]
     fn receivers() {
         let m = messages(parse_quote! {
             impl Point {

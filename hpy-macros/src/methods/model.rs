@@ -527,6 +527,31 @@ mod tests {
     }
 
     #[test]
+    fn call_functions() {
+        let (m, item) = lower(parse_quote! {
+            impl Dist {
+                #[call_function] fn euclidean(&self, x: f64) -> f64 { x }
+                #[call_function(ITSELF)] fn r#type<'py>(slf: Borrowed<'py>) {}
+                #[call_function(r#Raw)] fn raw(&self) {}
+            }
+        });
+        let consts: Vec<_> = m
+            .entries
+            .iter()
+            .map(|e| match &e.kind {
+                MethodKind::CallFunction(c) => c.to_string(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(consts, ["EUCLIDEAN", "ITSELF", "r#Raw"]);
+        assert!(matches!(m.entries[0].receiver, Receiver::Ref(_)));
+        assert!(matches!(m.entries[1].receiver, Receiver::Object(0, _)));
+        assert_eq!(m.entries[0].function.params.len(), 1);
+        let text = quote::ToTokens::to_token_stream(&item).to_string();
+        assert!(!text.contains("call_function"), "{text}");
+    }
+
+    #[test]
     fn misplaced_markers() {
         let (m, _) = lower(parse_quote! {
             impl Point {
