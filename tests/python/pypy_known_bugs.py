@@ -53,7 +53,6 @@ FAILING = {
     "test_callfn.py::test_each_instance_keeps_its_own_call_function": CALL_FUNCTION_PER_TYPE,
     "test_callfn.py::test_without_a_call_function_the_class_call_runs": CALL_FUNCTION_PER_TYPE,
     "test_callfn.py::test_set_from_rust_after_creation": CALL_FUNCTION_PER_TYPE,
-    "test_callfn.py::test_a_python_subclass": CALL_FUNCTION_PER_TYPE,
 }
 
 ABORTING = {
