@@ -11,6 +11,11 @@
 //! * `"self"`: `Dist.ITSELF`, `()`, returns the called object (the receiver is the instance);
 //! * `"plain"`: none; the class's `__call__` runs, returning `("plain", x, y)`.
 //!
+//! `Scaled(kind, factor)` is a Rust subclass of `Dist` with fields of its own and its own
+//! `__call__` (required: HPy keeps a call function right after the struct of the class that
+//! defines `__call__`, where a subclass keeps its data), on which `Dist`'s call functions
+//! cannot be set (`TypeError`).
+//!
 //! The module functions `euclidean`, `minkowski` and `itself` take the same parameters as the call
 //! functions, so the tests can compare their argument errors.
 
@@ -145,4 +150,52 @@ mod callfn {
     /// itself(): takes no arguments, like `Dist.ITSELF`.
     #[hpy_function(keywords)]
     fn itself() {}
+
+    /// Scaled(kind, factor): a Rust subclass of Dist with fields of its own.
+    #[hpy_class(base = Dist)]
+    pub struct Scaled {
+        factor: f64,
+        check: u64,
+    }
+
+    #[hpy_methods]
+    impl Scaled {
+        #[new]
+        fn new(kind: &str, factor: f64) -> PyResult<(Scaled, Dist)> {
+            Ok((
+                Scaled {
+                    factor,
+                    check: 0x5555_5555_5555_5555,
+                },
+                Dist {
+                    kind: kind_of(kind)?.0,
+                },
+            ))
+        }
+
+        /// Takes the constructor's arguments (Dist's `__init__` would take one).
+        fn __init__(&self, kind: &str, factor: f64) {
+            let _ = (kind, factor);
+        }
+
+        /// `("scaled", factor * x, factor * y)`: a Rust subclass of a class with `__call__`
+        /// must define its own.
+        fn __call__(&self, x: f64, y: f64) -> (&'static str, f64, f64) {
+            ("scaled", self.factor * x, self.factor * y)
+        }
+
+        /// (factor, check): the subclass's own fields.
+        fn fields(&self) -> (f64, u64) {
+            (self.factor, self.check)
+        }
+
+        /// set(kind): tries to install Dist's call function of `kind` on this object (always a
+        /// `TypeError`: it is not a `Dist` itself).
+        fn set(slf: Borrowed<'_>, kind: &str) -> PyResult<()> {
+            if let (_, Some(func)) = kind_of(kind)? {
+                slf.borrow::<Dist>()?.set_call_function(&func)?;
+            }
+            Ok(())
+        }
+    }
 }

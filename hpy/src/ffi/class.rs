@@ -97,6 +97,10 @@ pub unsafe trait ClassBase: 'static {
     const NEEDS_DROP: bool;
     /// The base type object, to pass to `HPyType_FromSpec` (`None` for `object`).
     fn base_type<'py>(ctx: Context<'py>) -> PyResult<Option<Handle<'py>>>;
+    /// `true` if a Rust class of the chain defines `__call__` (`HPy_tp_call`).
+    fn has_call() -> bool {
+        false
+    }
     /// Moves `init` into the base's part.
     ///
     /// # Safety
@@ -177,6 +181,9 @@ unsafe impl<B: Subclassable> ClassBase for B {
                 B::NAME
             ))),
         }
+    }
+    fn has_call() -> bool {
+        has_slot::<B>(sys::HPy_tp_call) || <B::Base as ClassBase>::has_call()
     }
     unsafe fn write_init(layout: *mut ClassObject<B>, init: Self::Init) {
         // SAFETY: forwarded contract.
@@ -1637,8 +1644,28 @@ fn set_call_function<T: PyClass>(
             T::NAME
         )));
     }
+    // Only on `T`'s own instances: HPy keeps the function pointer right after `T`'s struct,
+    // where a subclass keeps its own data (a Rust subclass's fields; a Python subclass of one),
+    // and CPython before 3.12 gives Python subclasses no vectorcall at all.
+    let ty = T::TYPE_GLOBAL
+        .load(ctx)
+        .ok_or_else(|| type_not_created(T::NAME))?;
+    let own = {
+        use crate::object::AnyHandle;
+        super::raw::is(ctx, obj.get_type().as_borrowed(), ty.as_borrowed())
+    };
+    if !own {
+        use crate::object::AnyHandle;
+        return Err(PyErr::type_error(format!(
+            "a call function of '{}' can only be set on '{}' objects, not on '{}' objects \
+             (a subclass)",
+            T::NAME,
+            T::NAME,
+            obj.type_name()
+        )));
+    }
     let mut raw = func.raw;
-    // SAFETY: a live context and an open handle to an instance of `T` (the caller's `PyRef`);
+    // SAFETY: a live context and an open handle to an instance of `T`'s own type (checked);
     // `raw` is a complete `HPyCallFunction` whose body borrows the called object as a `T`
     // (`call_function`'s contract), and HPy reads it during the call only.
     let result = unsafe { sys::HPy_SetCallFunction(ctx.as_ptr(), obj.raw(), &mut raw) };
@@ -1652,8 +1679,8 @@ fn set_call_function<T: PyClass>(
 impl<'h, 'py: 'h, T: PyClass> PyRef<'h, 'py, T> {
     /// Makes calling this object run `func` instead of the class's `__call__` (C HPy's
     /// `HPy_SetCallFunction`), e.g. in `__init__` or after creating the object. Other instances
-    /// keep theirs. `TypeError` if the object's type has no room for it (a Python subclass
-    /// that does not inherit the call protocol).
+    /// keep theirs. `TypeError` for instances of subclasses (Rust or Python ones): HPy keeps
+    /// the function right after `T`'s struct, where a subclass may keep data of its own.
     pub fn set_call_function(&self, func: &CallFunction<T>) -> PyResult<()> {
         set_call_function(self.ctx, self.as_handle(), func)
     }
@@ -1697,6 +1724,18 @@ pub(crate) fn create_type<'py, T: PyClass>(
     ctx: Context<'py>,
     qualname: Option<&CStr>,
 ) -> PyResult<Handle<'py>> {
+    // HPy 0.9 keeps an instance's call function right after the struct of the class that
+    // defines `HPy_tp_call`, and a subclass without one of its own inherits that position,
+    // where its own data is: calling an instance would jump to an address made of its fields.
+    // (A subclass with its own `__call__` gets its own position after its whole struct.)
+    if <T::Base as ClassBase>::has_call() && !has_slot::<T>(sys::HPy_tp_call) {
+        return Err(PyErr::type_error(format!(
+            "class {} extends a class that defines __call__, so it must define __call__ \
+             itself (HPy 0.9 would otherwise call its instances through memory holding their \
+             data)",
+            T::NAME
+        )));
+    }
     let base = <T::Base as ClassBase>::base_type(ctx)?;
     let mut params = [
         sys::HPyType_SpecParam {
