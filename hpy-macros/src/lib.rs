@@ -154,8 +154,9 @@ pub fn hpy_create(_args: TokenStream, item: TokenStream) -> TokenStream {
 ///   Python method but a per-instance call function, the associated constant
 ///   `Self::EUCLIDEAN: hpy::CallFunction<Self>` (the name in upper case, or `NAME`), parsed like
 ///   a keywords method; `PyRef::set_call_function(&Self::EUCLIDEAN)` (`HPy_SetCallFunction`)
-///   makes calling that one instance run it. The block must define `__call__`, which instances
-///   without one run.
+///   makes calling that one instance (of the class itself, not a subclass: `TypeError`) run it.
+///   The block must define `__call__`, which instances without one run; a Rust subclass of a
+///   class with `__call__` must define its own.
 ///
 /// Doc comments become `__doc__`. One `#[hpy_methods]` block per class.
 #[proc_macro_attribute]

@@ -1602,8 +1602,8 @@ pub(crate) fn run_property<'py, T: PyClass>(
 /// constant of `T` (`fn euclidean` → `T::EUCLIDEAN`, or the name given as
 /// `#[call_function(NAME)]`). Its arguments are parsed like a `#[hpy_function]`'s. The same
 /// block must define `__call__`: HPy only gives instances of classes with a call slot room for
-/// a call function of their own. [`PyRef::set_call_function`] installs it on one instance,
-/// typically in `__init__` or right after creating the object.
+/// a call function of their own. [`PyRef::set_call_function`] installs it on one instance of
+/// `T` itself (not of a subclass), typically in `__init__` or right after creating the object.
 pub struct CallFunction<T: PyClass> {
     raw: sys::HPyCallFunction,
     class: PhantomData<fn() -> T>,
@@ -1637,6 +1637,7 @@ fn set_call_function<T: PyClass>(
     obj: Borrowed<'_>,
     func: &CallFunction<T>,
 ) -> PyResult<()> {
+    use crate::object::AnyHandle;
     // HPy only checks this on CPython (PyPy's HPy would install the function on any type).
     if !has_slot::<T>(sys::HPy_tp_call) {
         return Err(PyErr::type_error(format!(
@@ -1650,12 +1651,7 @@ fn set_call_function<T: PyClass>(
     let ty = T::TYPE_GLOBAL
         .load(ctx)
         .ok_or_else(|| type_not_created(T::NAME))?;
-    let own = {
-        use crate::object::AnyHandle;
-        super::raw::is(ctx, obj.get_type().as_borrowed(), ty.as_borrowed())
-    };
-    if !own {
-        use crate::object::AnyHandle;
+    if !super::raw::is(ctx, obj.get_type().as_borrowed(), ty.as_borrowed()) {
         return Err(PyErr::type_error(format!(
             "a call function of '{}' can only be set on '{}' objects, not on '{}' objects \
              (a subclass)",
