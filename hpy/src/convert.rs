@@ -116,10 +116,11 @@ pub trait IntoPy<'py> {
     {
         // Streamed into the list: no intermediate Vec of handles.
         let mut items = items.into_iter();
-        raw::list_from_fn(ctx, items.len(), |_| match items.next() {
+        let list = raw::list_from_fn(ctx, items.len(), |_| match items.next() {
             Some(item) => item.into_py(ctx),
             None => unreachable!("a Vec yields exactly its length"),
-        })
+        })?;
+        check(ctx, list)
     }
 
     /// Converts a slice of `Self` (each item cloned); `u8` overrides this to make `bytes`.
@@ -128,7 +129,8 @@ pub trait IntoPy<'py> {
     where
         Self: Sized + Clone,
     {
-        raw::list_from_fn(ctx, items.len(), |index| items[index].clone().into_py(ctx))
+        let list = raw::list_from_fn(ctx, items.len(), |index| items[index].clone().into_py(ctx))?;
+        check(ctx, list)
     }
 }
 

@@ -183,54 +183,6 @@ impl<'py> Handle<'py> {
     pub unsafe fn from_raw(ctx: Context<'py>, raw: sys::HPy) -> Handle<'py> {
         Handle { ctx, raw }
     }
-
-    /// The result of a raw HPy call that returns a new handle: `Ok` with it, or the pending
-    /// Python exception when the call returned `HPy_NULL`.
-    ///
-    /// # Safety
-    /// As for [`Handle::from_raw`] when not NULL; when NULL, the call must have set an
-    /// exception, as every HPy function does when it returns `HPy_NULL`.
-    #[inline(always)]
-    pub unsafe fn from_raw_result(
-        ctx: Context<'py>,
-        raw: sys::HPy,
-    ) -> crate::PyResult<Handle<'py>> {
-        ctx.own(raw).ok_or_else(crate::PyErr::pending)
-    }
-}
-
-/// `PyObject*` exchange with C-API or PyO3 code in the same extension, for porting step by
-/// step. CPython ABI only: a universal binary has no `PyObject*` to give.
-#[cfg(feature = "cpython-abi")]
-impl<'py> Handle<'py> {
-    /// A new strong reference to the object as a `PyObject*` (`HPy_AsPyObject`). The caller owns
-    /// it and must release it (`Py_DECREF`, or PyO3's `Py::from_owned_ptr`); forgetting to only
-    /// leaks the object.
-    #[inline]
-    pub fn to_py_object(&self) -> *mut sys::cpy_PyObject {
-        // SAFETY: an open handle; the result is a new reference owned by the caller.
-        unsafe { sys::HPy_AsPyObject(self.ctx.as_ptr(), self.raw) }
-    }
-
-    /// A new handle to a `PyObject*` (`HPy_FromPyObject`), which keeps its own reference: the
-    /// caller's reference is untouched. A null pointer gives the pending exception, as C-API
-    /// functions signal errors with one.
-    ///
-    /// # Safety
-    /// `obj` is null (with a Python exception set) or points to a live object of this
-    /// interpreter, for the duration of the call.
-    #[inline]
-    pub unsafe fn from_py_object(
-        ctx: Context<'py>,
-        obj: *mut sys::cpy_PyObject,
-    ) -> crate::PyResult<Handle<'py>> {
-        if obj.is_null() {
-            return Err(crate::PyErr::fetch(ctx));
-        }
-        // SAFETY: `obj` is live (the caller's contract); HPy takes its own reference.
-        ctx.own(unsafe { sys::HPy_FromPyObject(ctx.as_ptr(), obj) })
-            .ok_or_else(|| crate::PyErr::fetch(ctx))
-    }
 }
 
 impl Drop for Handle<'_> {
@@ -293,21 +245,6 @@ impl<'py> Borrowed<'py> {
     #[inline(always)]
     pub(crate) fn raw(self) -> sys::HPy {
         self.raw
-    }
-}
-
-impl fmt::Debug for Handle<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.as_borrowed(), f)
-    }
-}
-
-impl fmt::Debug for Borrowed<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match crate::object::repr_string(*self) {
-            Some(text) => f.write_str(&text),
-            None => f.write_str("<object with failing repr>"),
-        }
     }
 }
 

@@ -12,6 +12,7 @@
 pub(crate) mod capsule;
 pub(crate) mod class;
 pub(crate) mod containers;
+mod escape;
 mod handle;
 pub(crate) mod object_calls;
 pub(crate) mod raw;
