@@ -258,3 +258,86 @@ pub(crate) fn runtime_is_pypy() -> bool {
     #[cfg(not(feature = "cpython-abi"))]
     return sys::context_layout::runtime_is_pypy();
 }
+
+/// The positional arguments of a call, borrowed from HPy for the call (`*args`).
+///
+/// A `#[hpy_function]` or method parameter of this type receives all positional arguments:
+/// `fn count(args: Args<'_>) -> usize { args.len() }`.
+#[derive(Clone, Copy)]
+pub struct Args<'py> {
+    ctx: Context<'py>,
+    items: *const sys::HPy,
+    positional: usize,
+    keyword: usize,
+}
+
+impl<'py> Args<'py> {
+    /// # Safety
+    /// `items` must point to `positional + keyword` handles open for `'py`.
+    #[inline(always)]
+    pub(crate) unsafe fn new(
+        ctx: Context<'py>,
+        items: *const sys::HPy,
+        positional: usize,
+        keyword: usize,
+    ) -> Self {
+        Args {
+            ctx,
+            items,
+            positional,
+            keyword,
+        }
+    }
+
+    /// The number of positional arguments.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.positional
+    }
+
+    /// `true` when there are no positional arguments.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.positional == 0
+    }
+
+    /// Positional argument `index`.
+    ///
+    /// # Panics
+    /// If `index >= self.len()`.
+    #[inline(always)]
+    pub fn get(&self, index: usize) -> Borrowed<'py> {
+        assert!(index < self.positional, "argument index out of range");
+        // SAFETY: in bounds, and the handles are open for 'py (see `new`).
+        unsafe { Borrowed::from_raw(self.ctx, *self.items.add(index)) }
+    }
+
+    /// The arguments after the first (for `__new__` called as a function: `cls` comes first).
+    ///
+    /// # Panics
+    /// If there is no positional argument.
+    #[inline]
+    pub fn skip_first(&self) -> Args<'py> {
+        assert!(self.positional > 0, "no argument to skip");
+        Args {
+            ctx: self.ctx,
+            // SAFETY: in bounds (at least one positional argument).
+            items: unsafe { self.items.add(1) },
+            positional: self.positional - 1,
+            keyword: self.keyword,
+        }
+    }
+
+    /// The positional arguments, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Borrowed<'py>> + '_ {
+        (0..self.positional).map(move |index| self.get(index))
+    }
+
+    /// The values of the keyword arguments, in the order of `kwnames`.
+    pub fn keyword_values(&self) -> impl Iterator<Item = Borrowed<'py>> + '_ {
+        (self.positional..self.positional + self.keyword).map(move |index| {
+            // SAFETY: in bounds, and the handles are open for 'py (see `new`).
+            unsafe { Borrowed::from_raw(self.ctx, *self.items.add(index)) }
+        })
+    }
+}

@@ -21,4 +21,4 @@ pub(crate) mod slots;
 pub(crate) mod text_calls;
 pub(crate) mod trampoline;
 
-pub use handle::{Borrowed, Context, Handle};
+pub use handle::{Args, Borrowed, Context, Handle};
