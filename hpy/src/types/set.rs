@@ -101,11 +101,6 @@ impl<'py> PyFrozenSet<'py> {
     }
 }
 
-/// `set` or `frozenset`: what a set conversion accepts.
-pub(crate) fn is_any_set(obj: crate::ffi::Borrowed<'_>) -> PyResult<bool> {
-    Ok(PySet::is_type_of(obj)? || PyFrozenSet::is_type_of(obj)?)
-}
-
 /// `set(list)` from an owned list of items.
 pub(crate) fn set_from_list<'py>(ctx: Context<'py>, list: Handle<'py>) -> PyResult<Handle<'py>> {
     builtin_class(ctx, "set")?.call((list,))
