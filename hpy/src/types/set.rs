@@ -7,7 +7,7 @@ use crate::ffi::{Context, Handle};
 use crate::object::AnyHandle;
 use crate::types::view::builtin_view;
 use crate::types::view::sealed::Sealed as _;
-use crate::types::{builtin_class, PyIterator, View};
+use crate::types::{builtin_class, PyIterator};
 
 builtin_view!(
     /// A `set` (or an instance of a subclass).
