@@ -3,7 +3,7 @@
 use crate::convert::IntoPy;
 use crate::err::{PyErr, PyResult};
 use crate::ffi::{raw, Context, Handle};
-use crate::object::{check, check_status, AnyHandle};
+use crate::object::{check, AnyHandle};
 use crate::types::view::builtin_view;
 use crate::types::view::sealed::Sealed as _;
 use crate::types::{ExceptionKind, PyIterator, PyList, View};
@@ -181,23 +181,20 @@ impl<'py> Iterator for DictIter<'py> {
             Err(err) => return Some(Err(err)),
         };
         self.index += 1;
-        // A key deleted and re-added keeps the size: Python would notice through the dict's
-        // version, we through the lookup.
-        Some(
-            match check_status(
-                ctx,
-                raw::contains(ctx, self.dict.as_borrowed(), key.as_borrowed()),
-            ) {
-                Ok(0) => {
-                    self.index = self.len;
-                    Err(PyErr::runtime_error(
-                        "dictionary keys changed during iteration",
-                    ))
-                }
-                Ok(_) => self.dict.getitem(&key).map(|value| (key, value)),
-                Err(err) => Err(err),
-            },
-        )
+        // A key replaced by another keeps the size: Python notices through the dict's
+        // version, we through the lookup's `KeyError` (one lookup per key, as the lookup is
+        // most of the cost of a step; a subclass's `__missing__` may answer it instead).
+        Some(match self.dict.getitem(&key) {
+            Ok(value) => Ok((key, value)),
+            Err(err) if err.matches(ctx, ExceptionKind::KeyError) => {
+                err.clear(ctx);
+                self.index = self.len;
+                Err(PyErr::runtime_error(
+                    "dictionary keys changed during iteration",
+                ))
+            }
+            Err(err) => Err(err),
+        })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
