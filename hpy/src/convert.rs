@@ -777,8 +777,7 @@ impl<'a> FromPy<'a> for &'a [u8] {
         if raw::predicate(ctx, hpy_sys::HPyBytes_Check, obj) != 1 {
             return Err(type_error("bytes", obj));
         }
-        // Not `HPyBytes_Size`: PyPy's calls a subclass's `__len__` (see `bytes_contents`).
-        crate::ffi::text_calls::bytes_contents(ctx, obj).ok_or_else(|| PyErr::fetch(ctx))
+        crate::ffi::text_calls::bytes_as_slice(ctx, obj).ok_or_else(|| PyErr::fetch(ctx))
     }
 }
 
