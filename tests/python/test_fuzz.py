@@ -402,15 +402,92 @@ def exc_name(e: BaseException) -> str:
     return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
 
 
+class ModeServer:
+    """One mode of an example run in a server process (`test_fuzz.py --serve`), for a mode that
+    a known interpreter bug may kill (PyPy's debug mode aborts a re-entrant call,
+    pypy_known_bugs.REENTRANT_DEBUG): the death ends the server, not the run, and the next
+    input starts a new one. Cheaper than forking for each input (about 50 ms on PyPy)."""
+
+    def __init__(self, example: str, mode: str, classes: dict, stderr_path: str) -> None:
+        self.example, self.mode, self.classes, self.stderr_path = example, mode, classes, stderr_path
+        self.proc: Optional[subprocess.Popen] = None
+
+    def _send(self, obj: Any) -> None:
+        import pickle
+
+        data = pickle.dumps(obj)
+        self.proc.stdin.write(len(data).to_bytes(8, "little") + data)
+        self.proc.stdin.flush()
+
+    def run(self, inp: tuple) -> Tuple[Optional[dict], Optional[str], str]:
+        """(result, how the server died or None, the server's stderr for this input)."""
+        if self.proc is None:
+            self.err = open(self.stderr_path, "ab")
+            self.proc = subprocess.Popen(
+                [sys.executable, __file__, "--serve", self.example, self.mode],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err, env=_child_env(),
+            )
+            self._send(self.classes)
+        start = os.path.getsize(self.stderr_path)
+        line = b""
+        try:
+            self._send(inp)
+            line = self.proc.stdout.readline()
+        except BrokenPipeError:
+            pass
+        if line:
+            return json.loads(line), None, ""
+        code = self.proc.wait()
+        self.proc = None
+        with open(self.stderr_path, "rb") as f:
+            f.seek(start)
+            stderr = f.read().decode(errors="replace")
+        how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
+        return None, how, stderr
+
+    def close(self) -> None:
+        if self.proc is not None:
+            self.proc.stdin.close()
+            self.proc.wait()
+            self.proc = None
+
+
+def serve(example: str, mode: str) -> int:
+    """The server side of ModeServer: runs each input it reads in `mode`."""
+    import pickle
+
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+
+    def receive():
+        header = stdin.read(8)
+        return pickle.loads(stdin.read(int.from_bytes(header, "little"))) if header else None
+
+    child = Child(example, os.devnull, modes=[mode], classes=receive())
+    _limit_memory()
+    while True:
+        inp = receive()
+        if inp is None:
+            return 0
+        child.panics, child.returned, child.skipped = {}, {}, 0
+        result = child.run_one_mode(mode, inp)
+        result.update(mode=mode, panics=child.panics, returned=child.returned, skipped=child.skipped)
+        stdout.write((json.dumps(result) + "\n").encode())
+        stdout.flush()
+
+
 class Child:
-    def __init__(self, example: str, log_path: str) -> None:
+    def __init__(self, example: str, log_path: str, modes: Optional[List[str]] = None, classes: Optional[dict] = None) -> None:
         import fuzz_strategies as fs
 
         self.fs = fs
         self.example = example
-        self.modes = hpyrs_testing.MODES
+        self.modes = list(modes or hpyrs_testing.MODES)
         self.modules = {mode: hpyrs_testing.load_module(example, mode) for mode in self.modes}
-        self.plan = Plan(example, self.modules[self.modes[0]])
+        if classes is None:
+            self.plan = Plan(example, self.modules[self.modes[0]])
+        else:  # a ModeServer's: the instances are made with the arguments its client found
+            self.plan = object.__new__(Plan)
+            self.plan.example, self.plan.functions, self.plan.classes, self.plan.excluded = example, {}, classes, {}
         self.log = open(log_path, "w", encoding="ascii", errors="backslashreplace", buffering=1)
         self.seconds = {mode: 0.0 for mode in self.modes}
         self.inputs = 0
@@ -424,9 +501,12 @@ class Child:
         # on CPython, 50 on PyPy). The other modes run in this process, which logs each input
         # and mode first, so that the test reports the input that killed it.
         fork = os.environ.get("HPYRS_FUZZ_FORK", "known")
-        self.forked_modes = [
-            m for m in self.modes if hasattr(os, "fork") and (fork == "all" or fork == "known" and m == "pypy-debug")
-        ]
+        self.forked_modes = [m for m in self.modes if hasattr(os, "fork") and fork == "all"]
+        self.servers = {
+            m: ModeServer(example, m, self.plan.classes, log_path + f".{m}.stderr")
+            for m in self.modes
+            if m == "pypy-debug" and fork == "known" and modes is None
+        }
         self.invalid_handles = 0
         self.check_pending = None
         if not hpyrs_testing.IS_PYPY:
@@ -675,12 +755,19 @@ class Child:
         self.inputs += 1
         self.log.write("I " + ascii(inp) + "\n")
         results: Dict[str, dict] = {}
+        died_in, how, stderr = None, None, ""
         for mode in self.modes:
-            if mode not in self.forked_modes:
+            if mode in self.servers and not how:
+                self.log.write(f"M {mode} (server)\n")
+                result, how, stderr = self.servers[mode].run(inp)
+                if result is None:
+                    died_in = mode
+                else:
+                    results[mode] = result
+            elif mode not in self.forked_modes:
                 self.log.write(f"M {mode}\n")
                 results[mode] = dict(self.run_one_mode(mode, inp), mode=mode)
-        died_in, how, stderr = None, None, ""
-        if self.forked_modes:
+        if self.forked_modes and not how:
             forked, died_in, how, stderr = self.run_forked(inp, self.forked_modes)
             results.update(forked)
         results = {m: results[m] for m in self.modes if m in results}
@@ -756,6 +843,8 @@ def _limit_memory() -> None:
 
 
 def child_main(argv: List[str]) -> int:
+    if argv[0] == "--serve":
+        return serve(argv[1], argv[2])
     if argv[0] == "--discover":
         plans = {}
         for name in argv[1:]:
@@ -775,6 +864,8 @@ def child_main(argv: List[str]) -> int:
     _limit_memory()
     start = time.perf_counter()
     failure = child.run(max_examples, int(seed) if seed else None)
+    for server in child.servers.values():
+        server.close()
     result = {
         "example": example,
         "targets": len(child.plan.targets()),
