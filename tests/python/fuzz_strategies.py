@@ -412,3 +412,66 @@ class Builder:
             self.to_arm.append(mutator)
             return d
         raise ValueError(f"unknown recipe {r!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# typed values: test_fuzz.py probes which kind of value each parameter accepts, and then mostly
+# draws values of that kind (hostile ones included), so that calls get past argument conversion.
+
+# (kind, a recipe of that kind), in the order they are tried.
+KIND_PROBES = (
+    ("float", ("float", 1.5)),
+    ("int", ("int", 1)),
+    ("str", ("str", "a")),
+    ("bytes", ("bytes", b"a")),
+    ("bool", ("bool", True)),
+    ("list_float", ("list", (("float", 1.5), ("float", 2.5)))),
+    ("list_int", ("list", (("int", 1), ("int", 2)))),
+    ("list_str", ("list", (("str", "a"), ("str", "b")))),
+    ("tuple_isf", ("tuple", (("int", 1), ("str", "a"), ("float", 1.5)))),
+    ("list_list_str", ("list", (("list", (("str", "a"),)),))),
+    ("dict_str_int", ("dict", ((("str", "a"), ("int", 1)),))),
+    ("callable", ("callable",)),
+)
+
+
+def typed(kind: str, fallback: st.SearchStrategy) -> st.SearchStrategy:
+    """Mostly values of `kind` (a KIND_PROBES name), hostile ones among them; sometimes `fallback`."""
+    ints, floats, texts = _scalars()
+
+    def hostile(*dunders):
+        return st.tuples(st.just("hostile"), st.sampled_from(dunders), st.sampled_from(HOSTILE_HOW))
+
+    def mutated(flavour):
+        return st.one_of(
+            st.tuples(st.just("list_with_mutator"), st.integers(0, 3), st.integers(0, 3),
+                      st.sampled_from(MUTATE_ACTIONS), st.just(flavour)),
+            st.tuples(st.just("mutlist"), st.lists({"int": ints, "float": floats, "str": texts}[flavour], max_size=4)
+                      .map(tuple), st.sampled_from(("__getitem__", "__iter__", "__len__")), st.sampled_from(MUTATE_ACTIONS)),
+        )
+
+    def list_of(s):
+        return st.lists(s, max_size=5).map(lambda xs: ("list", tuple(xs)))
+
+    table = {
+        "float": st.one_of(floats, floats, ints, hostile("__float__", "__index__")),
+        "int": st.one_of(ints, ints, hostile("__index__", "__int__")),
+        "str": texts,
+        "bytes": st.one_of(st.sampled_from(BYTES).map(lambda v: ("bytes", v)), st.binary(max_size=8).map(lambda v: ("bytes", v))),
+        "bool": st.sampled_from([("bool", True), ("bool", False), ("int", 1), ("hostile", "__bool__", "raise")]),
+        "list_float": st.one_of(list_of(st.one_of(floats, ints, hostile("__float__"))), mutated("float"),
+                                list_of(floats).map(lambda r: ("tuple", r[1]))),
+        "list_int": st.one_of(list_of(st.one_of(ints, hostile("__index__", "__int__"))), mutated("int"),
+                              list_of(ints).map(lambda r: ("tuple", r[1]))),
+        "list_str": st.one_of(list_of(texts), mutated("str"), list_of(texts).map(lambda r: ("tuple", r[1]))),
+        "tuple_isf": st.tuples(st.one_of(ints, hostile("__index__")), texts, st.one_of(floats, hostile("__float__")))
+        .map(lambda t: ("tuple", t)),
+        "list_list_str": list_of(list_of(texts)),
+        "dict_str_int": st.one_of(
+            st.lists(st.tuples(texts, st.one_of(ints, hostile("__index__"))), max_size=4).map(lambda kv: ("dict", tuple(kv))),
+            st.tuples(st.just("dict_with_mutator"), st.sampled_from(("key", "value")), st.integers(0, 3),
+                      st.sampled_from(MUTATE_ACTIONS)),
+        ),
+        "callable": st.just(("callable",)),
+    }
+    return st.one_of(table[kind], table[kind], table[kind], fallback)

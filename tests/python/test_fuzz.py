@@ -207,6 +207,54 @@ def probe_arity(fn: Any, known: Tuple[Optional[int], List[str]]) -> Tuple[Option
     return None, known[1]
 
 
+def _argument_ref(e: BaseException) -> str:
+    """Which argument an error is about ("argument 'b': expected int, got 'str'"), or the error."""
+    m = re.search(r"argument '([^']*)'|argument (\d+)", str(e))
+    if m:
+        return m.group(0)
+    return type(e).__name__ + re.sub(r"'[^']*'|\S+ object", "", str(e))[:60]
+
+
+def probe_kinds(fn: Any, count: Optional[int]) -> Optional[List[Optional[str]]]:
+    """For each positional parameter, the first kind of fuzz_strategies.KIND_PROBES it accepts
+    (None: anything, or nothing found), found left to right by calling `fn`: a kind is accepted
+    when the error no longer names that argument as an `object()` there makes it."""
+    import fuzz_strategies as fs
+
+    if not count:
+        return None
+    build = fs.Builder(lambda r: None).build
+    args: List[Any] = [build(fs.KIND_PROBES[0][1])] * count
+    kinds: List[Optional[str]] = [None] * count
+
+    def ref(values) -> Optional[str]:
+        try:
+            fn(*values)
+        except BaseException as e:
+            return _argument_ref(e)
+        return None
+
+    for i in range(count):
+        refused = ref(args[:i] + [object()] + args[i + 1 :])
+        if refused is None:  # anything goes here
+            continue
+        for kind, recipe in fs.KIND_PROBES:
+            value = build(recipe)
+            if ref(args[:i] + [value] + args[i + 1 :]) != refused:
+                args[i], kinds[i] = value, kind
+                break
+    return kinds
+
+
+def probe(fn: Any, known: Tuple[Optional[int], List[str]]) -> Tuple[Optional[int], List[str], Optional[List[Optional[str]]]]:
+    count, names = probe_arity(fn, known)
+    try:
+        kinds = probe_kinds(fn, count)
+    except BaseException:
+        kinds = None
+    return count, names, kinds
+
+
 class Plan:
     """What one example exposes: its functions and classes, with the members of each class and
     constructor arguments that work."""
@@ -229,7 +277,7 @@ class Plan:
             if isinstance(obj, type):
                 self.classes[name] = self._class(qual, obj)
             elif callable(obj):
-                self.functions[name] = probe_arity(obj, param_names(obj))
+                self.functions[name] = probe(obj, param_names(obj))
         del modname
 
     def _class(self, qual: str, cls: type) -> dict:
@@ -265,8 +313,8 @@ class Plan:
             args = [Builder_literal(a) for a in good[0]]
             for m in list(methods):
                 if not m.startswith("__"):
-                    methods[m] = probe_arity(getattr(cls(*args), m), methods[m])
-        return {"methods": methods, "attrs": sorted(attrs), "good": good, "params": probe_arity(cls, param_names(cls))}
+                    methods[m] = probe(getattr(cls(*args), m), methods[m])
+        return {"methods": methods, "attrs": sorted(attrs), "good": good, "params": probe(cls, param_names(cls))}
 
     def targets(self) -> List[str]:
         out = [f"{self.example}.{f}()" for f in self.functions]
@@ -476,14 +524,23 @@ def serve(example: str, mode: str) -> int:
 
 
 class Child:
-    def __init__(self, example: str, log_path: str, modes: Optional[List[str]] = None, classes: Optional[dict] = None) -> None:
+    def __init__(
+        self,
+        example: str,
+        log_path: str,
+        modes: Optional[List[str]] = None,
+        classes: Optional[dict] = None,
+        plan: Optional[Plan] = None,
+    ) -> None:
         import fuzz_strategies as fs
 
         self.fs = fs
         self.example = example
         self.modes = list(modes or hpyrs_testing.MODES)
         self.modules = {mode: hpyrs_testing.load_module(example, mode) for mode in self.modes}
-        if classes is None:
+        if plan is not None:
+            self.plan = plan
+        elif classes is None:
             self.plan = Plan(example, self.modules[self.modes[0]])
         else:  # a ModeServer's: the instances are made with the arguments its client found
             self.plan = object.__new__(Plan)
@@ -534,12 +591,15 @@ class Child:
         vals = fs.values(instances)
 
         def call_args(params):
-            count, names = params
+            count, names = params[:2]
+            kinds = params[2] if len(params) > 2 else None
             if count is None:
                 args = st.lists(vals, max_size=4).map(tuple)
             else:  # mostly as many as the signature has, so that calls get past the argument count
-                exact = st.lists(vals, min_size=count, max_size=count)
-                args = st.one_of(exact, exact, st.lists(vals, max_size=count + 1)).map(tuple)
+                exact = st.lists(vals, min_size=count, max_size=count).map(tuple)
+                if kinds:  # and mostly of the kinds the parameters accept
+                    exact = st.tuples(*[fs.typed(k, vals) if k else vals for k in kinds])
+                args = st.one_of(exact, exact, exact, st.lists(vals, max_size=count + 1).map(tuple))
             kwnames = names + ["\ud800", "x"]
             kwargs = st.lists(st.tuples(st.sampled_from(kwnames), vals), min_size=1, max_size=2).map(
                 lambda kv: tuple({k: v for k, v in kv}.items())
@@ -547,26 +607,32 @@ class Child:
             kwargs = st.one_of(st.just(()), st.just(()), st.just(()), kwargs)  # mostly none
             return st.tuples(args, kwargs)
 
-        choices = []
+        # One hypothesis run per target, each with its share of the inputs: a single run choosing
+        # among all targets visits some of them never (its choices are far from uniform).
+        targets = []  # (label, strategy of inputs, weight)
         for name, params in plan.functions.items():
             # a few calls in a row (a function may keep state between calls)
             calls = st.lists(call_args(params), min_size=1, max_size=8).map(tuple)
-            choices.append(st.tuples(st.just("call"), st.just(name), calls))
+            targets.append((f"{name}()", st.tuples(st.just("call"), st.just(name), calls), 1))
         for cname, info in plan.classes.items():
-            steps = [st.tuples(st.just("new"), call_args(info["params"]))]
+            members = {"()": (1, st.tuples(st.just("new"), call_args(info["params"])))}
             for m, params in info["methods"].items():
-                steps.append(st.tuples(st.just("method"), st.just(m), call_args(params)))
-                steps.append(st.tuples(st.just("unbound"), st.just(m), call_args((4, []))))
+                members[f".{m}()"] = (1, st.tuples(st.just("method"), st.just(m), call_args(params)))
+                members[f".{m} unbound"] = (1, st.tuples(st.just("unbound"), st.just(m), call_args((4, []))))
             for a in info["attrs"]:
-                steps.append(st.tuples(st.sampled_from(["get", "set", "del"]), st.just(a), vals))
-            steps.append(st.tuples(st.just("op"), st.sampled_from(sorted(OPS)), vals, vals))
+                members[f".{a}"] = (1, st.tuples(st.sampled_from(["get", "set", "del"]), st.just(a), vals))
+            members[" operators"] = (4, st.tuples(st.just("op"), st.sampled_from(sorted(OPS)), vals, vals))
+            any_step = st.one_of(*[strategy for _, strategy in members.values()])
             starts = [("none",)] + [("instance", cname, i) for i in range(len(info["good"]))]
-            cls_strategy = st.tuples(
-                st.just("class"), st.just(cname), st.sampled_from(starts), st.lists(st.one_of(*steps), min_size=1, max_size=6).map(tuple)
-            )
-            # A class gets a share in proportion to its members.
-            choices += [cls_strategy] * max(1, min(8, (len(info["methods"]) + len(info["attrs"]) + 3) // 6))
-        return st.one_of(*choices)
+            for label, (weight, focus) in members.items():
+                # the member under test, between a few other steps on the same instance
+                steps = st.tuples(st.lists(any_step, max_size=2), focus, st.lists(any_step, max_size=2)).map(
+                    lambda t: tuple(t[0]) + (t[1],) + tuple(t[2])
+                )
+                targets.append(
+                    (f"{cname}{label}", st.tuples(st.just("class"), st.just(cname), st.sampled_from(starts), steps), weight)
+                )
+        return targets
 
     # ---- running -----------------------------------------------------------------------
     def make_instance(self, mode: str, builder, r: tuple):
@@ -591,7 +657,7 @@ class Child:
             except BaseException as e:
                 return ("LEFT AN EXCEPTION SET", exc_name(e), scrub(str(e)))
         if history_dependent(qual):
-            return ("ok", type(result).__name__)
+            return ("ok",)
         return ("ok", canon(result))
 
     def run_mode(self, mode: str, inp: tuple) -> List[tuple]:
@@ -798,33 +864,41 @@ class Child:
             raise AssertionError("\n".join(problems))
 
     def run(self, max_examples: int, seed: Optional[int]) -> Optional[str]:
+        """Fuzzes every target with its share of `max_examples` inputs; the failures (each
+        shrunk by hypothesis, at most 5), or None."""
         from hypothesis import HealthCheck, Phase, given, settings
         from hypothesis import seed as hypothesis_seed
 
-        if not self.plan.targets():
-            return None  # e.g. modcreate: its module is a SimpleNamespace holding two values
-        @settings(
-            max_examples=max_examples,
-            derandomize=seed is None,
-            database=None,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-            phases=[Phase.explicit, Phase.generate, Phase.shrink],
-            report_multiple_bugs=False,
-            print_blob=False,
-        )
-        @given(self.strategy())
-        def fuzz(inp):
-            self.check(inp)
+        targets = self.strategy()
+        total_weight = sum(w for _, _, w in targets) or 1
+        failures: List[str] = []
+        for label, strategy, weight in targets:
+            budget = max(2, round(max_examples * weight / total_weight))
 
-        if seed is not None:
-            fuzz = hypothesis_seed(seed)(fuzz)
-        try:
-            fuzz()
-        except AssertionError as e:
-            # hypothesis attaches the (shrunk) falsifying example as a note
-            return "\n".join([str(e)] + list(getattr(e, "__notes__", [])))
-        return None
+            @settings(
+                max_examples=budget,
+                derandomize=seed is None,
+                database=None,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+                phases=[Phase.explicit, Phase.generate, Phase.shrink],
+                report_multiple_bugs=False,
+                print_blob=False,
+            )
+            @given(strategy)
+            def fuzz(inp):
+                self.check(inp)
+
+            if seed is not None:
+                fuzz = hypothesis_seed(seed)(fuzz)
+            try:
+                fuzz()
+            except AssertionError as e:
+                # hypothesis attaches the (shrunk) falsifying example as a note
+                failures.append("\n".join([f"{self.example}.{label}:", str(e)] + list(getattr(e, "__notes__", []))))
+                if len(failures) == 5:
+                    break
+        return "\n\n".join(failures) or None
 
 
 def _limit_memory() -> None:
@@ -846,21 +920,34 @@ def child_main(argv: List[str]) -> int:
     if argv[0] == "--serve":
         return serve(argv[1], argv[2])
     if argv[0] == "--discover":
-        plans = {}
-        for name in argv[1:]:
+        # Discovery calls the functions (to find arities and argument kinds): in a process of
+        # its own, so that the fuzzed modules start from the same state in every mode.
+        import pickle
+
+        plans, found = {}, {}
+        for name in argv[2:]:
             try:
                 plan = Plan(name, hpyrs_testing.load_module(name, hpyrs_testing.MODES[0]))
                 plans[name] = {"weight": plan.weight(), "targets": plan.targets(), "excluded": plan.excluded}
+                found[name] = plan
             except BaseException as e:
                 plans[name] = {"error": f"{type(e).__name__}: {e}"}
+        with open(argv[1], "wb") as f:
+            pickle.dump(found, f)
         print(json.dumps(plans))
         return 0
     import faulthandler
 
     faulthandler.enable()  # a crash prints the Python stack too
     example, max_examples, log_path, out_path = argv[1], int(argv[2]), argv[3], argv[4]
+    plan = None
+    if len(argv) > 5:
+        import pickle
+
+        with open(argv[5], "rb") as f:
+            plan = pickle.load(f)[example]
     seed = os.environ.get("HPYRS_FUZZ_SEED")
-    child = Child(example, log_path)
+    child = Child(example, log_path, plan=plan)
     _limit_memory()
     start = time.perf_counter()
     failure = child.run(max_examples, int(seed) if seed else None)
@@ -911,7 +998,7 @@ def _child_env() -> dict:
 
 
 @pytest.fixture(scope="session")
-def fuzz_plan():
+def fuzz_plan(tmp_path_factory):
     """Builds every example, then asks a child process what each exposes: the number of inputs
     each example gets is its share of HPYRS_FUZZ_EXAMPLES."""
     missing = _hypothesis_missing()
@@ -927,11 +1014,15 @@ def fuzz_plan():
         except BaseException as e:  # pytest.fail's exception: reported by that example's test
             errors[name] = str(e)
     ok = [n for n in names if n not in errors]
+    plans_path = tmp_path_factory.mktemp("fuzz") / "plans.pickle"
     proc = subprocess.run(
-        [sys.executable, __file__, "--discover", *ok], capture_output=True, text=True, env=_child_env(), timeout=600
+        [sys.executable, __file__, "--discover", str(plans_path), *ok],
+        capture_output=True, text=True, env=_child_env(), timeout=600,
     )
     assert proc.returncode == 0, f"discovery failed:\n{proc.stdout}\n{proc.stderr}"
     plans = json.loads(proc.stdout.strip().splitlines()[-1])
+    for p in plans.values():
+        p["pickle"] = str(plans_path)
     for name, err in errors.items():
         plans[name] = {"error": err}
     total = int(os.environ.get("HPYRS_FUZZ_EXAMPLES", "2000"))
@@ -953,7 +1044,7 @@ def test_fuzz(example, fuzz_plan, tmp_path):
         pytest.fail(f"examples/{example} could not be loaded: {plan['error']}", pytrace=False)
     log_path, out_path = tmp_path / "inputs.log", tmp_path / "result.json"
     timeout = float(os.environ.get("HPYRS_FUZZ_TIMEOUT", "900"))
-    cmd = [sys.executable, __file__, "--run", example, str(plan["examples"]), str(log_path), str(out_path)]
+    cmd = [sys.executable, __file__, "--run", example, str(plan["examples"]), str(log_path), str(out_path), plan["pickle"]]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, env=_child_env(), timeout=timeout)
         died = None if proc.returncode >= 0 else f"was killed by signal {-proc.returncode}"
