@@ -1,9 +1,12 @@
 """Property-based fuzzing of every example: bad input never kills the interpreter (issue 10).
 
+hypothesis (pinned by tools/setup_env.sh) is the standard property-based testing tool for
+Python: it shrinks a failing input to a minimal one and replays a run exactly from a seed.
+
 For each example crate under examples/ (found the way hpyrs_testing builds them: every
 directory with a Cargo.toml, so a new example is fuzzed without editing this file), a child
 process loads the example in every mode of this interpreter (cpython, universal, debug; or
-pypy, pypy-debug) and lets hypothesis throw hostile values (fuzz_strategies.py) at:
+pypy, pypy-debug) and throws hostile values (fuzz_strategies.py) at:
 
 * every public module-level callable (positional and keyword arguments);
 * every public class: its constructor, its methods and properties on an instance (built with
@@ -11,10 +14,15 @@ pypy, pypy-debug) and lets hypothesis throw hostile values (fuzz_strategies.py) 
   random `self`, and the protocols through operators and builtins (len, iteration, indexing,
   arithmetic, comparisons, hash, repr, call, buffer...), a few steps in a row on one instance.
 
-Every input is built afresh and run in each mode in turn. Pass means:
+A discovery process first lists the targets and probes each callable (with Nones, then one
+value of each kind) for its number of positional arguments and the kind of value each accepts,
+so that most inputs get past argument conversion; every target then gets its own hypothesis run
+with its share of the inputs. Every input is built afresh and run in each mode in turn. Pass means:
 
 * no process dies: the child logs each input before running it, so a crash (abort, signal,
-  exhausted memory) is reported with the input and the mode that killed it;
+  exhausted memory) is reported with the input and the mode that killed it. (PyPy's debug mode
+  runs in a server process that a known PyPy bug may kill, pypy_known_bugs.REENTRANT_DEBUG: such
+  an input is counted and not compared; any other death fails);
 * no `SystemError` but the documented one of a Rust panic ("Rust panic in f(): message", made by
   `PyErr::from_panic`); "returned a result with an exception set" is a SystemError too, and on
   CPython an exception left set behind a successful result is caught after every call;
@@ -25,8 +33,11 @@ Every input is built afresh and run in each mode in turn. Pass means:
 
 Bounded and reproducible: HPYRS_FUZZ_EXAMPLES inputs per mode in total (default 2,000, shared by
 the examples in proportion to what they expose), hypothesis derandomized (a fixed seed) with no
-example database; HPYRS_FUZZ_SEED=N explores another fixed sequence. The session summary gives
-the number of targets, inputs and seconds per mode of each example.
+example database; HPYRS_FUZZ_SEED=N explores another fixed sequence; HPYRS_FUZZ_FORK=all runs
+each input in a forked child (a crash becomes a failing example that hypothesis shrinks);
+HPYRS_FUZZ_TIMEOUT (default 900 s) bounds each example's child. The child's address space is
+limited to 1.5 GB above its size, so a huge allocation fails quickly. The session summary gives,
+for each example, the targets, the inputs, the seconds spent in each mode, and the panics seen.
 """
 
 from __future__ import annotations
@@ -148,7 +159,7 @@ def example_names() -> List[str]:
 # =============================================================================================
 
 
-def Builder_literal(r: tuple) -> Any:
+def build_literal(r: tuple) -> Any:
     """The value of a `literal()` recipe."""
     import fuzz_strategies as fs
 
@@ -264,7 +275,6 @@ class Plan:
         self.functions: Dict[str, Tuple[Optional[int], List[str]]] = {}
         self.classes: Dict[str, dict] = {}
         self.excluded: Dict[str, str] = {}
-        modname = type(module).__name__ if False else getattr(module, "__name__", example)
         for name in sorted(dir(module)):
             if name.startswith("_"):
                 continue
@@ -278,7 +288,6 @@ class Plan:
                 self.classes[name] = self._class(qual, obj)
             elif callable(obj):
                 self.functions[name] = probe(obj, param_names(obj))
-        del modname
 
     def _class(self, qual: str, cls: type) -> dict:
         methods: Dict[str, Tuple[Optional[int], List[str]]] = {}
@@ -310,7 +319,7 @@ class Plan:
             if len(good) == 2:
                 break
         if good:
-            args = [Builder_literal(a) for a in good[0]]
+            args = [build_literal(a) for a in good[0]]
             for m in list(methods):
                 if not m.startswith("__"):
                     methods[m] = probe(getattr(cls(*args), m), methods[m])
@@ -1080,6 +1089,8 @@ def test_fuzz(example, fuzz_plan, tmp_path):
         f"{len([q for q in result['returned'] if not q.startswith('op:')])} targets returned a result, "
         f"{result['total']:.1f} s: {per_mode}",
     )
+    for qual, why in sorted(plan.get("excluded", {}).items()):
+        hpyrs_testing.report(FUZZ_SECTION, f"  not fuzzed: {qual}: {why}")
     for bug, count in sorted(result["known_deaths"].items()):
         hpyrs_testing.report(FUZZ_SECTION, f"  {count} input(s) not compared: a known interpreter bug killed a mode: {bug}")
     for qual, message in sorted(result["panics"].items()):
