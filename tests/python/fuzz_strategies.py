@@ -446,8 +446,12 @@ def typed(kind: str, fallback: st.SearchStrategy) -> st.SearchStrategy:
         return st.one_of(
             st.tuples(st.just("list_with_mutator"), st.integers(0, 3), st.integers(0, 3),
                       st.sampled_from(MUTATE_ACTIONS), st.just(flavour)),
-            st.tuples(st.just("mutlist"), st.lists({"int": ints, "float": floats, "str": texts}[flavour], max_size=4)
-                      .map(tuple), st.sampled_from(("__getitem__", "__iter__", "__len__")), st.sampled_from(MUTATE_ACTIONS)),
+            st.tuples(
+                st.just("mutlist"),
+                st.lists({"int": ints, "float": floats, "str": texts}[flavour], max_size=4).map(tuple),
+                st.sampled_from(("__getitem__", "__iter__", "__len__")),
+                st.sampled_from(MUTATE_ACTIONS),
+            ),
         )
 
     def list_of(s):
@@ -457,7 +461,7 @@ def typed(kind: str, fallback: st.SearchStrategy) -> st.SearchStrategy:
         "float": st.one_of(floats, floats, ints, hostile("__float__", "__index__")),
         "int": st.one_of(ints, ints, hostile("__index__", "__int__")),
         "str": texts,
-        "bytes": st.one_of(st.sampled_from(BYTES).map(lambda v: ("bytes", v)), st.binary(max_size=8).map(lambda v: ("bytes", v))),
+        "bytes": st.one_of(st.sampled_from(BYTES), st.binary(max_size=8)).map(lambda v: ("bytes", v)),
         "bool": st.sampled_from([("bool", True), ("bool", False), ("int", 1), ("hostile", "__bool__", "raise")]),
         "list_float": st.one_of(list_of(st.one_of(floats, ints, hostile("__float__"))), mutated("float"),
                                 list_of(floats).map(lambda r: ("tuple", r[1]))),
@@ -468,7 +472,9 @@ def typed(kind: str, fallback: st.SearchStrategy) -> st.SearchStrategy:
         .map(lambda t: ("tuple", t)),
         "list_list_str": list_of(list_of(texts)),
         "dict_str_int": st.one_of(
-            st.lists(st.tuples(texts, st.one_of(ints, hostile("__index__"))), max_size=4).map(lambda kv: ("dict", tuple(kv))),
+            st.lists(st.tuples(texts, st.one_of(ints, hostile("__index__"))), max_size=4).map(
+                lambda kv: ("dict", tuple(kv))
+            ),
             st.tuples(st.just("dict_with_mutator"), st.sampled_from(("key", "value")), st.integers(0, 3),
                       st.sampled_from(MUTATE_ACTIONS)),
         ),

@@ -106,15 +106,28 @@ ARG_SKIPS = {
     "tour.arithmetic": _arithmetic_skips,
 }
 
-# Results that depend on the process's history (GC timing, object addresses), not on the
-# input: the modes are compared on the outcome's kind (result or exception type) only.
+# Results that depend on the process's history (GC timing, object addresses) or on the ABI, not
+# on the input: the modes are compared on the outcome's kind (result or exception type) only.
 HISTORY_DEPENDENT = {
+    "containers.has_c_api": "whether PyObject* exchange is compiled in: True in the CPython ABI only",
     "shapes.tracked_counts": "counts finalized/dropped Tracked objects: depends on when the GC ran",
     "shapes.drop_counts": "counts dropped Shape/Probe objects: depends on when the GC ran",
     "shapes.recall": "returns what an earlier input gave remember() (a forked mode forgets it)",
     "tour.hash_of": "hash(obj) of an object hashed by identity depends on its address",
     "op:hash": "hash(obj) of an object hashed by identity depends on its address",
     "slots.misc_counts": "counts tp_new/tp_finalize/tp_destroy calls of Misc: depends on when the GC ran",
+    "objects.static_address": "the address of a Rust static: each mode loads its own binary",
+}
+
+# Findings not fixed yet: a SystemError (message prefix) that one target is known to raise,
+# tolerated there only, with the reason. Remove an entry once its target is fixed.
+KNOWN_SYSTEM_ERRORS = {
+    "runtime.new_exception": (
+        "PyErr_NewException: name must be module.class",
+        "PyErr::new_exception_type passes a name without a '.' (e.g. '') to HPyErr_NewException, and "
+        "CPython's PyErr_NewException answers the misuse with SystemError (every mode): the safe API "
+        "should refuse such a name itself with a clear error",
+    ),
 }
 # Members that read a raw field as an int, as CPython's own do (functools.partial(print).__vectorcalloffset__
 # is the address of its vectorcall function): addresses, different in each mode.
@@ -561,6 +574,7 @@ class Child:
         self.skipped = 0
         self.returned: Dict[str, int] = {}  # target -> calls that returned a result
         self.known_deaths: Dict[str, int] = {}  # known interpreter bug -> inputs it killed
+        self.known_system_errors = 0  # KNOWN_SYSTEM_ERRORS seen
         # The modes each input runs in a forked child: those a known interpreter bug may kill
         # (PyPy's debug mode, pypy_known_bugs.REENTRANT_DEBUG), or all with HPYRS_FUZZ_FORK=all
         # (a crash is then a failing example that hypothesis shrinks; about 10 ms per input
@@ -682,7 +696,9 @@ class Child:
         if inp[0] == "call":
             name = inp[1]
             qual = f"{self.example}.{name}"
-            fn = getattr(module, name)
+            fn = getattr(module, name, None)
+            if fn is None:  # e.g. a function of the CPython-ABI build only
+                return [("absent",)]
             for i, spec in enumerate(inp[2]):
                 self.log.write(f"S {mode} call {i}\n")
                 args, kwargs = build_call(spec)
@@ -695,7 +711,9 @@ class Child:
                 out.append(self.outcome(qual, lambda: fn(*args, **kwargs)))
             return out
         _, cname, start, steps = inp
-        cls = getattr(module, cname)
+        cls = getattr(module, cname, None)
+        if cls is None:
+            return [("absent",)]
         qual_cls = f"{self.example}.{cname}"
         current = None
         if start[0] == "instance":
@@ -771,6 +789,11 @@ class Child:
             outcomes = self.run_mode(mode, inp)
         for o in outcomes:
             if o[0] == "raise" and o[1] == "SystemError" and not PANIC_MESSAGE.match(o[2]):
+                if f"{self.example}.{inp[1]}" in KNOWN_SYSTEM_ERRORS and o[2].startswith(
+                    KNOWN_SYSTEM_ERRORS[f"{self.example}.{inp[1]}"][0]
+                ):
+                    self.known_system_errors += 1
+                    continue
                 problems.append(f"{mode}: SystemError other than a Rust panic: {o[2]}")
             if o[0] == "LEFT AN EXCEPTION SET":
                 problems.append(f"{mode}: a successful call left an exception set: {o[1]}: {o[2]}")
@@ -862,7 +885,8 @@ class Child:
                 tail = "\n".join(stderr.splitlines()[-25:])
                 raise AssertionError(f"the interpreter {how} in mode {died_in}; its stderr ends with:\n{tail}")
         problems = [p for r in results.values() for p in r["problems"]]
-        modes = [m for m in self.modes if m in results]
+        # not compared: the modes whose module lacks the target (cfg'd to one ABI)
+        modes = [m for m in self.modes if m in results and results[m]["outcomes"] != [["absent"]]]
         for mode in modes[1:]:
             if results[mode]["outcomes"] != results[modes[0]]["outcomes"]:
                 problems.append(
@@ -975,6 +999,7 @@ def child_main(argv: List[str]) -> int:
         "panics": child.panics,
         "returned": sorted(child.returned),
         "known_deaths": child.known_deaths,
+        "known_system_errors": child.known_system_errors,
         "failure": failure,
     }
     with open(out_path, "w") as f:
@@ -1091,6 +1116,10 @@ def test_fuzz(example, fuzz_plan, tmp_path):
     )
     for qual, why in sorted(plan.get("excluded", {}).items()):
         hpyrs_testing.report(FUZZ_SECTION, f"  not fuzzed: {qual}: {why}")
+    if result["known_system_errors"]:
+        for qual, (message, why) in KNOWN_SYSTEM_ERRORS.items():
+            if qual.startswith(f"{example}."):
+                hpyrs_testing.report(FUZZ_SECTION, f"  known finding, tolerated: {qual}: SystemError {message!r}: {why}")
     for bug, count in sorted(result["known_deaths"].items()):
         hpyrs_testing.report(FUZZ_SECTION, f"  {count} input(s) not compared: a known interpreter bug killed a mode: {bug}")
     for qual, message in sorted(result["panics"].items()):
