@@ -334,8 +334,11 @@ class Plan:
         if good:
             args = [build_literal(a) for a in good[0]]
             for m in list(methods):
-                if not m.startswith("__"):
-                    methods[m] = probe(getattr(cls(*args), m), methods[m])
+                if m not in ("__del__", "__init__"):  # probed on a throwaway instance
+                    try:
+                        methods[m] = probe(getattr(cls(*args), m), methods[m])
+                    except Exception:
+                        pass
         return {"methods": methods, "attrs": sorted(attrs), "good": good, "params": probe(cls, param_names(cls))}
 
     def targets(self) -> List[str]:
