@@ -121,14 +121,7 @@ HISTORY_DEPENDENT = {
 
 # Findings not fixed yet: a SystemError (message prefix) that one target is known to raise,
 # tolerated there only, with the reason. Remove an entry once its target is fixed.
-KNOWN_SYSTEM_ERRORS = {
-    "runtime.new_exception": (
-        "PyErr_NewException: name must be module.class",
-        "PyErr::new_exception_type passes a name without a '.' (e.g. '') to HPyErr_NewException, and "
-        "CPython's PyErr_NewException answers the misuse with SystemError (every mode): the safe API "
-        "should refuse such a name itself with a clear error",
-    ),
-}
+KNOWN_SYSTEM_ERRORS = {}
 # Members that read a raw field as an int, as CPython's own do (functools.partial(print).__vectorcalloffset__
 # is the address of its vectorcall function): addresses, different in each mode.
 ADDRESS_MEMBERS = {"__vectorcalloffset__", "__dictoffset__", "__weaklistoffset__"}
