@@ -17,6 +17,9 @@
 #     holding the pinned hpy (built from source), pytest and setuptools; run them with
 #     tools/python3.14 and tools/python3.15. If one cannot be installed, one line says why and
 #     .interpreters/cpython3.X.missing keeps the reason.
+#   * hypothesis (the fuzz test, tests/python/test_fuzz.py) in every one of those environments,
+#     pinned per interpreter (the last releases that support 3.8 and 3.9; a pure-Python one
+#     elsewhere, since newer ones ship CPython-only compiled wheels that PyPy cannot install).
 # Prints the venv path (last line of stdout). Rust itself (cargo, rustfmt, clippy) is
 # expected to be installed already, e.g. with rustup.
 #
