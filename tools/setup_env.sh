@@ -17,6 +17,9 @@
 #     holding the pinned hpy (built from source), pytest and setuptools; run them with
 #     tools/python3.14 and tools/python3.15. If one cannot be installed, one line says why and
 #     .interpreters/cpython3.X.missing keeps the reason.
+#   * hypothesis (the fuzz test, tests/python/test_fuzz.py) in every one of those environments,
+#     pinned per interpreter (the last releases that support 3.8 and 3.9; a pure-Python one
+#     elsewhere, since newer ones ship CPython-only compiled wheels that PyPy cannot install).
 # Prints the venv path (last line of stdout). Rust itself (cargo, rustfmt, clippy) is
 # expected to be installed already, e.g. with rustup.
 #
@@ -350,6 +353,53 @@ install_pyenv_cpython() {
 
 for ver in 3.8 3.9 3.10 3.12 3.13; do
     install_pyenv_cpython "$ver"
+done
+
+# ---- hypothesis, for the fuzz test (tests/python/test_fuzz.py) --------------------------
+# hypothesis is the standard property-based testing tool for Python: it shrinks a failing input
+# to a minimal one and replays a run exactly from a fixed seed (the fuzz test derandomizes).
+# 6.155.7 is its newest pure-Python release (later ones ship a compiled module, with wheels
+# for CPython only), so PyPy runs the same version as CPython 3.10-3.15; 3.9 and 3.8 get the
+# last releases that support them. Installed into every interpreter set up above; one that
+# cannot get it says why here, and the fuzz test skips there (fails under CI=true).
+HYPOTHESIS_VERSION="6.155.7"
+hypothesis_version_for() {
+    case "$1" in
+    3.8) echo 6.113.0 ;;
+    3.9) echo 6.141.1 ;;
+    *) echo "$HYPOTHESIS_VERSION" ;;
+    esac
+}
+has_hypothesis() { # VERSION PYTHON...
+    "${@:2}" -c 'import sys, hypothesis; sys.exit(hypothesis.__version__ != sys.argv[1])' "$1" >/dev/null 2>&1
+}
+install_hypothesis() { # LABEL VERSION PYTHON... (the pip install arguments follow "--")
+    local label="$1" version="$2" python=() reason
+    shift 2
+    while [[ "$1" != -- ]]; do python+=("$1"); shift; done
+    shift
+    if has_hypothesis "$version" "${python[@]}"; then
+        log "$label has hypothesis $version"
+        return
+    fi
+    if reason="$(PIP_DISABLE_PIP_VERSION_CHECK=1 "$@" "hypothesis==$version" 2>&1)" &&
+        has_hypothesis "$version" "${python[@]}"; then
+        log "installed hypothesis $version into $label"
+    else
+        log "$label: could not install hypothesis $version: $(echo "$reason" | grep -E 'error|ERROR' | head -n 1)"
+    fi
+}
+install_hypothesis "$VENV" "$HYPOTHESIS_VERSION" "$VENV/bin/python" -- "$VENV/bin/python" -m pip install --quiet
+if [[ ! -f "$PYPY_MISSING" ]]; then
+    # Like pytest: into the unpacked tree's site-packages (with its dependency sortedcontainers).
+    install_hypothesis "PyPy" "$HYPOTHESIS_VERSION" "$ROOT/tools/pypy" -- "$VENV/bin/python" -m pip install --quiet \
+        --target "$PYPY_DIR/usr/local/lib/pypy3.11/dist-packages" --python-version 3.11 --implementation pp \
+        --only-binary=:all:
+fi
+for ver in 3.8 3.9 3.10 3.12 3.13 3.14 3.15 3.14d; do
+    [[ -f "$ROOT/.interpreters/cpython$ver.missing" ]] && continue
+    install_hypothesis "CPython $ver" "$(hypothesis_version_for "$ver")" "$ROOT/tools/python$ver" -- \
+        "$ROOT/tools/python$ver" -m pip install --quiet
 done
 
 # ---- hpy 0.9.0 with its type marker moved, for CPython 3.13+ ---------------------------

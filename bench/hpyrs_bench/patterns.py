@@ -51,10 +51,13 @@ GROUPS = {
     "type": "methods and slots of Foo",
     "alloc": "object allocation",
     "array": "examples/array operations",
+    "data": "dict iteration, dict and set conversions",
 }
 
 _F = "def f(a, b):\n    return a + b"
 _FOO = "Foo = mb.Foo\nfoo = Foo()"
+_D10 = "d = {str(k): k for k in range(10)}"
+_D100 = "d = {str(k): k for k in range(100)}"
 _ARR = "array = ar.array\na = array([1.0, 2.0, 3.0, 4.0])\nb = array([0.5, 0.5, 0.5, 0.5])"
 
 PATTERNS: Tuple[Pattern, ...] = (
@@ -88,6 +91,20 @@ PATTERNS: Tuple[Pattern, ...] = (
     Pattern("Foo() kept alive", "alloc", "Foo = mb.Foo\nappend = objs.append", "append(Foo())",
             "(Foo().x, mb.HTFoo is Foo)", baseline="append(None)",
             baseline_setup="append = objs.append", keeps_objects=True),
+    # ---- dicts and sets (hpy-rs's PyDict view and std-collection conversions) and
+    # allow_threads: not in HPy's microbench; bench/README.md says what each variant does
+    Pattern("sum_dict_values(d), 10 items", "data", f"f = mb.sum_dict_values\n{_D10}", "f(d)",
+            "f(d)"),
+    Pattern("sum_dict_values(d), 100 items", "data", f"f = mb.sum_dict_values\n{_D100}", "f(d)",
+            "f(d)"),
+    Pattern("dict_len_via_map(d), 10 items", "data", f"f = mb.dict_len_via_map\n{_D10}", "f(d)",
+            "f(d)"),
+    Pattern("make_dict(10)", "data", "make_dict = mb.make_dict", "make_dict(10)",
+            "sorted(make_dict(10).items())"),
+    Pattern("set_len_via_hashset(s), 10 items", "data",
+            "f = mb.set_len_via_hashset\ns = set(range(10))", "f(s)", "(f(s), f(frozenset(s)))"),
+    Pattern("release_gil()", "module", "release_gil = mb.release_gil", "release_gil()",
+            "release_gil()"),
     # ---- examples/array
     Pattern("array([4 floats])", "array", "array = ar.array\nitems = [1.0, 2.0, 3.0, 4.0]",
             "array(items)", "array(items).tolist()"),

@@ -7,7 +7,7 @@ use core::ffi::CStr;
 use crate::convert::FromPy;
 use crate::err::{PyErr, PyResult};
 use crate::ffi::class::{self as raw_class, ClassBase, MethodKind, PyClass};
-use crate::ffi::trampoline::Args;
+use crate::ffi::Args;
 use crate::ffi::{Borrowed, Context, Handle};
 use crate::object::AnyHandle;
 use crate::types::{BuiltinType, ExceptionKind};

@@ -122,12 +122,19 @@ fn set_items<'a, C, T: for<'x> FromPy<'x>>(
     reserve: impl FnOnce(&mut C, usize) -> PyResult<()>,
     mut insert: impl FnMut(&mut C, T),
 ) -> PyResult<()> {
-    if !crate::types::set::is_any_set(obj)? {
+    let builtins = obj.context().import("builtins")?;
+    if !(obj.is_instance(&builtins.getattr("set")?)?
+        || obj.is_instance(&builtins.getattr("frozenset")?)?)
+    {
         return Err(mismatch("set or frozenset", obj));
     }
-    reserve(into, obj.len()?)?;
-    for item in obj.iter()? {
-        let item = item?;
+    // HPy 0.9 has no set API: one Python-level call, `list(obj)`, then the items by index,
+    // which costs less than a call of the iterator's `__next__` per item.
+    let items = builtins.getattr("list")?.call((obj,))?;
+    let len = items.len()?;
+    reserve(into, len)?;
+    for index in 0..len {
+        let item = items.get_index(index as isize)?;
         insert(
             into,
             T::from_py(item.as_borrowed()).map_err(|e| e.with_context("item"))?,

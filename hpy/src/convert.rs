@@ -116,10 +116,11 @@ pub trait IntoPy<'py> {
     {
         // Streamed into the list: no intermediate Vec of handles.
         let mut items = items.into_iter();
-        raw::list_from_fn(ctx, items.len(), |_| match items.next() {
+        let list = raw::list_from_fn(ctx, items.len(), |_| match items.next() {
             Some(item) => item.into_py(ctx),
             None => unreachable!("a Vec yields exactly its length"),
-        })
+        })?;
+        check(ctx, list)
     }
 
     /// Converts a slice of `Self` (each item cloned); `u8` overrides this to make `bytes`.
@@ -128,7 +129,8 @@ pub trait IntoPy<'py> {
     where
         Self: Sized + Clone,
     {
-        raw::list_from_fn(ctx, items.len(), |index| items[index].clone().into_py(ctx))
+        let list = raw::list_from_fn(ctx, items.len(), |index| items[index].clone().into_py(ctx))?;
+        check(ctx, list)
     }
 }
 
@@ -775,8 +777,7 @@ impl<'a> FromPy<'a> for &'a [u8] {
         if raw::predicate(ctx, hpy_sys::HPyBytes_Check, obj) != 1 {
             return Err(type_error("bytes", obj));
         }
-        // Not `HPyBytes_Size`: PyPy's calls a subclass's `__len__` (see `bytes_contents`).
-        crate::ffi::text_calls::bytes_contents(ctx, obj).ok_or_else(|| PyErr::fetch(ctx))
+        crate::ffi::text_calls::bytes_as_slice(ctx, obj).ok_or_else(|| PyErr::fetch(ctx))
     }
 }
 

@@ -504,10 +504,11 @@ impl PyErr {
     ) -> PyResult<crate::Handle<'py>> {
         use crate::object::AnyHandle;
         if !name.contains('.') {
-            // CPython's words (PyPy names `HPyErr_NewException` instead).
-            return Err(PyErr::system_error(
-                "PyErr_NewException: name must be module.class",
-            ));
+            // CPython's C API answers this misuse with a `SystemError`; a safe API refuses the
+            // argument itself.
+            return Err(PyErr::value_error(format!(
+                "an exception name must be 'module.Name', got '{name}'"
+            )));
         }
         if let Some(base) = base {
             if !raw::is_subtype(ctx, base, ExceptionKind::BaseException.type_object(ctx)) {

@@ -29,6 +29,7 @@
 
 mod alloc;
 mod class;
+mod code;
 mod collections;
 mod convert;
 mod err;
@@ -66,21 +67,18 @@ pub use ffi::{Borrowed, Context, Handle};
 pub use object::{AnyHandle, CompareOp};
 pub use types::{
     BuiltinType, DictIter, ExceptionKind, PyBytes, PyDict, PyFrozenSet, PyIterator, PyList,
-    PyModule, PySet, PyStr, PyTuple, PyType, View,
+    PyModule, PySet, PyStr, PyTuple, PyType, View, WideChar,
 };
 // Runtime families: warnings, fatal errors, errno, capsules, context variables, slices, code.
+pub use code::{compile, eval_code, SourceKind};
 pub use err::{fatal_error, warn, ExceptionClass};
 pub use types::{Capsule, ContextVar, ContextVarToken, IndexOrSlice, Slice, SliceIndices};
-mod code;
-pub use code::{compile, eval_code, SourceKind};
 
 /// The raw HPy API (the `hpy-sys` crate): every context function, for use through the escape
 /// hatch ([`Context::as_raw`], [`Handle::as_raw`]/[`Handle::into_raw`]/[`Handle::from_raw`],
 /// [`Borrowed::as_raw`]/[`Borrowed::from_raw`]). Every function is `unsafe`: its contract is
 /// HPy's, documented in `hpy.h`.
 pub use hpy_sys as sys;
-
-pub use types::WideChar;
 
 /// `true` when this build targets the CPython ABI, `false` for the universal ABI.
 pub const CPYTHON_ABI: bool = cfg!(feature = "cpython-abi");

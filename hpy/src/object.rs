@@ -1094,3 +1094,21 @@ impl<'py> Context<'py> {
         check(self, object_calls::long_from_usize(self, ptr as usize))
     }
 }
+
+// Debug output is the object's `repr()` (defined here, above `ffi`, which it needs).
+
+// Debug output is the object's `repr()` (defined here, above `ffi`, because it needs `repr`).
+impl core::fmt::Debug for Handle<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Debug::fmt(&self.as_borrowed(), f)
+    }
+}
+
+impl core::fmt::Debug for Borrowed<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match repr_string(*self) {
+            Some(text) => f.write_str(&text),
+            None => f.write_str("<object with failing repr>"),
+        }
+    }
+}

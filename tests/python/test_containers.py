@@ -351,6 +351,14 @@ def test_vec_from_any_iterable(mod):
         mod.vec_of_ints(iter([1, "x"]))
 
 
+def test_a_failing_item_conversion_releases_the_list(mod):
+    assert mod.nonzero_list([1, 2]) == [1, 2]
+    assert mod.nonzero_list([]) == []
+    # Debug mode checks that the half-built list (and its items) leaked no handle.
+    with pytest.raises(ValueError, match="zero has no Python value here"):
+        mod.nonzero_list([1, 0, 2])
+
+
 def test_paths(mod):
     import pathlib
 

@@ -97,3 +97,82 @@ def test_htfoo_is_foo(mod):
     assert len(mod.HTFoo()) == 42
     assert mod.Foo.__module__ == "microbench"
     assert mod.Foo.__name__ == "Foo"
+
+
+# ---- dicts, sets and the interpreter lock (the benchmark's data patterns)
+
+
+class DictSub(dict):
+    pass
+
+
+def test_sum_dict_values(mod):
+    for d in ({}, {"a": 1}, {str(k): k for k in range(100)}, {1: -5, (2,): 7, None: 2**40}):
+        assert mod.sum_dict_values(d) == sum(d.values())
+    assert mod.sum_dict_values(DictSub(a=3, b=4)) == 7
+    with pytest.raises(TypeError):
+        mod.sum_dict_values([("a", 1)])
+    with pytest.raises(TypeError):
+        mod.sum_dict_values({"a": "1"})
+    with pytest.raises(OverflowError):
+        mod.sum_dict_values({"a": 2**64})
+
+
+def test_dict_len_via_map(mod):
+    for d in ({}, {"a": 1}, {str(k): k for k in range(100)}, {"é": -1, "€": 2**62}):
+        assert mod.dict_len_via_map(d) == len(d)
+    with pytest.raises(TypeError):
+        mod.dict_len_via_map({1: 1})
+    with pytest.raises(TypeError):
+        mod.dict_len_via_map({"a": 1.5})
+    with pytest.raises(TypeError):
+        mod.dict_len_via_map({"a", "b"})
+
+
+def test_make_dict(mod):
+    for n in (0, 1, 10, 1000):
+        d = mod.make_dict(n)
+        assert type(d) is dict
+        assert d == {str(i): i for i in range(n)}
+    with pytest.raises(OverflowError):
+        mod.make_dict(-1)
+    with pytest.raises(OverflowError):
+        mod.make_dict(65536)
+    with pytest.raises(TypeError):
+        mod.make_dict("10")
+
+
+def test_set_len_via_hashset(mod):
+    for s in (set(), {1}, set(range(-50, 50)), {2**62, -(2**62)}):
+        assert mod.set_len_via_hashset(s) == len(s)
+        assert mod.set_len_via_hashset(frozenset(s)) == len(s)
+    with pytest.raises(TypeError):
+        mod.set_len_via_hashset([1, 2])
+    with pytest.raises(TypeError):
+        mod.set_len_via_hashset({1, "a"})
+    with pytest.raises(OverflowError):
+        mod.set_len_via_hashset({2**64})
+
+
+def test_release_gil(mod):
+    import threading
+
+    assert mod.release_gil() is None
+    with pytest.raises(TypeError):
+        mod.release_gil(1)
+    # Called from several threads at once, it releases and takes back the lock every time.
+    errors = []
+
+    def work():
+        try:
+            for _ in range(1000):
+                mod.release_gil()
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []

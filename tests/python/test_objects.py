@@ -648,3 +648,23 @@ def test_generic_new_refuses_constructors_of_their_own(mod, shapes):
             assert IS_PYPY and got[1:] == cpython_words
         if not IS_PYPY:
             assert got[1:] == cpython_words
+
+
+def test_a_failing_finalizer_is_unraisable(mod):
+    # As for a Python `__del__` that raises: the error goes to sys.unraisablehook, the object
+    # goes away, the program goes on.
+    import gc
+
+    seen = []
+    old_hook = sys.unraisablehook
+    sys.unraisablehook = seen.append
+    try:
+        obj = mod.Grumpy("grumpy")
+        del obj
+        for _ in range(3):
+            gc.collect()
+    finally:
+        sys.unraisablehook = old_hook
+    assert len(seen) == 1, seen
+    assert type(seen[0].exc_value) is ValueError
+    assert str(seen[0].exc_value) == "grumpy refuses to go"

@@ -143,8 +143,11 @@ def test_new_exception_with_a_python_base(mod):
 
 
 def test_new_exception_bad_arguments(mod):
-    with pytest.raises(SystemError, match="^PyErr_NewException: name must be module.class$"):
+    # Not CPython's SystemError (C-API misuse): a ValueError about the argument.
+    with pytest.raises(ValueError, match="^an exception name must be 'module.Name', got 'NoDot'$"):
         mod.new_exception("NoDot")
+    with pytest.raises(ValueError, match="must be 'module.Name'"):
+        mod.new_exception("")
     with pytest.raises(TypeError, match="BaseException"):
         mod.new_exception("m.X", int)
     with pytest.raises(TypeError, match="must be a dict, not 'list'"):

@@ -388,3 +388,10 @@ def test_bytes_view_rejects_other_types(mod):
 
 
 # ---- views forged around the wrong type ----
+
+
+def test_hot_lookups_use_a_cached_interned_name(mod):
+    assert mod.call_upper("abc") == "ABC"
+    assert mod.call_upper(b"x") == b"X"
+    with pytest.raises(AttributeError, match="'int' object has no attribute 'upper'"):
+        mod.call_upper(5)

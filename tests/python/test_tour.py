@@ -245,6 +245,18 @@ def test_arithmetic(mod):
         mod.arithmetic(1, 0)
 
 
+def test_bitwise(mod):
+    for a, b in ((12, 10), (-7, 3), (2**70 + 5, 65), (True, False)):
+        assert mod.bitwise(a, b) == [a & b, a | b, a ^ b, a << b, a >> b]
+    # Sets define only &, |, ^: the shifts raise Python's own TypeError.
+    with pytest.raises(TypeError) as expected:
+        {1} << {2}
+    with pytest.raises(TypeError, match=re.escape(str(expected.value))):
+        mod.bitwise({1, 2}, {2, 3})
+    with pytest.raises(ValueError, match="negative shift count"):
+        mod.bitwise(1, -1)
+
+
 def test_errors(mod):
     with pytest.raises(KeyError, match="missing"):
         mod.raise_kind("KeyError", "missing")

@@ -81,6 +81,111 @@ error:
     return NULL;
 }
 
+/* ---- dicts, sets and the interpreter lock (hpy-rs's PyDict view, map/set conversions and
+   Context::allow_threads; not in HPy's microbench). The C-API way: PyDict_Next, PyObject_GetIter
+   over a set, Py_BEGIN/END_ALLOW_THREADS. The conversions only validate and count the items,
+   where the Rust variants also build a HashMap/HashSet. ------------------------------------ */
+
+static PyObject *sum_dict_values(PyObject *self, PyObject *d)
+{
+    if (!PyDict_Check(d))
+        return PyErr_Format(PyExc_TypeError, "sum_dict_values() argument must be dict");
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    unsigned long sum = 0; /* wraps around, like the Rust wrapping_add */
+    while (PyDict_Next(d, &pos, &key, &value)) {
+        long v = PyLong_AsLong(value);
+        if (v == -1 && PyErr_Occurred())
+            return NULL;
+        sum += (unsigned long)v;
+    }
+    return PyLong_FromLong((long)sum);
+}
+
+static PyObject *dict_len_via_map(PyObject *self, PyObject *d)
+{
+    if (!PyDict_Check(d))
+        return PyErr_Format(PyExc_TypeError, "dict_len_via_map() argument must be dict");
+    Py_ssize_t pos = 0, count = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(d, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key))
+            return PyErr_Format(PyExc_TypeError, "dict keys must be str");
+        Py_ssize_t size;
+        if (PyUnicode_AsUTF8AndSize(key, &size) == NULL)
+            return NULL;
+        long v = PyLong_AsLong(value);
+        if (v == -1 && PyErr_Occurred())
+            return NULL;
+        count++; /* the keys of a dict are distinct: the count is the map's length */
+    }
+    return PyLong_FromSsize_t(count);
+}
+
+static PyObject *make_dict(PyObject *self, PyObject *arg)
+{
+    long n = PyLong_AsLong(arg);
+    if (n == -1 && PyErr_Occurred())
+        return NULL;
+    if (n < 0 || n > 65535)
+        return PyErr_Format(PyExc_OverflowError, "make_dict() argument out of range");
+    PyObject *dict = PyDict_New();
+    if (dict == NULL)
+        return NULL;
+    for (long i = 0; i < n; i++) {
+        char buffer[24];
+        snprintf(buffer, sizeof buffer, "%ld", i);
+        PyObject *key = PyUnicode_FromString(buffer);
+        if (key == NULL)
+            goto error;
+        PyObject *value = PyLong_FromLong(i);
+        if (value == NULL) {
+            Py_DECREF(key);
+            goto error;
+        }
+        int status = PyDict_SetItem(dict, key, value);
+        Py_DECREF(key);
+        Py_DECREF(value);
+        if (status < 0)
+            goto error;
+    }
+    return dict;
+error:
+    Py_DECREF(dict);
+    return NULL;
+}
+
+static PyObject *set_len_via_hashset(PyObject *self, PyObject *s)
+{
+    if (!PyAnySet_Check(s))
+        return PyErr_Format(PyExc_TypeError, "set_len_via_hashset() argument must be a set");
+    PyObject *iterator = PyObject_GetIter(s);
+    if (iterator == NULL)
+        return NULL;
+    Py_ssize_t count = 0;
+    PyObject *item;
+    while ((item = PyIter_Next(iterator)) != NULL) {
+        long v = PyLong_AsLong(item);
+        Py_DECREF(item);
+        if (v == -1 && PyErr_Occurred()) {
+            Py_DECREF(iterator);
+            return NULL;
+        }
+        count++; /* the items of a set are distinct */
+    }
+    Py_DECREF(iterator);
+    if (PyErr_Occurred())
+        return NULL;
+    return PyLong_FromSsize_t(count);
+}
+
+static PyObject *release_gil(PyObject *self, PyObject *unused)
+{
+    Py_BEGIN_ALLOW_THREADS
+    Py_END_ALLOW_THREADS
+    Py_RETURN_NONE;
+}
+
 /* ---- Foo ---------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -170,6 +275,15 @@ static PyMethodDef module_methods[] = {
      METH_FASTCALL, "call_with_tuple_and_dict(f, args, kw) -> f(*args, **kw)"},
     {"allocate_int", allocate_int, METH_NOARGS, "allocate_int() -> 2048 (a new int object)"},
     {"allocate_tuple", allocate_tuple, METH_NOARGS, "allocate_tuple() -> (2048, 2049)"},
+    {"sum_dict_values", sum_dict_values, METH_O,
+     "sum_dict_values(d) -> the sum of the (int) values of the dict d"},
+    {"dict_len_via_map", dict_len_via_map, METH_O,
+     "dict_len_via_map(d) -> len(d), after reading every str key and int value"},
+    {"make_dict", make_dict, METH_O, "make_dict(n) -> {str(i): i for i in range(n)}, 0 <= n < 65536"},
+    {"set_len_via_hashset", set_len_via_hashset, METH_O,
+     "set_len_via_hashset(s) -> len(s), after reading every int item of the set s"},
+    {"release_gil", release_gil, METH_NOARGS,
+     "release_gil() -> None, after releasing and taking back the interpreter lock"},
     {NULL},
 };
 

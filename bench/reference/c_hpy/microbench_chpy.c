@@ -5,6 +5,8 @@
  * hpy-rs adds on top of the bare HPy calling convention. Built in both HPy ABIs by setup.py.
  */
 
+#include <stdio.h>
+
 #include "hpy.h"
 
 /* ---- module functions (also used as methods of Foo, where they ignore self) ------------- */
@@ -77,6 +79,187 @@ static HPy allocate_tuple_impl(HPyContext *ctx, HPy self)
     HPy_Close(ctx, items[0]);
     HPy_Close(ctx, items[1]);
     return result;
+}
+
+/* ---- dicts, sets and the interpreter lock (hpy-rs's PyDict view, map/set conversions and
+   Context::allow_threads; not in HPy's microbench). HPy 0.9 has no dict iteration and no set
+   API: the dict is walked as hpy-rs's PyDict::iter walks it (HPyDict_Keys, then one lookup per
+   key), a set through a Python-level call (list(s)); the conversions only validate and count
+   the items, where the Rust variants also build a HashMap/HashSet. ------------------------ */
+
+HPyDef_METH(sum_dict_values, "sum_dict_values", HPyFunc_O,
+            .doc = "sum_dict_values(d) -> the sum of the (int) values of the dict d")
+static HPy sum_dict_values_impl(HPyContext *ctx, HPy self, HPy d)
+{
+    if (!HPyDict_Check(ctx, d))
+        return HPyErr_SetString(ctx, ctx->h_TypeError, "sum_dict_values() argument must be dict");
+    HPy keys = HPyDict_Keys(ctx, d);
+    if (HPy_IsNull(keys))
+        return HPy_NULL;
+    HPy_ssize_t n = HPy_Length(ctx, keys);
+    unsigned long sum = 0; /* wraps around, like the Rust wrapping_add */
+    for (HPy_ssize_t i = 0; i < n; i++) {
+        HPy key = HPy_GetItem_i(ctx, keys, i);
+        if (HPy_IsNull(key))
+            goto error;
+        HPy value = HPy_GetItem(ctx, d, key);
+        HPy_Close(ctx, key);
+        if (HPy_IsNull(value))
+            goto error;
+        long v = HPyLong_AsLong(ctx, value);
+        HPy_Close(ctx, value);
+        if (v == -1 && HPyErr_Occurred(ctx))
+            goto error;
+        sum += (unsigned long)v;
+    }
+    HPy_Close(ctx, keys);
+    return HPyLong_FromLong(ctx, (long)sum);
+error:
+    HPy_Close(ctx, keys);
+    return HPy_NULL;
+}
+
+HPyDef_METH(dict_len_via_map, "dict_len_via_map", HPyFunc_O,
+            .doc = "dict_len_via_map(d) -> len(d), after reading every str key and int value")
+static HPy dict_len_via_map_impl(HPyContext *ctx, HPy self, HPy d)
+{
+    if (!HPyDict_Check(ctx, d))
+        return HPyErr_SetString(ctx, ctx->h_TypeError, "dict_len_via_map() argument must be dict");
+    HPy keys = HPyDict_Keys(ctx, d);
+    if (HPy_IsNull(keys))
+        return HPy_NULL;
+    HPy_ssize_t n = HPy_Length(ctx, keys);
+    HPy_ssize_t count = 0;
+    for (HPy_ssize_t i = 0; i < n; i++) {
+        HPy key = HPy_GetItem_i(ctx, keys, i);
+        if (HPy_IsNull(key))
+            goto error;
+        if (!HPyUnicode_Check(ctx, key)) {
+            HPy_Close(ctx, key);
+            HPyErr_SetString(ctx, ctx->h_TypeError, "dict keys must be str");
+            goto error;
+        }
+        HPy_ssize_t size;
+        const char *utf8 = HPyUnicode_AsUTF8AndSize(ctx, key, &size);
+        if (utf8 == NULL) {
+            HPy_Close(ctx, key);
+            goto error;
+        }
+        HPy value = HPy_GetItem(ctx, d, key);
+        HPy_Close(ctx, key);
+        if (HPy_IsNull(value))
+            goto error;
+        long v = HPyLong_AsLong(ctx, value);
+        HPy_Close(ctx, value);
+        if (v == -1 && HPyErr_Occurred(ctx))
+            goto error;
+        count++; /* the keys of a dict are distinct: the count is the map's length */
+    }
+    HPy_Close(ctx, keys);
+    return HPyLong_FromSsize_t(ctx, count);
+error:
+    HPy_Close(ctx, keys);
+    return HPy_NULL;
+}
+
+HPyDef_METH(make_dict, "make_dict", HPyFunc_O,
+            .doc = "make_dict(n) -> {str(i): i for i in range(n)}, 0 <= n < 65536")
+static HPy make_dict_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    long n = HPyLong_AsLong(ctx, arg);
+    if (n == -1 && HPyErr_Occurred(ctx))
+        return HPy_NULL;
+    if (n < 0 || n > 65535)
+        return HPyErr_SetString(ctx, ctx->h_OverflowError, "make_dict() argument out of range");
+    HPy dict = HPyDict_New(ctx);
+    if (HPy_IsNull(dict))
+        return HPy_NULL;
+    for (long i = 0; i < n; i++) {
+        char buffer[24];
+        snprintf(buffer, sizeof buffer, "%ld", i);
+        HPy key = HPyUnicode_FromString(ctx, buffer);
+        if (HPy_IsNull(key))
+            goto error;
+        HPy value = HPyLong_FromLong(ctx, i);
+        if (HPy_IsNull(value)) {
+            HPy_Close(ctx, key);
+            goto error;
+        }
+        int status = HPy_SetItem(ctx, dict, key, value);
+        HPy_Close(ctx, key);
+        HPy_Close(ctx, value);
+        if (status < 0)
+            goto error;
+    }
+    return dict;
+error:
+    HPy_Close(ctx, dict);
+    return HPy_NULL;
+}
+
+/* HPy_Close of HPy_NULL is not allowed in the debug mode. */
+static void close_if_set(HPyContext *ctx, HPy h)
+{
+    if (!HPy_IsNull(h))
+        HPy_Close(ctx, h);
+}
+
+HPyDef_METH(set_len_via_hashset, "set_len_via_hashset", HPyFunc_O,
+            .doc = "set_len_via_hashset(s) -> len(s), after reading every int item of the set s")
+static HPy set_len_via_hashset_impl(HPyContext *ctx, HPy self, HPy s)
+{
+    HPy result = HPy_NULL, set_type = HPy_NULL, frozenset_type = HPy_NULL, list_type = HPy_NULL;
+    HPy args = HPy_NULL, items = HPy_NULL;
+    HPy builtins = HPyImport_ImportModule(ctx, "builtins");
+    if (HPy_IsNull(builtins))
+        return HPy_NULL;
+    set_type = HPy_GetAttr_s(ctx, builtins, "set");
+    if (HPy_IsNull(set_type))
+        goto done;
+    frozenset_type = HPy_GetAttr_s(ctx, builtins, "frozenset");
+    if (HPy_IsNull(frozenset_type))
+        goto done;
+    if (!HPy_TypeCheck(ctx, s, set_type) && !HPy_TypeCheck(ctx, s, frozenset_type)) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "set_len_via_hashset() argument must be a set");
+        goto done;
+    }
+    list_type = HPy_GetAttr_s(ctx, builtins, "list");
+    if (HPy_IsNull(list_type))
+        goto done;
+    args = HPyTuple_Pack(ctx, 1, s);
+    if (HPy_IsNull(args))
+        goto done;
+    items = HPy_CallTupleDict(ctx, list_type, args, HPy_NULL);
+    if (HPy_IsNull(items))
+        goto done;
+    HPy_ssize_t n = HPy_Length(ctx, items);
+    for (HPy_ssize_t i = 0; i < n; i++) {
+        HPy item = HPy_GetItem_i(ctx, items, i);
+        if (HPy_IsNull(item))
+            goto done;
+        long v = HPyLong_AsLong(ctx, item);
+        HPy_Close(ctx, item);
+        if (v == -1 && HPyErr_Occurred(ctx))
+            goto done;
+    }
+    result = HPyLong_FromSsize_t(ctx, n); /* the items of a set are distinct */
+done:
+    close_if_set(ctx, items);
+    close_if_set(ctx, args);
+    close_if_set(ctx, list_type);
+    close_if_set(ctx, frozenset_type);
+    close_if_set(ctx, set_type);
+    HPy_Close(ctx, builtins);
+    return result;
+}
+
+HPyDef_METH(release_gil, "release_gil", HPyFunc_NOARGS,
+            .doc = "release_gil() -> None, after releasing and taking back the interpreter lock")
+static HPy release_gil_impl(HPyContext *ctx, HPy self)
+{
+    HPyThreadState state = HPy_LeavePythonExecution(ctx);
+    HPy_ReenterPythonExecution(ctx, state);
+    return HPy_Dup(ctx, ctx->h_None);
 }
 
 /* ---- Foo ---------------------------------------------------------------------------------- */
@@ -176,6 +359,11 @@ static HPyDef *module_defines[] = {
     &call_with_tuple_and_dict,
     &allocate_int,
     &allocate_tuple,
+    &sum_dict_values,
+    &dict_len_via_map,
+    &make_dict,
+    &set_len_via_hashset,
+    &release_gil,
     &microbench_exec,
     NULL,
 };

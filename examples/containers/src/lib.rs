@@ -387,6 +387,25 @@ mod containers {
         Path::new("/tmp/hpy-rs")
     }
 
+    /// A user type whose conversion can fail: zero has no Python value here.
+    pub struct NonZero(u32);
+
+    impl<'py> IntoPy<'py> for NonZero {
+        fn into_py(self, ctx: Context<'py>) -> PyResult<Handle<'py>> {
+            if self.0 == 0 {
+                return Err(PyErr::value_error("zero has no Python value here"));
+            }
+            self.0.into_py(ctx)
+        }
+    }
+
+    /// `values` as a list through `Vec<NonZero>`: a zero fails the list's conversion halfway
+    /// (the half-built list is released).
+    #[hpy_function]
+    fn nonzero_list(values: Vec<u32>) -> Vec<NonZero> {
+        values.into_iter().map(NonZero).collect()
+    }
+
     // ---- PyObject* exchange (CPython ABI only) ----
 
     /// Doubles `obj` with the C API's `PyNumber_Add`, as C-API code ported step by step would:

@@ -10,6 +10,7 @@
 #[hpy::hpy_module]
 mod microbench {
     use hpy::prelude::*;
+    use std::collections::{HashMap, HashSet};
 
     /// noargs() -> None (NOARGS)
     #[hpy_function]
@@ -49,6 +50,44 @@ mod microbench {
     #[hpy_function]
     fn allocate_tuple() -> (i64, i64) {
         (2048, 2049)
+    }
+
+    // ---- dicts, sets and the interpreter lock: the library's views and conversions, not
+    // HPy's microbench (see bench/README.md for what each reference variant does)
+
+    /// sum_dict_values(d) -> the sum of the (int) values of the dict `d`
+    #[hpy_function]
+    fn sum_dict_values(d: PyDict<'_>) -> PyResult<i64> {
+        let mut sum = 0i64;
+        for entry in d.iter()? {
+            let (_key, value) = entry?;
+            sum = sum.wrapping_add(value.extract::<i64>()?);
+        }
+        Ok(sum)
+    }
+
+    /// dict_len_via_map(d) -> len(d), after converting `d` (str keys, int values) to a map
+    #[hpy_function]
+    fn dict_len_via_map(d: HashMap<String, i64>) -> usize {
+        d.len()
+    }
+
+    /// make_dict(n) -> {str(i): i for i in range(n)}, converted from a map
+    #[hpy_function]
+    fn make_dict(n: u16) -> HashMap<String, i64> {
+        (0..i64::from(n)).map(|i| (i.to_string(), i)).collect()
+    }
+
+    /// set_len_via_hashset(s) -> len(s), after converting the set `s` of ints to a set in Rust
+    #[hpy_function]
+    fn set_len_via_hashset(s: HashSet<i64>) -> usize {
+        s.len()
+    }
+
+    /// release_gil() -> None, after releasing and taking back the interpreter lock
+    #[hpy_function]
+    fn release_gil(ctx: Context<'_>) {
+        ctx.allow_threads(|| ());
     }
 
     /// Module set-up: the `HTFoo` alias.

@@ -328,4 +328,26 @@ mod objects {
     fn generic_new<'py>(ty: Borrowed<'py>) -> PyResult<Handle<'py>> {
         ty.generic_new()
     }
+
+    // ---- a finalizer that fails ----
+
+    /// An object whose `__del__` (`tp_finalize`) raises `ValueError`: finalizers cannot fail,
+    /// so the error goes to `sys.unraisablehook` (HPyErr_WriteUnraisable), as CPython does
+    /// for a Python `__del__` that raises.
+    #[hpy_class]
+    pub struct Grumpy {
+        name: String,
+    }
+
+    #[hpy_methods]
+    impl Grumpy {
+        #[new]
+        fn new(name: String) -> Self {
+            Grumpy { name }
+        }
+
+        fn __del__(&self) -> PyResult<()> {
+            Err(PyErr::value_error(format!("{} refuses to go", self.name)))
+        }
+    }
 }

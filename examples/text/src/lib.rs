@@ -137,6 +137,18 @@ mod text {
         PyStr::intern_cached(&NAME_CACHE, ctx, text)
     }
 
+    /// The cached name of `call_upper`'s method.
+    static UPPER: HPyGlobal = HPyGlobal::new();
+
+    /// `obj.upper()`, the method looked up by an interned name made once and kept in a module
+    /// global: the hot-lookup pattern (no `str` is created per call, and the attribute
+    /// lookup's hash and identity comparisons hit at once).
+    #[hpy_function]
+    fn call_upper<'py>(ctx: Context<'py>, obj: Borrowed<'py>) -> PyResult<Handle<'py>> {
+        let name = PyStr::intern_cached(&UPPER, ctx, "upper")?;
+        obj.call_method_obj(&name, ())
+    }
+
     /// `sys.intern(s)`, of the object itself.
     #[hpy_function]
     fn into_interned<'py>(s: PyStr<'py>) -> PyResult<PyStr<'py>> {

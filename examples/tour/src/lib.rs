@@ -298,6 +298,18 @@ mod tour {
         ])
     }
 
+    /// (a & b, a | b, a ^ b, a << b, a >> b)
+    #[hpy_function]
+    fn bitwise<'py>(a: Borrowed<'py>, b: Borrowed<'py>) -> PyResult<Vec<Handle<'py>>> {
+        Ok(vec![
+            a.bitand(b)?,
+            a.bitor(b)?,
+            a.bitxor(b)?,
+            a.lshift(b)?,
+            a.rshift(b)?,
+        ])
+    }
+
     /// A dict built in Rust: {"one": 1, "two": [2, 2]}.
     #[hpy_function]
     fn make_dict<'py>(ctx: Context<'py>) -> PyResult<Handle<'py>> {

@@ -6,7 +6,6 @@ use core::ffi::c_int;
 use hpy_sys as sys;
 
 use super::{Borrowed, Context, Handle};
-use crate::err::PyResult;
 
 /// `HPyList_New(0)`: an empty list. (A longer one would hold NULL items on CPython until set,
 /// which no safe code may see; lists grow by appending.)
@@ -22,12 +21,13 @@ pub(crate) fn list_append(ctx: Context<'_>, list: Borrowed<'_>, item: Borrowed<'
 }
 
 /// A tuple of `len` items, item `i` being `item(i)`, built with `HPyTupleBuilder`; cancelled on
-/// an error or a panic.
-pub(crate) fn tuple_from_fn<'py>(
+/// an error of `item` or a panic. `Ok(None)` means the build itself failed, with an exception
+/// set (e.g. `MemoryError` for a huge `len`).
+pub(crate) fn tuple_from_fn<'py, E>(
     ctx: Context<'py>,
-    len: usize,
-    mut item: impl FnMut(usize) -> PyResult<Handle<'py>>,
-) -> PyResult<Handle<'py>> {
+    len: isize,
+    mut item: impl FnMut(usize) -> Result<Handle<'py>, E>,
+) -> Result<Option<Handle<'py>>, E> {
     /// Cancels the builder unless forgotten: on an early return or an unwind.
     struct Unfinished<'py> {
         ctx: Context<'py>,
@@ -39,11 +39,10 @@ pub(crate) fn tuple_from_fn<'py>(
             unsafe { sys::HPyTupleBuilder_Cancel(self.ctx.as_ptr(), self.builder) }
         }
     }
-    let len = isize::try_from(len).map_err(|_| crate::err::PyErr::memory_error(""))?;
     // SAFETY: a length; the builder is built below or cancelled by the guard.
     let builder = unsafe { sys::HPyTupleBuilder_New(ctx.as_ptr(), len) };
     if builder._tup == 0 && super::raw::err_occurred(ctx) {
-        return Err(crate::err::PyErr::fetch(ctx));
+        return Ok(None);
     }
     let unfinished = Unfinished { ctx, builder };
     for index in 0..len {
@@ -56,6 +55,5 @@ pub(crate) fn tuple_from_fn<'py>(
     }
     core::mem::forget(unfinished);
     // SAFETY: every index in 0..len was set; the builder is consumed here.
-    let tuple = ctx.own(unsafe { sys::HPyTupleBuilder_Build(ctx.as_ptr(), builder) });
-    crate::object::check(ctx, tuple)
+    Ok(ctx.own(unsafe { sys::HPyTupleBuilder_Build(ctx.as_ptr(), builder) }))
 }

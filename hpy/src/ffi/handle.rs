@@ -183,54 +183,6 @@ impl<'py> Handle<'py> {
     pub unsafe fn from_raw(ctx: Context<'py>, raw: sys::HPy) -> Handle<'py> {
         Handle { ctx, raw }
     }
-
-    /// The result of a raw HPy call that returns a new handle: `Ok` with it, or the pending
-    /// Python exception when the call returned `HPy_NULL`.
-    ///
-    /// # Safety
-    /// As for [`Handle::from_raw`] when not NULL; when NULL, the call must have set an
-    /// exception, as every HPy function does when it returns `HPy_NULL`.
-    #[inline(always)]
-    pub unsafe fn from_raw_result(
-        ctx: Context<'py>,
-        raw: sys::HPy,
-    ) -> crate::PyResult<Handle<'py>> {
-        ctx.own(raw).ok_or_else(crate::PyErr::pending)
-    }
-}
-
-/// `PyObject*` exchange with C-API or PyO3 code in the same extension, for porting step by
-/// step. CPython ABI only: a universal binary has no `PyObject*` to give.
-#[cfg(feature = "cpython-abi")]
-impl<'py> Handle<'py> {
-    /// A new strong reference to the object as a `PyObject*` (`HPy_AsPyObject`). The caller owns
-    /// it and must release it (`Py_DECREF`, or PyO3's `Py::from_owned_ptr`); forgetting to only
-    /// leaks the object.
-    #[inline]
-    pub fn to_py_object(&self) -> *mut sys::cpy_PyObject {
-        // SAFETY: an open handle; the result is a new reference owned by the caller.
-        unsafe { sys::HPy_AsPyObject(self.ctx.as_ptr(), self.raw) }
-    }
-
-    /// A new handle to a `PyObject*` (`HPy_FromPyObject`), which keeps its own reference: the
-    /// caller's reference is untouched. A null pointer gives the pending exception, as C-API
-    /// functions signal errors with one.
-    ///
-    /// # Safety
-    /// `obj` is null (with a Python exception set) or points to a live object of this
-    /// interpreter, for the duration of the call.
-    #[inline]
-    pub unsafe fn from_py_object(
-        ctx: Context<'py>,
-        obj: *mut sys::cpy_PyObject,
-    ) -> crate::PyResult<Handle<'py>> {
-        if obj.is_null() {
-            return Err(crate::PyErr::fetch(ctx));
-        }
-        // SAFETY: `obj` is live (the caller's contract); HPy takes its own reference.
-        ctx.own(unsafe { sys::HPy_FromPyObject(ctx.as_ptr(), obj) })
-            .ok_or_else(|| crate::PyErr::fetch(ctx))
-    }
 }
 
 impl Drop for Handle<'_> {
@@ -296,21 +248,6 @@ impl<'py> Borrowed<'py> {
     }
 }
 
-impl fmt::Debug for Handle<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.as_borrowed(), f)
-    }
-}
-
-impl fmt::Debug for Borrowed<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match crate::object::repr_string(*self) {
-            Some(text) => f.write_str(&text),
-            None => f.write_str("<object with failing repr>"),
-        }
-    }
-}
-
 /// `true` when the HPy runtime is PyPy's (recorded when the loader handed over its context:
 /// PyPy's are named "... (PyPy backend)"); always `false` in the CPython ABI. For the callbacks
 /// that get no context (`tp_destroy`).
@@ -320,4 +257,87 @@ pub(crate) fn runtime_is_pypy() -> bool {
     return false;
     #[cfg(not(feature = "cpython-abi"))]
     return sys::context_layout::runtime_is_pypy();
+}
+
+/// The positional arguments of a call, borrowed from HPy for the call (`*args`).
+///
+/// A `#[hpy_function]` or method parameter of this type receives all positional arguments:
+/// `fn count(args: Args<'_>) -> usize { args.len() }`.
+#[derive(Clone, Copy)]
+pub struct Args<'py> {
+    ctx: Context<'py>,
+    items: *const sys::HPy,
+    positional: usize,
+    keyword: usize,
+}
+
+impl<'py> Args<'py> {
+    /// # Safety
+    /// `items` must point to `positional + keyword` handles open for `'py`.
+    #[inline(always)]
+    pub(crate) unsafe fn new(
+        ctx: Context<'py>,
+        items: *const sys::HPy,
+        positional: usize,
+        keyword: usize,
+    ) -> Self {
+        Args {
+            ctx,
+            items,
+            positional,
+            keyword,
+        }
+    }
+
+    /// The number of positional arguments.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.positional
+    }
+
+    /// `true` when there are no positional arguments.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.positional == 0
+    }
+
+    /// Positional argument `index`.
+    ///
+    /// # Panics
+    /// If `index >= self.len()`.
+    #[inline(always)]
+    pub fn get(&self, index: usize) -> Borrowed<'py> {
+        assert!(index < self.positional, "argument index out of range");
+        // SAFETY: in bounds, and the handles are open for 'py (see `new`).
+        unsafe { Borrowed::from_raw(self.ctx, *self.items.add(index)) }
+    }
+
+    /// The arguments after the first (for `__new__` called as a function: `cls` comes first).
+    ///
+    /// # Panics
+    /// If there is no positional argument.
+    #[inline]
+    pub fn skip_first(&self) -> Args<'py> {
+        assert!(self.positional > 0, "no argument to skip");
+        Args {
+            ctx: self.ctx,
+            // SAFETY: in bounds (at least one positional argument).
+            items: unsafe { self.items.add(1) },
+            positional: self.positional - 1,
+            keyword: self.keyword,
+        }
+    }
+
+    /// The positional arguments, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Borrowed<'py>> + '_ {
+        (0..self.positional).map(move |index| self.get(index))
+    }
+
+    /// The values of the keyword arguments, in the order of `kwnames`.
+    pub fn keyword_values(&self) -> impl Iterator<Item = Borrowed<'py>> + '_ {
+        (self.positional..self.positional + self.keyword).map(move |index| {
+            // SAFETY: in bounds, and the handles are open for 'py (see `new`).
+            unsafe { Borrowed::from_raw(self.ctx, *self.items.add(index)) }
+        })
+    }
 }

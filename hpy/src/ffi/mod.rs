@@ -12,6 +12,7 @@
 pub(crate) mod capsule;
 pub(crate) mod class;
 pub(crate) mod containers;
+mod escape;
 mod handle;
 pub(crate) mod object_calls;
 pub(crate) mod raw;
@@ -20,4 +21,4 @@ pub(crate) mod slots;
 pub(crate) mod text_calls;
 pub(crate) mod trampoline;
 
-pub use handle::{Borrowed, Context, Handle};
+pub use handle::{Args, Borrowed, Context, Handle};

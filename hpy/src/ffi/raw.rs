@@ -488,13 +488,14 @@ pub(crate) fn tuple_from_array<'py, const N: usize>(
 
 /// A list of `len` items, item `i` being `item(i)`, built with `HPyListBuilder`: a conversion
 /// streams its items into the list with no intermediate collection, and every slot is set
-/// exactly once by construction. On an error (or a panic) the builder is cancelled.
+/// exactly once by construction. On an error of `item` (or a panic) the builder is cancelled;
+/// `Ok(None)` means the build itself failed, with an exception set.
 #[inline(always)]
-pub(crate) fn list_from_fn<'py>(
+pub(crate) fn list_from_fn<'py, E>(
     ctx: Context<'py>,
     len: usize,
-    mut item: impl FnMut(usize) -> crate::err::PyResult<Handle<'py>>,
-) -> crate::err::PyResult<Handle<'py>> {
+    mut item: impl FnMut(usize) -> Result<Handle<'py>, E>,
+) -> Result<Option<Handle<'py>>, E> {
     /// Cancels the builder unless forgotten: on an early return or an unwind.
     struct Unfinished<'py> {
         ctx: Context<'py>,
@@ -524,8 +525,7 @@ pub(crate) fn list_from_fn<'py>(
     }
     core::mem::forget(unfinished);
     // SAFETY: every index in 0..len was set; the builder is consumed here.
-    let list = ctx.own(unsafe { sys::HPyListBuilder_Build(ctx.as_ptr(), builder) });
-    crate::object::check(ctx, list)
+    Ok(ctx.own(unsafe { sys::HPyListBuilder_Build(ctx.as_ptr(), builder) }))
 }
 
 /// A list of the given items (not stolen).
@@ -586,10 +586,10 @@ pub(crate) fn err_write_unraisable(ctx: Context<'_>, obj: Borrowed<'_>) {
 /// no capacity check and no length store per item (the items written so far are dropped if
 /// `item` fails or panics).
 #[inline(always)]
-pub(crate) fn collect_exact<T>(
+pub(crate) fn collect_exact<T, E>(
     length: usize,
-    mut item: impl FnMut(usize) -> crate::err::PyResult<T>,
-) -> crate::err::PyResult<Vec<T>> {
+    mut item: impl FnMut(usize) -> Result<T, E>,
+) -> Result<Vec<T>, E> {
     struct Partial<T> {
         items: Vec<T>,
         written: usize,

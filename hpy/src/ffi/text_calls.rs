@@ -220,6 +220,28 @@ pub(crate) fn bytes_contents<'a>(ctx: Context<'_>, obj: Borrowed<'a>) -> Option<
     Some(unsafe { core::slice::from_raw_parts(data.cast::<u8>(), size) })
 }
 
+/// The contents of an object `HPyBytes_Check` accepted, through the checked
+/// `HPyBytes_Size`/`HPyBytes_AsString` (what `&[u8]` arguments use); `None` with an exception
+/// set on failure. On PyPy, whose `HPyBytes_Size` calls a subclass's `__len__`, an instance of
+/// a subclass goes through [`bytes_contents`] instead.
+pub(crate) fn bytes_as_slice<'a>(ctx: Context<'_>, obj: Borrowed<'a>) -> Option<&'a [u8]> {
+    if super::handle::runtime_is_pypy() && !is_exact(ctx, obj, ctx.constant(sys::h_BytesType)) {
+        return bytes_contents(ctx, obj);
+    }
+    // SAFETY: an open handle; HPy checks the type (-1 and an exception otherwise).
+    let size = unsafe { sys::HPyBytes_Size(ctx.as_ptr(), obj.raw()) };
+    if size < 0 {
+        return None;
+    }
+    // SAFETY: as above (NULL and an exception when not a `bytes`).
+    let data = unsafe { sys::HPyBytes_AsString(ctx.as_ptr(), obj.raw()) };
+    if data.is_null() {
+        return None;
+    }
+    // SAFETY: HPy returns the `size` bytes of the object, valid while the handle is open (`'a`).
+    Some(unsafe { core::slice::from_raw_parts(data.cast::<u8>(), size as usize) })
+}
+
 /// `len(obj)` of a `bytes` without a `__len__` override ([`bytes_size`], after the same check
 /// as [`bytes_contents`]); `None` with an exception set on failure.
 pub(crate) fn bytes_len(ctx: Context<'_>, obj: Borrowed<'_>) -> Option<usize> {

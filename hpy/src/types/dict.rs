@@ -3,7 +3,7 @@
 use crate::convert::IntoPy;
 use crate::err::{PyErr, PyResult};
 use crate::ffi::{raw, Context, Handle};
-use crate::object::{check, check_status, AnyHandle};
+use crate::object::{check, AnyHandle};
 use crate::types::view::builtin_view;
 use crate::types::view::sealed::Sealed as _;
 use crate::types::{ExceptionKind, PyIterator, PyList, View};
@@ -157,47 +157,76 @@ pub struct DictIter<'py> {
     len: usize,
 }
 
+impl<'py> DictIter<'py> {
+    /// Ends the iteration with `err`.
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, err: PyErr) -> Option<PyResult<(Handle<'py>, Handle<'py>)>> {
+        self.index = self.len;
+        Some(Err(err))
+    }
+
+    /// The current size did not match the size at the start (or could not be read).
+    #[cold]
+    #[inline(never)]
+    fn size_changed(&mut self, now: isize) -> Option<PyResult<(Handle<'py>, Handle<'py>)>> {
+        let err = if now < 0 {
+            PyErr::fetch(self.dict.ctx())
+        } else {
+            PyErr::runtime_error("dictionary changed size during iteration")
+        };
+        self.fail(err)
+    }
+
+    /// The lookup of a key of the snapshot failed.
+    #[cold]
+    #[inline(never)]
+    fn lookup_failed(&mut self, err: PyErr) -> Option<PyResult<(Handle<'py>, Handle<'py>)>> {
+        let ctx = self.dict.ctx();
+        if err.matches(ctx, ExceptionKind::KeyError) {
+            err.clear(ctx);
+            return self.fail(PyErr::runtime_error(
+                "dictionary keys changed during iteration",
+            ));
+        }
+        self.fail(err)
+    }
+}
+
 impl<'py> Iterator for DictIter<'py> {
     type Item = PyResult<(Handle<'py>, Handle<'py>)>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.index >= self.len {
             return None;
         }
         let ctx = self.dict.ctx();
         let now = raw::length(ctx, self.dict.as_borrowed());
-        if now < 0 {
-            self.index = self.len;
-            return Some(Err(PyErr::fetch(ctx)));
-        }
         if now as usize != self.len {
-            self.index = self.len;
-            return Some(Err(PyErr::runtime_error(
-                "dictionary changed size during iteration",
-            )));
+            return self.size_changed(now);
         }
-        let key = match self.keys.get_index(self.index as isize) {
+        let key = match check(
+            ctx,
+            raw::getitem_i(ctx, self.keys.as_borrowed(), self.index as isize),
+        ) {
             Ok(key) => key,
-            Err(err) => return Some(Err(err)),
+            Err(err) => return self.fail(err),
         };
         self.index += 1;
-        // A key deleted and re-added keeps the size: Python would notice through the dict's
-        // version, we through the lookup.
-        Some(
-            match check_status(
-                ctx,
-                raw::contains(ctx, self.dict.as_borrowed(), key.as_borrowed()),
-            ) {
-                Ok(0) => {
-                    self.index = self.len;
-                    Err(PyErr::runtime_error(
-                        "dictionary keys changed during iteration",
-                    ))
-                }
-                Ok(_) => self.dict.getitem(&key).map(|value| (key, value)),
-                Err(err) => Err(err),
-            },
-        )
+        // A key replaced by another keeps the size: Python notices through the dict's
+        // version, we through the lookup's `KeyError` (one lookup per key, as the lookup is
+        // most of the cost of a step; a subclass's `__missing__` may answer it instead).
+        let value = raw::binary(
+            ctx,
+            hpy_sys::HPy_GetItem,
+            self.dict.as_borrowed(),
+            key.as_borrowed(),
+        );
+        match value {
+            Some(value) => Some(Ok((key, value))),
+            None => self.lookup_failed(PyErr::fetch(ctx)),
+        }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

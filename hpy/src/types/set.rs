@@ -7,7 +7,7 @@ use crate::ffi::{Context, Handle};
 use crate::object::AnyHandle;
 use crate::types::view::builtin_view;
 use crate::types::view::sealed::Sealed as _;
-use crate::types::{builtin_class, PyIterator, View};
+use crate::types::{builtin_class, PyIterator};
 
 builtin_view!(
     /// A `set` (or an instance of a subclass).
@@ -99,11 +99,6 @@ impl<'py> PyFrozenSet<'py> {
     pub fn iter(&self) -> PyResult<PyIterator<'py>> {
         PyIterator::new(self)
     }
-}
-
-/// `set` or `frozenset`: what a set conversion accepts.
-pub(crate) fn is_any_set(obj: crate::ffi::Borrowed<'_>) -> PyResult<bool> {
-    Ok(PySet::is_type_of(obj)? || PyFrozenSet::is_type_of(obj)?)
 }
 
 /// `set(list)` from an owned list of items.

@@ -30,14 +30,14 @@ impl<'py> PyTuple<'py> {
         I::IntoIter: ExactSizeIterator,
     {
         let mut items = items.into_iter();
-        let len = items.len();
-        containers::tuple_from_fn(ctx, len, |_| match items.next() {
+        let len = tuple_len(items.len())?;
+        let tuple = containers::tuple_from_fn(ctx, len, |_| match items.next() {
             Some(item) => item.into_py(ctx),
             None => Err(crate::err::PyErr::runtime_error(
                 "an iterator yielded fewer items than its length",
             )),
-        })
-        .map(PyTuple)
+        })?;
+        check(ctx, tuple).map(PyTuple)
     }
 
     /// A new `tuple` of handles made one by one; the first error stops the build and releases
@@ -48,15 +48,15 @@ impl<'py> PyTuple<'py> {
         I::IntoIter: ExactSizeIterator,
     {
         let mut items = items.into_iter();
-        let len = items.len();
-        containers::tuple_from_fn(ctx, len, |_| {
+        let len = tuple_len(items.len())?;
+        let tuple = containers::tuple_from_fn(ctx, len, |_| {
             items.next().unwrap_or_else(|| {
                 Err(crate::err::PyErr::runtime_error(
                     "an iterator yielded fewer items than its length",
                 ))
             })
-        })
-        .map(PyTuple)
+        })?;
+        check(ctx, tuple).map(PyTuple)
     }
 
     /// `self[index]`; a negative index counts from the end, as in Python.
@@ -78,4 +78,9 @@ impl<'py> PyTuple<'py> {
     pub fn iter(&self) -> PyResult<PyIterator<'py>> {
         PyIterator::new(self)
     }
+}
+
+/// A tuple's length as HPy takes it; `MemoryError` beyond `isize::MAX`, as CPython.
+fn tuple_len(len: usize) -> PyResult<isize> {
+    isize::try_from(len).map_err(|_| crate::err::PyErr::memory_error(""))
 }

@@ -7,6 +7,7 @@
 mod microbench_pyo3 {
     use pyo3::prelude::*;
     use pyo3::types::{PyDict, PyNone, PyTuple};
+    use std::collections::{HashMap, HashSet};
 
     /// noargs() -> None
     #[pyfunction]
@@ -53,6 +54,44 @@ mod microbench_pyo3 {
     #[pyfunction]
     fn allocate_tuple() -> (i64, i64) {
         (2048, 2049)
+    }
+
+    /// sum_dict_values(d) -> the sum of the (int) values of the dict `d`
+    #[pyfunction]
+    #[pyo3(signature = (d, /))]
+    fn sum_dict_values(d: &Bound<'_, PyDict>) -> PyResult<i64> {
+        let mut sum = 0i64;
+        for (_key, value) in d.iter() {
+            sum = sum.wrapping_add(value.extract::<i64>()?);
+        }
+        Ok(sum)
+    }
+
+    /// dict_len_via_map(d) -> len(d), after converting `d` (str keys, int values) to a map
+    #[pyfunction]
+    #[pyo3(signature = (d, /))]
+    fn dict_len_via_map(d: HashMap<String, i64>) -> usize {
+        d.len()
+    }
+
+    /// make_dict(n) -> {str(i): i for i in range(n)}, converted from a map
+    #[pyfunction]
+    #[pyo3(signature = (n, /))]
+    fn make_dict(n: u16) -> HashMap<String, i64> {
+        (0..i64::from(n)).map(|i| (i.to_string(), i)).collect()
+    }
+
+    /// set_len_via_hashset(s) -> len(s), after converting the set `s` of ints to a set in Rust
+    #[pyfunction]
+    #[pyo3(signature = (s, /))]
+    fn set_len_via_hashset(s: HashSet<i64>) -> usize {
+        s.len()
+    }
+
+    /// release_gil() -> None, after releasing and taking back the interpreter lock
+    #[pyfunction]
+    fn release_gil(py: Python<'_>) {
+        py.detach(|| ());
     }
 
     /// A small object with two integers, like the C version's `FooObject`.
