@@ -149,7 +149,14 @@ pub fn hpy_create(_args: TokenStream, item: TokenStream) -> TokenStream {
 /// * `#[hpy(name = "...")]` renames; `#[hpy(skip)]` keeps a function Rust-only;
 /// * special methods (`__repr__`, `__add__`/`__radd__`, `__eq__`, `__len__`, `__getitem__`,
 ///   `__iter__`, `__next__`, `__call__`, `__init__`, ...) fill HPy slots (see the table in
-///   `docs/classes.md`), and `#[hpy(slot = sq_item)]` binds any method to an HPy slot by name.
+///   `docs/classes.md`), and `#[hpy(slot = sq_item)]` binds any method to an HPy slot by name;
+/// * `#[call_function]` / `#[call_function(NAME)]` (C HPy's `HPyDef_CALL_FUNCTION`): not a
+///   Python method but a per-instance call function, the associated constant
+///   `Self::EUCLIDEAN: hpy::CallFunction<Self>` (the name in upper case, or `NAME`), parsed like
+///   a keywords method; `PyRef::set_call_function(&Self::EUCLIDEAN)` (`HPy_SetCallFunction`)
+///   makes calling that one instance (of the class itself, not a subclass: `TypeError`) run it.
+///   The block must define `__call__`, which instances without one run; a Rust subclass of a
+///   class with `__call__` must define its own.
 ///
 /// Doc comments become `__doc__`. One `#[hpy_methods]` block per class.
 #[proc_macro_attribute]

@@ -59,6 +59,7 @@ pub use alloc::{try_repeat, try_vec_filled};
 pub use class::{FieldOwner, HPyField, HPyGlobal, MutableClass, PyException, PyRef, PyRefMut};
 pub use convert::{FromPy, IntoArgs, IntoPy, IntoPyResult};
 pub use err::{PyErr, PyResult};
+pub use ffi::class::CallFunction;
 pub use ffi::class::PyClass;
 pub use ffi::slots::{BufferItem, BufferView};
 pub use ffi::trampoline::Args;

@@ -10,8 +10,8 @@ pub use crate::class::{
     OwnType, PropertyAccessor, PyException, SlotAsFunction, TernarySlotAsFunction,
 };
 pub use crate::ffi::class::{
-    borrow_self, borrow_self_mut, create_instance, field_get, field_set, HPyField, HPyGlobal,
-    PyRef, PyRefMut,
+    borrow_self, borrow_self_mut, call_function, create_instance, field_get, field_set, HPyField,
+    HPyGlobal, PyRef, PyRefMut,
 };
 pub use crate::ffi::class::{
     member, needs_destroy, needs_traverse, slot_destroy, slot_traverse, BorrowFlag, ClassBase,

@@ -35,6 +35,12 @@ INPLACE_POWER_MESSAGE = (
     "(an exception cannot be fetched and reworded in HPy 0.9): a PyPy bug, shown without hpy-rs "
     "by tests/pypy_bugs/number_protocol.c"
 )
+CALL_FUNCTION_PER_TYPE = (
+    "PyPy 7.3.19's HPy_SetCallFunction sets the __call__ of the object's type instead of the "
+    "object's own call function: every instance of the type (also those given none, and those "
+    "made earlier) then runs the last one set: a PyPy bug, shown without hpy-rs by "
+    "tests/pypy_bugs/call_function.c"
+)
 
 FAILING = {
     "test_modcreate.py::test_each_load_creates_a_new_object[pypy-debug]": MOD_CREATE_LEAK,
@@ -44,6 +50,9 @@ FAILING = {
     "test_shapes.py::test_builtin_bases": BUILTIN_SHAPE,
     "test_shapes.py::test_metaclass": BUILTIN_SHAPE,
     "test_objects.py::test_inplace_pow_error_message": INPLACE_POWER_MESSAGE,
+    "test_callfn.py::test_each_instance_keeps_its_own_call_function": CALL_FUNCTION_PER_TYPE,
+    "test_callfn.py::test_without_a_call_function_the_class_call_runs": CALL_FUNCTION_PER_TYPE,
+    "test_callfn.py::test_set_from_rust_after_creation": CALL_FUNCTION_PER_TYPE,
 }
 
 ABORTING = {

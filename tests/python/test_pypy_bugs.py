@@ -91,9 +91,19 @@ print(run(m.inplace_pow, 2, "a"), run(m.is_number, 1j), run(m.is_number, IndexLi
       run(m.as_int32, 2**32).split("(")[0], run(m.as_void_ptr, 2**63), run(m.to_bytes, [1, 2]),
       run(m.as_int64, IntLike()).split("(")[0], sep=" | ")
 """,
+    "call_function": """
+import importlib.machinery, os, sys
+import hpy.universal as hu
+path = os.path.abspath(sys.argv[1])
+mode = getattr(hu, "MODE_" + sys.argv[2].upper())
+m = hu.load("call_function", path, importlib.machinery.ModuleSpec("call_function", None, origin=path), mode=mode)
+a, b, c = m.Calc(1), m.Calc(2), m.Calc(0)
+print(a(3, 4), b(3, 4), repr(c(3, 4)))
+""",
 }
 EXPECTED = {
     "reenter": "42 '42'",
+    "call_function": "7 12 'default'",
     "modcreate_spec": "received the spec",
     "modcreate_leak": "no handle leaked",
     "builtin_shape": "6 7",
@@ -181,6 +191,10 @@ NUMBER_PROTOCOL = known_bug(
     "__index__, HPyLong_AsInt32_t truncates, HPyLong_AsVoidPtr refuses addresses >= 2**63, HPy_Bytes "
     "refuses iterables of ints, HPyLong_AsInt64_t calls __int__"
 )
+CALL_FUNCTION = known_bug(
+    "PyPy 7.3.19's HPy_SetCallFunction sets the type's __call__: all instances run the last call "
+    "function set"
+)
 
 # (driver, mode, PyPy bug or None): the universal re-entrant call is the control.
 PYPY_CASES = [
@@ -193,6 +207,8 @@ PYPY_CASES = [
     ("modcreate_leak", "debug", MOD_CREATE_LEAK),
     ("number_protocol", "universal", NUMBER_PROTOCOL),
     ("number_protocol", "debug", NUMBER_PROTOCOL),
+    ("call_function", "universal", CALL_FUNCTION),
+    ("call_function", "debug", CALL_FUNCTION),
 ]
 
 

@@ -37,6 +37,29 @@ pub fn check(model: &MethodsModel, diag: &mut Diagnostics) {
         check_entry(entry, diag);
     }
     check_duplicates(model, diag);
+    check_call_functions(model, diag);
+}
+
+/// A `#[call_function]` needs `__call__` in the same block: HPy 0.9 only reserves the
+/// per-instance function pointer in types that define `HPy_tp_call`.
+fn check_call_functions(model: &MethodsModel, diag: &mut Diagnostics) {
+    let has_call = model
+        .entries
+        .iter()
+        .any(|e| matches!(&e.kind, MethodKind::Slot(s) if s.kind == SlotKind::Call));
+    if has_call {
+        return;
+    }
+    for e in &model.entries {
+        if matches!(e.kind, MethodKind::CallFunction(_)) {
+            diag.error(
+                &e.markers[0].attr,
+                "a `#[call_function]` needs `__call__` in the same #[hpy_methods] block: HPy only \
+                 gives instances of classes that define `__call__` room for a call function of \
+                 their own (`__call__` is what instances without one run)",
+            );
+        }
+    }
 }
 
 fn check_entry(e: &MethodEntry, diag: &mut Diagnostics) {
@@ -172,7 +195,10 @@ fn check_entry(e: &MethodEntry, diag: &mut Diagnostics) {
 
 fn check_receiver(e: &MethodEntry, diag: &mut Diagnostics) {
     let needs = match &e.kind {
-        MethodKind::Method | MethodKind::Getter(_) | MethodKind::Setter(_) => true,
+        MethodKind::Method
+        | MethodKind::Getter(_)
+        | MethodKind::Setter(_)
+        | MethodKind::CallFunction(_) => true,
         MethodKind::Slot(s) => s.kind.needs_receiver(),
         _ => false,
     };
@@ -334,6 +360,44 @@ mod tests {
             }
         });
         assert!(m.is_empty(), "{m:#?}");
+    }
+
+    #[test]
+    fn call_functions() {
+        let good = messages(parse_quote! {
+            impl Dist {
+                fn __call__(&self, x: f64) -> f64 { x }
+                #[call_function] fn euclidean(&self, x: f64, #[hpy(default)] y: f64) -> f64 { x }
+                #[call_function(OTHER)] fn other<'py>(slf: Borrowed<'py>) {}
+            }
+        });
+        assert!(good.is_empty(), "{good:#?}");
+        let bad = messages(parse_quote! {
+            impl Dist {
+                #[call_function] fn euclidean(x: f64) -> f64 { x }
+                #[call_function("x")] fn other(&self) {}
+                #[call_function] #[staticmethod] fn both(&self) {}
+            }
+        });
+        assert!(
+            bad[0].starts_with("expected the name of the constant"),
+            "{bad:#?}"
+        );
+        assert!(
+            bad.iter()
+                .any(|m| m.starts_with("`euclidean` needs a receiver")),
+            "{bad:#?}"
+        );
+        assert!(
+            bad.iter()
+                .any(|m| m.starts_with("`#[staticmethod]` conflicts with `#[call_function]`")),
+            "{bad:#?}"
+        );
+        let without_call = bad
+            .iter()
+            .filter(|m| m.starts_with("a `#[call_function]` needs `__call__`"))
+            .count();
+        assert_eq!(without_call, 3, "{bad:#?}");
     }
 
     #[test]

@@ -67,6 +67,7 @@ pub fn expand(model: &MethodsModel) -> TokenStream {
             MethodKind::Static | MethodKind::Class => gen.static_or_class(e),
             MethodKind::ClassAttr => gen.class_attr_fn(e),
             MethodKind::Slot(slot) => gen.slot(e, slot.kind),
+            MethodKind::CallFunction(constant) => gen.call_function(e, constant),
             _ => {}
         }
     }
@@ -333,6 +334,38 @@ impl Gen<'_> {
     fn def_static(&mut self, ident: &Ident, def: TokenStream) {
         self.items.extend(quote! {
             static #ident: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(#def);
+        });
+    }
+
+    /// `#[call_function]`: a KEYWORDS wrapper (the receiver borrowed unchecked, as for
+    /// `__call__`: `set_call_function` only installs it on instances of the class) and the
+    /// associated constant `Self::NAME: CallFunction<Self>`.
+    fn call_function(&mut self, e: &MethodEntry, constant: &Ident) {
+        let wrapper = format_ident!("__hpy_callfn_{}", e.ident);
+        let ty = self.ty;
+        let name = &e.py_name.value;
+        let target = self.method_target(e);
+        let call = call_fn(&e.function, Convention::Keywords, &target);
+        let doc = match e.doc.text() {
+            Some(text) => text,
+            None => format!(
+                "The call function `{}` (declared by `#[call_function]`), for \
+                 `set_call_function`.",
+                e.ident
+            ),
+        };
+        self.unit_struct(&wrapper);
+        self.items.extend(quote! {
+            impl ::hpy::__private::KeywordsFn for #wrapper {
+                const NAME: &'static str = #name;
+                #call
+            }
+            impl #ty {
+                #[doc = #doc]
+                pub const #constant: ::hpy::CallFunction<#ty> =
+                    // SAFETY: the wrapper of a `#[call_function]` of this class.
+                    unsafe { ::hpy::__private::call_function::<#ty, #wrapper>() };
+            }
         });
     }
 

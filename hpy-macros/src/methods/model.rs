@@ -33,6 +33,8 @@ pub enum MethodKind {
     ClassAttr,
     /// A slot (dunder, `#[new]`, or `#[hpy(slot = ...)]`).
     Slot(Slot),
+    /// `#[call_function]`: the associated constant (a `CallFunction<Self>`) to declare.
+    CallFunction(Ident),
     /// `#[hpy(skip)]`: left alone.
     Skip,
     /// A dunder the macro does not know (reported).
@@ -268,6 +270,9 @@ fn lower_fn(f: &ImplItemFn, attrs: ItemAttrs, diag: &mut Diagnostics) -> MethodE
             Some(KindMarker::Static) => MethodKind::Static,
             Some(KindMarker::Class) => MethodKind::Class,
             Some(KindMarker::ClassAttr) => MethodKind::ClassAttr,
+            Some(KindMarker::CallFunction) => {
+                MethodKind::CallFunction(call_function_const(&markers[0], &f.sig.ident))
+            }
             Some(KindMarker::Getter) => {
                 let prop = property_name(&markers[0], &name, &f.sig.ident, false);
                 py_name = PyName {
@@ -298,6 +303,7 @@ fn lower_fn(f: &ImplItemFn, attrs: ItemAttrs, diag: &mut Diagnostics) -> MethodE
         MethodKind::Method
         | MethodKind::Getter(_)
         | MethodKind::Setter(_)
+        | MethodKind::CallFunction(_)
         | MethodKind::UnknownDunder
         | MethodKind::BadSlot(..) => true,
         MethodKind::Slot(s) => s.kind.needs_receiver(),
@@ -367,6 +373,21 @@ fn property_name(
         rust
     };
     (value, ident.span())
+}
+
+/// The constant of a `#[call_function]`: `#[call_function(NAME)]`, else the function's name in
+/// upper case (`euclidean` → `EUCLIDEAN`).
+fn call_function_const(marker: &FoundMarker, ident: &Ident) -> Ident {
+    match &marker.name {
+        Some((name, span)) => match name.strip_prefix("r#") {
+            Some(raw) => Ident::new_raw(raw, *span),
+            None => Ident::new(name, *span),
+        },
+        None => Ident::new(
+            &ident.unraw().to_string().to_ascii_uppercase(),
+            ident.span(),
+        ),
+    }
 }
 
 /// The receiver: `self` in any form, or (when the kind takes one) the first parameter that is
@@ -503,6 +524,31 @@ mod tests {
         ] {
             assert!(!text.contains(gone), "{gone} in {text}");
         }
+    }
+
+    #[test]
+    fn call_functions() {
+        let (m, item) = lower(parse_quote! {
+            impl Dist {
+                #[call_function] fn euclidean(&self, x: f64) -> f64 { x }
+                #[call_function(ITSELF)] fn r#type<'py>(slf: Borrowed<'py>) {}
+                #[call_function(r#Raw)] fn raw(&self) {}
+            }
+        });
+        let consts: Vec<_> = m
+            .entries
+            .iter()
+            .map(|e| match &e.kind {
+                MethodKind::CallFunction(c) => c.to_string(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(consts, ["EUCLIDEAN", "ITSELF", "r#Raw"]);
+        assert!(matches!(m.entries[0].receiver, Receiver::Ref(_)));
+        assert!(matches!(m.entries[1].receiver, Receiver::Object(0, _)));
+        assert_eq!(m.entries[0].function.params.len(), 1);
+        let text = quote::ToTokens::to_token_stream(&item).to_string();
+        assert!(!text.contains("call_function"), "{text}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Parsing for `#[hpy_methods]`: the (empty) argument list, the annotated `impl` block, and the
 //! helper attributes on its items (`#[new]`, `#[staticmethod]`, `#[classmethod]`, `#[getter]`,
-//! `#[setter]`, `#[classattr]`, `#[hpy(...)]`).
+//! `#[setter]`, `#[classattr]`, `#[call_function]`, `#[hpy(...)]`).
 
 use crate::attrs::{is_hpy_param_attr, parse_meta_list, reject_value, skip_value, string_value};
 use crate::diagnostics::Diagnostics;
@@ -54,6 +54,8 @@ pub enum KindMarker {
     Setter,
     /// `#[classattr]`
     ClassAttr,
+    /// `#[call_function]`: a per-instance call function (`HPyDef_CALL_FUNCTION`).
+    CallFunction,
 }
 
 impl KindMarker {
@@ -66,6 +68,7 @@ impl KindMarker {
             KindMarker::Getter => "getter",
             KindMarker::Setter => "setter",
             KindMarker::ClassAttr => "classattr",
+            KindMarker::CallFunction => "call_function",
         }
     }
 
@@ -78,6 +81,7 @@ impl KindMarker {
             KindMarker::Getter,
             KindMarker::Setter,
             KindMarker::ClassAttr,
+            KindMarker::CallFunction,
         ]
         .into_iter()
         .find(|m| ident == m.name())
@@ -91,7 +95,8 @@ pub struct FoundMarker {
     pub kind: KindMarker,
     /// The attribute (for spans).
     pub attr: Attribute,
-    /// `#[getter(name)]` / `#[setter("name")]`: the property name.
+    /// `#[getter(name)]` / `#[setter("name")]`: the property name; `#[call_function(NAME)]`:
+    /// the constant's name.
     pub name: Option<(String, Span)>,
 }
 
@@ -145,6 +150,18 @@ fn marker_name(
             return None;
         }
     };
+    if kind == KindMarker::CallFunction {
+        return match syn::parse2::<Ident>(list.tokens.clone()) {
+            Ok(ident) => Some((ident.to_string(), ident.span())),
+            Err(_) => {
+                diag.error(
+                    &list.tokens,
+                    "expected the name of the constant to declare: `#[call_function(NAME)]`",
+                );
+                None
+            }
+        };
+    }
     if !matches!(kind, KindMarker::Getter | KindMarker::Setter) {
         diag.error(
             attr,

@@ -97,6 +97,10 @@ pub unsafe trait ClassBase: 'static {
     const NEEDS_DROP: bool;
     /// The base type object, to pass to `HPyType_FromSpec` (`None` for `object`).
     fn base_type<'py>(ctx: Context<'py>) -> PyResult<Option<Handle<'py>>>;
+    /// `true` if a Rust class of the chain defines `__call__` (`HPy_tp_call`).
+    fn has_call() -> bool {
+        false
+    }
     /// Moves `init` into the base's part.
     ///
     /// # Safety
@@ -177,6 +181,9 @@ unsafe impl<B: Subclassable> ClassBase for B {
                 B::NAME
             ))),
         }
+    }
+    fn has_call() -> bool {
+        has_slot::<B>(sys::HPy_tp_call) || <B::Base as ClassBase>::has_call()
     }
     unsafe fn write_init(layout: *mut ClassObject<B>, init: Self::Init) {
         // SAFETY: forwarded contract.
@@ -1586,6 +1593,102 @@ pub(crate) fn run_property<'py, T: PyClass>(
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Per-instance call functions (`HPy_SetCallFunction`).
+
+/// A call function for instances of `T`: what C HPy's `HPyDef_CALL_FUNCTION` declares.
+///
+/// `#[call_function]` on a method of `T`'s `#[hpy_methods]` block makes one, as an associated
+/// constant of `T` (`fn euclidean` → `T::EUCLIDEAN`, or the name given as
+/// `#[call_function(NAME)]`). Its arguments are parsed like a `#[hpy_function]`'s. The same
+/// block must define `__call__`: HPy only gives instances of classes with a call slot room for
+/// a call function of their own. [`PyRef::set_call_function`] installs it on one instance of
+/// `T` itself (not of a subclass), typically in `__init__` or right after creating the object.
+pub struct CallFunction<T: PyClass> {
+    raw: sys::HPyCallFunction,
+    class: PhantomData<fn() -> T>,
+}
+
+impl<T: PyClass> Clone for CallFunction<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: PyClass> Copy for CallFunction<T> {}
+
+/// The call function whose body is `F` (used by the code `#[hpy_methods]` generates).
+///
+/// # Safety
+/// `F` must be the wrapper `#[hpy_methods]` generates for a `#[call_function]` of `T`: its
+/// body borrows the called object as a `T` without checking, which holds because
+/// [`PyRef::set_call_function`] only installs it on instances of `T`.
+pub const unsafe fn call_function<T: PyClass, F: super::trampoline::KeywordsFn>() -> CallFunction<T>
+{
+    CallFunction {
+        raw: super::trampoline::call_function_pair::<F>(),
+        class: PhantomData,
+    }
+}
+
+/// `HPy_SetCallFunction` on `obj`, an instance of `T`.
+fn set_call_function<T: PyClass>(
+    ctx: Context<'_>,
+    obj: Borrowed<'_>,
+    func: &CallFunction<T>,
+) -> PyResult<()> {
+    use crate::object::AnyHandle;
+    // HPy only checks this on CPython (PyPy's HPy would install the function on any type).
+    if !has_slot::<T>(sys::HPy_tp_call) {
+        return Err(PyErr::type_error(format!(
+            "'{}' objects cannot have a call function: the class defines no __call__",
+            T::NAME
+        )));
+    }
+    // Only on `T`'s own instances: HPy keeps the function pointer right after `T`'s struct,
+    // where a subclass keeps its own data (a Rust subclass's fields; a Python subclass of one),
+    // and CPython before 3.12 gives Python subclasses no vectorcall at all.
+    let ty = T::TYPE_GLOBAL
+        .load(ctx)
+        .ok_or_else(|| type_not_created(T::NAME))?;
+    if !super::raw::is(ctx, obj.get_type().as_borrowed(), ty.as_borrowed()) {
+        return Err(PyErr::type_error(format!(
+            "a call function of '{}' can only be set on '{}' objects, not on '{}' objects \
+             (a subclass)",
+            T::NAME,
+            T::NAME,
+            obj.type_name()
+        )));
+    }
+    let mut raw = func.raw;
+    // SAFETY: a live context and an open handle to an instance of `T`'s own type (checked);
+    // `raw` is a complete `HPyCallFunction` whose body borrows the called object as a `T`
+    // (`call_function`'s contract), and HPy reads it during the call only.
+    let result = unsafe { sys::HPy_SetCallFunction(ctx.as_ptr(), obj.raw(), &mut raw) };
+    if result < 0 {
+        Err(PyErr::fetch(ctx))
+    } else {
+        Ok(())
+    }
+}
+
+impl<'h, 'py: 'h, T: PyClass> PyRef<'h, 'py, T> {
+    /// Makes calling this object run `func` instead of the class's `__call__` (C HPy's
+    /// `HPy_SetCallFunction`), e.g. in `__init__` or after creating the object. Other instances
+    /// keep theirs. `TypeError` for instances of subclasses (Rust or Python ones): HPy keeps
+    /// the function right after `T`'s struct, where a subclass may keep data of its own.
+    pub fn set_call_function(&self, func: &CallFunction<T>) -> PyResult<()> {
+        set_call_function(self.ctx, self.as_handle(), func)
+    }
+}
+
+impl<'h, 'py: 'h, T: MutableClass> PyRefMut<'h, 'py, T> {
+    /// As [`PyRef::set_call_function`].
+    pub fn set_call_function(&self, func: &CallFunction<T>) -> PyResult<()> {
+        set_call_function(self.ctx, self.as_handle(), func)
+    }
+}
+
 /// `true` if `T`'s definitions include the slot `slot` (`sys::HPy_sq_repeat`, ...).
 pub(crate) fn has_slot<T: PyClass>(slot: sys::HPySlot_Slot) -> bool {
     // SAFETY: the spec is never written after construction; `defines` is a NULL-terminated
@@ -1617,6 +1720,18 @@ pub(crate) fn create_type<'py, T: PyClass>(
     ctx: Context<'py>,
     qualname: Option<&CStr>,
 ) -> PyResult<Handle<'py>> {
+    // HPy 0.9 keeps an instance's call function right after the struct of the class that
+    // defines `HPy_tp_call`, and a subclass without one of its own inherits that position,
+    // where its own data is: calling an instance would jump to an address made of its fields.
+    // (A subclass with its own `__call__` gets its own position after its whole struct.)
+    if <T::Base as ClassBase>::has_call() && !has_slot::<T>(sys::HPy_tp_call) {
+        return Err(PyErr::type_error(format!(
+            "class {} extends a class that defines __call__, so it must define __call__ \
+             itself (HPy 0.9 would otherwise call its instances through memory holding their \
+             data)",
+            T::NAME
+        )));
+    }
     let base = <T::Base as ClassBase>::base_type(ctx)?;
     let mut params = [
         sys::HPyType_SpecParam {

@@ -985,3 +985,15 @@ macro_rules! __hpy_export_module {
         }
     };
 }
+
+/// The `HPyCallFunction` of a KEYWORDS function (what C HPy's `HPyDef_CALL_FUNCTION` makes):
+/// the same `impl`/`cpy_trampoline` pair as a KEYWORDS method or `tp_call`, whose C signatures
+/// are exactly `HPyFunc_keywords` and `vectorcallfunc`, so nothing is erased.
+pub(super) const fn call_function_pair<F: KeywordsFn>() -> sys::HPyCallFunction {
+    let impl_: KeywordsImpl = Trampolines::<F>::keywords_impl;
+    let trampoline: KeywordsTrampoline = Trampolines::<F>::keywords_trampoline;
+    sys::HPyCallFunction {
+        cpy_trampoline: Some(trampoline),
+        impl_: Some(impl_),
+    }
+}
