@@ -122,6 +122,8 @@ def _enclosing(lines, index):
         if not line.strip():
             continue
         indent = len(line) - len(line.lstrip())
+        if name is None and indent == 0 and not _FN.match(line) and not line.startswith((")", "where", "#", "}")):
+            return None, None, None  # a top-level item that is not a function (a macro call)
         m = _FN.match(line)
         if m and (fn_indent is None or indent < fn_indent):
             name, fn_indent = m.group(1), indent
@@ -142,17 +144,49 @@ def _enclosing(lines, index):
     return None, name, public
 
 
-def _callers(function):
-    """Where `function` is called in hpy/src: `[(relative path, owner, fn, public)]`."""
+_MACRO_CALL = re.compile(r"^(\w+)!\s*[({]")
+
+
+def _macro_around(lines, index):
+    """The top-level macro invocation (`int_via!(...)`) that line `index` is part of, if any."""
+    for i in range(index, -1, -1):
+        m = _MACRO_CALL.match(lines[i])
+        if m:
+            return m.group(1)
+        if lines[i].startswith(("}", "fn ", "pub ", "impl")):
+            return None
+    return None
+
+
+def _callers(function, qualified_by=None):
+    """Where `function` is called in hpy/src: `[(relative path, owner, fn, public)]`; a use in a
+    top-level macro invocation is reported as `(path, None, "<macro>!", True)`. With
+    `qualified_by` (the file that defines `function`), only calls through its module (or an
+    alias, or a `use` of it) and bare calls inside that file count."""
     found = []
-    pattern = re.compile(r"\b" + re.escape(function) + r"\b")
     for path in _rust_sources():
+        text = path.read_text()
+        stem = Path(qualified_by).stem if qualified_by else None
+        imported = stem and re.search(
+            r"^use [^;]*\b" + re.escape(stem) + r"::[^;]*\b" + re.escape(function) + r"\b", text, re.M | re.S
+        )
+        if qualified_by is None or imported:
+            pattern = re.compile(r"\b" + re.escape(function) + r"\b")
+        elif path.relative_to(HPY_SRC).as_posix() == qualified_by:
+            pattern = re.compile(r"(?<![.\w])(?<!::)" + re.escape(function) + r"\s*[(:<]")
+        else:
+            aliases = [stem] + re.findall(r"\b" + re.escape(stem) + r"\s+as\s+(\w+)", text)
+            pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, aliases)) + r")::" + re.escape(function) + r"\b")
         lines = _code_lines(path)
         for i, line in enumerate(lines):
             if pattern.search(line) and not _FN.match(line):
                 owner, name, public = _enclosing(lines, i)
                 if name is not None:
                     found.append((path.relative_to(HPY_SRC).as_posix(), owner, name, public))
+                else:
+                    macro = _macro_around(lines, i)
+                    if macro:
+                        found.append((path.relative_to(HPY_SRC).as_posix(), None, macro + "!", True))
     return found
 
 
@@ -161,7 +195,10 @@ def safe_api(function):
     shown = []
 
     def add(path, owner, name):
-        label = f"`{owner}::{name}`" if owner else f"`{name}`"
+        if name.endswith("!"):
+            label = f"the conversions made by `{name}` ({path})"
+        else:
+            label = f"`{owner}::{name}`" if owner else f"`{name}`"
         if label not in shown:
             shown.append(label)
 
@@ -171,7 +208,7 @@ def safe_api(function):
             add(path, owner, name)
     if not shown:
         for path, owner, name, public in direct:
-            for path2, owner2, name2, public2 in _callers(name):
+            for path2, owner2, name2, public2 in _callers(name, qualified_by=path):
                 if public2:
                     add(path2, owner2, name2)
     if not shown and direct:
