@@ -42,6 +42,13 @@ mod types;
 #[path = "private.rs"]
 pub mod __private;
 
+// `#[derive(FromPy)]`/`#[derive(IntoPy)]`: the derive macros share their names with the traits
+// (other namespace), so `use hpy::prelude::*;` brings both; `__derive` is what they call.
+#[doc(hidden)]
+#[path = "derive_support.rs"]
+pub mod __derive;
+pub use hpy_macros::{FromPy, IntoPy};
+
 /// Guides (their examples are compiled as doctests).
 pub mod guide {
     #[doc = include_str!("../../docs/classes.md")]
