@@ -14,8 +14,8 @@ use crate::convert::{FromPy, IntoPy};
 use crate::err::{PyErr, PyResult};
 use crate::ffi::raw;
 use crate::ffi::{Borrowed, Context, Handle};
-use crate::object::{check, repr_string, AnyHandle};
-use crate::types::{BuiltinType, ExceptionKind};
+use crate::object::{repr_string, AnyHandle};
+use crate::types::{BuiltinType, ExceptionKind, PyDict, View};
 
 /// Which field of a struct or variant: `field 'x'` or `item 0`.
 #[derive(Clone, Copy, Debug)]
@@ -115,7 +115,7 @@ pub fn sequence(obj: Borrowed<'_>, length: usize) -> Attempt<()> {
     if !raw::is_list_or_tuple(ctx, obj)
         && (obj.is_instance_of(BuiltinType::Str)
             || obj.is_instance_of(BuiltinType::Bytes)
-            || raw::predicate(ctx, hpy_sys::HPyDict_Check, obj) == 1)
+            || PyDict::is_type_of(obj).map_err(Failure::Raised)?)
     {
         return Err(not_a_sequence(length));
     }
@@ -296,7 +296,7 @@ impl<'a> Variants<'a> {
 
 /// A new empty `dict` (for a struct with named fields).
 pub fn new_dict(ctx: Context<'_>) -> PyResult<Handle<'_>> {
-    check(ctx, raw::dict_new(ctx))
+    ctx.new_dict()
 }
 
 /// `dict[key] = value`.
@@ -309,5 +309,5 @@ pub fn tuple<'py, const N: usize>(
     ctx: Context<'py>,
     items: [Handle<'py>; N],
 ) -> PyResult<Handle<'py>> {
-    check(ctx, raw::tuple_from_array(ctx, items))
+    ctx.new_tuple(&items.each_ref().map(Handle::as_borrowed))
 }

@@ -55,6 +55,8 @@ pub mod guide {
     pub mod classes {}
     #[doc = include_str!("../../docs/containers.md")]
     pub mod containers {}
+    #[doc = include_str!("../../docs/derives.md")]
+    pub mod derives {}
 }
 
 pub use hpy_macros::{

@@ -1,8 +1,25 @@
 //! Validation of a [`DeriveModel`]: one spanned error per problem.
 
-use super::model::{Body, Derive, DeriveModel, Shape, Style};
+use super::model::{Body, Derive, DeriveModel, Kind, Shape, Style};
 use crate::diagnostics::Diagnostics;
-use syn::GenericParam;
+use syn::visit::Visit;
+use syn::{GenericParam, Lifetime, Type};
+
+/// The first lifetime other than `'static` in `ty`, if any (`&'py str`, `Borrowed<'py>`, a
+/// derived `View<'py>`): such a type converts only from an object open for that lifetime.
+fn borrowed_lifetime(ty: &Type) -> Option<Lifetime> {
+    struct Find(Option<Lifetime>);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_lifetime(&mut self, lifetime: &'ast Lifetime) {
+            if self.0.is_none() && lifetime.ident != "static" {
+                self.0 = Some(lifetime.clone());
+            }
+        }
+    }
+    let mut find = Find(None);
+    find.visit_type(ty);
+    find.0
+}
 
 /// Reports every problem of `model` into `diag`.
 pub fn check(model: &DeriveModel, diag: &mut Diagnostics) {
@@ -115,6 +132,17 @@ fn check_body(derive: Derive, body: &Body, variant: bool, diag: &mut Diagnostics
                 &a.key,
                 "a field comes from either an `attribute` or an `item`, not both",
             );
+        }
+        if derive == Derive::FromPy && body.kind() != Kind::Transparent {
+            if let Some(lifetime) = borrowed_lifetime(&field.ty) {
+                diag.error(
+                    lifetime,
+                    "this field borrows, but fields read from an attribute, an item or a \
+                     sequence are converted from a new reference released right after: use an \
+                     owning type (`String`, not `&str`); only the field of a transparent struct \
+                     or newtype variant, converted from the object itself, can borrow",
+                );
+            }
         }
         if !by_name {
             let reason = if body.fields.len() == 1 && body.style != Style::Named {
@@ -274,6 +302,22 @@ mod tests {
             ],
             "{m:#?}"
         );
+    }
+
+    #[test]
+    fn borrowing_fields_only_when_transparent() {
+        let input: DeriveInput = parse_quote! {
+            enum E<'py> {
+                A(hpy::Borrowed<'py>),
+                B(&'py str, i64),
+                C { x: Option<View<'py>>, y: &'static str },
+                #[hpy(transparent)] D { inner: &'py str },
+            }
+        };
+        let m = messages(Derive::FromPy, input.clone());
+        assert_eq!(m.len(), 2, "{m:#?}");
+        assert!(m.iter().all(|m| m.starts_with("this field borrows")));
+        assert!(messages(Derive::IntoPy, input).is_empty());
     }
 
     #[test]

@@ -240,8 +240,12 @@ fn into_py(model: &DeriveModel) -> TokenStream {
     let (_, ty_generics, _) = model.generics.split_for_impl();
     let arms = bodies.iter().map(|body| {
         let path = path(model, body);
-        let bindings: Vec<_> = (0..body.fields.len())
-            .map(|i| format_ident!("__hpy_f{i}"))
+        // Spanned at the field types: a field that does not convert is reported there.
+        let bindings: Vec<_> = body
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format_ident!("__hpy_f{i}", span = f.ty.span()))
             .collect();
         let members = body.fields.iter().map(|f| &f.member);
         let pattern = quote!(#path { #(#members: #bindings),* });
