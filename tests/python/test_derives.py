@@ -141,6 +141,13 @@ def test_config_field_errors_keep_their_kind(mod):
                  "failed to convert field 'tags' of Config: item 1: expected str, got 'int'")
 
 
+def test_field_exception_raised_by_python_is_unchanged(mod):
+    # Vec<String> from an int: Python's own iter() error, which HPy 0.9 cannot prefix
+    with pytest.raises(TypeError) as expected:
+        iter(5)
+    assert_error(lambda: mod.config({"name": "a", "tags": 5}), TypeError, str(expected.value))
+
+
 def test_config_other_lookup_errors_propagate(mod):
     class Raising(dict):
         def __getitem__(self, key):

@@ -302,3 +302,101 @@ fn into_py(model: &DeriveModel) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::Derive;
+    use super::*;
+    use crate::diagnostics::Diagnostics;
+    use syn::DeriveInput;
+
+    fn expanded(derive: Derive, input: DeriveInput) -> String {
+        let mut diag = Diagnostics::new();
+        let model = DeriveModel::lower(derive, &input, &mut diag);
+        super::super::check::check(&model, &mut diag);
+        assert!(diag.is_empty(), "{:?}", diag.messages());
+        let tokens = expand(&model);
+        syn::parse2::<syn::File>(tokens.clone()).expect("the expansion parses as items");
+        tokens.to_string()
+    }
+
+    #[test]
+    fn struct_lookups() {
+        let input: DeriveInput = parse_quote! {
+            #[hpy(mapping)]
+            struct Config<'a> {
+                name: String,
+                #[hpy(attribute = "lvl", default = 3)] level: u8,
+                #[hpy(default)] tags: Option<Vec<String>>,
+                #[hpy(skip_me_not)] other: &'static str,
+            }
+        };
+        let mut diag = Diagnostics::new();
+        DeriveModel::lower(Derive::FromPy, &input, &mut diag);
+        assert_eq!(diag.len(), 1, "an unknown option is reported by lowering");
+
+        let input: DeriveInput = parse_quote! {
+            #[hpy(mapping)]
+            struct Config<'a> {
+                name: String,
+                #[hpy(attribute = "lvl", default = 3)] level: u8,
+                #[hpy(default)] tags: Option<Vec<String>>,
+                view: Label<'static>,
+                marker: core::marker::PhantomData<&'static ()>,
+            }
+        };
+        let from = expanded(Derive::FromPy, input.clone());
+        assert!(from.contains(
+            "impl < '__hpy_a : 'a , 'a > :: hpy :: FromPy < '__hpy_a > for Config < 'a >"
+        ));
+        assert!(from.contains(":: hpy :: __derive :: item :: < String > (__hpy_obj , \"name\") ?"));
+        assert!(
+            from.contains(":: hpy :: __derive :: attribute_opt :: < u8 > (__hpy_obj , \"lvl\") ?")
+        );
+        assert!(from.contains("None => 3"));
+        assert!(from.contains("None => :: core :: default :: Default :: default ()"));
+        assert!(from.contains(":: hpy :: __derive :: finish (__hpy_obj , \"Config\""));
+        let into = expanded(Derive::IntoPy, input);
+        assert!(into
+            .contains("impl < '__hpy_py , 'a > :: hpy :: IntoPy < '__hpy_py > for Config < 'a >"));
+        assert!(into.contains("String : :: hpy :: IntoPy < '__hpy_py >"));
+        assert!(into.contains("set_item (& __hpy_dict , \"lvl\" , __hpy_f1)"));
+    }
+
+    #[test]
+    fn enum_variants_in_order() {
+        let input: DeriveInput = parse_quote! {
+            enum Shape {
+                Circle { r: f64 },
+                Pair(f64, f64),
+                Side(f64),
+                #[hpy(value = "empty")] Empty,
+                #[hpy(value = -1)] Unknown,
+            }
+        };
+        let from = expanded(Derive::FromPy, input.clone());
+        let order: Vec<usize> = [
+            "\"Circle\"",
+            "\"Pair\"",
+            "\"Side\"",
+            "\"Empty\"",
+            "\"Unknown\"",
+        ]
+        .iter()
+        .map(|name| from.find(name).expect(name))
+        .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{from}");
+        assert!(from.contains(":: hpy :: __derive :: sequence (__hpy_obj , 2usize) ?"));
+        assert!(from.contains("unit_str (__hpy_obj , \"empty\")"));
+        assert!(from.contains("unit_int (__hpy_obj , - 1i64)"));
+        assert!(from.contains("__hpy_variants . finish (\"Shape\")"));
+        let into = expanded(Derive::IntoPy, input);
+        assert!(into
+            .contains("Self :: Empty { } => :: hpy :: IntoPy :: into_py (\"empty\" , __hpy_ctx)"));
+        assert!(into.contains(":: hpy :: __derive :: tuple (__hpy_ctx"));
+        assert!(
+            !into.contains("where"),
+            "no bounds without lifetimes: {into}"
+        );
+    }
+}
