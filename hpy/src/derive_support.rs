@@ -271,7 +271,8 @@ impl<'a> Variants<'a> {
             Failure::Field(field, err) => {
                 format!("failed to convert {field}: {}", lazy_message(&err))
             }
-            Failure::Raised(err) => pending_reason(ctx, err)?,
+            Failure::Raised(err) if err.is_pending() => pending_reason(ctx, err)?,
+            Failure::Raised(err) => lazy_message(&err),
         };
         self.push(variant, &reason);
         Ok(())

@@ -358,6 +358,19 @@ def test_enum_other_exceptions_propagate(mod):
         mod.numbers(Exploding())
 
 
+def test_enum_level_mapping(mod):
+    assert mod.event({"x": 1, "y": 2}) == ("Click", {"x": 1, "y": 2})
+    assert mod.event({"key": "a"}) == ("Key", {"key": "a", "type": None})
+    assert mod.event({"key": "a", "type": "down"}) == ("Key", {"key": "a", "type": "down"})
+    assert_error(lambda: mod.event({"x": 1}), TypeError,
+                 "'dict' object cannot be converted to Event: Click: missing key 'y'; Key: missing key 'key'")
+    assert_error(lambda: mod.event(NS(x=1, y=2)), TypeError,
+                 "'NS' object cannot be converted to Event: Click: expected a mapping; Key: expected a mapping")
+    assert_error(lambda: mod.event({"key": "a", "type": 1}), TypeError,
+                 "'dict' object cannot be converted to Event: Click: missing key 'x'; "
+                 "Key: failed to convert field 'type': expected str, got 'int'")
+
+
 # ---- lifetimes: borrowed fields ----
 
 

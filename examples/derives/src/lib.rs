@@ -12,6 +12,7 @@
 //! * [`Shape`]: an enum of every variant shape (struct-like from attributes or items, tuple,
 //!   newtype, unit variants with a `value`);
 //! * [`Numbers`]: an enum whose first variant fails with an exception Python raised;
+//! * [`Event`]: an enum whose variants all read mapping items (and a raw identifier field);
 //! * [`Key`], [`Wrapper`]: lifetimes, with fields that borrow the argument;
 //! * [`Color`]: `IntoPy` only, unit variants without a value become their name.
 
@@ -108,6 +109,27 @@ pub enum Numbers {
     Many(Vec<i64>),
     /// One int.
     One(i64),
+}
+
+/// An event, from a mapping: the enum's `mapping` applies to every variant.
+#[derive(FromPy, IntoPy)]
+#[hpy(mapping)]
+pub enum Event {
+    /// `{"x": 1, "y": 2}`
+    Click {
+        /// The column.
+        x: i64,
+        /// The row.
+        y: i64,
+    },
+    /// `{"key": "a"}`, optionally with `"type"` (a raw identifier in Rust).
+    Key {
+        /// The key.
+        key: String,
+        /// "down" or "up".
+        #[hpy(default)]
+        r#type: Option<String>,
+    },
 }
 
 /// A key: an index, a name, or any other object (borrowed from the argument).
@@ -246,6 +268,15 @@ mod derives {
         match n {
             Numbers::Many(_) => ("Many", n),
             Numbers::One(_) => ("One", n),
+        }
+    }
+
+    /// The variant's name and the event converted back.
+    #[hpy_function]
+    fn event(e: Event) -> (&'static str, Event) {
+        match e {
+            Event::Click { .. } => ("Click", e),
+            Event::Key { .. } => ("Key", e),
         }
     }
 
