@@ -6,6 +6,7 @@ use crate::function::check::{check_python_name, DOC_NUL};
 
 /// Reports every problem of `model` into `diag`.
 pub fn check(model: &ClassModel, diag: &mut Diagnostics) {
+    super::options::check(model, diag);
     if !model.generics.params.is_empty() || model.generics.where_clause.is_some() {
         diag.error(
             &model.generics,

@@ -1,0 +1,90 @@
+//! What `#[hpy_class(eq, ord, hash, str)]` and `#[hpy_class]` enums generate calls to: the
+//! comparison, hash and `str` slots derived from the Rust traits. Not a public API.
+
+use core::fmt::Display;
+use core::hash::{Hash, Hasher};
+
+use crate::class::try_borrow;
+use crate::convert::IntoPy;
+use crate::err::PyResult;
+use crate::ffi::class::PyClass;
+use crate::ffi::{Borrowed, Context, Handle};
+use crate::object::CompareOp;
+
+fn boolean(ctx: Context<'_>, value: bool) -> PyResult<Handle<'_>> {
+    value.into_py(ctx)
+}
+
+/// `==`/`!=` from `PartialEq` (`eq`): `NotImplemented` for the other operators and for an
+/// operand that is not a `T`, so that Python falls back to identity (`x == 1` is `False`).
+pub fn compare_eq<'py, T: PyClass + PartialEq>(
+    ctx: Context<'py>,
+    slf: &T,
+    other: Borrowed<'py>,
+    op: CompareOp,
+) -> PyResult<Handle<'py>> {
+    if !matches!(op, CompareOp::Eq | CompareOp::Ne) {
+        return Ok(ctx.not_implemented().dup());
+    }
+    match try_borrow::<T>(other)? {
+        None => Ok(ctx.not_implemented().dup()),
+        Some(other) => boolean(ctx, (*slf == *other) == (op == CompareOp::Eq)),
+    }
+}
+
+/// All six comparisons from `PartialOrd` (`ord`); `NotImplemented` for an operand that is not a
+/// `T` (Python then raises its own `TypeError` for `<`).
+pub fn compare_ord<'py, T: PyClass + PartialOrd>(
+    ctx: Context<'py>,
+    slf: &T,
+    other: Borrowed<'py>,
+    op: CompareOp,
+) -> PyResult<Handle<'py>> {
+    let Some(other) = try_borrow::<T>(other)? else {
+        return Ok(ctx.not_implemented().dup());
+    };
+    let (a, b) = (slf, &*other);
+    boolean(
+        ctx,
+        match op {
+            CompareOp::Lt => a < b,
+            CompareOp::Le => a <= b,
+            CompareOp::Eq => a == b,
+            CompareOp::Ne => a != b,
+            CompareOp::Gt => a > b,
+            CompareOp::Ge => a >= b,
+        },
+    )
+}
+
+/// `==`/`!=` of two enum variants by their position (fieldless `#[hpy_class]` enums);
+/// `other` is `None` when the operand is not an instance of the enum's class.
+pub fn compare_variants(
+    ctx: Context<'_>,
+    slf: usize,
+    other: Option<usize>,
+    op: CompareOp,
+) -> PyResult<Handle<'_>> {
+    match (op, other) {
+        (CompareOp::Eq, Some(other)) => boolean(ctx, slf == other),
+        (CompareOp::Ne, Some(other)) => boolean(ctx, slf != other),
+        _ => Ok(ctx.not_implemented().dup()),
+    }
+}
+
+/// `hash()` from `Hash` (`hash`): the value through the standard library's `DefaultHasher::new()`
+/// (fixed keys), so equal values hash equally in every process.
+pub fn hash_value<T: Hash + ?Sized>(value: &T) -> isize {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut hasher);
+    // The slot turns -1 (an error to Python) into -2, as CPython does.
+    hasher.finish() as isize
+}
+
+/// `str()` from `Display` (`str`).
+pub fn display_str<'py, T: Display + ?Sized>(
+    ctx: Context<'py>,
+    value: &T,
+) -> PyResult<Handle<'py>> {
+    value.to_string().into_py(ctx)
+}
