@@ -9,7 +9,7 @@ use crate::convert::IntoPy;
 use crate::err::PyResult;
 use crate::ffi::class::PyClass;
 use crate::ffi::{Borrowed, Context, Handle};
-use crate::object::CompareOp;
+use crate::object::{AnyHandle, CompareOp};
 
 fn boolean(ctx: Context<'_>, value: bool) -> PyResult<Handle<'_>> {
     value.into_py(ctx)
@@ -70,6 +70,26 @@ pub fn compare_variants(
         (CompareOp::Ne, Some(other)) => boolean(ctx, slf != other),
         _ => Ok(ctx.not_implemented().dup()),
     }
+}
+
+/// [`compare_variants`] for an enum with `eq_int`: an `int` operand (`bool` included, as for
+/// `IntEnum`) compares with the variant's discriminant.
+pub fn compare_variants_int<'py>(
+    ctx: Context<'py>,
+    slf: usize,
+    discriminant: i128,
+    other: Borrowed<'py>,
+    other_index: Option<usize>,
+    op: CompareOp,
+) -> PyResult<Handle<'py>> {
+    if other_index.is_none()
+        && matches!(op, CompareOp::Eq | CompareOp::Ne)
+        && other.is_instance_of(crate::BuiltinType::Int)
+    {
+        let discriminant = discriminant.into_py(ctx)?;
+        return boolean(ctx, discriminant.compare_bool(other, op)?);
+    }
+    compare_variants(ctx, slf, other_index, op)
 }
 
 /// `hash()` from `Hash` (`hash`): the value through the standard library's `DefaultHasher::new()`

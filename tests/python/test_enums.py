@@ -144,6 +144,26 @@ def test_enum_ord_and_str(mod):
     assert len({Level.LOW, Level.LOW, Level.TOP}) == 2
 
 
+def test_eq_int(mod):
+    Priority = mod.Priority
+    assert (Priority.low, Priority.URGENT) == (Priority.low, Priority.URGENT)
+    assert not hasattr(Priority, "high")  # #[hpy(name = "URGENT")]
+    assert Priority.low == 1 and 1 == Priority.low
+    assert Priority.URGENT != 1 and Priority.URGENT == 2
+    assert Priority.low == True  # noqa: E712 (an int, as for IntEnum)
+    assert (Priority.low == "1") is False
+    assert (Priority.low == 1.0) is False  # ints only
+    assert Priority.low != Priority.URGENT
+    # Equal objects hash alike: the variant's hash is its discriminant's.
+    assert hash(Priority.low) == hash(1) and hash(Priority.URGENT) == hash(2)
+    assert {1: "one"}[Priority.low] == "one"
+    assert mod.escalate(Priority.low) is Priority.URGENT
+    # Without eq_int, a variant never equals an int.
+    assert (mod.Color.Green == 10) is False
+    with pytest.raises(TypeError):
+        Priority.low < 2
+
+
 # ---- struct options -----------------------------------------------------------------------------
 
 

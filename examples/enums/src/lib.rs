@@ -47,6 +47,16 @@ mod enums {
         }
     }
 
+    /// Priorities that equal their discriminant as an `int` (`eq_int`).
+    #[hpy_class(eq_int, rename_all = "lowercase")]
+    #[derive(Clone, Copy)]
+    pub enum Priority {
+        Low = 1,
+        /// An explicit name wins over `rename_all`.
+        #[hpy(name = "URGENT")]
+        High = 2,
+    }
+
     /// A version: compared, hashed and shown from the Rust traits.
     #[hpy_class(frozen, eq, ord, hash, str, get_all)]
     #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -122,6 +132,15 @@ mod enums {
             .into_iter()
             .find(|level| n >= *level as i64)
             .ok_or_else(|| PyErr::value_error("no level below 1"))
+    }
+
+    /// escalate(p) -> the next priority
+    #[hpy_function]
+    fn escalate(p: Priority) -> Priority {
+        match p {
+            Priority::Low => Priority::High,
+            Priority::High => Priority::High,
+        }
     }
 
     /// describe(level) -> the level's Display text, from Rust

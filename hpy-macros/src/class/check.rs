@@ -157,6 +157,43 @@ mod tests {
     }
 
     #[test]
+    fn option_problems() {
+        let m = messages(
+            quote!(ord, hash, eq_int, get_all),
+            parse_quote!(
+                struct P(i64);
+            ),
+        );
+        assert_eq!(m.len(), 5, "{m:#?}");
+        assert!(m[0].starts_with("`ord` needs `eq` too"));
+        assert!(m[1].starts_with("`hash` needs `eq` too"));
+        assert!(m[2].starts_with("`hash` needs `frozen`"));
+        assert!(m[3].starts_with("`eq_int` applies to enums"));
+        assert!(m[4].starts_with("`get_all` needs a struct with named fields"));
+        let (model, _, diag) = crate::class::analyze(
+            quote!(get_all, set_all, rename_all = "PascalCase"),
+            parse_quote!(
+                struct P {
+                    first_name: String,
+                    #[hpy(name = "x")]
+                    second: i64,
+                }
+            ),
+        );
+        assert!(diag.is_empty());
+        let names: Vec<&str> = model
+            .fields
+            .iter()
+            .map(|f| f.py_name.as_ref().unwrap().value.as_str())
+            .collect();
+        assert_eq!(names, ["FirstName", "x"]);
+        assert!(model
+            .fields
+            .iter()
+            .all(|f| f.attrs.get.is_some() && f.attrs.set.is_some()));
+    }
+
+    #[test]
     fn frozen_problems() {
         let m = messages(
             quote!(frozen),

@@ -25,7 +25,7 @@ pub struct VariantEntry {
 }
 
 /// Parses the options, lowers and checks an enum.
-pub fn analyze(args: TokenStream, item: ItemEnum) -> (ClassModel, ItemEnum, Diagnostics) {
+pub fn analyze(args: TokenStream, mut item: ItemEnum) -> (ClassModel, ItemEnum, Diagnostics) {
     let mut diag = Diagnostics::new();
     let args = parse::parse_args(args, &mut diag);
     if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
@@ -83,11 +83,28 @@ pub fn analyze(args: TokenStream, item: ItemEnum) -> (ClassModel, ItemEnum, Diag
     }
     let rename = args.options.rename_all.map(|(rule, _)| rule);
     let mut variants: Vec<VariantEntry> = Vec::new();
-    for variant in &item.variants {
+    for variant in &mut item.variants {
+        // `#[hpy(name = "...")]` on a variant: its attribute name (wins over `rename_all`).
+        let attrs = parse::take_field_attrs(&mut variant.attrs, &mut diag);
+        if let Some(other) = attrs
+            .get
+            .iter()
+            .chain(&attrs.set)
+            .chain(&attrs.member)
+            .next()
+        {
+            diag.error(
+                other,
+                "a variant takes only `#[hpy(name = \"...\")]`: its class attribute's name",
+            );
+        }
         let raw = syn::ext::IdentExt::unraw(&variant.ident).to_string();
-        let py_name = PyName {
-            value: rename.map_or(raw.clone(), |rule| rule.apply(&raw)),
-            span: variant.ident.span(),
+        let py_name = match attrs.name {
+            Some(name) => PyName::new(Some(name), &variant.ident),
+            None => PyName {
+                value: rename.map_or(raw.clone(), |rule| rule.apply(&raw)),
+                span: variant.ident.span(),
+            },
         };
         check_python_name(&py_name.value, py_name.span, &mut diag);
         if let Some(other) = variants.iter().find(|v| v.py_name.value == py_name.value) {
@@ -155,6 +172,11 @@ pub fn expand_items(model: &ClassModel) -> (TokenStream, Vec<Ident>) {
             let helper = quote_spanned!(ord.span()=> ::hpy::class_options::compare_ord::<#ty>);
             quote!(#helper(#ctx, &*#slf, other, op))
         }
+        None if model.options.eq_int.is_some() => quote! {
+            let other_index = ::hpy::__private::try_borrow::<#ident>(other)?.map(|o| __hpy_index(&o));
+            let discriminant: i128 = match &*#slf { #(#ident::#variants => #ident::#variants as i128,)* };
+            ::hpy::class_options::compare_variants_int(#ctx, __hpy_index(&#slf), discriminant, other, other_index, op)
+        },
         None => quote! {
             let other = ::hpy::__private::try_borrow::<#ident>(other)?.map(|o| __hpy_index(&o));
             ::hpy::class_options::compare_variants(#ctx, __hpy_index(&#slf), other, op)

@@ -104,6 +104,8 @@ pub struct ClassOptions {
     pub get_all: Option<Ident>,
     /// `set_all`: `#[hpy(set)]` on every named field.
     pub set_all: Option<Ident>,
+    /// `eq_int` (enums): a variant equals its discriminant as an `int`.
+    pub eq_int: Option<Ident>,
     /// `rename_all = "..."`: the convention and the literal's span.
     pub rename_all: Option<(RenameRule, Span)>,
 }
@@ -122,6 +124,7 @@ pub fn parse_option(
         "str" => &mut options.str,
         "get_all" => &mut options.get_all,
         "set_all" => &mut options.set_all,
+        "eq_int" => &mut options.eq_int,
         "rename_all" => {
             let names: Vec<&str> = RULES.iter().map(|(n, _)| *n).collect();
             let example = "rename_all = \"camelCase\"";
@@ -185,6 +188,19 @@ pub fn check(model: &ClassModel, diag: &mut Diagnostics) {
             hash,
             "`hash` needs `frozen` (`#[hpy_class(frozen, eq, hash)]`): the hash of an object that \
              can change would change with it, and a `dict` or `set` holding it would lose it",
+        );
+    }
+    if let (Some(eq_int), false) = (&o.eq_int, model.is_enum) {
+        diag.error(
+            eq_int,
+            "`eq_int` applies to enums (a variant equals its discriminant)",
+        );
+    }
+    if let (Some(eq_int), Some(_), true) = (&o.eq_int, &o.ord, model.is_enum) {
+        diag.error(
+            eq_int,
+            "`eq_int` cannot be combined with `ord`: a variant would equal an `int` it cannot be \
+             ordered against",
         );
     }
     if let (Some(set_all), Some(_)) = (&o.set_all, &model.frozen) {

@@ -121,7 +121,7 @@ pub fn parse_args(tokens: TokenStream, diag: &mut Diagnostics) -> ClassArgs {
                     "unknown #[hpy_class] option; expected `name = \"...\"`, `module = \"...\"`, \
                      `frozen`, `subclass`, `base = ...` (a #[hpy_class(subclass)] struct, or \
                      int, float, str, list, type, object), `eq`, `ord`, `hash`, `str`, \
-                     `get_all`, `set_all` or `rename_all = \"...\"`",
+                     `get_all`, `set_all`, `rename_all = \"...\"` or `eq_int` (enums)",
                 );
                 skip_value(&meta)?;
             }
