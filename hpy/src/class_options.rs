@@ -101,6 +101,19 @@ pub fn hash_value<T: Hash + ?Sized>(value: &T) -> isize {
     hasher.finish() as isize
 }
 
+/// The hash Python gives the `int` `value` (64-bit builds: the value modulo the Mersenne prime
+/// 2**61 - 1, with its sign; -1 becomes -2), so that an enum variant hashes as its discriminant.
+pub fn int_hash(value: i128) -> isize {
+    const MODULUS: i128 = (1 << 61) - 1;
+    let hash = (value.unsigned_abs() % MODULUS as u128) as i128;
+    let hash = if value < 0 { -hash } else { hash };
+    if hash == -1 {
+        -2
+    } else {
+        hash as isize
+    }
+}
+
 /// `str()` from `Display` (`str`).
 pub fn display_str<'py, T: Display + ?Sized>(
     ctx: Context<'py>,

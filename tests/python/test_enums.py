@@ -4,6 +4,7 @@ mode (debug mode runs each test under a LeakDetector)."""
 
 import itertools
 import operator
+import sys
 
 import pytest
 
@@ -60,6 +61,8 @@ def test_variant_equality_and_hash(mod):
     assert (Color.Red != 0) is True
     assert (Color.Red == "Red") is False
     assert len({Color.Red, Color.Red, Color.Green, Color.Blue}) == 3
+    # A variant hashes as its discriminant (consistent with `eq_int` where it is given).
+    assert [hash(c) for c in (Color.Red, Color.Green)] == [hash(0), hash(10)]
     table = {Color.Red: "r", Color.Green: "g"}
     assert table[mod.mix(Color.Green, Color.Green)] == "g"
     assert hash(Color.Blue) == hash(mod.mix(Color.Red, Color.Green))
@@ -77,6 +80,7 @@ def test_int_is_the_rust_discriminant(mod):
     Color = mod.Color
     # Red = 0 implicitly, Green = 10, Blue follows Green: Rust's rules for discriminants.
     assert [int(c) for c in (Color.Red, Color.Green, Color.Blue)] == [0, 10, 11]
+    assert not hasattr(Color, "Purple")  # #[cfg]'d out
     assert [int(level) for level in (mod.Level.LOW, mod.Level.MEDIUM_HIGH, mod.Level.TOP)] == [1, 5, 9]
     # int() only: no __index__, so a variant is not an index.
     with pytest.raises(TypeError):
@@ -104,6 +108,31 @@ def test_round_trip_through_rust(mod):
         mod.describe(Color.Red)
     with pytest.raises(ValueError, match="no level below 1"):
         mod.level(0)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="match statements need Python 3.10")
+def test_match_on_variants(mod):
+    # Value patterns compare with ==; written as a string so the file parses on 3.8 and 3.9.
+    source = """
+def name_of(color):
+    match color:
+        case Color.Red:
+            return "red"
+        case Color.Green | Color.Blue:
+            return "cool"
+        case _:
+            return "other"
+"""
+    namespace = {"Color": mod.Color}
+    exec(source, namespace)
+    name_of = namespace["name_of"]
+    assert [name_of(c) for c in (mod.Color.Red, mod.Color.Green, mod.Color.Blue, 0)] == [
+        "red",
+        "cool",
+        "cool",
+        "other",
+    ]
+    assert name_of(mod.mix(mod.Color.Red, mod.Color.Red)) == "red"
 
 
 def test_methods_and_class_attributes_next_to_variants(mod):
@@ -158,6 +187,12 @@ def test_eq_int(mod):
     assert hash(Priority.low) == hash(1) and hash(Priority.URGENT) == hash(2)
     assert {1: "one"}[Priority.low] == "one"
     assert mod.escalate(Priority.low) is Priority.URGENT
+    # Hashes follow Python's int hashes, also where they are not the value itself.
+    assert Priority.never == -1 and Priority.max == 2**63 - 1
+    for p in (Priority.never, Priority.max):
+        assert hash(p) == hash(int(p))
+        assert {int(p): p}[p] is p
+    assert mod.escalate(Priority.URGENT) is Priority.max
     # Without eq_int, a variant never equals an int.
     assert (mod.Color.Green == 10) is False
     with pytest.raises(TypeError):

@@ -14,6 +14,9 @@ mod enums {
         Red,
         Green = 10,
         Blue,
+        /// Variants left out by `#[cfg]` are left out of the class too.
+        #[cfg(any())]
+        Purple,
     }
 
     #[hpy_methods]
@@ -50,11 +53,14 @@ mod enums {
     /// Priorities that equal their discriminant as an `int` (`eq_int`).
     #[hpy_class(eq_int, rename_all = "lowercase")]
     #[derive(Clone, Copy)]
+    #[repr(i64)]
     pub enum Priority {
         Low = 1,
         /// An explicit name wins over `rename_all`.
         #[hpy(name = "URGENT")]
         High = 2,
+        Never = -1,
+        Max = i64::MAX,
     }
 
     /// A version: compared, hashed and shown from the Rust traits.
@@ -138,8 +144,9 @@ mod enums {
     #[hpy_function]
     fn escalate(p: Priority) -> Priority {
         match p {
+            Priority::Never => Priority::Low,
             Priority::Low => Priority::High,
-            Priority::High => Priority::High,
+            Priority::High | Priority::Max => Priority::Max,
         }
     }
 

@@ -22,6 +22,8 @@ pub struct VariantEntry {
     pub ident: Ident,
     /// The class attribute's name (after `rename_all`).
     pub py_name: PyName,
+    /// Its `#[cfg]`s (repeated on every match arm and statement that names it).
+    pub cfgs: Vec<syn::Attribute>,
 }
 
 /// Parses the options, lowers and checks an enum.
@@ -119,6 +121,7 @@ pub fn analyze(args: TokenStream, mut item: ItemEnum) -> (ClassModel, ItemEnum, 
         variants.push(VariantEntry {
             ident: variant.ident.clone(),
             py_name,
+            cfgs: cfg_attrs(&variant.attrs),
         });
     }
     let model = ClassModel {
@@ -147,6 +150,14 @@ pub fn expand_items(model: &ClassModel) -> (TokenStream, Vec<Ident>) {
     let slf = Ident::new("slf", Span::mixed_site());
     let ctx = Ident::new("ctx", Span::mixed_site());
     let variants: Vec<&Ident> = model.variants.iter().map(|v| &v.ident).collect();
+    let cfgs: Vec<TokenStream> = model
+        .variants
+        .iter()
+        .map(|v| {
+            let c = &v.cfgs;
+            quote!(#(#c)*)
+        })
+        .collect();
     let indexes = 0..variants.len();
     let reprs = model
         .variants
@@ -174,7 +185,7 @@ pub fn expand_items(model: &ClassModel) -> (TokenStream, Vec<Ident>) {
         }
         None if model.options.eq_int.is_some() => quote! {
             let other_index = ::hpy::__private::try_borrow::<#ident>(other)?.map(|o| __hpy_index(&o));
-            let discriminant: i128 = match &*#slf { #(#ident::#variants => #ident::#variants as i128,)* };
+            let discriminant: i128 = match &*#slf { #(#cfgs #ident::#variants => #ident::#variants as i128,)* };
             ::hpy::class_options::compare_variants_int(#ctx, __hpy_index(&#slf), discriminant, other, other_index, op)
         },
         None => quote! {
@@ -184,7 +195,7 @@ pub fn expand_items(model: &ClassModel) -> (TokenStream, Vec<Ident>) {
     };
     let mut tokens = quote! {
         fn __hpy_index(value: &#ident) -> usize {
-            match value { #(#ident::#variants => #indexes,)* }
+            match value { #(#cfgs #ident::#variants => #indexes,)* }
         }
 
         struct __hpy_enum_repr;
@@ -192,7 +203,7 @@ pub fn expand_items(model: &ClassModel) -> (TokenStream, Vec<Ident>) {
             const NAME: &'static str = #repr;
             fn call<'py>(#ctx: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>) -> ::hpy::PyResult<::hpy::Handle<'py>> {
                 #borrow
-                let text: &'static str = match &*#slf { #(#ident::#variants => #reprs,)* };
+                let text: &'static str = match &*#slf { #(#cfgs #ident::#variants => #reprs,)* };
                 ::hpy::IntoPy::into_py(text, #ctx)
             }
         }
@@ -204,7 +215,7 @@ pub fn expand_items(model: &ClassModel) -> (TokenStream, Vec<Ident>) {
             const NAME: &'static str = #int;
             fn call<'py>(#ctx: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>) -> ::hpy::PyResult<::hpy::Handle<'py>> {
                 #borrow
-                let value: i128 = match &*#slf { #(#ident::#variants => #ident::#variants as i128,)* };
+                let value: i128 = match &*#slf { #(#cfgs #ident::#variants => #ident::#variants as i128,)* };
                 ::hpy::IntoPy::into_py(value, #ctx)
             }
         }
@@ -216,7 +227,8 @@ pub fn expand_items(model: &ClassModel) -> (TokenStream, Vec<Ident>) {
             const NAME: &'static str = #hash;
             fn call<'py>(_: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>) -> ::hpy::PyResult<isize> {
                 #borrow
-                ::core::result::Result::Ok(match &*#slf { #(#ident::#variants => #ident::#variants as isize,)* })
+                let value: i128 = match &*#slf { #(#cfgs #ident::#variants => #ident::#variants as i128,)* };
+                ::core::result::Result::Ok(::hpy::class_options::int_hash(value))
             }
         }
         static __HPY_ENUM_HASH: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(
@@ -242,7 +254,7 @@ pub fn expand_items(model: &ClassModel) -> (TokenStream, Vec<Ident>) {
         impl<'py> ::hpy::FromPy<'py> for #ident {
             fn from_py(obj: ::hpy::Borrowed<'py>) -> ::hpy::PyResult<Self> {
                 let value = <::hpy::PyRef<'py, 'py, #ident> as ::hpy::FromPy<'py>>::from_py(obj)?;
-                ::core::result::Result::Ok(match &*value { #(#ident::#variants => #ident::#variants,)* })
+                ::core::result::Result::Ok(match &*value { #(#cfgs #ident::#variants => #ident::#variants,)* })
             }
         }
 
@@ -250,7 +262,7 @@ pub fn expand_items(model: &ClassModel) -> (TokenStream, Vec<Ident>) {
         // instance if the attribute was replaced.
         impl<'py> ::hpy::IntoPy<'py> for #ident {
             fn into_py(self, #ctx: ::hpy::Context<'py>) -> ::hpy::PyResult<::hpy::Handle<'py>> {
-                let name: &'static str = match &self { #(#ident::#variants2 => #attr_names,)* };
+                let name: &'static str = match &self { #(#cfgs #ident::#variants2 => #attr_names,)* };
                 if let ::core::option::Option::Some(ty) =
                     <#ident as ::hpy::__private::PyClass>::TYPE_GLOBAL.load(#ctx)
                 {
@@ -271,7 +283,7 @@ pub fn expand_items(model: &ClassModel) -> (TokenStream, Vec<Ident>) {
             if let ::core::option::Option::Some(user) = <#ident>::__HPY_POST.class_attrs {
                 user(#ctx, ty)?;
             }
-            #(::hpy::AnyHandle::setattr(&ty, #attr_names2, #ctx.new_object::<#ident, #ident>(#ident::#variants)?)?;)*
+            #(#cfgs ::hpy::AnyHandle::setattr(&ty, #attr_names2, #ctx.new_object::<#ident, #ident>(#ident::#variants)?)?;)*
             ::core::result::Result::Ok(())
         }
         static __HPY_ENUM_POST: ::hpy::__private::ClassPost = ::hpy::__private::ClassPost {
