@@ -114,6 +114,17 @@ pub fn int_hash(value: i128) -> isize {
     }
 }
 
+/// An enum variant's `__reduce__`: `(getattr, (type(self), name))`, so that `copy.copy`,
+/// `copy.deepcopy` and `pickle` give back the class attribute of the variant.
+pub fn reduce_variant<'py>(
+    ctx: Context<'py>,
+    slf: Borrowed<'py>,
+    name: &'static str,
+) -> PyResult<Handle<'py>> {
+    let getattr = ctx.import("builtins")?.getattr("getattr")?;
+    (getattr, (slf.get_type(), name)).into_py(ctx)
+}
+
 /// `str()` from `Display` (`str`).
 pub fn display_str<'py, T: Display + ?Sized>(
     ctx: Context<'py>,

@@ -2,8 +2,10 @@
 Rust traits (`eq`, `ord`, `hash`, `str`) with `get_all`, `set_all` and `rename_all`, in every
 mode (debug mode runs each test under a LeakDetector)."""
 
+import copy
 import itertools
 import operator
+import pickle
 import sys
 
 import pytest
@@ -133,6 +135,16 @@ def name_of(color):
         "other",
     ]
     assert name_of(mod.mix(mod.Color.Red, mod.Color.Red)) == "red"
+
+
+def test_copy_and_pickle_give_the_variant_back(mod):
+    Color, Priority = mod.Color, mod.Priority
+    assert copy.copy(Color.Green) is Color.Green
+    assert copy.deepcopy([Color.Blue, Priority.URGENT]) == [Color.Blue, Priority.URGENT]
+    assert copy.deepcopy(Priority.URGENT) is Priority.URGENT
+    # The module is importable by its name (the fixture puts it in sys.modules).
+    assert pickle.loads(pickle.dumps(Color.Red)) is Color.Red
+    assert pickle.loads(pickle.dumps(mod.Level.MEDIUM_HIGH)) is mod.Level.MEDIUM_HIGH
 
 
 def test_methods_and_class_attributes_next_to_variants(mod):

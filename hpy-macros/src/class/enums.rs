@@ -165,12 +165,14 @@ pub fn expand_items(model: &ClassModel) -> (TokenStream, Vec<Ident>) {
         .map(|v| format!("{name}.{}", v.py_name.value));
     let attr_names = model.variants.iter().map(|v| &v.py_name.value);
     let attr_names2 = attr_names.clone();
+    let attr_names3 = attr_names.clone();
     let variants2 = variants.clone();
     let borrow = quote!(
         // SAFETY: HPy passes an instance of the class to its slots.
         let #slf = unsafe { ::hpy::__private::borrow_self::<#ident>(#slf) }?;
     );
     let label = |dunder: &str| format!("{name}.{dunder}");
+    let reduce = label("__reduce__");
     let (repr, int, hash, richcmp) = (
         label("__repr__"),
         label("__int__"),
@@ -250,6 +252,19 @@ pub fn expand_items(model: &ClassModel) -> (TokenStream, Vec<Ident>) {
         static __HPY_ENUM_RICHCMP: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(
             ::hpy::__private::slot_richcompare::<__hpy_enum_richcmp>());
 
+        struct __hpy_enum_reduce;
+        impl ::hpy::__private::NoArgsFn for __hpy_enum_reduce {
+            const NAME: &'static str = #reduce;
+            fn call<'py>(#ctx: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>) -> ::hpy::PyResult<::hpy::Handle<'py>> {
+                let object = #slf;
+                #borrow
+                let name: &'static str = match &*#slf { #(#cfgs #ident::#variants => #attr_names3,)* };
+                ::hpy::class_options::reduce_variant(#ctx, object, name)
+            }
+        }
+        static __HPY_ENUM_REDUCE: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(
+            ::hpy::__private::meth_noargs::<__hpy_enum_reduce>(c"__reduce__", ::core::option::Option::None));
+
         // An instance holds one variant; converting copies it out (no `Clone` needed).
         impl<'py> ::hpy::FromPy<'py> for #ident {
             fn from_py(obj: ::hpy::Borrowed<'py>) -> ::hpy::PyResult<Self> {
@@ -292,7 +307,7 @@ pub fn expand_items(model: &ClassModel) -> (TokenStream, Vec<Ident>) {
             reinstall: <#ident>::__HPY_POST.reinstall,
         };
     };
-    let mut defs: Vec<Ident> = ["REPR", "INT", "HASH", "RICHCMP"]
+    let mut defs: Vec<Ident> = ["REPR", "INT", "HASH", "RICHCMP", "REDUCE"]
         .iter()
         .map(|d| Ident::new(&format!("__HPY_ENUM_{d}"), Span::call_site()))
         .collect();

@@ -374,7 +374,12 @@ pub fn str_slot(model: &ClassModel, option: &Ident) -> (TokenStream, Ident) {
 /// Marker methods for an enum's automatic slots.
 pub fn enum_markers(model: &ClassModel, span: Span) -> TokenStream {
     let mut names: Vec<(&str, Span)> = COMPARISONS.iter().map(|n| (*n, span)).collect();
-    names.extend([("__hash__", span), ("__repr__", span), ("__int__", span)]);
+    names.extend([
+        ("__hash__", span),
+        ("__repr__", span),
+        ("__int__", span),
+        ("__reduce__", span),
+    ]);
     if let Some(s) = &model.options.str {
         names.push(("__str__", s.span()));
     }
