@@ -41,6 +41,9 @@ mod types;
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
+/// What `#[hpy_class(eq, ord, hash, str)]` and `#[hpy_class]` enums expand to (not a public API).
+#[doc(hidden)]
+pub mod class_options;
 
 /// Guides (their examples are compiled as doctests).
 pub mod guide {
