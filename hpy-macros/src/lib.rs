@@ -181,6 +181,13 @@ pub fn hpy_methods(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// The struct must be `Send + 'static` and not generic. Methods come from `#[hpy_methods]`;
 /// without a `#[new]` the type cannot be instantiated from Python.
+///
+/// Derived from Rust traits: `eq` (`PartialEq`), `ord` (`PartialOrd`), `hash` (`Hash`; needs
+/// `eq` and `frozen`), `str` (`Display`); `get_all`/`set_all` (every named field a property),
+/// `rename_all = "camelCase"` (also `snake_case`, `PascalCase`, `SCREAMING_SNAKE_CASE`,
+/// `lowercase`, `UPPERCASE`). On a fieldless enum: one class attribute per variant, with `==`,
+/// `hash`, `repr` and `int()` (`eq_int`: a variant also equals its discriminant). See
+/// docs/classes.md.
 #[proc_macro_attribute]
 pub fn hpy_class(args: TokenStream, item: TokenStream) -> TokenStream {
     class::expand_attribute(args.into(), item.into()).into()

@@ -41,6 +41,9 @@ mod types;
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
+/// What `#[hpy_class(eq, ord, hash, str)]` and `#[hpy_class]` enums expand to (not a public API).
+#[doc(hidden)]
+pub mod class_options;
 
 // `#[derive(FromPy)]`/`#[derive(IntoPy)]`: the derive macros share their names with the traits
 // (other namespace), so `use hpy::prelude::*;` brings both; `__derive` is what they call.

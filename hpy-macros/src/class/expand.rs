@@ -32,6 +32,16 @@ pub fn expand(model: &ClassModel) -> TokenStream {
         items.extend(tokens);
         field_defs.extend(defs);
     }
+    // The options' slots (`eq`, `ord`, `hash`, `str`), or an enum's automatic ones.
+    let (option_items, option_defs, post) = if model.is_enum {
+        let (tokens, defs) = super::enums::expand_items(model);
+        (tokens, defs, quote!(&__HPY_ENUM_POST))
+    } else {
+        let (tokens, defs, post) = super::options::expand_struct(model);
+        let post = post.unwrap_or_else(|| quote!(&<#ident>::__HPY_POST));
+        (tokens, defs, post)
+    };
+    items.extend(option_items);
     let offsets = model.fields.iter().filter(|f| f.is_hpy_field).map(|f| {
         let member = &f.member;
         quote_spanned!(f.ty.span()=> ::core::mem::offset_of!(#ident, #member))
@@ -71,7 +81,10 @@ pub fn expand(model: &ClassModel) -> TokenStream {
     // A value of the class converts to a new Python object of it (`-> Self` from methods,
     // operators returning a new instance). Only for classes without a (Rust or builtin) base:
     // the others need the base's initialiser or constructor arguments.
-    let into_py = if matches!(model.base, None | Some(BaseArg::Builtin("ObjectBase", _))) {
+    // (Enums convert to their variant's class attribute: `enums.rs`.)
+    let into_py = if !model.is_enum
+        && matches!(model.base, None | Some(BaseArg::Builtin("ObjectBase", _)))
+    {
         quote! {
             impl<'py> ::hpy::IntoPy<'py> for #ident {
                 const NEW_OBJECT: bool = true;
@@ -122,6 +135,7 @@ pub fn expand(model: &ClassModel) -> TokenStream {
                 ::hpy::__private::DefCell::new(::hpy::__private::slot_new::<__hpy_no_constructor>());
 
             const __HPY_FIELDS: &[&::hpy::__private::DefCell] = &[#(&#field_defs),*];
+            const __HPY_OPTIONS: &[&::hpy::__private::DefCell] = &[#(&#option_defs),*];
             const __HPY_AUTO_TRAVERSE: &[&::hpy::__private::DefCell] =
                 if ::hpy::__private::needs_traverse::<#ident>() { &[&__HPY_TRAVERSE] } else { &[] };
             const __HPY_AUTO_DESTROY: &[&::hpy::__private::DefCell] =
@@ -130,6 +144,7 @@ pub fn expand(model: &ClassModel) -> TokenStream {
                 if <#ident>::__HPY_HAS_NEW { &[] } else { &[&__HPY_NO_CONSTRUCTOR] };
             const __HPY_PARTS: &[&[&::hpy::__private::DefCell]] = &[
                 __HPY_FIELDS,
+                __HPY_OPTIONS,
                 __HPY_AUTO_TRAVERSE,
                 __HPY_AUTO_DESTROY,
                 __HPY_AUTO_NEW,
@@ -152,7 +167,7 @@ pub fn expand(model: &ClassModel) -> TokenStream {
                 const FIELD_OFFSETS: &'static [usize] = &[#(#offsets),*];
                 const TYPE_GLOBAL: &'static ::hpy::__private::HPyGlobal = &__HPY_TYPE;
                 const SPEC: &'static ::hpy::__private::TypeSpecCell = &__HPY_SPEC;
-                const POST: &'static ::hpy::__private::ClassPost = &<#ident>::__HPY_POST;
+                const POST: &'static ::hpy::__private::ClassPost = #post;
             }
             #mutable
             #subclassable

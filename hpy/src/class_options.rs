@@ -1,0 +1,134 @@
+//! What `#[hpy_class(eq, ord, hash, str)]` and `#[hpy_class]` enums generate calls to: the
+//! comparison, hash and `str` slots derived from the Rust traits. Not a public API.
+
+use core::fmt::Display;
+use core::hash::{Hash, Hasher};
+
+use crate::class::try_borrow;
+use crate::convert::IntoPy;
+use crate::err::PyResult;
+use crate::ffi::class::PyClass;
+use crate::ffi::{Borrowed, Context, Handle};
+use crate::object::{AnyHandle, CompareOp};
+
+fn boolean(ctx: Context<'_>, value: bool) -> PyResult<Handle<'_>> {
+    value.into_py(ctx)
+}
+
+/// `==`/`!=` from `PartialEq` (`eq`): `NotImplemented` for the other operators and for an
+/// operand that is not a `T`, so that Python falls back to identity (`x == 1` is `False`).
+pub fn compare_eq<'py, T: PyClass + PartialEq>(
+    ctx: Context<'py>,
+    slf: &T,
+    other: Borrowed<'py>,
+    op: CompareOp,
+) -> PyResult<Handle<'py>> {
+    if !matches!(op, CompareOp::Eq | CompareOp::Ne) {
+        return Ok(ctx.not_implemented().dup());
+    }
+    match try_borrow::<T>(other)? {
+        None => Ok(ctx.not_implemented().dup()),
+        Some(other) => boolean(ctx, (*slf == *other) == (op == CompareOp::Eq)),
+    }
+}
+
+/// All six comparisons from `PartialOrd` (`ord`); `NotImplemented` for an operand that is not a
+/// `T` (Python then raises its own `TypeError` for `<`).
+pub fn compare_ord<'py, T: PyClass + PartialOrd>(
+    ctx: Context<'py>,
+    slf: &T,
+    other: Borrowed<'py>,
+    op: CompareOp,
+) -> PyResult<Handle<'py>> {
+    let Some(other) = try_borrow::<T>(other)? else {
+        return Ok(ctx.not_implemented().dup());
+    };
+    let (a, b) = (slf, &*other);
+    boolean(
+        ctx,
+        match op {
+            CompareOp::Lt => a < b,
+            CompareOp::Le => a <= b,
+            CompareOp::Eq => a == b,
+            CompareOp::Ne => a != b,
+            CompareOp::Gt => a > b,
+            CompareOp::Ge => a >= b,
+        },
+    )
+}
+
+/// `==`/`!=` of two enum variants by their position (fieldless `#[hpy_class]` enums);
+/// `other` is `None` when the operand is not an instance of the enum's class.
+pub fn compare_variants(
+    ctx: Context<'_>,
+    slf: usize,
+    other: Option<usize>,
+    op: CompareOp,
+) -> PyResult<Handle<'_>> {
+    match (op, other) {
+        (CompareOp::Eq, Some(other)) => boolean(ctx, slf == other),
+        (CompareOp::Ne, Some(other)) => boolean(ctx, slf != other),
+        _ => Ok(ctx.not_implemented().dup()),
+    }
+}
+
+/// [`compare_variants`] for an enum with `eq_int`: an `int` operand (`bool` included, as for
+/// `IntEnum`) compares with the variant's discriminant.
+pub fn compare_variants_int<'py>(
+    ctx: Context<'py>,
+    slf: usize,
+    discriminant: i128,
+    other: Borrowed<'py>,
+    other_index: Option<usize>,
+    op: CompareOp,
+) -> PyResult<Handle<'py>> {
+    if other_index.is_none()
+        && matches!(op, CompareOp::Eq | CompareOp::Ne)
+        && other.is_instance_of(crate::BuiltinType::Int)
+    {
+        let discriminant = discriminant.into_py(ctx)?;
+        return boolean(ctx, discriminant.compare_bool(other, op)?);
+    }
+    compare_variants(ctx, slf, other_index, op)
+}
+
+/// `hash()` from `Hash` (`hash`): the value through the standard library's `DefaultHasher::new()`
+/// (fixed keys), so equal values hash equally in every process.
+pub fn hash_value<T: Hash + ?Sized>(value: &T) -> isize {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut hasher);
+    // The slot turns -1 (an error to Python) into -2, as CPython does.
+    hasher.finish() as isize
+}
+
+/// The hash Python gives the `int` `value` (64-bit builds: the value modulo the Mersenne prime
+/// 2**61 - 1, with its sign; -1 becomes -2), so that an enum variant hashes as its discriminant.
+pub fn int_hash(value: i128) -> isize {
+    const MODULUS: i128 = (1 << 61) - 1;
+    let hash = (value.unsigned_abs() % MODULUS as u128) as i128;
+    let hash = if value < 0 { -hash } else { hash };
+    if hash == -1 {
+        -2
+    } else {
+        hash as isize
+    }
+}
+
+/// An enum variant's `__reduce__`: `(getattr, (type(self), name))`, so that `copy.copy`,
+/// `copy.deepcopy` and `pickle` give back the class attribute of the variant.
+pub fn reduce_variant<'py>(
+    ctx: Context<'py>,
+    slf: Borrowed<'py>,
+    name: &'static str,
+) -> PyResult<Handle<'py>> {
+    let getattr = ctx.import("builtins")?.getattr("getattr")?;
+    (getattr, (slf.get_type(), name)).into_py(ctx)
+}
+
+/// `str()` from `Display` (`str`).
+pub fn display_str<'py, T: Display + ?Sized>(
+    ctx: Context<'py>,
+    value: &T,
+) -> PyResult<Handle<'py>> {
+    value.to_string().into_py(ctx)
+}

@@ -1,0 +1,291 @@
+"""examples/enums: `#[hpy_class]` on fieldless Rust enums, and the class options derived from
+Rust traits (`eq`, `ord`, `hash`, `str`) with `get_all`, `set_all` and `rename_all`, in every
+mode (debug mode runs each test under a LeakDetector)."""
+
+import copy
+import itertools
+import operator
+import pickle
+import sys
+
+import pytest
+
+from hpyrs_testing import example_module
+
+mod = example_module("enums")
+
+COMPARISONS = [operator.lt, operator.le, operator.eq, operator.ne, operator.gt, operator.ge]
+
+
+def unsupported_message(op, left, right):
+    """CPython's (or PyPy's) own TypeError message for `left <op> right` when both sides
+    return NotImplemented, with a plain Python class of the same type name on the left."""
+    stand_in = type(type(left).__name__, (), {})
+    stand_in.__module__ = type(left).__module__
+    with pytest.raises(TypeError) as info:
+        op(stand_in(), right)
+    return str(info.value).replace(f"'{stand_in.__name__}'", f"'{tp_name(left)}'")
+
+
+def tp_name(obj):
+    """The type's name as the interpreter shows it in messages (`enums.Version` for an HPy
+    type, whose spec name carries the module)."""
+    try:
+        obj.__no_such_attribute__
+    except AttributeError as err:
+        return str(err).split("'")[1]
+    raise AssertionError("unreachable")
+
+
+# ---- fieldless enums --------------------------------------------------------------------------
+
+
+def test_variants_are_class_attributes(mod):
+    Color = mod.Color
+    for variant in (Color.Red, Color.Green, Color.Blue):
+        assert type(variant) is Color
+        assert isinstance(variant, Color)
+    assert repr(Color.Red) == "Color.Red"
+    assert [repr(c) for c in (Color.Green, Color.Blue)] == ["Color.Green", "Color.Blue"]
+    # Without `str`, str() is repr(), as for any object.
+    assert str(Color.Green) == "Color.Green"
+    assert Color.__doc__ == "A colour: one class attribute per variant."
+    assert Color.__module__ == "enums"
+
+
+def test_variant_equality_and_hash(mod):
+    Color = mod.Color
+    assert Color.Red == Color.Red
+    assert Color.Red != Color.Green
+    assert not (Color.Red == Color.Green)
+    # Another type is never equal (NotImplemented on both sides, then identity).
+    assert (Color.Red == 0) is False
+    assert (Color.Red != 0) is True
+    assert (Color.Red == "Red") is False
+    assert len({Color.Red, Color.Red, Color.Green, Color.Blue}) == 3
+    # A variant hashes as its discriminant (consistent with `eq_int` where it is given).
+    assert [hash(c) for c in (Color.Red, Color.Green)] == [hash(0), hash(10)]
+    table = {Color.Red: "r", Color.Green: "g"}
+    assert table[mod.mix(Color.Green, Color.Green)] == "g"
+    assert hash(Color.Blue) == hash(mod.mix(Color.Red, Color.Green))
+
+
+def test_variants_do_not_order(mod):
+    Color = mod.Color
+    for op in (operator.lt, operator.le, operator.gt, operator.ge):
+        with pytest.raises(TypeError) as info:
+            op(Color.Red, Color.Green)
+        assert str(info.value) == unsupported_message(op, Color.Red, Color.Green)
+
+
+def test_int_is_the_rust_discriminant(mod):
+    Color = mod.Color
+    # Red = 0 implicitly, Green = 10, Blue follows Green: Rust's rules for discriminants.
+    assert [int(c) for c in (Color.Red, Color.Green, Color.Blue)] == [0, 10, 11]
+    assert not hasattr(Color, "Purple")  # #[cfg]'d out
+    assert [int(level) for level in (mod.Level.LOW, mod.Level.MEDIUM_HIGH, mod.Level.TOP)] == [1, 5, 9]
+    # int() only: no __index__, so a variant is not an index.
+    with pytest.raises(TypeError):
+        [1, 2, 3][Color.Red]
+
+
+def test_no_construction_from_python(mod):
+    with pytest.raises(TypeError, match=r"cannot create 'Color' instances"):
+        mod.Color()
+    with pytest.raises(TypeError):
+        mod.Color(10)
+
+
+def test_round_trip_through_rust(mod):
+    Color = mod.Color
+    # IntoPy hands out the variant's class attribute itself.
+    assert mod.mix(Color.Red, Color.Red) is Color.Red
+    assert mod.mix(Color.Red, Color.Green) is Color.Blue
+    assert mod.warm([Color.Red, Color.Green, Color.Red]) == [Color.Red, Color.Red]
+    assert mod.level(6) is mod.Level.MEDIUM_HIGH
+    assert mod.describe(mod.Level.TOP) == "top"
+    with pytest.raises(TypeError, match=r"\bmix\(\) argument 'a'"):
+        mod.mix(0, Color.Red)
+    with pytest.raises(TypeError):
+        mod.describe(Color.Red)
+    with pytest.raises(ValueError, match="no level below 1"):
+        mod.level(0)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="match statements need Python 3.10")
+def test_match_on_variants(mod):
+    # Value patterns compare with ==; written as a string so the file parses on 3.8 and 3.9.
+    source = """
+def name_of(color):
+    match color:
+        case Color.Red:
+            return "red"
+        case Color.Green | Color.Blue:
+            return "cool"
+        case _:
+            return "other"
+"""
+    namespace = {"Color": mod.Color}
+    exec(source, namespace)
+    name_of = namespace["name_of"]
+    assert [name_of(c) for c in (mod.Color.Red, mod.Color.Green, mod.Color.Blue, 0)] == [
+        "red",
+        "cool",
+        "cool",
+        "other",
+    ]
+    assert name_of(mod.mix(mod.Color.Red, mod.Color.Red)) == "red"
+
+
+def test_copy_and_pickle_give_the_variant_back(mod):
+    Color, Priority = mod.Color, mod.Priority
+    assert copy.copy(Color.Green) is Color.Green
+    assert copy.deepcopy([Color.Blue, Priority.URGENT]) == [Color.Blue, Priority.URGENT]
+    assert copy.deepcopy(Priority.URGENT) is Priority.URGENT
+    # The module is importable by its name (the fixture puts it in sys.modules).
+    assert pickle.loads(pickle.dumps(Color.Red)) is Color.Red
+    assert pickle.loads(pickle.dumps(mod.Level.MEDIUM_HIGH)) is mod.Level.MEDIUM_HIGH
+
+
+def test_methods_and_class_attributes_next_to_variants(mod):
+    Color = mod.Color
+    assert Color.Red.is_warm() and not Color.Blue.is_warm()
+    assert Color.COUNT == 3
+
+
+def test_enum_variants_cannot_be_changed(mod):
+    with pytest.raises(AttributeError):
+        mod.Color.Red.value = 1
+
+
+def test_rename_all_on_variants(mod):
+    Level = mod.Level
+    assert [repr(v) for v in (Level.LOW, Level.MEDIUM_HIGH, Level.TOP)] == [
+        "Level.LOW",
+        "Level.MEDIUM_HIGH",
+        "Level.TOP",
+    ]
+    assert not hasattr(Level, "MediumHigh")
+
+
+def test_enum_ord_and_str(mod):
+    Level = mod.Level
+    levels = [Level.LOW, Level.MEDIUM_HIGH, Level.TOP]
+    # The Rust ordering (derived PartialOrd: declaration order), compared with the same
+    # comparisons of the discriminants.
+    for a, b in itertools.product(levels, repeat=2):
+        for op in COMPARISONS:
+            assert op(a, b) is op(int(a), int(b)), (a, b, op)
+    assert sorted([Level.TOP, Level.LOW, Level.MEDIUM_HIGH]) == levels
+    assert str(Level.MEDIUM_HIGH) == "medium-high"  # Display
+    assert (Level.LOW == 1) is False
+    with pytest.raises(TypeError) as info:
+        Level.LOW < 1
+    assert str(info.value) == unsupported_message(operator.lt, Level.LOW, 1)
+    assert len({Level.LOW, Level.LOW, Level.TOP}) == 2
+
+
+def test_eq_int(mod):
+    Priority = mod.Priority
+    assert (Priority.low, Priority.URGENT) == (Priority.low, Priority.URGENT)
+    assert not hasattr(Priority, "high")  # #[hpy(name = "URGENT")]
+    assert Priority.low == 1 and 1 == Priority.low
+    assert Priority.URGENT != 1 and Priority.URGENT == 2
+    assert Priority.low == True  # noqa: E712 (an int, as for IntEnum)
+    assert (Priority.low == "1") is False
+    assert (Priority.low == 1.0) is False  # ints only
+    assert Priority.low != Priority.URGENT
+    # Equal objects hash alike: the variant's hash is its discriminant's.
+    assert hash(Priority.low) == hash(1) and hash(Priority.URGENT) == hash(2)
+    assert {1: "one"}[Priority.low] == "one"
+    assert mod.escalate(Priority.low) is Priority.URGENT
+    # Hashes follow Python's int hashes, also where they are not the value itself.
+    assert Priority.never == -1 and Priority.max == 2**63 - 1
+    for p in (Priority.never, Priority.max):
+        assert hash(p) == hash(int(p))
+        assert {int(p): p}[p] is p
+    assert mod.escalate(Priority.URGENT) is Priority.max
+    # Without eq_int, a variant never equals an int.
+    assert (mod.Color.Green == 10) is False
+    with pytest.raises(TypeError):
+        Priority.low < 2
+
+
+# ---- struct options -----------------------------------------------------------------------------
+
+
+def test_eq_ord_follow_rust(mod):
+    triples = [(1, 2, 3), (1, 2, 4), (1, 10, 0), (0, 99, 99), (1, 2, 3)]
+    versions = [mod.Version(*t) for t in triples]
+    # Derived Ord is lexicographic over the fields, like Python's tuple ordering.
+    for (ta, va), (tb, vb) in itertools.product(zip(triples, versions), repeat=2):
+        for op in COMPARISONS:
+            assert op(va, vb) is op(ta, tb), (ta, tb, op)
+    assert sorted(versions) == [mod.Version(*t) for t in sorted(triples)]
+
+
+def test_eq_with_other_types_is_not_implemented(mod):
+    v = mod.Version(1, 2, 3)
+    assert (v == (1, 2, 3)) is False
+    assert (v != 1) is True
+    assert v.__eq__(1) is NotImplemented
+    assert v.__lt__(1) is NotImplemented
+    for op in (operator.lt, operator.le, operator.gt, operator.ge):
+        with pytest.raises(TypeError) as info:
+            op(v, 1)
+        assert str(info.value) == unsupported_message(op, v, 1)
+
+
+def test_hash_from_rust(mod):
+    a, b, c = mod.Version(1, 2, 3), mod.Version(1, 2, 3), mod.Version(3, 2, 1)
+    assert a is not b and a == b
+    assert hash(a) == hash(b)
+    assert len({a, b, c}) == 2
+    assert {a: "x"}[b] == "x"
+    assert isinstance(hash(c), int)
+
+
+def test_str_from_display(mod):
+    v = mod.Version(1, 20, 3)
+    assert str(v) == "1.20.3"
+    assert f"{v}" == "1.20.3"
+    assert repr(v).startswith("<enums.Version object at ")
+
+
+def test_get_all(mod):
+    v = mod.Version(4, 5, 6)
+    assert (v.major, v.minor, v.patch) == (4, 5, 6)
+    with pytest.raises(AttributeError):
+        v.major = 1
+    assert v.major == 4
+
+
+def test_set_all_and_rename_all(mod):
+    p = mod.Person("Ada", "Lovelace", 1815)
+    assert (p.firstName, p.lastName, p.birthYear, p.tag) == ("Ada", "Lovelace", 1815, "")
+    assert not hasattr(p, "first_name")
+    assert not hasattr(p, "internalTag")
+    p.firstName = "Augusta"
+    p.birthYear = 1816
+    p.tag = "math"
+    assert (p.firstName, p.birthYear, p.tag) == ("Augusta", 1816, "math")
+    with pytest.raises(TypeError):
+        p.birthYear = "1815"
+    with pytest.raises(TypeError):
+        p.lastName = 3
+    with pytest.raises(OverflowError):
+        p.birthYear = 2**40
+    assert (p.lastName, p.birthYear) == ("Lovelace", 1816)
+    assert {"firstName", "lastName", "birthYear", "tag"} <= set(dir(type(p)))
+
+
+def test_eq_without_hash_is_unhashable(mod):
+    a = mod.Person("Ada", "Lovelace", 1815)
+    b = mod.Person("Ada", "Lovelace", 1815)
+    assert a == b and a is not b
+    b.lastName = "King"
+    assert a != b
+    with pytest.raises(TypeError, match="unhashable type"):
+        hash(a)
+    with pytest.raises(TypeError):
+        a < b
