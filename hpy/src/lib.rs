@@ -45,12 +45,21 @@ pub mod __private;
 #[doc(hidden)]
 pub mod class_options;
 
+// `#[derive(FromPy)]`/`#[derive(IntoPy)]`: the derive macros share their names with the traits
+// (other namespace), so `use hpy::prelude::*;` brings both; `__derive` is what they call.
+#[doc(hidden)]
+#[path = "derive_support.rs"]
+pub mod __derive;
+pub use hpy_macros::{FromPy, IntoPy};
+
 /// Guides (their examples are compiled as doctests).
 pub mod guide {
     #[doc = include_str!("../../docs/classes.md")]
     pub mod classes {}
     #[doc = include_str!("../../docs/containers.md")]
     pub mod containers {}
+    #[doc = include_str!("../../docs/derives.md")]
+    pub mod derives {}
 }
 
 pub use hpy_macros::{
