@@ -236,3 +236,14 @@ where
     drop(owner);
     crate::ffi::class::new_variant_instance::<T>(ctx, class.as_borrowed(), value)
 }
+
+/// A variant's `__reduce__` in an enum with data: `(type(self), (field, ...))`, so that
+/// `copy.copy`, `copy.deepcopy` and `pickle` build the variant again from its fields.
+pub fn reduce_data_variant<'py>(
+    ctx: Context<'py>,
+    slf: Borrowed<'py>,
+    fields: Vec<Handle<'py>>,
+) -> PyResult<Handle<'py>> {
+    let args = ctx.import("builtins")?.getattr("tuple")?.call((fields,))?;
+    (slf.get_type(), args).into_py(ctx)
+}

@@ -494,3 +494,35 @@ def test_replaced_variant_class_is_refused(mod):
     finally:
         Shape.Rect = Rect
     assert type(mod.unit_square()) is Shape.Rect
+
+
+def test_tuple_variant_is_a_sequence(mod):
+    pair = mod.Shape.Pair(3, -4)
+    as_tuple = (3, -4)
+    assert len(pair) == len(as_tuple)
+    for index in range(-2, 2):
+        assert pair[index] == as_tuple[index]
+    for index in [2, -3, 2**40]:
+        with pytest.raises(IndexError):
+            as_tuple[index]
+        with pytest.raises(IndexError):
+            pair[index]
+    assert tuple(pair) == as_tuple
+    a, b = pair
+    assert (a, b) == as_tuple
+    with pytest.raises(TypeError):
+        len(mod.Shape.Circle(1.0))
+    with pytest.raises(TypeError):
+        mod.Shape.Circle(1.0)[0]
+
+
+def test_data_variants_copy_and_pickle(mod):
+    Shape = mod.Shape
+    for shape in [Shape.Circle(1.5), Shape.Rect(1.0, 2.0), Shape.Point(), Shape.Pair(1, 2),
+                  Shape.Named("x")]:
+        for duplicate in [copy.copy(shape), copy.deepcopy(shape)]:
+            assert type(duplicate) is type(shape) and duplicate == shape
+        # The module is importable by its name (the fixture puts it in sys.modules), and
+        # pickle finds the class by its qualified name `Shape.Circle`.
+        assert pickle.loads(pickle.dumps(shape)) == shape
+        assert shape.__reduce__()[0] is type(shape)

@@ -386,6 +386,7 @@ pub fn expand_data_items(model: &ClassModel) -> (TokenStream, Vec<Ident>, TokenS
     let previous = post.unwrap_or_else(|| quote!(&<#ident>::__HPY_POST));
     let mut index_arms = Vec::new();
     let mut repr_arms = Vec::new();
+    let mut reduce_arms = Vec::new();
     let mut into_arms = Vec::new();
     let mut add_variants = Vec::new();
     for (index, v) in model.variants.iter().enumerate() {
@@ -408,6 +409,12 @@ pub fn expand_data_items(model: &ClassModel) -> (TokenStream, Vec<Ident>, TokenS
         };
         let clones = v.fields.iter().zip(&bindings).map(|(f, b)| {
             quote_spanned!(f.ty.span()=> ::hpy::IntoPy::into_py(::core::clone::Clone::clone(#b), #ctx)?)
+        });
+        let reduce_clones = v.fields.iter().zip(&bindings).map(|(f, b)| {
+            quote_spanned!(f.ty.span()=> ::hpy::IntoPy::into_py(::core::clone::Clone::clone(#b), #ctx)?)
+        });
+        reduce_arms.push(quote! {
+            #cfg #pattern => ::std::vec![#(#reduce_clones),*],
         });
         repr_arms.push(quote! {
             #cfg #pattern => {
@@ -531,6 +538,60 @@ pub fn expand_data_items(model: &ClassModel) -> (TokenStream, Vec<Ident>, TokenS
             });
             getter_defs.push(def);
         }
+        if v.shape == VariantShape::Tuple && n > 0 {
+            // A tuple variant is also a sequence of its fields: `len(p)`, `p[0]`, `p[-1]`.
+            let len_ty = format_ident!("__hpy_variant_len_{}", index);
+            let item_ty = format_ident!("__hpy_variant_item_{}", index);
+            let len_def = format_ident!("__HPY_VARIANT_LEN_{}", index);
+            let item_def = format_ident!("__HPY_VARIANT_ITEM_{}", index);
+            let len_label = format!("{qual}.__len__");
+            let item_label = format!("{qual}.__getitem__");
+            let out_of_range = format!("{py_name} index out of range");
+            let positions = (0..n).map(proc_macro2::Literal::usize_unsuffixed);
+            let items = v.fields.iter().zip(&bindings).map(|(f, b)| {
+                let clone = quote_spanned!(f.ty.span()=> ::core::clone::Clone::clone(#b));
+                quote!(::hpy::IntoPy::into_py(#clone, #ctx))
+            });
+            let members2 = members.clone();
+            let bindings2 = bindings.clone();
+            tokens.extend(quote! {
+                #cfg
+                struct #len_ty;
+                #cfg
+                impl ::hpy::__private::LenSlot for #len_ty {
+                    const NAME: &'static str = #len_label;
+                    fn call<'py>(_: ::hpy::Context<'py>, _: ::hpy::Borrowed<'py>) -> ::hpy::PyResult<usize> {
+                        ::core::result::Result::Ok(#n)
+                    }
+                }
+                #cfg
+                static #len_def: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(
+                    ::hpy::__private::slot_len::<#len_ty>(::hpy::__private::LenSlotId::SQ_LENGTH));
+                #cfg
+                struct #item_ty;
+                #cfg
+                impl ::hpy::__private::SsizeArgSlot for #item_ty {
+                    const NAME: &'static str = #item_label;
+                    #[allow(unreachable_patterns)]
+                    fn call<'py>(#ctx: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>, index: isize) -> ::hpy::PyResult<::hpy::Handle<'py>> {
+                        // The interpreter has added the length to a negative index already
+                        // (`sq_length`): one still negative is out of range.
+                        let ::core::option::Option::Some(#slf) = ::hpy::__private::try_borrow::<#ident>(#slf)? else {
+                            return ::core::result::Result::Err(::hpy::PyErr::type_error(::core::concat!(#item_label, "() needs a ", #qual, " instance")));
+                        };
+                        match (&*#slf, index) {
+                            #((#ident::#vident { #members2: #bindings2, .. }, #positions) => #items,)*
+                            _ => ::core::result::Result::Err(::hpy::PyErr::index_error(#out_of_range)),
+                        }
+                    }
+                }
+                #cfg
+                static #item_def: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(
+                    ::hpy::__private::slot_ssizearg::<#item_ty>(::hpy::__private::SsizeArgSlotId::SQ_ITEM));
+            });
+            getter_defs.push(len_def);
+            getter_defs.push(item_def);
+        }
         let parts = format_ident!("__HPY_VARIANT_PARTS_{}", index);
         let count = format_ident!("__HPY_VARIANT_N_{}", index);
         let table = format_ident!("__HPY_VARIANT_DEFS_{}", index);
@@ -558,6 +619,7 @@ pub fn expand_data_items(model: &ClassModel) -> (TokenStream, Vec<Ident>, TokenS
         });
     }
     let repr_label = format!("{name}.__repr__");
+    let reduce_label = format!("{name}.__reduce__");
     let clone = quote_spanned!(ident.span()=> ::core::clone::Clone::clone(&*value));
     tokens.extend(quote! {
         fn __hpy_variant(value: &#ident) -> usize {
@@ -575,6 +637,20 @@ pub fn expand_data_items(model: &ClassModel) -> (TokenStream, Vec<Ident>, TokenS
         }
         static __HPY_ENUM_REPR: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(
             ::hpy::__private::slot_unary::<__hpy_enum_repr>(::hpy::__private::UnarySlotId::TP_REPR));
+
+        struct __hpy_enum_reduce;
+        impl ::hpy::__private::NoArgsFn for __hpy_enum_reduce {
+            const NAME: &'static str = #reduce_label;
+            fn call<'py>(#ctx: ::hpy::Context<'py>, #slf: ::hpy::Borrowed<'py>) -> ::hpy::PyResult<::hpy::Handle<'py>> {
+                let object = #slf;
+                // SAFETY: HPy passes an instance of the class to its methods.
+                let #slf = unsafe { ::hpy::__private::borrow_self::<#ident>(#slf) }?;
+                let fields: ::std::vec::Vec<::hpy::Handle<'py>> = match &*#slf { #(#reduce_arms)* };
+                ::hpy::class_options::reduce_data_variant(#ctx, object, fields)
+            }
+        }
+        static __HPY_ENUM_REDUCE: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(
+            ::hpy::__private::meth_noargs::<__hpy_enum_reduce>(c"__reduce__", ::core::option::Option::None));
 
         // An instance holds one variant with its fields; converting clones it out.
         impl<'py> ::hpy::FromPy<'py> for #ident {
@@ -606,8 +682,12 @@ pub fn expand_data_items(model: &ClassModel) -> (TokenStream, Vec<Ident>, TokenS
             reinstall: (#previous).reinstall,
         };
     });
-    tokens.extend(options::markers(ident, &[("__repr__", ident.span())]));
+    tokens.extend(options::markers(
+        ident,
+        &[("__repr__", ident.span()), ("__reduce__", ident.span())],
+    ));
     defs.push(Ident::new("__HPY_ENUM_REPR", Span::call_site()));
+    defs.push(Ident::new("__HPY_ENUM_REDUCE", Span::call_site()));
     (tokens, defs, quote!(&__HPY_ENUM_POST))
 }
 
