@@ -526,3 +526,35 @@ def test_data_variants_copy_and_pickle(mod):
         # pickle finds the class by its qualified name `Shape.Circle`.
         assert pickle.loads(pickle.dumps(shape)) == shape
         assert shape.__reduce__()[0] is type(shape)
+
+
+def test_data_enum_ord_and_str(mod):
+    Token = mod.Token
+    made = mod.tokens("b 2 a 10")
+    assert made == [Token.Word("b"), Token.Num(2), Token.Word("a"), Token.Num(10), Token.End()]
+    # Rust's derived PartialOrd: variant order first, then the fields.
+    ranked = sorted(made)
+    assert ranked == [Token.Num(2), Token.Num(10), Token.Word("a"), Token.Word("b"), Token.End()]
+    assert Token.Num(1) < Token.Word(text="") < Token.End()
+    assert [str(t) for t in made] == ["b", "2", "a", "10", "<end>"]
+    assert repr(Token.Num(2)) == "Token.Num(2)"
+    with pytest.raises(TypeError) as info:
+        Token.Num(1) < 1
+    assert str(info.value) == unsupported_message(operator.lt, Token.Num(1), 1)
+    # `eq` without `hash`: unhashable, on the variant classes too.
+    assert Token.__hash__ is None and Token.Num.__hash__ is None
+    with pytest.raises(TypeError):
+        hash(Token.Num(1))
+
+
+def test_data_enum_without_options(mod):
+    Event = mod.Event
+    assert not hasattr(Event, "Hidden") and not hasattr(Event, "hidden")
+    click = Event.mouse_click(1, y=2)
+    assert type(click).__qualname__ == "Event.mouse_click"
+    assert repr(click) == "Event.mouse_click(x=1, y=2)"
+    assert repr(Event.QUIT()) == "Event.QUIT()"
+    # Identity equality and object's hash, as a plain Python class.
+    assert click == click and click != Event.mouse_click(1, 2)
+    assert hash(click) == object.__hash__(click)
+    assert mod.click_x(click) == 1 and mod.click_x(Event.QUIT()) is None

@@ -233,4 +233,64 @@ mod enums {
             },
         ]
     }
+
+    /// A token: ordered as in Rust (variant order, then fields), shown with `Display`; `eq`
+    /// without `hash`, so unhashable.
+    #[hpy_class(eq, ord, str)]
+    #[derive(Clone, PartialEq, PartialOrd)]
+    pub enum Token {
+        Num(i64),
+        Word { text: String },
+        End,
+    }
+
+    impl fmt::Display for Token {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                Token::Num(n) => write!(f, "{n}"),
+                Token::Word { text } => f.write_str(text),
+                Token::End => f.write_str("<end>"),
+            }
+        }
+    }
+
+    /// An event: no options (identity `==`, `object`'s hash), renamed variants.
+    #[hpy_class(rename_all = "snake_case")]
+    #[derive(Clone)]
+    pub enum Event {
+        MouseClick {
+            x: i64,
+            y: i64,
+        },
+        /// Left out by `#[cfg]`, with its fields.
+        #[cfg(any())]
+        Hidden(i64),
+        #[hpy(name = "QUIT")]
+        Quit,
+    }
+
+    /// tokens(text) -> the text split into Num and Word tokens, then End
+    #[hpy_function]
+    fn tokens(text: &str) -> Vec<Token> {
+        let mut out: Vec<Token> = text
+            .split_whitespace()
+            .map(|word| match word.parse() {
+                Ok(n) => Token::Num(n),
+                Err(_) => Token::Word {
+                    text: word.to_owned(),
+                },
+            })
+            .collect();
+        out.push(Token::End);
+        out
+    }
+
+    /// click_x(event) -> x of a mouse click, else None
+    #[hpy_function]
+    fn click_x(event: Event) -> Option<i64> {
+        match event {
+            Event::MouseClick { x, .. } => Some(x),
+            Event::Quit => None,
+        }
+    }
 }
