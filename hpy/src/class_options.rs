@@ -219,6 +219,19 @@ pub fn variant_repr<'py>(
     text.into_py(ctx)
 }
 
+/// The `tp_new` of a variant class of an enum with data: a new instance of `cls` (checked to be
+/// a subclass of `T`'s type other than it) holding `value`.
+pub fn new_variant<'py, T: PyClass>(
+    ctx: Context<'py>,
+    cls: Borrowed<'py>,
+    value: T,
+) -> PyResult<Handle<'py>>
+where
+    T::Base: crate::ffi::class::ClassBase<Init = ()>,
+{
+    crate::ffi::class::new_variant_instance::<T>(ctx, cls, value)
+}
+
 /// A variant of an enum with data as a Python object: a new instance of its class (the class
 /// attribute `name` of `T`'s type, checked to be a subclass of it).
 pub fn variant_into_py<'py, T: PyClass>(

@@ -378,6 +378,11 @@ def test_base_class_is_not_constructible(mod):
     assert str(info.value) == "cannot create 'Shape' instances"
     with pytest.raises(TypeError):
         mod.Shape(r=1.0)
+    # A variant's __new__ makes no instance of the base class itself, nor of another type
+    # (CPython checks the subtype; PyPy does not, and hpy-rs refuses).
+    for cls in [mod.Shape, int]:
+        with pytest.raises(TypeError):
+            mod.Shape.Circle.__new__(cls, 1.0)
 
 
 def test_no_python_subclasses(mod):

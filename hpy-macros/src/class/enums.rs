@@ -127,6 +127,16 @@ pub fn analyze(args: TokenStream, mut item: ItemEnum) -> (ClassModel, ItemEnum, 
                 ),
             );
         }
+        for field in variant.fields.iter_mut() {
+            if let Some(attr) = field.attrs.iter().find(|a| a.path().is_ident("hpy")) {
+                diag.error(
+                    attr,
+                    "fields of an enum variant take no #[hpy(...)] attribute: they are read-only \
+                     properties named after the fields (`_0`, `_1`, ... in a tuple variant)",
+                );
+            }
+            field.attrs.retain(|a| !a.path().is_ident("hpy"));
+        }
         let shape = match &variant.fields {
             Fields::Unit => VariantShape::Unit,
             Fields::Named(_) => VariantShape::Named,
@@ -494,9 +504,7 @@ pub fn expand_data_items(model: &ClassModel) -> (TokenStream, Vec<Ident>, TokenS
                         #parse
                         #ident::#vident { #(#members: #bindings,)* }
                     };
-                    // SAFETY: HPy passes `tp_new` the variant's class or a subtype of it, a
-                    // subclass of the enum's class with the same struct.
-                    unsafe { ::hpy::__private::create_instance::<#ident, #ident>(#ctx, cls, #args, #kw, value) }
+                    ::hpy::class_options::new_variant::<#ident>(#ctx, cls, value)
                 }
             }
             #cfg
@@ -764,6 +772,19 @@ mod tests {
             ),
         );
         assert!(!model.is_data_enum());
+        let m = messages(
+            quote!(),
+            parse_quote!(
+                enum Shape {
+                    Circle {
+                        #[hpy(get)]
+                        r: f64,
+                    },
+                }
+            ),
+        );
+        assert_eq!(m.len(), 1, "{m:#?}");
+        assert!(m[0].starts_with("fields of an enum variant take no #[hpy(...)] attribute"));
     }
 
     #[test]

@@ -1814,11 +1814,13 @@ pub(crate) fn create_variant_type<'py, T: PyClass>(
 }
 
 /// A new instance of `cls`, a variant class of the enum with data `T` (made by
-/// [`create_variant_type`]), holding `value`, made without calling the class (a call from Rust
-/// back into the module's own `tp_new` is one PyPy's debug mode refuses).
+/// [`create_variant_type`]), holding `value`: the variant classes' `tp_new` and `IntoPy` (which
+/// does not call the class: a call from Rust back into the module's own `tp_new` is one PyPy's
+/// debug mode refuses).
 ///
-/// `cls` is what the class attribute of `T`'s type holds, so it is checked: it must be a
-/// subclass of `T`'s type other than that type. `T`'s type refuses Python subclasses
+/// `cls` comes from the class attribute of `T`'s type, or is what `tp_new` was given (PyPy does
+/// not check that it is a subtype), so it is checked: it must be a subclass of `T`'s type other
+/// than that type. `T`'s type refuses Python subclasses
 /// (`class_options::seal_data_enum`), and a variant class accepts none, so such a class is one
 /// of the variant classes: an HPy type with `T`'s struct.
 pub(crate) fn new_variant_instance<'py, T: PyClass>(
@@ -1837,7 +1839,7 @@ where
         || !super::raw::is_subtype(ctx, cls, ty.as_borrowed())
     {
         return Err(PyErr::type_error(format!(
-            "the class attribute of {} for this variant is not its variant class",
+            "expected a variant class of {}",
             T::NAME
         )));
     }
