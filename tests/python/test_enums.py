@@ -1,6 +1,7 @@
-"""examples/enums: `#[hpy_class]` on fieldless Rust enums, and the class options derived from
-Rust traits (`eq`, `ord`, `hash`, `str`) with `get_all`, `set_all` and `rename_all`, in every
-mode (debug mode runs each test under a LeakDetector)."""
+"""examples/enums: `#[hpy_class]` on fieldless Rust enums and on enums with data (one subclass
+per variant), and the class options derived from Rust traits (`eq`, `ord`, `hash`, `str`) with
+`get_all`, `set_all` and `rename_all`, in every mode (debug mode runs each test under a
+LeakDetector)."""
 
 import copy
 import itertools
