@@ -186,8 +186,9 @@ pub fn hpy_methods(args: TokenStream, item: TokenStream) -> TokenStream {
 /// `eq` and `frozen`), `str` (`Display`); `get_all`/`set_all` (every named field a property),
 /// `rename_all = "camelCase"` (also `snake_case`, `PascalCase`, `SCREAMING_SNAKE_CASE`,
 /// `lowercase`, `UPPERCASE`). On a fieldless enum: one class attribute per variant, with `==`,
-/// `hash`, `repr` and `int()` (`eq_int`: a variant also equals its discriminant). See
-/// docs/classes.md.
+/// `hash`, `repr` and `int()` (`eq_int`: a variant also equals its discriminant). On an enum
+/// with fields: one subclass per variant (`Shape.Circle(r=1.0)`), fields as read-only
+/// properties, `__match_args__`. See docs/classes.md.
 #[proc_macro_attribute]
 pub fn hpy_class(args: TokenStream, item: TokenStream) -> TokenStream {
     class::expand_attribute(args.into(), item.into()).into()

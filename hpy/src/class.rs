@@ -542,7 +542,11 @@ fn module_qualname(module: Borrowed<'_>, name: &str) -> PyResult<std::ffi::CStri
 
 /// Installs an `__init_subclass__` that raises `TypeError` with `message` (see
 /// `ffi::class::python_subclasses_unsupported`): a clear error instead of memory corruption.
-fn refuse_python_subclasses(ctx: Context<'_>, ty: Borrowed<'_>, message: &str) -> PyResult<()> {
+pub(crate) fn refuse_python_subclasses(
+    ctx: Context<'_>,
+    ty: Borrowed<'_>,
+    message: &str,
+) -> PyResult<()> {
     let function = python_function(
         ctx,
         "__init_subclass__",
@@ -589,7 +593,7 @@ _absent = object()
 ";
 
 /// See [`REFUSE_INSTANCE_ATTRIBUTES`].
-fn refuse_instance_attributes(ctx: Context<'_>, ty: Borrowed<'_>) -> PyResult<()> {
+pub(crate) fn refuse_instance_attributes(ctx: Context<'_>, ty: Borrowed<'_>) -> PyResult<()> {
     python_namespace(ctx, REFUSE_INSTANCE_ATTRIBUTES)?
         .getitem("_install")?
         .call((ty,))?;

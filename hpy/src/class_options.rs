@@ -6,7 +6,7 @@ use core::hash::{Hash, Hasher};
 
 use crate::class::try_borrow;
 use crate::convert::IntoPy;
-use crate::err::PyResult;
+use crate::err::{PyErr, PyResult};
 use crate::ffi::class::PyClass;
 use crate::ffi::{Borrowed, Context, Handle};
 use crate::object::{AnyHandle, CompareOp};
@@ -131,4 +131,132 @@ pub fn display_str<'py, T: Display + ?Sized>(
     value: &T,
 ) -> PyResult<Handle<'py>> {
     value.to_string().into_py(ctx)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enums with data: one subclass per variant (see `docs/classes.md`).
+
+/// Creates the class of one variant of an enum with data from `spec` (made for `T`, with the
+/// variant's `__new__` and its hidden field getters `__hpy_get_<field>`), names it
+/// `<T>.<name>`, turns each getter into a read-only property, sets `__match_args__` to
+/// `fields`, and sets it as the class attribute `name` of `T`'s type.
+pub fn add_variant_class<'py, T: PyClass>(
+    ctx: Context<'py>,
+    spec: &'static crate::ffi::class::TypeSpecCell,
+    name: &'static str,
+    fields: &[&'static str],
+) -> PyResult<()> {
+    let base = crate::ffi::class::create_variant_type::<T>(ctx, spec)?;
+    let ty = base.as_borrowed();
+    let owner = T::TYPE_GLOBAL
+        .load(ctx)
+        .ok_or_else(|| PyErr::runtime_error(format!("type {} was not created", T::NAME)))?;
+    ty.setattr("__module__", owner.getattr("__module__")?)?;
+    let qualname = format!(
+        "{}.{name}",
+        owner.getattr("__qualname__")?.extract::<&str>()?
+    );
+    ty.setattr("__qualname__", qualname.as_str())?;
+    let builtins = ctx.import("builtins")?;
+    let property = builtins.getattr("property")?;
+    let type_dict = ty.getattr("__dict__")?;
+    let mut names = Vec::new();
+    for field in fields {
+        let hidden = format!("__hpy_get_{field}");
+        let getter = type_dict.getitem(hidden.as_str())?;
+        ty.setattr(field, property.call((getter,))?)?;
+        ty.delattr(hidden.as_str())?;
+        names.push(field.into_py(ctx)?);
+    }
+    let match_args = builtins.getattr("tuple")?.call((names,))?;
+    ty.setattr("__match_args__", match_args)?;
+    if ctx.runtime_is_pypy() {
+        // PyPy ignores HPy_TPFLAGS_BASETYPE and lets instances of HPy types take attributes.
+        crate::class::refuse_python_subclasses(
+            ctx,
+            ty,
+            &format!("type '{qualname}' is not an acceptable base type"),
+        )?;
+        crate::class::refuse_instance_attributes(ctx, ty)?;
+    }
+    owner.setattr(name, &base)
+}
+
+/// After the variant classes: Python classes may not inherit from the enum's class (it accepts
+/// subclasses only for its variant classes, whose instances all hold a value).
+pub fn seal_data_enum<T: PyClass>(ctx: Context<'_>, ty: Borrowed<'_>) -> PyResult<()> {
+    crate::class::refuse_python_subclasses(
+        ctx,
+        ty,
+        &format!(
+            "Python classes cannot inherit from {}: its subclasses are its variants",
+            T::NAME
+        ),
+    )
+}
+
+/// The `repr` of a variant of an enum with data: `Shape.Circle(r=1.0)`, `Shape.Pair(1, 2)`
+/// (tuple variants have no field names: `names` is empty).
+pub fn variant_repr<'py>(
+    ctx: Context<'py>,
+    head: &'static str,
+    names: &[&'static str],
+    values: &[Handle<'py>],
+) -> PyResult<Handle<'py>> {
+    let mut text = String::from(head);
+    text.push('(');
+    for (index, value) in values.iter().enumerate() {
+        if index > 0 {
+            text.push_str(", ");
+        }
+        if let Some(name) = names.get(index) {
+            text.push_str(name);
+            text.push('=');
+        }
+        text.push_str(value.repr()?.extract::<&str>()?);
+    }
+    text.push(')');
+    text.into_py(ctx)
+}
+
+/// The `tp_new` of a variant class of an enum with data: a new instance of `cls` (checked to be
+/// a subclass of `T`'s type other than it) holding `value`.
+pub fn new_variant<'py, T: PyClass>(
+    ctx: Context<'py>,
+    cls: Borrowed<'py>,
+    value: T,
+) -> PyResult<Handle<'py>>
+where
+    T::Base: crate::ffi::class::ClassBase<Init = ()>,
+{
+    crate::ffi::class::new_variant_instance::<T>(ctx, cls, value)
+}
+
+/// A variant of an enum with data as a Python object: a new instance of its class (the class
+/// attribute `name` of `T`'s type, checked to be a subclass of it).
+pub fn variant_into_py<'py, T: PyClass>(
+    ctx: Context<'py>,
+    name: &'static str,
+    value: T,
+) -> PyResult<Handle<'py>>
+where
+    T::Base: crate::ffi::class::ClassBase<Init = ()>,
+{
+    let owner = T::TYPE_GLOBAL
+        .load(ctx)
+        .ok_or_else(|| PyErr::runtime_error(format!("type {} was not created", T::NAME)))?;
+    let class = owner.getattr(name)?;
+    drop(owner);
+    crate::ffi::class::new_variant_instance::<T>(ctx, class.as_borrowed(), value)
+}
+
+/// A variant's `__reduce__` in an enum with data: `(type(self), (field, ...))`, so that
+/// `copy.copy`, `copy.deepcopy` and `pickle` build the variant again from its fields.
+pub fn reduce_data_variant<'py>(
+    ctx: Context<'py>,
+    slf: Borrowed<'py>,
+    fields: Vec<Handle<'py>>,
+) -> PyResult<Handle<'py>> {
+    let args = ctx.import("builtins")?.getattr("tuple")?.call((fields,))?;
+    (slf.get_type(), args).into_py(ctx)
 }

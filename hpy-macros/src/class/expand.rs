@@ -33,7 +33,9 @@ pub fn expand(model: &ClassModel) -> TokenStream {
         field_defs.extend(defs);
     }
     // The options' slots (`eq`, `ord`, `hash`, `str`), or an enum's automatic ones.
-    let (option_items, option_defs, post) = if model.is_enum {
+    let (option_items, option_defs, post) = if model.is_data_enum() {
+        super::enums::expand_data_items(model)
+    } else if model.is_enum {
         let (tokens, defs) = super::enums::expand_items(model);
         (tokens, defs, quote!(&__HPY_ENUM_POST))
     } else {
@@ -55,6 +57,8 @@ pub fn expand(model: &ClassModel) -> TokenStream {
         Some(BaseArg::Rust(path)) => quote!(#path),
     };
     let subclass = model.subclass.is_some();
+    // An enum with data: its variants' classes inherit from it (Python classes may not).
+    let accepts_subclasses = subclass || model.is_data_enum();
     let frozen = model.frozen.is_some();
     // Only the class's own `tp_new` can make an instance (and initialises it at once) when no
     // class can inherit from it and its base is `object`; frozen, it is never borrowed mutably
@@ -154,7 +158,7 @@ pub fn expand(model: &ClassModel) -> TokenStream {
             static __HPY_DEFS: ::hpy::__private::DefTable<__HPY_N> =
                 ::hpy::__private::DefTable::from_slices(__HPY_PARTS);
             static __HPY_SPEC: ::hpy::__private::TypeSpecCell =
-                ::hpy::__private::TypeSpecCell::new::<#ident, __HPY_N>(#qualname, #doc, #subclass, &__HPY_DEFS);
+                ::hpy::__private::TypeSpecCell::new::<#ident, __HPY_N>(#qualname, #doc, #accepts_subclasses, &__HPY_DEFS);
 
             // SAFETY: `FIELD_OFFSETS` lists every `HPyField` field, and the statics above belong
             // to this class only.

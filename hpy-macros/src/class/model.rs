@@ -117,6 +117,14 @@ impl ClassModel {
         }
     }
 
+    /// `true` for an enum with at least one variant with fields (`Circle { r: f64 }`,
+    /// `Pair(i64, i64)`): every variant becomes a subclass.
+    pub fn is_data_enum(&self) -> bool {
+        self.variants
+            .iter()
+            .any(|v| v.shape != super::enums::VariantShape::Unit)
+    }
+
     /// `module.Name`, or `Name` without a module.
     pub fn qualname(&self) -> String {
         match &self.module {

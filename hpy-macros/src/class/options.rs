@@ -170,7 +170,7 @@ pub fn parse_option(
 /// The problems of the options on `model` (a struct or an enum).
 pub fn check(model: &ClassModel, diag: &mut Diagnostics) {
     let o = &model.options;
-    if o.eq.is_none() && !model.is_enum {
+    if o.eq.is_none() && (!model.is_enum || model.is_data_enum()) {
         for (option, name) in [(&o.ord, "ord"), (&o.hash, "hash")] {
             if let Some(option) = option {
                 diag.error(
@@ -233,7 +233,7 @@ pub fn at(ident: &Ident, option: &Ident) -> Ident {
 
 /// The marker methods that make a clash with a hand-written dunder a compile error
 /// (`duplicate definitions with name `__eq__``), spanned at the option that generates it.
-fn markers(ident: &Ident, names: &[(&str, Span)]) -> TokenStream {
+pub(crate) fn markers(ident: &Ident, names: &[(&str, Span)]) -> TokenStream {
     let fns = names.iter().map(|(name, span)| {
         let name = Ident::new(name, *span);
         quote_spanned!(*span=> #[doc(hidden)] fn #name(&self) {})

@@ -1785,3 +1785,65 @@ pub(crate) fn new_exception<'py>(
     };
     ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))
 }
+
+/// `HPyType_FromSpec` for one variant class of an `#[hpy_class]` enum with data: `spec` was
+/// made for `T` itself (same struct, shape and traverse/destroy slots), and the new type has
+/// `T`'s type as its base, so its instances are instances of `T` whose data HPy finds where
+/// it finds `T`'s.
+pub(crate) fn create_variant_type<'py, T: PyClass>(
+    ctx: Context<'py>,
+    spec: &'static TypeSpecCell,
+) -> PyResult<Handle<'py>> {
+    let base = T::TYPE_GLOBAL
+        .load(ctx)
+        .ok_or_else(|| type_not_created(T::NAME))?;
+    let mut params = [
+        sys::HPyType_SpecParam {
+            kind: sys::HPyType_SpecParam_Base,
+            object: base.as_borrowed().raw(),
+        },
+        sys::HPyType_SpecParam {
+            kind: 0,
+            object: sys::HPy_NULL,
+        },
+    ];
+    // SAFETY: live context, a complete 'static spec, and a terminated parameter array whose
+    // handle (`base`) stays open during the call.
+    let raw = unsafe { sys::HPyType_FromSpec(ctx.as_ptr(), spec.as_ptr(), params.as_mut_ptr()) };
+    ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))
+}
+
+/// A new instance of `cls`, a variant class of the enum with data `T` (made by
+/// [`create_variant_type`]), holding `value`: the variant classes' `tp_new` and `IntoPy` (which
+/// does not call the class: a call from Rust back into the module's own `tp_new` is one PyPy's
+/// debug mode refuses).
+///
+/// `cls` comes from the class attribute of `T`'s type, or is what `tp_new` was given (PyPy does
+/// not check that it is a subtype), so it is checked: it must be a subclass of `T`'s type other
+/// than that type. `T`'s type refuses Python subclasses
+/// (`class_options::seal_data_enum`), and a variant class accepts none, so such a class is one
+/// of the variant classes: an HPy type with `T`'s struct.
+pub(crate) fn new_variant_instance<'py, T: PyClass>(
+    ctx: Context<'py>,
+    cls: Borrowed<'_>,
+    value: T,
+) -> PyResult<Handle<'py>>
+where
+    T::Base: ClassBase<Init = ()>,
+{
+    let ty = T::TYPE_GLOBAL
+        .load(ctx)
+        .ok_or_else(|| type_not_created(T::NAME))?;
+    if <T::Base as ClassBase>::BUILTIN.is_some()
+        || super::raw::is(ctx, ty.as_borrowed(), cls)
+        || !super::raw::is_subtype(ctx, cls, ty.as_borrowed())
+    {
+        return Err(PyErr::type_error(format!(
+            "expected a variant class of {}",
+            T::NAME
+        )));
+    }
+    drop(ty);
+    // SAFETY: `cls` is a subtype of `T`'s type (checked above) whose base is no builtin.
+    unsafe { new_instance::<T>(ctx, cls, None, (value, ())) }
+}
