@@ -213,3 +213,21 @@ def test_method_text_signatures(mod):
     assert mod.Counter.add.__doc__ == "Adds `amount` (`times` times)."
     assert mod.Counter.reset.__text_signature__ == "($self)"
     assert str(inspect.signature(mod.Counter.add)) == "(self, amount, /, times=1)"
+
+
+def test_class_signature(mod):
+    # `#[new]`'s parameters head the class doc, where CPython finds `__text_signature__`.
+    assert mod.Counter.__text_signature__ == "(start=0, *, step=1)"
+    assert mod.Counter.__doc__ == "A counter with every method kind."
+    sig = inspect.signature(mod.Counter)
+    assert [(p.name, p.kind, p.default) for p in sig.parameters.values()] == [
+        ("start", P.POSITIONAL_OR_KEYWORD, 0),
+        ("step", P.KEYWORD_ONLY, 1),
+    ]
+
+
+def test_help_shows_the_parameters(mod):
+    text = __import__("pydoc").render_doc(mod.greet, renderer=__import__("pydoc").plaintext)
+    assert "greet(name='world', times=1, loud=False, sep=None, ratio=-1.5)" in text
+    text = __import__("pydoc").render_doc(mod.Counter, renderer=__import__("pydoc").plaintext)
+    assert "add(self, amount, /, times=1)" in text

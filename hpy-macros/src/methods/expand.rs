@@ -40,6 +40,8 @@ pub fn expand(model: &MethodsModel) -> TokenStream {
         reinstall: Vec::new(),
         class_attrs: Vec::new(),
         has_new: false,
+        new_signature: None,
+        init_signature: None,
         has_init: model
             .entries
             .iter()
@@ -84,6 +86,10 @@ struct Gen<'a> {
     reinstall: Vec<TokenStream>,
     class_attrs: Vec<TokenStream>,
     has_new: bool,
+    /// The text signature of `#[new]` (`None`: no parameters), for the class doc.
+    new_signature: Option<String>,
+    /// The text signature of `__init__`, for the class doc when `#[new]` takes no parameters.
+    init_signature: Option<String>,
     /// The block defines `__init__`: a `#[new]` without parameters then ignores the arguments
     /// (they are `__init__`'s), as `object.__new__` does.
     has_init: bool,
@@ -142,8 +148,14 @@ impl Gen<'_> {
             reinstall,
             class_attrs,
             has_new,
+            new_signature,
+            init_signature,
             ..
         } = self;
+        let class_signature = match new_signature.or(init_signature) {
+            Some(signature) => quote!(::core::option::Option::Some(#signature)),
+            None => quote!(::core::option::Option::None),
+        };
         let class_attrs_fn = if class_attrs.is_empty() {
             quote!(::core::option::Option::None)
         } else {
@@ -183,6 +195,7 @@ impl Gen<'_> {
                         wrapped: &[#(#wrapped),*],
                         class_attrs: #class_attrs_fn,
                         reinstall: &[#(#reinstall),*],
+                        signature: #class_signature,
                     };
                 }
             };
@@ -1291,6 +1304,7 @@ impl Gen<'_> {
                 )
             }
             SlotKind::Init => {
+                self.init_signature = Some(e.function.text_signature(None));
                 let kw = local("kw");
                 let target = Target {
                     func_name: quote!(<#ty as ::hpy::__private::PyClass>::NAME),
@@ -1314,6 +1328,13 @@ impl Gen<'_> {
             }
             SlotKind::New => {
                 self.has_new = true;
+                if e.function.python_params().next().is_some()
+                    || e.function.takes(crate::function::model::Role::Rest)
+                    || e.function.takes(crate::function::model::Role::Kwargs)
+                    || !self.has_init
+                {
+                    self.new_signature = Some(e.function.text_signature(None));
+                }
                 let kw = local("kw");
                 let cls = local("cls");
                 let args = local("args");
