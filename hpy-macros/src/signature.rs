@@ -294,6 +294,9 @@ impl SigSpec {
 pub fn python_literal(expr: &Expr) -> String {
     match expr {
         Expr::Lit(lit) => match &lit.lit {
+            Lit::Int(i) if matches!(i.suffix(), "f32" | "f64") => {
+                format!("{}.0", i.base10_digits())
+            }
             Lit::Int(i) => i.base10_digits().to_owned(),
             Lit::Float(f) => {
                 let digits = f.base10_digits();
@@ -412,5 +415,41 @@ mod tests {
         assert!(!type_is_named(&parse_quote!(&Context<'py>), "Context"));
         assert!(!type_is_named(&parse_quote!(<T as X>::Context), "Context"));
         assert!(!type_is_named(&parse_quote!(MyContext), "Context"));
+    }
+
+    #[test]
+    fn defaults_as_python_literals() {
+        let lit = |e: Expr| python_literal(&e);
+        assert_eq!(lit(parse_quote!(1_000u32)), "1000");
+        assert_eq!(lit(parse_quote!(-2)), "-2");
+        assert_eq!(lit(parse_quote!(0.5f64)), "0.5");
+        assert_eq!(lit(parse_quote!(3f64)), "3.0");
+        assert_eq!(lit(parse_quote!(true)), "True");
+        assert_eq!(lit(parse_quote!(None)), "None");
+        assert_eq!(lit(parse_quote!("it's\n")), "'it\\'s\\n'");
+        assert_eq!(lit(parse_quote!("x".to_string())), "'x'");
+        assert_eq!(lit(parse_quote!(usize::MAX)), "...");
+        assert_eq!(lit(parse_quote!(-usize::MAX)), "...");
+        assert_eq!(lit(parse_quote!(b'x')), "...");
+    }
+
+    #[test]
+    fn signature_items_parse() {
+        let spec: SigSpec = syn::parse::Parser::parse2(
+            SigSpec::parse_value,
+            quote::quote!((a, /, b = 1 + 2, *args, c, **kw)),
+        )
+        .unwrap();
+        assert_eq!(spec.items.len(), 6);
+        assert!(matches!(
+            &spec.items[2],
+            SigItem::Param {
+                default: Some(_),
+                ..
+            }
+        ));
+        assert!(matches!(spec.items[3], SigItem::VarArgs(..)));
+        assert!(matches!(spec.items[5], SigItem::VarKeywords(..)));
+        assert!(syn::parse::Parser::parse2(SigSpec::parse_value, quote::quote!((1))).is_err());
     }
 }

@@ -430,7 +430,8 @@ fn apply_signature(
     for item in &sig.items {
         if let Some(kw) = &varkw {
             diag.error(kw, "`**kwargs` must come last in the signature");
-            break;
+            // The rest is not read: its parameters are not reported missing.
+            return;
         }
         match item {
             SigItem::Param { name, default } => {
@@ -511,6 +512,7 @@ fn apply_signature(
                 bare_star = Some(item.tokens());
             }
             SigItem::VarArgs(star, name) => {
+                bare_star = None;
                 if star_seen {
                     diag.error(star, "`*` or `*args` can appear only once in a signature");
                 }
@@ -695,5 +697,124 @@ mod tests {
         assert_eq!(m.duplicate_markers.len(), 1);
         assert_eq!(m.doc.text().as_deref(), Some("Doc."));
         assert!(matches!(m.vis, Visibility::Public(_)));
+    }
+
+    #[test]
+    fn signature_kinds_conventions_and_text() {
+        let m = lower(
+            quote!(signature = (a, /, b = 1, *args, c, d = 2, **kwargs)),
+            parse_quote!(
+                fn f<'py>(
+                    ctx: Context<'py>,
+                    a: i64,
+                    b: i64,
+                    args: Args<'py>,
+                    c: i64,
+                    d: i64,
+                    kwargs: PyDict<'py>,
+                ) {
+                }
+            ),
+        );
+        let kinds: Vec<_> = m.params.iter().skip(1).map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ParamKind::PositionalOnly,
+                ParamKind::PositionalOrKeyword,
+                ParamKind::VarArgs,
+                ParamKind::KeywordOnly,
+                ParamKind::KeywordOnly,
+                ParamKind::VarKeywords
+            ]
+        );
+        assert_eq!(m.convention(), Convention::Keywords);
+        assert_eq!(m.required_count(), 1);
+        assert_eq!(
+            m.text_signature(Some("$module")),
+            "($module, a, /, b=1, *args, c, d=2, **kwargs)"
+        );
+        // Only positional-only parameters without defaults keep the fast conventions.
+        let m = lower(
+            quote!(signature = (a, /)),
+            parse_quote!(
+                fn f(a: i64) {}
+            ),
+        );
+        assert_eq!(m.convention(), Convention::O);
+        let m = lower(
+            quote!(signature = (a)),
+            parse_quote!(
+                fn f(a: i64) {}
+            ),
+        );
+        assert_eq!(m.convention(), Convention::Keywords);
+        assert_eq!(m.text_signature(None), "(a)");
+        let m = lower(
+            quote!(signature = (*rest)),
+            parse_quote!(
+                fn f<'py>(rest: Args<'py>) {}
+            ),
+        );
+        assert_eq!(m.convention(), Convention::VarArgs);
+        // Without a signature: positional-only unless a default makes it KEYWORDS.
+        let m = lower(
+            quote!(),
+            parse_quote!(
+                fn f(a: i64, b: i64) {}
+            ),
+        );
+        assert_eq!(m.text_signature(Some("$self")), "($self, a, b, /)");
+        let m = lower(
+            quote!(),
+            parse_quote!(
+                fn f(a: i64, #[hpy(default)] b: i64) {}
+            ),
+        );
+        assert_eq!(m.text_signature(None), "(a, b=...)");
+    }
+
+    #[test]
+    fn signature_errors() {
+        let errors = |args: proc_macro2::TokenStream, f: ItemFn| {
+            let mut diag = Diagnostics::new();
+            let args = super::super::parse::parse_args(args, &mut diag);
+            FunctionModel::lower(args, &f, &mut diag);
+            diag.messages()
+        };
+        let m = errors(
+            quote!(signature = (a, /, /)),
+            parse_quote!(
+                fn f(a: i64) {}
+            ),
+        );
+        assert_eq!(m, ["`/` can appear only once in a signature"]);
+        let m = errors(
+            quote!(signature = (/, a)),
+            parse_quote!(
+                fn f(a: i64) {}
+            ),
+        );
+        assert!(
+            m[0].starts_with("`/` must follow at least one parameter"),
+            "{m:?}"
+        );
+        let m = errors(
+            quote!(signature = (a = 1)),
+            parse_quote!(
+                fn f(#[hpy(default)] a: i64) {}
+            ),
+        );
+        assert!(m[0].starts_with("`a` has a default both here"), "{m:?}");
+        let m = errors(
+            quote!(signature = (a, *, b = 1, c)),
+            parse_quote!(
+                fn f(a: i64, b: i64, c: i64) {}
+            ),
+        );
+        assert!(
+            m.is_empty(),
+            "keyword-only parameters may be required after defaults: {m:?}"
+        );
     }
 }
