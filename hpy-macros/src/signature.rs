@@ -289,6 +289,15 @@ impl SigSpec {
     }
 }
 
+/// Python's keywords: a parameter with such a name is shown with a trailing `_` in text
+/// signatures (which could not be parsed otherwise).
+pub const PYTHON_KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
 /// A Rust default as a Python literal for `__text_signature__` (integers, floats, strings,
 /// booleans and `None`), or `...` for anything else.
 pub fn python_literal(expr: &Expr) -> String {

@@ -231,3 +231,52 @@ def test_help_shows_the_parameters(mod):
     assert "greet(name='world', times=1, loud=False, sep=None, ratio=-1.5)" in text
     text = __import__("pydoc").render_doc(mod.Counter, renderer=__import__("pydoc").plaintext)
     assert "add(self, amount, /, times=1)" in text
+
+
+# ---- every example: each public builtin function, method and class has a text signature ----
+
+EXAMPLES = [
+    "quickstart", "pof", "tour", "microbench", "array", "shapes", "modcreate", "slots",
+    "containers", "runtime", "text", "objects", "callfn", "signatures",
+]
+for _name in EXAMPLES:
+    globals()[f"example_{_name}"] = example_module(_name)
+
+
+def _public_callables(module):
+    """(qualified name, object) of every public builtin function, class and method of `module`."""
+    modname = getattr(module, "__name__", None)
+    for name in sorted(dir(module)):
+        if name.startswith("_"):
+            continue
+        obj = getattr(module, name)
+        if isinstance(obj, type):
+            if obj.__module__ != modname or issubclass(obj, BaseException):
+                continue
+            yield name, obj
+            for attr, raw in sorted(vars(obj).items()):
+                if attr.startswith("_") or not callable(raw) and not isinstance(raw, (staticmethod, classmethod)):
+                    continue
+                if isinstance(raw, (property, type)):
+                    continue
+                yield f"{name}.{attr}", getattr(obj, attr)
+        elif callable(obj) and not isinstance(obj, type) and type(obj).__module__ == "builtins":
+            yield name, obj
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_every_example_has_text_signatures(request, hpy_mode, example):
+    module = request.getfixturevalue(f"example_{example}")
+    checked = 0
+    for name, obj in _public_callables(module):
+        if isinstance(obj, type):
+            if obj.__text_signature__ is None:
+                # Only classes that cannot be created from Python (no `#[new]`) have none.
+                with pytest.raises(TypeError, match="cannot create"):
+                    obj()
+                continue
+        assert obj.__text_signature__ is not None, name
+        inspect.signature(obj)  # accepted (raises ValueError otherwise)
+        checked += 1
+    # modcreate's HPy_mod_create returns a plain object: it has no functions.
+    assert checked > 0 or example == "modcreate"

@@ -306,7 +306,11 @@ impl FunctionModel {
             if matches!(role, Role::Context | Role::Module) {
                 continue;
             }
-            let name = p.python_name().unwrap_or_else(|| "_".to_owned());
+            let mut name = p.python_name().unwrap_or_else(|| "_".to_owned());
+            if crate::signature::PYTHON_KEYWORDS.contains(&name.as_str()) {
+                // `class` cannot be written in a signature (it would not parse).
+                name.push('_');
+            }
             if p.kind != ParamKind::PositionalOnly && positional_only_open {
                 parts.push("/".to_owned());
                 positional_only_open = false;
