@@ -238,7 +238,7 @@ impl FunctionModel {
         if !has_signature {
             // Without a signature: positional-only under NOARGS/O/VARARGS, positional-or-keyword
             // under KEYWORDS (as the parameters' names are then accepted).
-            let kind = if model.convention() == Convention::Keywords {
+            let kind = if args.force_keywords || model.convention() == Convention::Keywords {
                 ParamKind::PositionalOrKeyword
             } else {
                 ParamKind::PositionalOnly

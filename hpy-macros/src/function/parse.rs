@@ -19,6 +19,9 @@ pub struct FunctionArgs {
     pub signature: Option<SigSpec>,
     /// The first Python parameter is a class method's class: not in `signature`.
     pub implicit_first: bool,
+    /// Called through a keywords parser whatever the parameters (`#[new]`, `__init__`,
+    /// `__call__`, `#[call_function]`): without `signature`, parameters are accepted by keyword.
+    pub force_keywords: bool,
 }
 
 /// Parses `signature = (...)` into `slot`, reporting a second one.

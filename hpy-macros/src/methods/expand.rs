@@ -357,7 +357,11 @@ impl Gen<'_> {
         let wrapper = format_ident!("__hpy_callfn_{}", e.ident);
         let ty = self.ty;
         let name = &e.py_name.value;
-        let target = self.method_target(e);
+        // Called as the instance, not looked up on the class: errors name the function alone.
+        let target = Target {
+            func_name: quote!(#name),
+            ..self.method_target(e)
+        };
         let call = call_fn(&e.function, Convention::Keywords, &target);
         let doc = match e.doc.text() {
             Some(text) => text,

@@ -334,6 +334,13 @@ fn lower_fn(f: &ImplItemFn, attrs: ItemAttrs, diag: &mut Diagnostics) -> MethodE
         keywords,
         signature,
         implicit_first: kind == MethodKind::Class,
+        force_keywords: match &kind {
+            MethodKind::CallFunction(_) => true,
+            MethodKind::Slot(s) => {
+                matches!(s.kind, SlotKind::New | SlotKind::Init | SlotKind::Call)
+            }
+            _ => false,
+        },
     };
     let mut param_diag = Diagnostics::new();
     let function = if kind == MethodKind::Skip {
