@@ -427,9 +427,18 @@ pub(crate) fn parse_keywords_from<'py, const N: usize>(
             }
         }
     }
-    for (position, slot) in slots.iter().enumerate() {
-        if slot.is_none() && !spec.optional.get(position).copied().unwrap_or(false) {
-            return Err(missing_argument(spec, position));
+    if spec.simple {
+        // Only the leading positional parameters can be required.
+        for (position, slot) in slots.iter().enumerate().take(spec.required) {
+            if slot.is_none() {
+                return Err(missing_argument(spec, position));
+            }
+        }
+    } else {
+        for (position, slot) in slots.iter().enumerate() {
+            if slot.is_none() && !spec.optional.get(position).copied().unwrap_or(false) {
+                return Err(missing_argument(spec, position));
+            }
         }
     }
     if let Some((ctx, extra)) = extra {
