@@ -246,6 +246,11 @@ pub fn reown<'py>(ctx: Context<'py>, result: PyResult<Handle<'_>>) -> PyResult<H
     }
 }
 
+/// `*args` as a new `tuple`, for a `*args: PyTuple<'py>` parameter.
+pub fn args_tuple<'py>(ctx: Context<'py>, args: Args<'py>) -> PyResult<crate::PyTuple<'py>> {
+    crate::PyTuple::from_iter(ctx, args.iter())
+}
+
 /// Matches positional and keyword arguments to the parameters of `spec`. Each slot is the
 /// argument for that parameter, `None` when it was not given (only for defaulted ones).
 pub fn parse_keywords<'py, const N: usize>(
@@ -535,5 +540,52 @@ mod tests {
                 format!("TypeError: {expected}")
             );
         }
+    }
+
+    fn spec(positional: usize, required: usize, params: &'static [&'static str]) -> KeywordsSpec {
+        KeywordsSpec {
+            func: "f",
+            params,
+            required,
+            positional_only: 0,
+            positional,
+            optional: &[],
+            varargs: false,
+            varkw: false,
+            simple: true,
+        }
+    }
+
+    #[test]
+    fn keyword_parser_messages_follow_cpython_builtins() {
+        let text = |err: PyErr| err.to_string();
+        // Like `(1).to_bytes(1, 'big', 3, 4)` and `math.isclose(1, 2, 3)`.
+        assert_eq!(
+            text(too_many_positional(&spec(3, 0, &["a", "b", "c"]), 4)),
+            "TypeError: f() takes at most 3 arguments (4 given)"
+        );
+        assert_eq!(
+            text(too_many_positional(&spec(2, 2, &["a", "b", "c"]), 3)),
+            "TypeError: f() takes exactly 2 positional arguments (3 given)"
+        );
+        assert_eq!(
+            text(too_many_positional(&spec(0, 0, &["a"]), 1)),
+            "TypeError: f() takes no positional arguments (1 given)"
+        );
+        assert_eq!(
+            text(missing_argument(&spec(1, 1, &["a", "b"]), 0)),
+            "TypeError: f() missing required argument 'a' (pos 1)"
+        );
+        assert_eq!(
+            text(missing_argument(&spec(1, 1, &["a", "b"]), 1)),
+            "TypeError: f() missing required keyword-only argument 'b'"
+        );
+    }
+
+    #[test]
+    fn qualified_names_are_built_at_compile_time() {
+        const N: usize = "Counter".len() + 1 + "add".len();
+        const BYTES: [u8; N] = qualified_name_bytes::<N>("Counter", "add");
+        assert_eq!(utf8(&BYTES), "Counter.add");
     }
 }

@@ -107,6 +107,14 @@ def test_varargs_next_to_a_parameter(mod):
         mod.join_all()
 
 
+def test_varargs_as_a_tuple(mod):
+    assert mod.as_tuple() == ()
+    assert mod.as_tuple(1, "a") == (1, "a")
+    assert type(mod.as_tuple(1)) is tuple
+    with pytest.raises(TypeError, match=r"as_tuple\(\) takes no keyword arguments$"):
+        mod.as_tuple(x=1)
+
+
 def test_kwargs_as_a_map(mod):
     assert mod.options() == []
     assert mod.options(b=2, a=1) == [("a", 1), ("b", 2)]
@@ -137,6 +145,7 @@ TEXT_SIGNATURES = {
     "take": "($module, values, limit=..., *, strict=...)",
     "join_all": "($module, first, *rest)",
     "options": "($module, **options)",
+    "as_tuple": "($module, *items)",
     "pos_only": "($module, a, b=10, /, c=20)",
 }
 

@@ -77,6 +77,12 @@ mod signatures {
         Ok(out)
     }
 
+    /// `*args` as a tuple.
+    #[hpy_function(signature = (*items))]
+    fn as_tuple(items: PyTuple<'_>) -> PyTuple<'_> {
+        items
+    }
+
     /// `**kwargs` converted to a map.
     #[hpy_function(signature = (**options))]
     fn options(options: BTreeMap<String, i64>) -> Vec<(String, i64)> {

@@ -284,10 +284,18 @@ pub fn call_expr_with(
         .map(|p| match p.role() {
             Role::Context => quote!(#ctx),
             Role::Module => quote!(#module),
-            Role::Rest if extra => quote!(#extra_args.rest),
             Role::Rest => {
                 let args = local("args");
-                quote!(#args)
+                let source = if extra {
+                    quote!(#extra_args.rest)
+                } else {
+                    quote!(#args)
+                };
+                if crate::signature::type_is_named(&p.ty, "PyTuple") {
+                    quote!(::hpy::__private::args_tuple(#ctx, #source)?)
+                } else {
+                    source
+                }
             }
             Role::Kwargs => {
                 let name = &target.func_name;

@@ -523,12 +523,12 @@ fn apply_signature(
                 star_seen = true;
                 if let Some(index) = find(name, diag) {
                     let param = &mut params[index];
-                    if !param.is_args_type {
+                    if !param.is_args_type && !type_is_named(&param.ty, "PyTuple") {
                         diag.error(
                             &param.ty,
                             format_args!(
                                 "`*{}` receives the extra positional arguments: its type must \
-                                 be `Args<'py>`",
+                                 be `Args<'py>` (a view of them) or `PyTuple<'py>` (a new tuple)",
                                 name.unraw()
                             ),
                         );
