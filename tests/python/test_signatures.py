@@ -183,6 +183,19 @@ def test_methods(mod):
     assert mod.Counter.starting_at(7) == ("Counter", 7)
 
 
+def test_new_with_varargs_and_kwargs(mod):
+    r = mod.Record("r", 1, 2, b="x", a="y")
+    assert (r.name, r.values, r.tags) == ("r", [1, 2], [("a", "y"), ("b", "x")])
+    r = mod.Record(name="s")
+    assert (r.name, r.values, r.tags) == ("s", [], [])
+    with pytest.raises(TypeError, match=r"^Record\(\) missing required argument 'name' \(pos 1\)$"):
+        mod.Record()
+    with pytest.raises(TypeError, match=r"^Record\(\) got multiple values for argument 'name'$"):
+        mod.Record("a", name="b")
+    with pytest.raises(TypeError, match=r"^Record\(\) argument 'tags': "):
+        mod.Record("a", t=1)
+
+
 def test_method_errors_use_the_qualified_name(mod):
     c = mod.Counter()
     with pytest.raises(TypeError, match=r"^Counter\.add\(\) missing required argument 'amount' \(pos 1\)$"):
@@ -234,6 +247,7 @@ OLD_FROMSPEC = sys.version_info < (3, 10)
 def test_class_signature(mod):
     # `#[new]`'s parameters head the class doc, where CPython finds `__text_signature__`.
     assert mod.Counter.__text_signature__ == "(start=0, *, step=1)"
+    assert mod.Record.__text_signature__ == "(name, *values, **tags)"
     assert mod.Counter.__doc__ == "A counter with every method kind."
     sig = inspect.signature(mod.Counter)
     assert [(p.name, p.kind, p.default) for p in sig.parameters.values()] == [

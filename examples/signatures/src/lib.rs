@@ -95,6 +95,32 @@ mod signatures {
         (a, b, c)
     }
 
+    /// A record: a name, any positional values and keyword tags.
+    #[hpy_class]
+    pub struct Record {
+        #[hpy(get)]
+        name: String,
+        #[hpy(get)]
+        values: Vec<i64>,
+        #[hpy(get)]
+        tags: Vec<(String, String)>,
+    }
+
+    #[hpy_methods]
+    impl Record {
+        /// `*args` and `**kwargs` in `#[new]` (whose keywords come as a dict).
+        #[new]
+        #[hpy(signature = (name, *values, **tags))]
+        fn new(name: String, values: Args<'_>, tags: BTreeMap<String, String>) -> PyResult<Self> {
+            let values = values.iter().map(i64::from_py).collect::<PyResult<_>>()?;
+            Ok(Record {
+                name,
+                values,
+                tags: tags.into_iter().collect(),
+            })
+        }
+    }
+
     /// A counter with every method kind.
     #[hpy_class]
     pub struct Counter {
