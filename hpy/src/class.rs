@@ -341,13 +341,30 @@ pub fn parse_dict_keywords<'a, 'py: 'a, const N: usize>(
     holder: &'a mut KeywordValues<'py>,
 ) -> PyResult<[Option<Borrowed<'a>>; N]> {
     let nargs = args.len();
-    if kw.is_none() && spec.required <= nargs && nargs <= N {
+    if kw.is_none() && spec.simple && spec.required <= nargs && nargs <= spec.positional {
         let args: Args<'a> = args;
         return Ok(core::array::from_fn(|index| {
             (index < nargs).then(|| args.get(index))
         }));
     }
-    parse_dict_keywords_slow(spec, args, kw, holder)
+    parse_dict_keywords_slow(spec, args, kw, holder, None)
+}
+
+/// [`parse_dict_keywords`] for a `tp_new`/`tp_init` with `*args` or `**kwargs`: also returns
+/// what they take.
+pub fn parse_dict_keywords_extra<'a, 'py: 'a, const N: usize>(
+    spec: &crate::__private::KeywordsSpec,
+    ctx: crate::Context<'py>,
+    args: Args<'py>,
+    kw: Option<Borrowed<'py>>,
+    holder: &'a mut KeywordValues<'py>,
+) -> PyResult<([Option<Borrowed<'a>>; N], crate::__private::ExtraArgs<'a>)> {
+    let mut extra = crate::__private::ExtraArgs {
+        rest: args,
+        kwargs: None,
+    };
+    let slots = parse_dict_keywords_slow(spec, args, kw, holder, Some((ctx, &mut extra)))?;
+    Ok((slots, extra))
 }
 
 /// [`parse_dict_keywords`] with keywords (or a wrong number of positional arguments).
@@ -357,6 +374,7 @@ fn parse_dict_keywords_slow<'a, 'py: 'a, const N: usize>(
     args: Args<'py>,
     kw: Option<Borrowed<'py>>,
     holder: &'a mut KeywordValues<'py>,
+    extra: Option<(crate::Context<'a>, &mut crate::__private::ExtraArgs<'a>)>,
 ) -> PyResult<[Option<Borrowed<'a>>; N]> {
     let mut taken = TakenKeywords {
         names: Vec::new(),
@@ -386,6 +404,7 @@ fn parse_dict_keywords_slow<'a, 'py: 'a, const N: usize>(
         spec,
         args,
         kw.map(|_| KeywordSource::Dict(pairs.collect())),
+        extra,
     )
 }
 
