@@ -368,6 +368,7 @@ pub fn expand_items(model: &ClassModel) -> (TokenStream, Vec<Ident>) {
             wrapped: <#ident>::__HPY_POST.wrapped,
             class_attrs: ::core::option::Option::Some(__hpy_enum_attrs),
             reinstall: <#ident>::__HPY_POST.reinstall,
+            signature: <#ident>::__HPY_POST.signature,
         };
     };
     let mut defs: Vec<Ident> = ["REPR", "INT", "HASH", "RICHCMP", "REDUCE"]
@@ -479,6 +480,12 @@ pub fn expand_data_items(model: &ClassModel) -> (TokenStream, Vec<Ident>, TokenS
                         func: #qual,
                         params: &[#(#names),*],
                         required: #n,
+                        positional_only: 0,
+                        positional: #n,
+                        optional: &[false; #n],
+                        varargs: false,
+                        varkw: false,
+                        simple: true,
                     };
                     let mut __hpy_holder = ::hpy::__private::KeywordValues::new();
                     let [#(#slots),*] = ::hpy::__private::parse_dict_keywords::<#n>(&__HPY_SPEC, #args, #kw, &mut __hpy_holder)?;
@@ -688,6 +695,7 @@ pub fn expand_data_items(model: &ClassModel) -> (TokenStream, Vec<Ident>, TokenS
             wrapped: (#previous).wrapped,
             class_attrs: ::core::option::Option::Some(__hpy_enum_attrs),
             reinstall: (#previous).reinstall,
+            signature: (#previous).signature,
         };
     });
     tokens.extend(options::markers(

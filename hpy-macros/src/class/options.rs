@@ -341,6 +341,7 @@ pub fn expand_struct(model: &ClassModel) -> (TokenStream, Vec<Ident>, Option<Tok
                 wrapped: <#ident>::__HPY_POST.wrapped,
                 class_attrs: ::core::option::Option::Some(__hpy_option_attrs),
                 reinstall: <#ident>::__HPY_POST.reinstall,
+                signature: <#ident>::__HPY_POST.signature,
             };
         });
         post = Some(quote!(&__HPY_OPTION_POST));
