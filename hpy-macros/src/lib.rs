@@ -39,6 +39,7 @@ mod function;
 mod methods;
 mod module;
 mod signature;
+mod stubs;
 
 use proc_macro::TokenStream;
 

@@ -1,0 +1,224 @@
+//! `.pyi` stub records: for every Python-visible function, method, property, class attribute
+//! and constant, an `inventory` submission of an `::hpy::stub::StubRecord` holding its Python
+//! name, its owner (the class, through the class's `PyTypeHint`) and the type hints of its
+//! Python parameters and return value (`<T as ::hpy::stub::PyTypeHint>::input_hint` /
+//! `output_hint`). A type without `PyTypeHint` is a compile error at that type.
+//!
+//! `#[hpy_module]` exports the function that hands all records to the build tool
+//! ([`export_symbol`]).
+
+use crate::function::model::{FunctionModel, Role};
+use crate::methods::model::{ConstAttr, MethodEntry, MethodKind, MethodsModel};
+use crate::methods::slots::SlotKind;
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Attribute, Ident, ReturnType, Type};
+
+/// Makes a type written in a signature nameable in a `static`: every lifetime becomes
+/// `'static` and `Self` becomes the class type.
+struct Erase<'a> {
+    self_ty: Option<&'a Type>,
+    /// An `impl Trait` (or an inferred `_`) was found: the type cannot be named.
+    unnameable: bool,
+}
+
+impl VisitMut for Erase<'_> {
+    fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
+        *lifetime = syn::Lifetime::new("'static", lifetime.span());
+    }
+
+    fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
+        if reference.lifetime.is_none() {
+            reference.lifetime = Some(syn::Lifetime::new("'static", reference.and_token.span));
+        }
+        visit_mut::visit_type_reference_mut(self, reference);
+    }
+
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        match ty {
+            Type::ImplTrait(_) | Type::Infer(_) => self.unnameable = true,
+            Type::Path(path) if path.qself.is_none() && path.path.is_ident("Self") => {
+                if let Some(self_ty) = self.self_ty {
+                    *ty = self_ty.clone();
+                    return;
+                }
+            }
+            _ => {}
+        }
+        visit_mut::visit_type_mut(self, ty);
+    }
+}
+
+/// `<ty as PyTypeHint>::<which>`, located at the user's type (so a missing impl points there),
+/// or `::hpy::stub::any_hint` for a type that cannot be named.
+fn hint(ty: &Type, self_ty: Option<&Type>, which: &str) -> TokenStream {
+    let mut erased = ty.clone();
+    let mut erase = Erase {
+        self_ty,
+        unnameable: false,
+    };
+    erase.visit_type_mut(&mut erased);
+    if erase.unnameable {
+        return quote!(::hpy::stub::any_hint);
+    }
+    let which = Ident::new(which, Span::call_site());
+    quote_spanned! {ty.span()=> <#erased as ::hpy::stub::PyTypeHint>::#which }
+}
+
+fn return_hint(output: &ReturnType, self_ty: Option<&Type>) -> TokenStream {
+    match output {
+        ReturnType::Default => quote!(<() as ::hpy::stub::PyTypeHint>::output_hint),
+        ReturnType::Type(_, ty) => hint(ty, self_ty, "output_hint"),
+    }
+}
+
+fn record(
+    cfgs: &[Attribute],
+    owner: Option<&Type>,
+    name: &str,
+    kind: &str,
+    params: &[TokenStream],
+    returns: TokenStream,
+) -> TokenStream {
+    let owner = match owner {
+        Some(ty) => {
+            let hint = hint(ty, None, "output_hint");
+            quote!(::core::option::Option::Some(#hint))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    quote! {
+        #(#cfgs)*
+        ::hpy::stub::inventory::submit! {
+            ::hpy::stub::StubRecord {
+                owner: #owner,
+                name: #name,
+                kind: #kind,
+                params: &[#(#params),*],
+                returns: #returns,
+            }
+        }
+    }
+}
+
+/// The Python parameters of a function (context and module excluded): `("name", hint)`.
+fn params(model: &FunctionModel, self_ty: Option<&Type>) -> Vec<TokenStream> {
+    model
+        .params
+        .iter()
+        .filter(|p| !matches!(p.role(), Role::Context | Role::Module))
+        .map(|p| {
+            let name = p.python_name().unwrap_or_default();
+            let hint = hint(&p.ty, self_ty, "input_hint");
+            let has_default = p.default().is_some();
+            quote!((#name, #hint as ::hpy::stub::HintFn, #has_default))
+        })
+        .collect()
+}
+
+/// The record of a `#[hpy_function]` (`model` passed its checks).
+pub fn function(model: &FunctionModel) -> TokenStream {
+    let params = params(model, None);
+    let returns = return_hint(&model.output, None);
+    record(
+        &model.cfgs,
+        None,
+        &model.py_name.value,
+        "function",
+        &params,
+        returns,
+    )
+}
+
+/// The records of a `#[hpy_methods]` block: methods, static and class methods, property halves,
+/// class attributes and `#[new]`'s parameters. Other slots have no record (their types are
+/// fixed by the protocol; the generator writes them from the runtime signature).
+pub fn methods(model: &MethodsModel) -> TokenStream {
+    let self_ty = Some(&*model.self_ty);
+    let mut out = TokenStream::new();
+    for e in &model.entries {
+        out.extend(method(e, &model.self_ty, self_ty));
+    }
+    for c in &model.consts {
+        out.extend(class_const(c, &model.self_ty));
+    }
+    out
+}
+
+fn method(e: &MethodEntry, owner: &Type, self_ty: Option<&Type>) -> TokenStream {
+    let kind = match &e.kind {
+        MethodKind::Method => "method",
+        MethodKind::Static => "staticmethod",
+        MethodKind::Class => "classmethod",
+        MethodKind::Getter(_) => "getter",
+        MethodKind::Setter(_) => "setter",
+        MethodKind::ClassAttr => "classattr",
+        MethodKind::Slot(slot) if slot.kind == SlotKind::New => {
+            let params = params(&e.function, self_ty);
+            let returns = quote!(::hpy::stub::any_hint);
+            return record(&e.cfgs, Some(owner), "__new__", "new", &params, returns);
+        }
+        _ => return TokenStream::new(),
+    };
+    let name = match &e.kind {
+        MethodKind::Getter(name) | MethodKind::Setter(name) => name.clone(),
+        _ => e.py_name.value.clone(),
+    };
+    let mut params = params(&e.function, self_ty);
+    if kind == "classmethod" && !params.is_empty() {
+        // The class parameter is passed by Python, not by the caller.
+        params.remove(0);
+    }
+    let returns = return_hint(&e.function.output, self_ty);
+    record(&e.cfgs, Some(owner), &name, kind, &params, returns)
+}
+
+fn class_const(c: &ConstAttr, owner: &Type) -> TokenStream {
+    let returns = hint(&c.ty, Some(owner), "output_hint");
+    record(
+        &c.cfgs,
+        Some(owner),
+        &c.py_name.value,
+        "classattr",
+        &[],
+        returns,
+    )
+}
+
+/// The record of a `#[hpy_const]` of the module.
+pub fn module_const(cfgs: &[Attribute], name: &str, ty: &Type) -> TokenStream {
+    let returns = hint(ty, None, "output_hint");
+    record(cfgs, None, name, "const", &[], returns)
+}
+
+/// `hpyrs_stub_records_<module>`: the exported function that returns the records as JSON.
+pub fn export_symbol(module: &str) -> TokenStream {
+    let name = format_ident!("hpyrs_stub_records_{}", module);
+    quote!(::hpy::__hpy_export_stubs!(#name);)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::parse_quote;
+
+    #[test]
+    fn lifetimes_and_self_are_erased() {
+        let ty: Type = parse_quote!(PyResult<PyRef<'_, 'py, Self>>);
+        let self_ty: Type = parse_quote!(Point);
+        let out = hint(&ty, Some(&self_ty), "output_hint").to_string();
+        let want = quote!(
+            <PyResult<PyRef<'static, 'static, Point>> as ::hpy::stub::PyTypeHint>::output_hint
+        );
+        assert_eq!(out.replace(' ', ""), want.to_string().replace(' ', ""));
+        let ty: Type = parse_quote!(&str);
+        let out = hint(&ty, None, "input_hint").to_string();
+        assert!(out.contains("& 'static str"), "{out}");
+        let ty: Type = parse_quote!(impl Iterator<Item = i64>);
+        assert!(hint(&ty, None, "input_hint")
+            .to_string()
+            .contains("any_hint"));
+    }
+}
