@@ -28,6 +28,7 @@ import importlib
 import inspect
 import json
 import keyword
+import os
 import sys
 import types
 from typing import Any, Dict, List, Optional, Tuple
@@ -54,9 +55,27 @@ _SKIP_CLASS_NAMES = {
 _BUILTIN_SCALARS = (bool, int, float, str, bytes, complex)
 
 
+_TPFLAGS_BASETYPE = 1 << 10
+_POINTER_SIZE = ctypes.sizeof(ctypes.c_void_p)
+
+
+def _adds_layout(cls: type) -> bool:
+    """Whether instances of `cls` have fields beyond its base's (besides `__dict__` and
+    `__weakref__` slots), as CPython's "solid base" computation decides."""
+    base = cls.__base__
+    if base is None:
+        return True
+    extra = cls.__basicsize__ - base.__basicsize__
+    if cls.__dictoffset__ and not base.__dictoffset__ and extra > 0:
+        extra -= _POINTER_SIZE
+    if cls.__weakrefoffset__ and not base.__weakrefoffset__ and extra > 0:
+        extra -= _POINTER_SIZE
+    return extra != 0 or cls.__itemsize__ != base.__itemsize__
+
+
 def read_records(binary: str, name: str) -> List[dict]:
     """The records `hpyrs_stub_records_<name>` returns (empty if the binary has none)."""
-    lib = ctypes.CDLL(binary)
+    lib = ctypes.CDLL(os.path.abspath(binary))
     try:
         func = getattr(lib, f"hpyrs_stub_records_{name}")
     except AttributeError:
@@ -188,8 +207,34 @@ def _var_item(hint: Optional[str], prefix: str, suffix: str) -> str:
     return "Any"
 
 
-def _returns(record: Optional[dict]) -> str:
-    return record["returns"] if record else "Any"
+# What Python's protocols require of slot methods that have no record (their Rust types are the
+# protocol's): the return type by name.
+_SLOT_RETURNS = {
+    "__repr__": "str",
+    "__str__": "str",
+    "__len__": "int",
+    "__bool__": "bool",
+    "__hash__": "int",
+    "__int__": "int",
+    "__index__": "int",
+    "__float__": "float",
+    "__contains__": "bool",
+    "__init__": "None",
+    "__setitem__": "None",
+    "__delitem__": "None",
+    "__setattr__": "None",
+    "__delattr__": "None",
+    "__set__": "None",
+    "__delete__": "None",
+    "__del__": "None",
+    "__init_subclass__": "None",
+}
+
+
+def _returns(record: Optional[dict], name: str = "") -> str:
+    if record:
+        return str(record["returns"])
+    return _SLOT_RETURNS.get(name, "Any")
 
 
 class _Writer:
@@ -208,15 +253,17 @@ class _Writer:
         return f"{base.__module__}.{base.__qualname__}"
 
     def function(self, name: str, obj: Any, indent: str, owner: Optional[str], decorator: Optional[str], first: Optional[str]) -> None:
-        kinds = {None: ("function",), "staticmethod": ("staticmethod",), "classmethod": ("classmethod",)}.get(decorator, ("method",))
         if owner is None:
-            kinds = ("function",)
+            kinds: Tuple[str, ...] = ("function",)
+        else:
+            kinds = {"staticmethod": ("staticmethod",), "classmethod": ("classmethod",)}.get(decorator or "", ("method",))
         record = self.records.find(owner, name, *kinds)
         if decorator:
             self.lines.append(f"{indent}@{decorator}")
         params = _params_text(_signature(obj), record, first)
-        ret = _returns(record)
-        doc = _doc_block(getattr(obj, "__doc__", None), indent + "    ")
+        ret = _returns(record, name)
+        # A slot wrapper's docstring is CPython's ("Return self+value."), not the author's.
+        doc = [] if isinstance(obj, types.WrapperDescriptorType) else _doc_block(getattr(obj, "__doc__", None), indent + "    ")
         head = f"{indent}def {name}({params}) -> {ret}:"
         if doc:
             self.lines.append(head)
@@ -224,7 +271,7 @@ class _Writer:
         else:
             self.lines.append(head + " ...")
 
-    def new(self, cls: type, indent: str) -> None:
+    def new(self, name: str, cls: type, indent: str) -> None:
         record = self.records.find(cls.__name__, "__new__", "new")
         sig = _signature(cls)
         if sig is None and record is None:
@@ -233,11 +280,24 @@ class _Writer:
             # inspect.signature(cls) omits `cls`; add it back as the receiver.
             params = _params_text(sig, record, None)
             params = "cls" + (", " + params if params else "")
-        self.lines.append(f"{indent}def __new__({params}) -> {cls.__name__}: ...")
+        if issubclass(cls, type):
+            ret = name  # mypy refuses `Self` in a metaclass
+        else:
+            self.imports.add("from typing_extensions import Self")
+            ret = "Self"
+        self.lines.append(f"{indent}def __new__({params}) -> {ret}: ...")
 
     def klass(self, name: str, cls: type) -> None:
         bases = [b for b in cls.__bases__ if b is not object]
         base_text = f"({', '.join(self.base_name(b) for b in bases)})" if bases else ""
+        if not cls.__flags__ & _TPFLAGS_BASETYPE:
+            self.imports.add("from typing import final")
+            self.lines.append("@final")
+        elif _adds_layout(cls):
+            # PEP 800: instances have a layout of their own, so no class can inherit from both
+            # this and another such class (stubtest checks the marker).
+            self.imports.add("from typing_extensions import disjoint_base")
+            self.lines.append("@disjoint_base")
         self.lines.append(f"class {name}{base_text}:")
         start = len(self.lines)
         self.lines.extend(_doc_block(cls.__doc__, "    "))
@@ -247,9 +307,14 @@ class _Writer:
                 continue
             if attr.startswith("_") and not (attr.startswith("__") and attr.endswith("__")):
                 continue
+            if attr == "__ipow__" and "__pow__" in cls.__dict__:
+                # Left out: mypy wants `__ipow__` to take `__pow__`'s modulo argument, CPython's
+                # slot wrapper declares `value` only (stubtest compares with it); without it
+                # mypy types `x **= y` with `__pow__`, which is what `**=` then does.
+                continue
             if attr == "__new__":
                 if not is_exception:
-                    self.new(cls, "    ")
+                    self.new(name, cls, "    ")
                 continue
             if isinstance(raw, staticmethod):
                 self.function(attr, raw.__func__, "    ", name, "staticmethod", None)
@@ -318,10 +383,21 @@ class _Writer:
                 self.lines.append(f"{n}: {hint}")
         if self.lines:
             self.lines.append("")
+        aliases = []
         for n in ordered:
-            self.klass(n, getattr(module, n))
+            cls = getattr(module, n)
+            if cls.__name__ != n and getattr(module, cls.__name__, None) is cls:
+                aliases.append(f"{n} = {cls.__name__}")
+                continue
+            self.klass(n, cls)
+        if aliases:
+            self.lines.extend(aliases + [""])
+        text = "\n".join(self.lines)
+        if "types." in text:
+            self.imports.add("import types")
         head = [HEADER.rstrip("\n")]
-        head += _doc_block(module.__doc__, "")
+        if isinstance(module, types.ModuleType):
+            head += _doc_block(module.__doc__, "")
         head += sorted(self.imports)
         head.append("")
         return "\n".join(head + self.lines).rstrip("\n") + "\n"
