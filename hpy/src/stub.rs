@@ -263,6 +263,8 @@ impl<T: PyTypeHint, E> PyTypeHint for Result<T, E> {
 }
 
 /// A class is its own Python name.
+// Not suggested when a type lacks `PyTypeHint`: "implement `PyClass`" is rarely the fix.
+#[diagnostic::do_not_recommend]
 impl<T: PyClass> PyTypeHint for T {
     fn input_hint() -> String {
         T::NAME.into()
