@@ -231,6 +231,9 @@ _SLOT_RETURNS = {
 }
 
 
+_INPLACE = {f"__i{op}__" for op in ("add", "sub", "mul", "matmul", "truediv", "floordiv", "mod", "pow", "lshift", "rshift", "and", "xor", "or")}
+
+
 def _returns(record: Optional[dict], name: str = "") -> str:
     if record:
         return str(record["returns"])
@@ -242,6 +245,7 @@ class _Writer:
         self.module = module
         self.records = records
         self.lines: List[str] = []
+        self.builtin_base = False
         self.imports = {"from typing import Any, ClassVar", "from collections.abc import Iterable, Mapping"}
 
     def base_name(self, base: type) -> str:
@@ -256,12 +260,19 @@ class _Writer:
         if owner is None:
             kinds: Tuple[str, ...] = ("function",)
         else:
-            kinds = {"staticmethod": ("staticmethod",), "classmethod": ("classmethod",)}.get(decorator or "", ("method",))
+            kinds = {"staticmethod": ("staticmethod",), "classmethod": ("classmethod",)}.get(decorator or "", ("method", "slot"))
         record = self.records.find(owner, name, *kinds)
+        sig = _signature(obj)
+        if record is not None and record["kind"] == "slot":
+            record = self.slot_record(record, sig, name)
         if decorator:
             self.lines.append(f"{indent}@{decorator}")
-        params = _params_text(_signature(obj), record, first)
+        params = _params_text(sig, record, first)
         ret = _returns(record, name)
+        if ret == "None" and name in _INPLACE:
+            # An in-place slot whose Rust method returns nothing gives back the object.
+            self.imports.add("from typing_extensions import Self")
+            ret = "Self"
         # A slot wrapper's docstring is CPython's ("Return self+value."), not the author's.
         doc = [] if isinstance(obj, types.WrapperDescriptorType) else _doc_block(getattr(obj, "__doc__", None), indent + "    ")
         head = f"{indent}def {name}({params}) -> {ret}:"
@@ -270,6 +281,20 @@ class _Writer:
             self.lines.extend(doc)
         else:
             self.lines.append(head + " ...")
+
+    def slot_record(self, record: dict, sig: Optional[inspect.Signature], name: str) -> Optional[dict]:
+        """A slot's record with the runtime's parameter names: the slot wrapper's parameters
+        (after `self`) take the Rust parameters' types in order."""
+        if self.builtin_base:
+            # A subclass of int, str, ... must accept what the base's method accepts (mypy's
+            # override check): keep `Any`.
+            return None
+        hints = [p[1] for p in record["params"]]
+        if sig is None:
+            return dict(record, params=[])
+        runtime = list(sig.parameters.values())[1:]
+        params = [[p.name, "object" if name in ("__eq__", "__ne__") else h, False] for p, h in zip(runtime, hints)]
+        return dict(record, params=params)
 
     def new(self, name: str, cls: type, indent: str) -> None:
         record = self.records.find(cls.__name__, "__new__", "new")
@@ -302,6 +327,7 @@ class _Writer:
         start = len(self.lines)
         self.lines.extend(_doc_block(cls.__doc__, "    "))
         is_exception = issubclass(cls, BaseException)
+        self.builtin_base = any(b.__module__ == "builtins" and b is not object for b in cls.__mro__[1:])
         for attr, raw in cls.__dict__.items():
             if attr in _SKIP_CLASS_NAMES or attr.startswith("__hpy"):
                 continue

@@ -160,6 +160,8 @@ fn method(e: &MethodEntry, owner: &Type, self_ty: Option<&Type>) -> TokenStream 
             let returns = quote!(::hpy::stub::any_hint);
             return record(&e.cfgs, Some(owner), "__new__", "new", &params, returns);
         }
+        MethodKind::Slot(slot) if typed_slot(slot.kind) => return slot_record(e, owner, self_ty),
+
         _ => return TokenStream::new(),
     };
     let name = match &e.kind {
@@ -173,6 +175,70 @@ fn method(e: &MethodEntry, owner: &Type, self_ty: Option<&Type>) -> TokenStream 
     }
     let returns = return_hint(&e.function.output, self_ty);
     record(&e.cfgs, Some(owner), &name, kind, &params, returns)
+}
+
+/// Slots whose Python method (`__add__`, `__len__`, ...) takes the Rust parameters in order.
+fn typed_slot(kind: SlotKind) -> bool {
+    matches!(
+        kind,
+        SlotKind::Unary(_)
+            | SlotKind::Binary { .. }
+            | SlotKind::Power { .. }
+            | SlotKind::InPlace(_)
+            | SlotKind::Bool
+            | SlotKind::Len { .. }
+            | SlotKind::GetItem { .. }
+            | SlotKind::SetItem
+            | SlotKind::DelItem
+            | SlotKind::Contains
+            | SlotKind::Compare(_)
+            | SlotKind::Hash
+    )
+}
+
+/// A probe closure: the hint if the type has one, else `Any` (see `hpy::stub::HintProbe`).
+fn probe(ty: &Type, self_ty: Option<&Type>, which: &str) -> TokenStream {
+    let mut erased = ty.clone();
+    let mut erase = Erase {
+        self_ty,
+        unnameable: false,
+    };
+    erase.visit_type_mut(&mut erased);
+    if erase.unnameable {
+        return quote!(::hpy::stub::any_hint);
+    }
+    let which = Ident::new(which, Span::call_site());
+    quote! {
+        (|| {
+            #[allow(unused_imports)]
+            use ::hpy::stub::{ProbeAny as _, ProbeHint as _};
+            (&::hpy::stub::HintProbe::<#erased>::new()).#which()
+        })
+    }
+}
+
+/// A slot method's record: its types where they have hints, `Any` elsewhere (never an error).
+fn slot_record(e: &MethodEntry, owner: &Type, self_ty: Option<&Type>) -> TokenStream {
+    let name = &e.py_name.value;
+    if !(name.starts_with("__") && name.ends_with("__")) {
+        return TokenStream::new();
+    }
+    let params: Vec<TokenStream> = e
+        .function
+        .params
+        .iter()
+        .filter(|p| !matches!(p.role(), Role::Context | Role::Module))
+        .map(|p| {
+            let name = p.python_name().unwrap_or_default();
+            let hint = probe(&p.ty, self_ty, "probe_input");
+            quote!((#name, #hint as ::hpy::stub::HintFn, false))
+        })
+        .collect();
+    let returns = match &e.function.output {
+        ReturnType::Default => quote!(<() as ::hpy::stub::PyTypeHint>::output_hint),
+        ReturnType::Type(_, ty) => probe(ty, self_ty, "probe_output"),
+    };
+    record(&e.cfgs, Some(owner), name, "slot", &params, returns)
 }
 
 fn class_const(c: &ConstAttr, owner: &Type) -> TokenStream {

@@ -330,7 +330,7 @@ pub struct StubRecord {
     /// The Python name.
     pub name: &'static str,
     /// `function`, `method`, `staticmethod`, `classmethod`, `getter`, `setter`, `classattr`,
-    /// `const` or `slot`.
+    /// `const`, `new` or `slot` (a slot's parameters match the runtime's by position).
     pub kind: &'static str,
     /// Python parameters (receiver excluded): name, input hint, whether it has a default.
     pub params: &'static [(&'static str, HintFn, bool)],
@@ -347,6 +347,58 @@ inventory::collect!(StubRecord);
 
 #[doc(hidden)]
 pub use inventory;
+
+/// The hint of `T` if it implements [`PyTypeHint`], else `Any`, by autoref specialization:
+/// `(&HintProbe::<T>::new()).probe_input()` picks [`ProbeHint`] when `T: PyTypeHint` (no
+/// autoref needed) and falls back to [`ProbeAny`] (one autoref) otherwise. Used for slot
+/// methods, whose Rust types are fixed by the protocol (`CompareOp`, `Option<Borrowed>`, ...):
+/// their stub types are a bonus, never a compile error.
+#[doc(hidden)]
+pub struct HintProbe<T: ?Sized>(core::marker::PhantomData<T>);
+
+impl<T: ?Sized> HintProbe<T> {
+    /// A probe for `T`.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        HintProbe(core::marker::PhantomData)
+    }
+}
+
+/// The specialised arm of [`HintProbe`].
+#[doc(hidden)]
+pub trait ProbeHint {
+    /// `T::input_hint()`.
+    fn probe_input(&self) -> String;
+    /// `T::output_hint()`.
+    fn probe_output(&self) -> String;
+}
+
+impl<T: PyTypeHint + ?Sized> ProbeHint for HintProbe<T> {
+    fn probe_input(&self) -> String {
+        T::input_hint()
+    }
+    fn probe_output(&self) -> String {
+        T::output_hint()
+    }
+}
+
+/// The fallback arm of [`HintProbe`].
+#[doc(hidden)]
+pub trait ProbeAny {
+    /// `Any`.
+    fn probe_input(&self) -> String;
+    /// `Any`.
+    fn probe_output(&self) -> String;
+}
+
+impl<T: ?Sized> ProbeAny for &HintProbe<T> {
+    fn probe_input(&self) -> String {
+        any_hint()
+    }
+    fn probe_output(&self) -> String {
+        any_hint()
+    }
+}
 
 fn json_string(out: &mut String, text: &str) {
     out.push('"');
@@ -433,6 +485,17 @@ mod tests {
             "dict[str, list[float]]"
         );
         assert_eq!(<() as PyTypeHint>::output_hint(), "None");
+    }
+
+    #[test]
+    #[allow(clippy::needless_borrow)] // the borrow is the autoref the probe works by
+    fn probes_fall_back_to_any() {
+        struct NoHint;
+        assert_eq!(
+            (&HintProbe::<Vec<i64>>::new()).probe_input(),
+            "Iterable[int]"
+        );
+        assert_eq!((&HintProbe::<NoHint>::new()).probe_output(), "Any");
     }
 
     #[test]

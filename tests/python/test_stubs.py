@@ -102,6 +102,7 @@ def test_typed_client_runs(tmp_path):
         ("n: str = tour.echo_i64(7)", 'Incompatible types in assignment (expression has type "int", variable has type "str")'),
         ("tour.echo_list([1.5])", 'List item 0 has incompatible type "float"; expected "int"'),
         ("tour.no_such_function()", 'Module has no attribute "no_such_function"'),
+        ("import shapes\nshapes.Point(1.0) + 2.0", 'Unsupported operand types for + ("Point" and "float")'),
     ],
 )
 def test_mypy_reports_wrong_uses(line, expected, tmp_path):

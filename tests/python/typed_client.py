@@ -40,6 +40,10 @@ def main() -> None:
     assert shapes.Point.origin_distance(3.0, 4.0) == 5.0
     p.scale(2.0)
     assert p.norm() == 6.0
+    # Slot methods typed from Rust: operators give a Point, in-place ones keep the object.
+    q: shapes.Point = p + shapes.Point(1.0, 0.0)
+    q += q * 2.0
+    assert abs(-q).__class__ is float and q.norm() == 21.0
     try:
         raise shapes.ShapeError("bad")
     except ValueError as e:
