@@ -7,6 +7,7 @@
 //! `#[hpy_module]` exports the function that hands all records to the build tool
 //! ([`export_symbol`]).
 
+use crate::class::model::ClassModel;
 use crate::function::model::{FunctionModel, Role};
 use crate::methods::model::{ConstAttr, MethodEntry, MethodKind, MethodsModel};
 use crate::methods::slots::SlotKind;
@@ -251,6 +252,45 @@ fn class_const(c: &ConstAttr, owner: &Type) -> TokenStream {
         &[],
         returns,
     )
+}
+
+/// The records of a `#[hpy_class]`'s exposed fields (`#[hpy(get)]`, `set`, `member`): property
+/// halves typed by the field's type where it has a hint (`Any` otherwise, e.g. `HPyField`).
+pub fn class(model: &ClassModel) -> TokenStream {
+    let ident = &model.ident;
+    let owner: Type = syn::parse_quote!(#ident);
+    let mut out = TokenStream::new();
+    for f in &model.fields {
+        let Some(name) = &f.py_name else { continue };
+        let a = &f.attrs;
+        if a.get.is_some() || a.member.is_some() {
+            let returns = probe(&f.ty, None, "probe_output");
+            out.extend(record(
+                &model.cfgs,
+                Some(&owner),
+                &name.value,
+                "getter",
+                &[],
+                returns,
+            ));
+        }
+        // A member is writable from Python exactly when its type is a `Cell` (`MemberType`).
+        let writable_member = a.member.is_some() && crate::signature::type_is_named(&f.ty, "Cell");
+        if a.set.is_some() || writable_member {
+            let hint = probe(&f.ty, None, "probe_input");
+            let params = [quote!(("value", #hint as ::hpy::stub::HintFn, false))];
+            let returns = quote!(<() as ::hpy::stub::PyTypeHint>::output_hint);
+            out.extend(record(
+                &model.cfgs,
+                Some(&owner),
+                &name.value,
+                "setter",
+                &params,
+                returns,
+            ));
+        }
+    }
+    out
 }
 
 /// The record of a `#[hpy_const]` of the module.

@@ -252,6 +252,16 @@ impl<T: PyTypeHint> PyTypeHint for BTreeSet<T> {
     }
 }
 
+/// A `Cell` field exposed as a member reads and writes as its content.
+impl<T: PyTypeHint + Copy> PyTypeHint for std::cell::Cell<T> {
+    fn input_hint() -> String {
+        T::input_hint()
+    }
+    fn output_hint() -> String {
+        T::output_hint()
+    }
+}
+
 /// A return value `Result<T, E>` gives `T` (the error is raised).
 impl<T: PyTypeHint, E> PyTypeHint for Result<T, E> {
     fn input_hint() -> String {

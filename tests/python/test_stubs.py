@@ -103,6 +103,8 @@ def test_typed_client_runs(tmp_path):
         ("tour.echo_list([1.5])", 'List item 0 has incompatible type "float"; expected "int"'),
         ("tour.no_such_function()", 'Module has no attribute "no_such_function"'),
         ("import shapes\nshapes.Point(1.0) + 2.0", 'Unsupported operand types for + ("Point" and "float")'),
+        ("import shapes\nshapes.Frozen(1).id = 2", 'Property "id" defined in "Frozen" is read-only'),
+        ('import shapes\nshapes.Members().i8_ = "x"', 'Incompatible types in assignment (expression has type "str", variable has type "int")'),
     ],
 )
 def test_mypy_reports_wrong_uses(line, expected, tmp_path):

@@ -44,6 +44,15 @@ def main() -> None:
     q: shapes.Point = p + shapes.Point(1.0, 0.0)
     q += q * 2.0
     assert abs(-q).__class__ is float and q.norm() == 21.0
+    # Fields exposed as properties: read-only ones and writable members (Cell fields).
+    fr = shapes.Frozen(5)
+    fid: int = fr.id
+    weight: float = fr.weight
+    assert (fid, weight) == (5, 1.0)
+    m = shapes.Members()
+    m.i8_ = -3
+    small: int = m.i8_
+    assert small == -3
     try:
         raise shapes.ShapeError("bad")
     except ValueError as e:
