@@ -113,3 +113,38 @@ def test_mypy_reports_wrong_uses(line, expected, tmp_path):
     proc = _run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, str(bad)], _client_paths(), tmp_path)
     assert proc.returncode == 1, proc.stdout
     assert expected in proc.stdout, proc.stdout
+
+
+def _stubgen():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("stubgen", hpyrs_testing.REPO_ROOT / "tools" / "stubgen.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_parameter_kinds_come_from_the_runtime_signature():
+    """With a `__text_signature__` (any `inspect.signature`), kinds, order and defaults are the
+    runtime's and the types the records' (by parameter name); the stub must say the same."""
+    import inspect
+
+    stubgen = _stubgen()
+
+    def f(a, /, b=1, *args, c, d=2, **kwargs):
+        pass
+
+    def g(self, x, *, y):
+        pass
+
+    hints = [["a", "int", False], ["b", "str", True], ["args", "tuple[float, ...]", False], ["c", "bytes", False]]
+    hints += [["d", "bool", True], ["kwargs", "dict[str, int]", False], ["x", "int", False], ["y", "float", False]]
+    record = {"kind": "function", "params": hints, "returns": "None"}
+    text = stubgen._params_text(inspect.signature(f), record, None)
+    assert text == "a: int, /, b: str = ..., *args: float, c: bytes, d: bool = ..., **kwargs: int"
+    assert stubgen._params_text(inspect.signature(g), record, "self") == "self, /, x: int, *, y: float"
+    # The stub text is what mypy reads: compile it as Python to be sure it parses.
+    compile(f"def f({text}) -> None: ...", "<stub>", "exec")
+    # Without a runtime signature: the record's parameters, positional-only; without both, anything.
+    assert stubgen._params_text(None, {"params": [["n", "int", False], ["k", "str", True]]}, None) == "n: int, k: str = ..., /"
+    assert stubgen._params_text(None, None, "self") == "self, *args: Any, **kwargs: Any"
