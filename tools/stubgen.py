@@ -131,6 +131,14 @@ def _value_hint(value: Any, module: types.ModuleType) -> str:
     return "Any"
 
 
+def _generic_init(raw: Any) -> bool:
+    """An `__init__` slot wrapper, whose own signature is CPython's generic one."""
+    return isinstance(raw, types.WrapperDescriptorType) and getattr(raw, "__text_signature__", None) in (
+        None,
+        "($self, /, *args, **kwargs)",
+    )
+
+
 def _signature(obj: Any) -> Optional[inspect.Signature]:
     try:
         return inspect.signature(obj)
@@ -296,9 +304,23 @@ class _Writer:
         params = [[p.name, "object" if name in ("__eq__", "__ne__") else h, False] for p, h in zip(runtime, hints)]
         return dict(record, params=params)
 
+    def init(self, name: str, cls: type, indent: str) -> None:
+        """`__init__` from the class's signature (its slot wrapper only says `*args, **kwargs`)."""
+        record = self.records.find(cls.__name__, "__init__", "init")
+        sig = _signature(cls) if cls.__dict__.get("__text_signature__") is not None else None
+        if sig is None and record is None:
+            params = "self, *args: Any, **kwargs: Any"
+        else:
+            params = _params_text(sig, record, None)
+            params = "self" + (", " + params if params else "")
+        self.lines.append(f"{indent}def __init__({params}) -> None: ...")
+
     def new(self, name: str, cls: type, indent: str) -> None:
         record = self.records.find(cls.__name__, "__new__", "new")
         sig = _signature(cls)
+        if "__init__" in cls.__dict__:
+            # The class's signature is `__init__`'s; `__new__` takes whatever `__init__` does.
+            sig = record = None
         if sig is None and record is None:
             params = "cls, *args: Any, **kwargs: Any"
         else:
@@ -341,6 +363,9 @@ class _Writer:
             if attr == "__new__":
                 if not is_exception:
                     self.new(name, cls, "    ")
+                continue
+            if attr == "__init__" and not is_exception and _generic_init(raw):
+                self.init(name, cls, "    ")
                 continue
             if isinstance(raw, staticmethod):
                 self.function(attr, raw.__func__, "    ", name, "staticmethod", None)

@@ -161,6 +161,11 @@ fn method(e: &MethodEntry, owner: &Type, self_ty: Option<&Type>) -> TokenStream 
             let returns = quote!(::hpy::stub::any_hint);
             return record(&e.cfgs, Some(owner), "__new__", "new", &params, returns);
         }
+        MethodKind::Slot(slot) if slot.kind == SlotKind::Init => {
+            let params = params(&e.function, self_ty);
+            let returns = quote!(<() as ::hpy::stub::PyTypeHint>::output_hint);
+            return record(&e.cfgs, Some(owner), "__init__", "init", &params, returns);
+        }
         MethodKind::Slot(slot) if typed_slot(slot.kind) => return slot_record(e, owner, self_ty),
 
         _ => return TokenStream::new(),
