@@ -275,7 +275,12 @@ class _Writer:
             record = self.slot_record(record, sig, name)
         if decorator:
             self.lines.append(f"{indent}@{decorator}")
-        params = _params_text(sig, record, first)
+        if decorator == "classmethod" and not isinstance(obj, types.WrapperDescriptorType):
+            # `obj` is bound to the class: its signature has no `cls`.
+            params = _params_text(sig, record, None)
+            params = "cls" + (", " + params if params else "")
+        else:
+            params = _params_text(sig, record, first)
         ret = _returns(record, name)
         if ret == "None" and name in _INPLACE:
             # An in-place slot whose Rust method returns nothing gives back the object.
@@ -307,7 +312,7 @@ class _Writer:
     def init(self, name: str, cls: type, indent: str) -> None:
         """`__init__` from the class's signature (its slot wrapper only says `*args, **kwargs`)."""
         record = self.records.find(cls.__name__, "__init__", "init")
-        sig = _signature(cls) if cls.__dict__.get("__text_signature__") is not None else None
+        sig = _signature(cls) if getattr(cls, "__text_signature__", None) is not None else None
         if sig is None and record is None:
             params = "self, *args: Any, **kwargs: Any"
         else:
