@@ -174,7 +174,12 @@ def _params_text(
                 parts.append(f"*{p.name}: {item}")
                 seen_kw_marker = True
             elif p.kind == p.VAR_KEYWORD:
-                item = _var_item(hint, "dict[str, ", "]")
+                # `**kwargs` as a map (`Mapping[str, V]`) or a dict view: the values' type.
+                item = "Any"
+                for prefix in ("Mapping[str, ", "dict[str, ", "Mapping[Any, ", "dict[Any, "):
+                    if hint and hint.startswith(prefix):
+                        item = _var_item(hint, prefix, "]")
+                        break
                 parts.append(f"**{p.name}: {item}")
             else:
                 if p.kind == p.KEYWORD_ONLY and not seen_kw_marker:

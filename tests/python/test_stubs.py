@@ -138,7 +138,7 @@ def test_parameter_kinds_come_from_the_runtime_signature():
         pass
 
     hints = [["a", "int", False], ["b", "str", True], ["args", "tuple[float, ...]", False], ["c", "bytes", False]]
-    hints += [["d", "bool", True], ["kwargs", "dict[str, int]", False], ["x", "int", False], ["y", "float", False]]
+    hints += [["d", "bool", True], ["kwargs", "Mapping[str, int]", False], ["x", "int", False], ["y", "float", False]]
     record = {"kind": "function", "params": hints, "returns": "None"}
     text = stubgen._params_text(inspect.signature(f), record, None)
     assert text == "a: int, /, b: str = ..., *args: float, c: bytes, d: bool = ..., **kwargs: int"
