@@ -29,7 +29,9 @@ defaults to the package name with `-` replaced by `_`).
 
 Both ABIs also get the type stub OUT/<name>.pyi (tools/stubgen.py: the module's structure from
 importing it in a fresh interpreter, its types from the records the Rust macros leave in the
-binary; see docs/stubs.md); --no-stubs skips it.
+binary; see docs/stubs.md); --no-stubs skips it. The stub needs a Python that can import the
+module (for universal: with `hpy` installed; --python, default this one); if it cannot be
+made, a warning says why and the build still succeeds.
 
 --release (default) / --debug select cargo's profile (optimised or not); --debug has
 nothing to do with HPy's debug mode.
@@ -395,7 +397,8 @@ def build(
     stub `<name>.py` is written next to it). `python` is the interpreter the CPython-ABI
     build targets (default: this one). With `capture=True` cargo's output is not shown but
     included in the BuildError message on failure. With `stubs=True` the type stub
-    `<name>.pyi` is written next to the module (see `type_stub`). Raises BuildError on any failure.
+    `<name>.pyi` is written next to the module (see `type_stub`; if that fails, a warning says
+    why and there is no stub). Raises BuildError on any failure of the build itself.
     """
     if abi not in ABIS:
         raise BuildError(f"unknown ABI {abi!r}; expected one of {', '.join(ABIS)}")
@@ -439,7 +442,14 @@ def build(
     if abi == "universal":
         _atomic_write(out / f"{name}.py", text=stub_source(name, filename))
     if stubs:
-        _atomic_write(out / f"{name}.pyi", text=type_stub(name, out, dest, python))
+        # Best effort: the binary is built and usable without its stub (a universal build needs
+        # no Python, while the stub needs one that can import the module), so a failure is a
+        # warning, and a stub left from an earlier build, which may not match, is removed.
+        try:
+            _atomic_write(out / f"{name}.pyi", text=type_stub(name, out, dest, python))
+        except BuildError as e:
+            print(f"hpy_build: warning: {e}", file=sys.stderr)
+            _remove(out / f"{name}.pyi", [])
     return dest
 
 
@@ -489,7 +499,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(dest)
     if args.abi == "universal":
         print(dest.with_name(f"{name}.py"))
-    if args.stubs:
+    if args.stubs and dest.with_name(f"{name}.pyi").is_file():
         print(dest.with_name(f"{name}.pyi"))
     return 0
 
