@@ -313,7 +313,65 @@ pub fn export_symbol(module: &str) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::Diagnostics;
     use syn::parse_quote;
+
+    fn squash(tokens: TokenStream) -> String {
+        tokens.to_string().replace(' ', "")
+    }
+
+    #[test]
+    fn function_records_python_parameters_and_return() {
+        let f: syn::ItemFn = parse_quote!(
+            fn f<'py>(ctx: Context<'py>, r#type: &str, b: Vec<i64>) -> PyResult<i64> {
+                todo!()
+            }
+        );
+        let mut diag = Diagnostics::new();
+        let args = crate::function::parse::parse_args(quote!(name = "g"), &mut diag);
+        let model = FunctionModel::lower(args, &f, &mut diag);
+        let out = squash(function(&model));
+        assert!(out.contains("name:\"g\",kind:\"function\""), "{out}");
+        assert!(
+            out.contains("(\"type\",<&'staticstras::hpy::stub::PyTypeHint>::input_hint"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<Vec<i64>as::hpy::stub::PyTypeHint>::input_hint"),
+            "{out}"
+        );
+        assert!(
+            out.contains("returns:<PyResult<i64>as::hpy::stub::PyTypeHint>::output_hint"),
+            "{out}"
+        );
+        assert!(
+            !out.contains("Context"),
+            "the context is no Python parameter: {out}"
+        );
+    }
+
+    #[test]
+    fn class_fields_become_property_halves() {
+        let mut item: syn::ItemStruct = parse_quote!(
+            struct P {
+                #[hpy(get, set)]
+                x: f64,
+                #[hpy(member)]
+                n: Cell<i32>,
+                #[hpy(member)]
+                k: i64,
+                hidden: u8,
+            }
+        );
+        let mut diag = Diagnostics::new();
+        let args = crate::class::parse::parse_args(quote!(), &mut diag);
+        let model = ClassModel::lower(args, &mut item, &mut diag);
+        let out = squash(class(&model));
+        assert_eq!(out.matches("kind:\"getter\"").count(), 3, "{out}");
+        // `k` is a read-only member (not a `Cell`): no setter.
+        assert_eq!(out.matches("kind:\"setter\"").count(), 2, "{out}");
+        assert!(!out.contains("\"hidden\""), "{out}");
+    }
 
     #[test]
     fn lifetimes_and_self_are_erased() {
