@@ -154,6 +154,8 @@ def _params_text(
     """The parameter list. `first` is "self"/"cls" for methods (the runtime signature shows it
     as its first parameter, which is then dropped), None for functions and static methods."""
     hints = {p[0]: p[1] for p in record["params"]} if record else {}
+    # A Rust parameter named like a Python keyword (`r#from`) is `from_` in Python.
+    hints.update({name + "_": hint for name, hint in list(hints.items()) if keyword.iskeyword(name)})
     parts: List[str] = []
     if sig is not None:
         params = list(sig.parameters.values())
