@@ -33,6 +33,7 @@
 mod attrs;
 mod class;
 mod cstr;
+mod derive;
 mod diagnostics;
 mod exception;
 mod function;
@@ -181,6 +182,14 @@ pub fn hpy_methods(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// The struct must be `Send + 'static` and not generic. Methods come from `#[hpy_methods]`;
 /// without a `#[new]` the type cannot be instantiated from Python.
+///
+/// Derived from Rust traits: `eq` (`PartialEq`), `ord` (`PartialOrd`), `hash` (`Hash`; needs
+/// `eq` and `frozen`), `str` (`Display`); `get_all`/`set_all` (every named field a property),
+/// `rename_all = "camelCase"` (also `snake_case`, `PascalCase`, `SCREAMING_SNAKE_CASE`,
+/// `lowercase`, `UPPERCASE`). On a fieldless enum: one class attribute per variant, with `==`,
+/// `hash`, `repr` and `int()` (`eq_int`: a variant also equals its discriminant). On an enum
+/// with fields: one subclass per variant (`Shape.Circle(r=1.0)`), fields as read-only
+/// properties, `__match_args__`. See docs/classes.md.
 #[proc_macro_attribute]
 pub fn hpy_class(args: TokenStream, item: TokenStream) -> TokenStream {
     class::expand_attribute(args.into(), item.into()).into()
@@ -196,4 +205,39 @@ pub fn hpy_class(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn hpy_exception(args: TokenStream, item: TokenStream) -> TokenStream {
     exception::expand_attribute(args.into(), item.into()).into()
+}
+
+/// `#[derive(FromPy)]`: converts a Python object into the struct or enum (`hpy::FromPy`).
+///
+/// * A struct with named fields reads each field from an attribute (`obj.x`), or from an item
+///   (`obj["x"]`) with `#[hpy(mapping)]` on the struct; per field, `#[hpy(attribute)]`,
+///   `#[hpy(attribute = "name")]`, `#[hpy(item)]` or `#[hpy(item = "key")]` choose the lookup
+///   and `#[hpy(default)]` / `#[hpy(default = EXPR)]` the value when it is missing.
+/// * A tuple struct converts from a sequence of its length (a `tuple`, a `list`, ...; not a
+///   `str`, `bytes` or `dict`); a one-field tuple struct, or any one-field struct marked
+///   `#[hpy(transparent)]`, converts from the whole object as its field does.
+/// * An enum tries its variants in order and takes the first that converts; each variant is
+///   converted as a struct of its shape would be, and a unit variant needs
+///   `#[hpy(value = "text")]` or `#[hpy(value = 3)]`, the value that stands for it. When no
+///   variant converts, a `TypeError` names each variant and why it failed.
+///
+/// Fields other than the one of a transparent struct or newtype variant must own their value
+/// (`String`, not `&str`): they are converted from a new handle that is closed right after.
+/// Lifetime parameters are supported, type and const parameters are not. See the guide
+/// `hpy::guide::derives` for the messages and the full table of options.
+#[proc_macro_derive(FromPy, attributes(hpy))]
+pub fn derive_from_py(item: TokenStream) -> TokenStream {
+    derive::expand_derive(derive::model::Derive::FromPy, item.into()).into()
+}
+
+/// `#[derive(IntoPy)]`: converts the struct or enum into a Python object (`hpy::IntoPy`).
+///
+/// A struct with named fields becomes a `dict` (keyed by the names `FromPy` looks up), a tuple
+/// struct a `tuple`, a one-field tuple struct or `#[hpy(transparent)]` struct its field's value;
+/// an enum variant converts as a struct of its shape would, and a unit variant becomes its
+/// `#[hpy(value = ...)]`, or else its name as a `str`. Reads the same `#[hpy(...)]` options as
+/// `#[derive(FromPy)]` (see the guide `hpy::guide::derives`).
+#[proc_macro_derive(IntoPy, attributes(hpy))]
+pub fn derive_into_py(item: TokenStream) -> TokenStream {
+    derive::expand_derive(derive::model::Derive::IntoPy, item.into()).into()
 }

@@ -3,8 +3,12 @@
 //! modelling and reported during checking. Shared by all of them.
 
 use crate::diagnostics::Diagnostics;
+use proc_macro2::TokenStream;
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
 use syn::visit::Visit;
-use syn::{FnArg, GenericParam, Signature, Type, TypeImplTrait};
+use syn::{Expr, FnArg, GenericParam, Ident, Lit, Signature, Token, Type, TypeImplTrait};
 
 /// Which macro is looking at the signature (the messages differ).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -198,6 +202,171 @@ pub fn type_is_named(ty: &Type, name: &str) -> bool {
     last_segment(ty).is_some_and(|s| s.ident == name)
 }
 
+/// One entry of `signature = (...)`.
+#[derive(Clone)]
+pub enum SigItem {
+    /// `name` or `name = EXPR`.
+    Param {
+        /// The parameter's name.
+        name: Ident,
+        /// Its default.
+        default: Option<Box<Expr>>,
+    },
+    /// `/`: the parameters before it are positional-only.
+    Slash(Token![/]),
+    /// `*`: the parameters after it are keyword-only.
+    Star(Token![*]),
+    /// `*args`.
+    VarArgs(Token![*], Ident),
+    /// `**kwargs`.
+    VarKeywords(Token![*], Ident),
+}
+
+impl SigItem {
+    /// The tokens of the item, for spans.
+    pub fn tokens(&self) -> TokenStream {
+        match self {
+            SigItem::Param { name, default } => match default {
+                Some(d) => quote::quote!(#name = #d),
+                None => quote::quote!(#name),
+            },
+            SigItem::Slash(t) => quote::quote!(#t),
+            SigItem::Star(t) => quote::quote!(#t),
+            SigItem::VarArgs(t, name) => quote::quote!(#t #name),
+            SigItem::VarKeywords(t, name) => quote::quote!(#t #t #name),
+        }
+    }
+}
+
+/// A parsed `signature = (...)`.
+#[derive(Clone)]
+pub struct SigSpec {
+    /// The entries, in order.
+    pub items: Vec<SigItem>,
+}
+
+impl Parse for SigItem {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if input.peek(Token![/]) {
+            return Ok(SigItem::Slash(input.parse()?));
+        }
+        if input.peek(Token![*]) {
+            let star: Token![*] = input.parse()?;
+            if input.peek(Token![*]) {
+                let _: Token![*] = input.parse()?;
+                return Ok(SigItem::VarKeywords(star, Ident::parse_any(input)?));
+            }
+            if input.peek(syn::Ident::peek_any) {
+                return Ok(SigItem::VarArgs(star, Ident::parse_any(input)?));
+            }
+            return Ok(SigItem::Star(star));
+        }
+        let name = Ident::parse_any(input).map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected a parameter name, `name = default`, `/`, `*`, `*args` or `**kwargs`",
+            )
+        })?;
+        let default = if input.peek(Token![=]) {
+            let _: Token![=] = input.parse()?;
+            Some(Box::new(input.parse::<Expr>()?))
+        } else {
+            None
+        };
+        Ok(SigItem::Param { name, default })
+    }
+}
+
+impl SigSpec {
+    /// Parses the value of `signature = (...)` (after the `=`).
+    pub fn parse_value(input: ParseStream<'_>) -> syn::Result<Self> {
+        let content;
+        syn::parenthesized!(content in input);
+        let items = Punctuated::<SigItem, Token![,]>::parse_terminated(&content)?;
+        Ok(SigSpec {
+            items: items.into_iter().collect(),
+        })
+    }
+}
+
+/// Python's keywords: a parameter with such a name is shown with a trailing `_` in text
+/// signatures (which could not be parsed otherwise).
+pub const PYTHON_KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// A Rust default as a Python literal for `__text_signature__` (integers, floats, strings,
+/// booleans and `None`), or `...` for anything else.
+pub fn python_literal(expr: &Expr) -> String {
+    match expr {
+        Expr::Lit(lit) => match &lit.lit {
+            Lit::Int(i) if matches!(i.suffix(), "f32" | "f64") => {
+                format!("{}.0", i.base10_digits())
+            }
+            Lit::Int(i) => i.base10_digits().to_owned(),
+            Lit::Float(f) => {
+                let digits = f.base10_digits();
+                if digits.contains(['.', 'e', 'E']) {
+                    digits.to_owned()
+                } else {
+                    format!("{digits}.0")
+                }
+            }
+            Lit::Bool(b) => if b.value { "True" } else { "False" }.to_owned(),
+            Lit::Str(s) => python_str(&s.value()),
+            _ => "...".to_owned(),
+        },
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => {
+            let inner = python_literal(&u.expr);
+            if inner == "..." {
+                inner
+            } else {
+                format!("-{inner}")
+            }
+        }
+        Expr::Paren(p) => python_literal(&p.expr),
+        Expr::Group(g) => python_literal(&g.expr),
+        Expr::Path(p) if p.path.is_ident("None") => "None".to_owned(),
+        Expr::MethodCall(m)
+            if matches!(&*m.receiver, Expr::Lit(l) if matches!(l.lit, Lit::Str(_)))
+                && (m.method == "to_string" || m.method == "to_owned" || m.method == "into")
+                && m.args.is_empty() =>
+        {
+            python_literal(&m.receiver)
+        }
+        _ => "...".to_owned(),
+    }
+}
+
+/// A docstring that starts with CPython's signature header, `name(sig)\n--\n\n`, from which
+/// `__text_signature__` is derived; the rest is `doc`.
+pub fn doc_with_signature(name: &str, signature: &str, doc: Option<&str>) -> String {
+    format!("{name}{signature}\n--\n\n{}", doc.unwrap_or(""))
+}
+
+/// `text` as a Python string literal (single quotes, like `repr`).
+fn python_str(text: &str) -> String {
+    let mut out = String::from("'");
+    for c in text.chars() {
+        match c {
+            '\'' => out.push_str("\\'"),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,5 +424,41 @@ mod tests {
         assert!(!type_is_named(&parse_quote!(&Context<'py>), "Context"));
         assert!(!type_is_named(&parse_quote!(<T as X>::Context), "Context"));
         assert!(!type_is_named(&parse_quote!(MyContext), "Context"));
+    }
+
+    #[test]
+    fn defaults_as_python_literals() {
+        let lit = |e: Expr| python_literal(&e);
+        assert_eq!(lit(parse_quote!(1_000u32)), "1000");
+        assert_eq!(lit(parse_quote!(-2)), "-2");
+        assert_eq!(lit(parse_quote!(0.5f64)), "0.5");
+        assert_eq!(lit(parse_quote!(3f64)), "3.0");
+        assert_eq!(lit(parse_quote!(true)), "True");
+        assert_eq!(lit(parse_quote!(None)), "None");
+        assert_eq!(lit(parse_quote!("it's\n")), "'it\\'s\\n'");
+        assert_eq!(lit(parse_quote!("x".to_string())), "'x'");
+        assert_eq!(lit(parse_quote!(usize::MAX)), "...");
+        assert_eq!(lit(parse_quote!(-usize::MAX)), "...");
+        assert_eq!(lit(parse_quote!(b'x')), "...");
+    }
+
+    #[test]
+    fn signature_items_parse() {
+        let spec: SigSpec = syn::parse::Parser::parse2(
+            SigSpec::parse_value,
+            quote::quote!((a, /, b = 1 + 2, *args, c, **kw)),
+        )
+        .unwrap();
+        assert_eq!(spec.items.len(), 6);
+        assert!(matches!(
+            &spec.items[2],
+            SigItem::Param {
+                default: Some(_),
+                ..
+            }
+        ));
+        assert!(matches!(spec.items[3], SigItem::VarArgs(..)));
+        assert!(matches!(spec.items[5], SigItem::VarKeywords(..)));
+        assert!(syn::parse::Parser::parse2(SigSpec::parse_value, quote::quote!((1))).is_err());
     }
 }

@@ -341,13 +341,30 @@ pub fn parse_dict_keywords<'a, 'py: 'a, const N: usize>(
     holder: &'a mut KeywordValues<'py>,
 ) -> PyResult<[Option<Borrowed<'a>>; N]> {
     let nargs = args.len();
-    if kw.is_none() && spec.required <= nargs && nargs <= N {
+    if kw.is_none() && spec.simple && spec.required <= nargs && nargs <= spec.positional {
         let args: Args<'a> = args;
         return Ok(core::array::from_fn(|index| {
             (index < nargs).then(|| args.get(index))
         }));
     }
-    parse_dict_keywords_slow(spec, args, kw, holder)
+    parse_dict_keywords_slow(spec, args, kw, holder, None)
+}
+
+/// [`parse_dict_keywords`] for a `tp_new`/`tp_init` with `*args` or `**kwargs`: also returns
+/// what they take.
+pub fn parse_dict_keywords_extra<'a, 'py: 'a, const N: usize>(
+    spec: &crate::__private::KeywordsSpec,
+    ctx: crate::Context<'py>,
+    args: Args<'py>,
+    kw: Option<Borrowed<'py>>,
+    holder: &'a mut KeywordValues<'py>,
+) -> PyResult<([Option<Borrowed<'a>>; N], crate::__private::ExtraArgs<'a>)> {
+    let mut extra = crate::__private::ExtraArgs {
+        rest: args,
+        kwargs: None,
+    };
+    let slots = parse_dict_keywords_slow(spec, args, kw, holder, Some((ctx, &mut extra)))?;
+    Ok((slots, extra))
 }
 
 /// [`parse_dict_keywords`] with keywords (or a wrong number of positional arguments).
@@ -357,6 +374,7 @@ fn parse_dict_keywords_slow<'a, 'py: 'a, const N: usize>(
     args: Args<'py>,
     kw: Option<Borrowed<'py>>,
     holder: &'a mut KeywordValues<'py>,
+    extra: Option<(crate::Context<'a>, &mut crate::__private::ExtraArgs<'a>)>,
 ) -> PyResult<[Option<Borrowed<'a>>; N]> {
     let mut taken = TakenKeywords {
         names: Vec::new(),
@@ -386,6 +404,7 @@ fn parse_dict_keywords_slow<'a, 'py: 'a, const N: usize>(
         spec,
         args,
         kw.map(|_| KeywordSource::Dict(pairs.collect())),
+        extra,
     )
 }
 
@@ -542,7 +561,11 @@ fn module_qualname(module: Borrowed<'_>, name: &str) -> PyResult<std::ffi::CStri
 
 /// Installs an `__init_subclass__` that raises `TypeError` with `message` (see
 /// `ffi::class::python_subclasses_unsupported`): a clear error instead of memory corruption.
-fn refuse_python_subclasses(ctx: Context<'_>, ty: Borrowed<'_>, message: &str) -> PyResult<()> {
+pub(crate) fn refuse_python_subclasses(
+    ctx: Context<'_>,
+    ty: Borrowed<'_>,
+    message: &str,
+) -> PyResult<()> {
     let function = python_function(
         ctx,
         "__init_subclass__",
@@ -589,7 +612,7 @@ _absent = object()
 ";
 
 /// See [`REFUSE_INSTANCE_ATTRIBUTES`].
-fn refuse_instance_attributes(ctx: Context<'_>, ty: Borrowed<'_>) -> PyResult<()> {
+pub(crate) fn refuse_instance_attributes(ctx: Context<'_>, ty: Borrowed<'_>) -> PyResult<()> {
     python_namespace(ctx, REFUSE_INSTANCE_ATTRIBUTES)?
         .getitem("_install")?
         .call((ty,))?;

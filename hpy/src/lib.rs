@@ -43,6 +43,16 @@ mod types;
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
+/// What `#[hpy_class(eq, ord, hash, str)]` and `#[hpy_class]` enums expand to (not a public API).
+#[doc(hidden)]
+pub mod class_options;
+
+// `#[derive(FromPy)]`/`#[derive(IntoPy)]`: the derive macros share their names with the traits
+// (other namespace), so `use hpy::prelude::*;` brings both; `__derive` is what they call.
+#[doc(hidden)]
+#[path = "derive_support.rs"]
+pub mod __derive;
+pub use hpy_macros::{FromPy, IntoPy};
 
 /// Guides (their examples are compiled as doctests).
 pub mod guide {
@@ -50,6 +60,8 @@ pub mod guide {
     pub mod classes {}
     #[doc = include_str!("../../docs/containers.md")]
     pub mod containers {}
+    #[doc = include_str!("../../docs/derives.md")]
+    pub mod derives {}
 }
 
 pub use hpy_macros::{

@@ -5,9 +5,10 @@ pub use crate::__hpy_export_module as export_module;
 pub use crate::class::{
     add_class, add_exception, builtin_exception, exception_type, extract_operand,
     extract_operand_in, is_not_implemented, new_object_in, no_constructor, not_implemented,
-    parse_dict_keywords, property_accessor_def, try_borrow, try_borrow_in, try_borrow_mut,
-    try_borrow_mut_in, IntoBaseInit, IntoClassInit, IntoHash, KeywordValues, NewAsFunction,
-    OwnType, PropertyAccessor, PyException, SlotAsFunction, TernarySlotAsFunction,
+    parse_dict_keywords, parse_dict_keywords_extra, property_accessor_def, try_borrow,
+    try_borrow_in, try_borrow_mut, try_borrow_mut_in, IntoBaseInit, IntoClassInit, IntoHash,
+    KeywordValues, NewAsFunction, OwnType, PropertyAccessor, PyException, SlotAsFunction,
+    TernarySlotAsFunction,
 };
 pub use crate::ffi::class::{
     borrow_self, borrow_self_mut, call_function, create_instance, field_get, field_set, HPyField,
@@ -187,14 +188,67 @@ pub fn extract_first<'a, T: FromPy<'a>>(
     }
 }
 
-/// The parameters of a KEYWORDS function, in order; the first `required` have no default.
+/// The parameters of a KEYWORDS function, in order: the first `positional` can be given by
+/// position (the first `positional_only` only by position), the others only by keyword.
 pub struct KeywordsSpec {
-    /// The Python name of the function.
+    /// The name of the function in messages (`count`, `Counter.add`).
     pub func: &'static str,
     /// Parameter names.
     pub params: &'static [&'static str],
-    /// How many leading parameters are required.
+    /// How many leading parameters are required (positional ones without a default).
     pub required: usize,
+    /// How many leading parameters are positional-only.
+    pub positional_only: usize,
+    /// How many leading parameters can be given by position.
+    pub positional: usize,
+    /// Per parameter: whether it has a default (may be left out).
+    pub optional: &'static [bool],
+    /// Whether extra positional arguments go to `*args`.
+    pub varargs: bool,
+    /// Whether extra keyword arguments go to `**kwargs`.
+    pub varkw: bool,
+    /// No keyword-only requirement, `*args` or `**kwargs`: positional arguments alone,
+    /// between `required` and `positional` of them, are always a valid call.
+    pub simple: bool,
+}
+
+/// What a call gave beyond the named parameters: `*args` and `**kwargs`.
+pub struct ExtraArgs<'py> {
+    /// The positional arguments after the named positional parameters.
+    pub rest: Args<'py>,
+    /// The keyword arguments no parameter took (a new dict), when the function has `**kwargs`.
+    pub kwargs: Option<Handle<'py>>,
+}
+
+impl<'py> ExtraArgs<'py> {
+    /// The `**kwargs` dict (an empty one when the call gave no extra keywords).
+    ///
+    /// # Panics
+    /// If the function has no `**kwargs` (the macros only call this when it has).
+    #[inline]
+    pub fn kwargs(&self) -> Borrowed<'_> {
+        self.kwargs
+            .as_ref()
+            .map(Handle::as_borrowed)
+            .expect("hpy: **kwargs read for a function without **kwargs")
+    }
+}
+
+/// A handle whose lifetime was tied to a local (the `**kwargs` dict of the call) back at the
+/// call's lifetime: it is owned, so it stays open until closed, whatever it was created from.
+#[inline(always)]
+pub fn reown<'py>(ctx: Context<'py>, result: PyResult<Handle<'_>>) -> PyResult<Handle<'py>> {
+    match result {
+        Ok(handle) => Ok(ctx
+            .own(handle.into_raw())
+            .expect("an owned handle is never NULL")),
+        Err(err) => Err(err),
+    }
+}
+
+/// `*args` as a new `tuple`, for a `*args: PyTuple<'py>` parameter.
+pub fn args_tuple<'py>(ctx: Context<'py>, args: Args<'py>) -> PyResult<crate::PyTuple<'py>> {
+    crate::PyTuple::from_iter(ctx, args.iter())
 }
 
 /// Matches positional and keyword arguments to the parameters of `spec`. Each slot is the
@@ -204,7 +258,27 @@ pub fn parse_keywords<'py, const N: usize>(
     args: Args<'py>,
     kwnames: Option<Borrowed<'py>>,
 ) -> PyResult<[Option<Borrowed<'py>>; N]> {
-    parse_keywords_from(spec, args, kwnames.map(KeywordSource::Names))
+    parse_keywords_from(spec, args, kwnames.map(KeywordSource::Names), None)
+}
+
+/// [`parse_keywords`] for a function with `*args` or `**kwargs`: also returns what they take.
+pub fn parse_keywords_extra<'py, const N: usize>(
+    spec: &KeywordsSpec,
+    ctx: Context<'py>,
+    args: Args<'py>,
+    kwnames: Option<Borrowed<'py>>,
+) -> PyResult<([Option<Borrowed<'py>>; N], ExtraArgs<'py>)> {
+    let mut extra = ExtraArgs {
+        rest: args,
+        kwargs: None,
+    };
+    let slots = parse_keywords_from(
+        spec,
+        args,
+        kwnames.map(KeywordSource::Names),
+        Some((ctx, &mut extra)),
+    )?;
+    Ok((slots, extra))
 }
 
 /// A keyword argument's name as `&str`. Names that are not text raise CPython's
@@ -231,31 +305,116 @@ fn place_keyword<'py>(
     slots: &mut [Option<Borrowed<'py>>],
     name: &str,
     value: Borrowed<'py>,
+    extra: &mut Option<(Context<'py>, &mut ExtraArgs<'py>)>,
 ) -> PyResult<()> {
     let function = spec.func;
-    match spec.params.iter().position(|param| *param == name) {
-        Some(position) if slots[position].is_some() => Err(PyErr::type_error(format!(
-            "{function}() got multiple values for argument '{name}'"
-        ))),
-        Some(position) => {
+    let position = spec.params.iter().position(|param| *param == name);
+    match position {
+        Some(position) if position >= spec.positional_only => {
+            if slots[position].is_some() {
+                return Err(PyErr::type_error(format!(
+                    "{function}() got multiple values for argument '{name}'"
+                )));
+            }
             slots[position] = Some(value);
             Ok(())
         }
-        None => Err(PyErr::type_error(format!(
-            "{function}() got an unexpected keyword argument '{name}'"
-        ))),
+        _ => match extra {
+            Some((ctx, extra)) if spec.varkw => {
+                let dict = match &extra.kwargs {
+                    Some(dict) => dict,
+                    None => extra.kwargs.insert(new_dict(*ctx)?),
+                };
+                dict.setitem_str(name, value)
+            }
+            _ if position.is_some() => Err(PyErr::type_error(format!(
+                "{function}() got some positional-only arguments passed as keyword arguments: \
+                 '{name}'"
+            ))),
+            _ => Err(PyErr::type_error(format!(
+                "{function}() got an unexpected keyword argument '{name}'"
+            ))),
+        },
     }
+}
+
+fn new_dict(ctx: Context<'_>) -> PyResult<Handle<'_>> {
+    use crate::types::View;
+    Ok(crate::PyDict::new(ctx)?.into_handle())
+}
+
+/// The error for too many positional arguments, in CPython's words.
+#[cold]
+#[inline(never)]
+fn too_many_positional(spec: &KeywordsSpec, nargs: usize) -> PyErr {
+    let function = spec.func;
+    let max = spec.positional;
+    let keyword_only = spec.params.len() > max || spec.varkw;
+    let noun = if keyword_only {
+        "positional argument"
+    } else {
+        "argument"
+    };
+    PyErr::type_error(if max == 0 {
+        format!("{function}() takes no {noun}s ({nargs} given)")
+    } else if spec.required == max {
+        format!(
+            "{function}() takes exactly {max} {noun}{} ({nargs} given)",
+            plural(max)
+        )
+    } else {
+        format!(
+            "{function}() takes at most {max} {noun}{} ({nargs} given)",
+            plural(max)
+        )
+    })
+}
+
+/// The error for a required parameter left out, in CPython's words.
+#[cold]
+#[inline(never)]
+fn missing_argument(spec: &KeywordsSpec, position: usize) -> PyErr {
+    let function = spec.func;
+    let name = spec.params[position];
+    PyErr::type_error(if position < spec.positional {
+        format!(
+            "{function}() missing required argument '{name}' (pos {})",
+            position + 1
+        )
+    } else {
+        format!("{function}() missing required keyword-only argument '{name}'")
+    })
 }
 
 pub(crate) fn parse_keywords_from<'py, const N: usize>(
     spec: &KeywordsSpec,
     args: Args<'py>,
     keywords: Option<KeywordSource<'py>>,
+    mut extra: Option<(Context<'py>, &mut ExtraArgs<'py>)>,
 ) -> PyResult<[Option<Borrowed<'py>>; N]> {
     let function = spec.func;
     let mut slots: [Option<Borrowed<'py>>; N] = [None; N];
-    check_nargs(function, args.len(), 0, N)?;
-    for (index, slot) in slots.iter_mut().enumerate().take(args.len()) {
+    let nargs = args.len();
+    let given = nargs.min(spec.positional);
+    if nargs > spec.positional {
+        match &mut extra {
+            Some((_, extra)) if spec.varargs => {
+                let mut rest = args;
+                for _ in 0..given {
+                    rest = rest.skip_first();
+                }
+                extra.rest = rest;
+            }
+            _ => return Err(too_many_positional(spec, nargs)),
+        }
+    } else if let Some((_, extra)) = &mut extra {
+        let mut rest = args;
+        for _ in 0..given {
+            rest = rest.skip_first();
+        }
+        extra.rest = rest;
+    }
+    for (index, slot) in slots.iter_mut().enumerate().take(given) {
         *slot = Some(args.get(index));
     }
     match keywords {
@@ -264,25 +423,62 @@ pub(crate) fn parse_keywords_from<'py, const N: usize>(
             for (index, value) in args.keyword_values().enumerate() {
                 let name = names.get_index(index as isize)?;
                 let name = keyword_name(function, name.as_borrowed())?;
-                place_keyword(spec, &mut slots, name, value)?;
+                place_keyword(spec, &mut slots, name, value, &mut extra)?;
             }
         }
         Some(KeywordSource::Dict(values)) => {
             for (name, value) in values {
-                place_keyword(spec, &mut slots, name, value)?;
+                place_keyword(spec, &mut slots, name, value, &mut extra)?;
             }
         }
     }
-    for (position, slot) in slots.iter().enumerate().take(spec.required) {
-        if slot.is_none() {
-            return Err(PyErr::type_error(format!(
-                "{function}() missing required argument '{}' (pos {})",
-                spec.params[position],
-                position + 1
-            )));
+    if spec.simple {
+        // Only the leading positional parameters can be required.
+        for (position, slot) in slots.iter().enumerate().take(spec.required) {
+            if slot.is_none() {
+                return Err(missing_argument(spec, position));
+            }
+        }
+    } else {
+        for (position, slot) in slots.iter().enumerate() {
+            if slot.is_none() && !spec.optional.get(position).copied().unwrap_or(false) {
+                return Err(missing_argument(spec, position));
+            }
+        }
+    }
+    if let Some((ctx, extra)) = extra {
+        if spec.varkw && extra.kwargs.is_none() {
+            extra.kwargs = Some(new_dict(ctx)?);
         }
     }
     Ok(slots)
+}
+
+/// Copies `N` bytes of `class`, a dot and `name` (`Counter.add`): a method's qualified name,
+/// built at compile time.
+pub const fn qualified_name_bytes<const N: usize>(class: &str, name: &str) -> [u8; N] {
+    let mut out = [0u8; N];
+    let (class, name) = (class.as_bytes(), name.as_bytes());
+    let mut i = 0;
+    while i < class.len() {
+        out[i] = class[i];
+        i += 1;
+    }
+    out[i] = b'.';
+    let mut j = 0;
+    while j < name.len() {
+        out[i + 1 + j] = name[j];
+        j += 1;
+    }
+    out
+}
+
+/// The text of bytes built by [`qualified_name_bytes`] (at compile time).
+pub const fn utf8(bytes: &[u8]) -> &str {
+    match core::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(_) => panic!("a qualified name is UTF-8"),
+    }
 }
 
 /// [`into_result`] inside a binary slot that loaded its class's type once.
@@ -344,5 +540,52 @@ mod tests {
                 format!("TypeError: {expected}")
             );
         }
+    }
+
+    fn spec(positional: usize, required: usize, params: &'static [&'static str]) -> KeywordsSpec {
+        KeywordsSpec {
+            func: "f",
+            params,
+            required,
+            positional_only: 0,
+            positional,
+            optional: &[],
+            varargs: false,
+            varkw: false,
+            simple: true,
+        }
+    }
+
+    #[test]
+    fn keyword_parser_messages_follow_cpython_builtins() {
+        let text = |err: PyErr| err.to_string();
+        // Like `(1).to_bytes(1, 'big', 3, 4)` and `math.isclose(1, 2, 3)`.
+        assert_eq!(
+            text(too_many_positional(&spec(3, 0, &["a", "b", "c"]), 4)),
+            "TypeError: f() takes at most 3 arguments (4 given)"
+        );
+        assert_eq!(
+            text(too_many_positional(&spec(2, 2, &["a", "b", "c"]), 3)),
+            "TypeError: f() takes exactly 2 positional arguments (3 given)"
+        );
+        assert_eq!(
+            text(too_many_positional(&spec(0, 0, &["a"]), 1)),
+            "TypeError: f() takes no positional arguments (1 given)"
+        );
+        assert_eq!(
+            text(missing_argument(&spec(1, 1, &["a", "b"]), 0)),
+            "TypeError: f() missing required argument 'a' (pos 1)"
+        );
+        assert_eq!(
+            text(missing_argument(&spec(1, 1, &["a", "b"]), 1)),
+            "TypeError: f() missing required keyword-only argument 'b'"
+        );
+    }
+
+    #[test]
+    fn qualified_names_are_built_at_compile_time() {
+        const N: usize = "Counter".len() + 1 + "add".len();
+        const BYTES: [u8; N] = qualified_name_bytes::<N>("Counter", "add");
+        assert_eq!(utf8(&BYTES), "Counter.add");
     }
 }

@@ -6,6 +6,7 @@ use crate::function::check::{check_python_name, DOC_NUL};
 
 /// Reports every problem of `model` into `diag`.
 pub fn check(model: &ClassModel, diag: &mut Diagnostics) {
+    super::options::check(model, diag);
     if !model.generics.params.is_empty() || model.generics.where_clause.is_some() {
         diag.error(
             &model.generics,
@@ -153,6 +154,43 @@ mod tests {
         assert!(m[2].starts_with("`#[hpy(member)]` needs a `frozen` class"));
         assert_eq!(m[3], "duplicate attribute name `b`");
         assert_eq!(m[4], "`name` needs `get`, `set` or `member` on the field");
+    }
+
+    #[test]
+    fn option_problems() {
+        let m = messages(
+            quote!(ord, hash, eq_int, get_all),
+            parse_quote!(
+                struct P(i64);
+            ),
+        );
+        assert_eq!(m.len(), 5, "{m:#?}");
+        assert!(m[0].starts_with("`ord` needs `eq` too"));
+        assert!(m[1].starts_with("`hash` needs `eq` too"));
+        assert!(m[2].starts_with("`hash` needs `frozen`"));
+        assert!(m[3].starts_with("`eq_int` applies to enums"));
+        assert!(m[4].starts_with("`get_all` needs a struct with named fields"));
+        let (model, _, diag) = crate::class::analyze(
+            quote!(get_all, set_all, rename_all = "PascalCase"),
+            parse_quote!(
+                struct P {
+                    first_name: String,
+                    #[hpy(name = "x")]
+                    second: i64,
+                }
+            ),
+        );
+        assert!(diag.is_empty());
+        let names: Vec<&str> = model
+            .fields
+            .iter()
+            .map(|f| f.py_name.as_ref().unwrap().value.as_str())
+            .collect();
+        assert_eq!(names, ["FirstName", "x"]);
+        assert!(model
+            .fields
+            .iter()
+            .all(|f| f.attrs.get.is_some() && f.attrs.set.is_some()));
     }
 
     #[test]

@@ -32,6 +32,18 @@ pub fn expand(model: &ClassModel) -> TokenStream {
         items.extend(tokens);
         field_defs.extend(defs);
     }
+    // The options' slots (`eq`, `ord`, `hash`, `str`), or an enum's automatic ones.
+    let (option_items, option_defs, post) = if model.is_data_enum() {
+        super::enums::expand_data_items(model)
+    } else if model.is_enum {
+        let (tokens, defs) = super::enums::expand_items(model);
+        (tokens, defs, quote!(&__HPY_ENUM_POST))
+    } else {
+        let (tokens, defs, post) = super::options::expand_struct(model);
+        let post = post.unwrap_or_else(|| quote!(&<#ident>::__HPY_POST));
+        (tokens, defs, post)
+    };
+    items.extend(option_items);
     let offsets = model.fields.iter().filter(|f| f.is_hpy_field).map(|f| {
         let member = &f.member;
         quote_spanned!(f.ty.span()=> ::core::mem::offset_of!(#ident, #member))
@@ -45,6 +57,8 @@ pub fn expand(model: &ClassModel) -> TokenStream {
         Some(BaseArg::Rust(path)) => quote!(#path),
     };
     let subclass = model.subclass.is_some();
+    // An enum with data: its variants' classes inherit from it (Python classes may not).
+    let accepts_subclasses = subclass || model.is_data_enum();
     let frozen = model.frozen.is_some();
     // Only the class's own `tp_new` can make an instance (and initialises it at once) when no
     // class can inherit from it and its base is `object`; frozen, it is never borrowed mutably
@@ -71,7 +85,10 @@ pub fn expand(model: &ClassModel) -> TokenStream {
     // A value of the class converts to a new Python object of it (`-> Self` from methods,
     // operators returning a new instance). Only for classes without a (Rust or builtin) base:
     // the others need the base's initialiser or constructor arguments.
-    let into_py = if matches!(model.base, None | Some(BaseArg::Builtin("ObjectBase", _))) {
+    // (Enums convert to their variant's class attribute: `enums.rs`.)
+    let into_py = if !model.is_enum
+        && matches!(model.base, None | Some(BaseArg::Builtin("ObjectBase", _)))
+    {
         quote! {
             impl<'py> ::hpy::IntoPy<'py> for #ident {
                 const NEW_OBJECT: bool = true;
@@ -122,6 +139,7 @@ pub fn expand(model: &ClassModel) -> TokenStream {
                 ::hpy::__private::DefCell::new(::hpy::__private::slot_new::<__hpy_no_constructor>());
 
             const __HPY_FIELDS: &[&::hpy::__private::DefCell] = &[#(&#field_defs),*];
+            const __HPY_OPTIONS: &[&::hpy::__private::DefCell] = &[#(&#option_defs),*];
             const __HPY_AUTO_TRAVERSE: &[&::hpy::__private::DefCell] =
                 if ::hpy::__private::needs_traverse::<#ident>() { &[&__HPY_TRAVERSE] } else { &[] };
             const __HPY_AUTO_DESTROY: &[&::hpy::__private::DefCell] =
@@ -130,6 +148,7 @@ pub fn expand(model: &ClassModel) -> TokenStream {
                 if <#ident>::__HPY_HAS_NEW { &[] } else { &[&__HPY_NO_CONSTRUCTOR] };
             const __HPY_PARTS: &[&[&::hpy::__private::DefCell]] = &[
                 __HPY_FIELDS,
+                __HPY_OPTIONS,
                 __HPY_AUTO_TRAVERSE,
                 __HPY_AUTO_DESTROY,
                 __HPY_AUTO_NEW,
@@ -139,7 +158,7 @@ pub fn expand(model: &ClassModel) -> TokenStream {
             static __HPY_DEFS: ::hpy::__private::DefTable<__HPY_N> =
                 ::hpy::__private::DefTable::from_slices(__HPY_PARTS);
             static __HPY_SPEC: ::hpy::__private::TypeSpecCell =
-                ::hpy::__private::TypeSpecCell::new::<#ident, __HPY_N>(#qualname, #doc, #subclass, &__HPY_DEFS);
+                ::hpy::__private::TypeSpecCell::new::<#ident, __HPY_N>(#qualname, #doc, #accepts_subclasses, &__HPY_DEFS);
 
             // SAFETY: `FIELD_OFFSETS` lists every `HPyField` field, and the statics above belong
             // to this class only.
@@ -152,7 +171,7 @@ pub fn expand(model: &ClassModel) -> TokenStream {
                 const FIELD_OFFSETS: &'static [usize] = &[#(#offsets),*];
                 const TYPE_GLOBAL: &'static ::hpy::__private::HPyGlobal = &__HPY_TYPE;
                 const SPEC: &'static ::hpy::__private::TypeSpecCell = &__HPY_SPEC;
-                const POST: &'static ::hpy::__private::ClassPost = &<#ident>::__HPY_POST;
+                const POST: &'static ::hpy::__private::ClassPost = #post;
             }
             #mutable
             #subclassable

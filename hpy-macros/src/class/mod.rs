@@ -1,8 +1,10 @@
 //! `#[hpy_class]`: parse → model → check → expand.
 
 pub mod check;
+pub mod enums;
 pub mod expand;
 pub mod model;
+pub mod options;
 pub mod parse;
 
 use crate::diagnostics::Diagnostics;
@@ -15,7 +17,11 @@ use syn::ItemStruct;
 /// attributes, then the generated items (or one `compile_error!` per problem).
 pub fn expand_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
     let item = match parse::parse_item(item.clone()) {
-        Ok(item) => item,
+        Ok(parse::ClassItem::Struct(item)) => item,
+        Ok(parse::ClassItem::Enum(item)) => {
+            let (model, item, diag) = enums::analyze(args, item);
+            return diag.emit(item, || expand::expand(&model));
+        }
         Err(error) => {
             let error = error.into_compile_error();
             return quote!(#item #error);

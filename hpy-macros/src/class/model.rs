@@ -48,27 +48,48 @@ pub struct ClassModel {
     pub fields: Vec<FieldEntry>,
     /// Its `#[cfg]`s.
     pub cfgs: Vec<Attribute>,
+    /// `eq`, `ord`, `hash`, `str`, `get_all`, `set_all`, `rename_all` (`options.rs`).
+    pub options: super::options::ClassOptions,
+    /// Whether the item is a (fieldless) enum.
+    pub is_enum: bool,
+    /// The enum's variants (empty for structs).
+    pub variants: Vec<super::enums::VariantEntry>,
 }
 
 impl ClassModel {
     /// Lowers the struct, removing the `#[hpy(...)]` field attributes from it.
     pub fn lower(args: ClassArgs, item: &mut ItemStruct, diag: &mut Diagnostics) -> Self {
         let named = matches!(item.fields, Fields::Named(_));
+        let options = &args.options;
         let fields = item
             .fields
             .iter_mut()
             .enumerate()
             .map(|(index, field)| {
-                let attrs = take_field_attrs(&mut field.attrs, diag);
+                let mut attrs = take_field_attrs(&mut field.attrs, diag);
+                // `get_all`/`set_all`: as if each named field said `#[hpy(get)]`/`#[hpy(set)]`
+                // (not for `member` fields, nor `set` on a frozen class: check reports those).
+                if named && attrs.member.is_none() {
+                    if attrs.get.is_none() {
+                        attrs.get.clone_from(&options.get_all);
+                    }
+                    if attrs.set.is_none() && args.frozen.is_none() {
+                        attrs.set.clone_from(&options.set_all);
+                    }
+                }
                 let member = match &field.ident {
                     Some(ident) => Member::Named(ident.clone()),
                     None => Member::Unnamed(syn::Index::from(index)),
                 };
-                let py_name = field
-                    .ident
-                    .as_ref()
-                    .filter(|_| named)
-                    .map(|ident| PyName::new(attrs.name.clone(), ident));
+                let py_name = field.ident.as_ref().filter(|_| named).map(|ident| {
+                    match (&attrs.name, options.rename_all) {
+                        (None, Some((rule, _))) => PyName {
+                            value: rule.apply(&syn::ext::IdentExt::unraw(ident).to_string()),
+                            span: ident.span(),
+                        },
+                        _ => PyName::new(attrs.name.clone(), ident),
+                    }
+                });
                 FieldEntry {
                     member,
                     ty: field.ty.clone(),
@@ -90,7 +111,18 @@ impl ClassModel {
             generics: item.generics.clone(),
             fields,
             cfgs: cfg_attrs(&item.attrs),
+            options: args.options,
+            is_enum: false,
+            variants: Vec::new(),
         }
+    }
+
+    /// `true` for an enum with at least one variant with fields (`Circle { r: f64 }`,
+    /// `Pair(i64, i64)`): every variant becomes a subclass.
+    pub fn is_data_enum(&self) -> bool {
+        self.variants
+            .iter()
+            .any(|v| v.shape != super::enums::VariantShape::Unit)
     }
 
     /// `module.Name`, or `Name` without a module.

@@ -4,7 +4,7 @@
 use crate::attrs::{is_hpy_param_attr, parse_meta_list, reject_value, skip_value, string_value};
 use crate::diagnostics::Diagnostics;
 use proc_macro2::TokenStream;
-use syn::{Attribute, Ident, Item, ItemStruct, LitStr, Meta};
+use syn::{Attribute, Ident, Item, ItemEnum, ItemStruct, LitStr, Meta};
 
 /// What `base = ...` names.
 #[derive(Clone)]
@@ -28,6 +28,8 @@ pub struct ClassArgs {
     pub subclass: Option<Ident>,
     /// `base = ...`
     pub base: Option<BaseArg>,
+    /// The options derived from Rust traits and the field/variant naming (`options.rs`).
+    pub options: super::options::ClassOptions,
 }
 
 /// The builtin bases by their Python names.
@@ -112,12 +114,14 @@ pub fn parse_args(tokens: TokenStream, diag: &mut Diagnostics) -> ClassArgs {
                     args.base = Some(base);
                 }
             }
+            _ if super::options::parse_option(&key, &meta, &mut args.options, diag)? => {}
             _ => {
                 diag.error(
                     &meta.path,
                     "unknown #[hpy_class] option; expected `name = \"...\"`, `module = \"...\"`, \
-                     `frozen`, `subclass` or `base = ...` (a #[hpy_class(subclass)] struct, or \
-                     int, float, str, list, type, object)",
+                     `frozen`, `subclass`, `base = ...` (a #[hpy_class(subclass)] struct, or \
+                     int, float, str, list, type, object), `eq`, `ord`, `hash`, `str`, \
+                     `get_all`, `set_all`, `rename_all = \"...\"` or `eq_int` (enums)",
                 );
                 skip_value(&meta)?;
             }
@@ -127,16 +131,25 @@ pub fn parse_args(tokens: TokenStream, diag: &mut Diagnostics) -> ClassArgs {
     args
 }
 
-/// Parses the annotated item, which must be a struct.
-pub fn parse_item(tokens: TokenStream) -> syn::Result<ItemStruct> {
+/// What `#[hpy_class]` annotates.
+pub enum ClassItem {
+    /// A struct: its instances hold the struct.
+    Struct(ItemStruct),
+    /// A fieldless enum: one class attribute per variant (`enums.rs`).
+    Enum(ItemEnum),
+}
+
+/// Parses the annotated item, which must be a struct or an enum.
+pub fn parse_item(tokens: TokenStream) -> syn::Result<ClassItem> {
     let error = |tokens: &TokenStream| {
         syn::Error::new_spanned(
             tokens,
-            "#[hpy_class] only works on a struct: `#[hpy_class] pub struct Point { x: f64 }`",
+            "#[hpy_class] only works on a struct or an enum: `#[hpy_class] pub struct Point { x: f64 }`",
         )
     };
     match syn::parse2::<Item>(tokens.clone()).map_err(|_| error(&tokens))? {
-        Item::Struct(s) => Ok(s),
+        Item::Struct(s) => Ok(ClassItem::Struct(s)),
+        Item::Enum(e) => Ok(ClassItem::Enum(e)),
         _ => Err(error(&tokens)),
     }
 }

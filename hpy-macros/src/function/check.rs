@@ -117,6 +117,8 @@ fn check_params(model: &FunctionModel, subject: Subject, diag: &mut Diagnostics)
                 }
                 module_seen = true;
             }
+            Role::Kwargs => {}
+            Role::Rest if model.has_signature => {}
             Role::Rest => {
                 if model.python_params().next().is_some()
                     || model
@@ -136,6 +138,9 @@ fn check_params(model: &FunctionModel, subject: Subject, diag: &mut Diagnostics)
             }
             Role::Python => {
                 check_pattern(param, params, diag);
+                if model.has_signature {
+                    continue;
+                }
                 match (param.default(), first_default) {
                     (Some(_), None) => first_default = Some(param),
                     (None, Some(defaulted)) => diag.error(

@@ -5,9 +5,10 @@
 //! `Span::mixed_site()`, so they can never clash with the user's parameter names or with names
 //! used in a `#[hpy(default = ...)]` expression.
 
-use super::model::{Convention, FunctionModel, Param, Role};
+use super::model::{Convention, FunctionModel, Param, ParamKind, Role};
 use super::parse::DefaultValue;
 use crate::cstr::{c_literal, optional_c_literal};
+use crate::signature::doc_with_signature;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -40,7 +41,14 @@ pub fn expand(model: &FunctionModel) -> TokenStream {
     let def_fn = Ident::new(convention.def_fn(), Span::call_site());
     let name = model.py_name.value.as_str();
     let c_name = c_literal(name, model.py_name.span).unwrap_or_else(|| Literal::c_string(c""));
-    let doc = optional_c_literal(model.doc.text().as_deref(), Span::call_site());
+    let doc_text = model.doc.text();
+    let doc = if model.doc.nul_attribute().is_some() {
+        optional_c_literal(None, Span::call_site())
+    } else {
+        let signature = model.text_signature(Some("$module"));
+        let text = doc_with_signature(name, &signature, doc_text.as_deref());
+        optional_c_literal(Some(&text), Span::call_site())
+    };
     let ident = &model.ident;
     let target = Target::function(quote!(#ident), name, model.takes(Role::Module));
     let call = call_fn(model, convention, &target);
@@ -126,7 +134,12 @@ pub fn call_fn(model: &FunctionModel, convention: Convention, target: &Target) -
         conversions,
         call,
     } = call_parts(model, convention, target);
-    let finish = finish_releasing(&model.output, call, &target.release);
+    let mut finish = finish_releasing(&model.output, call, &target.release);
+    if model.uses_extra(convention) && model.takes(Role::Kwargs) {
+        // The `**kwargs` dict is a local: a result borrowing from it is re-owned at the
+        // call's lifetime (it is an owned handle) before the dict is closed.
+        finish = quote!(::hpy::__private::reown(#ctx, { #finish }));
+    }
     quote! {
         fn call<'py>(
             #ctx: ::hpy::Context<'py>,
@@ -244,14 +257,25 @@ pub fn call_parts(model: &FunctionModel, convention: Convention, target: &Target
     CallParts {
         extra_params,
         conversions: quote!(#prelude #conversions),
-        call: call_expr(model, target, values),
+        call: call_expr_with(model, target, values, model.uses_extra(convention)),
     }
 }
 
 /// `callee(args...)`: the context, the module, the receiver and the Python `values` (in order)
 /// each where the user's signature has them.
 pub fn call_expr(model: &FunctionModel, target: &Target, values: Vec<TokenStream>) -> TokenStream {
+    call_expr_with(model, target, values, false)
+}
+
+/// [`call_expr`]; with `extra`, `*args` and `**kwargs` come from the parser's `ExtraArgs`.
+pub fn call_expr_with(
+    model: &FunctionModel,
+    target: &Target,
+    values: Vec<TokenStream>,
+    extra: bool,
+) -> TokenStream {
     let ctx = local("ctx");
+    let extra_args = local("extra");
     let module = &target.self_param;
     let mut python_values = values.into_iter();
     let mut call_args: Vec<TokenStream> = model
@@ -262,7 +286,20 @@ pub fn call_expr(model: &FunctionModel, target: &Target, values: Vec<TokenStream
             Role::Module => quote!(#module),
             Role::Rest => {
                 let args = local("args");
-                quote!(#args)
+                let source = if extra {
+                    quote!(#extra_args.rest)
+                } else {
+                    quote!(#args)
+                };
+                if crate::signature::type_is_named(&p.ty, "PyTuple") {
+                    quote!(::hpy::__private::args_tuple(#ctx, #source)?)
+                } else {
+                    source
+                }
+            }
+            Role::Kwargs => {
+                let name = &target.func_name;
+                extract(p, quote!(#extra_args.kwargs()), name)
             }
             Role::Python => python_values.next().unwrap_or_default(),
         })
@@ -307,6 +344,28 @@ pub fn keywords_body(
     let n = python.len();
     let names = python.iter().map(|p| p.python_name().unwrap_or_default());
     let required = model.required_count();
+    let positional_only = python
+        .iter()
+        .filter(|p| p.kind == ParamKind::PositionalOnly)
+        .count();
+    let positional = python
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.kind,
+                ParamKind::PositionalOnly | ParamKind::PositionalOrKeyword
+            )
+        })
+        .count();
+    let optional = python.iter().map(|p| p.default().is_some());
+    let varargs = model.takes(Role::Rest);
+    let varkw = model.takes(Role::Kwargs);
+    let simple = !varargs
+        && !varkw
+        && python
+            .iter()
+            .all(|p| p.kind != ParamKind::KeywordOnly || p.default().is_some());
+    let extra = model.uses_extra(Convention::Keywords);
     let spec = Ident::new("__HPY_KEYWORDS", Span::mixed_site());
     let value = local("value");
     let values = python.iter().zip(slots).map(|(p, slot)| {
@@ -342,14 +401,35 @@ pub fn keywords_body(
     } else {
         (quote!(), quote!())
     };
+    let ctx = local("ctx");
+    let extra_args = local("extra");
+    let parse = if extra {
+        let parser = if target.keywords_holder {
+            quote!(::hpy::__private::parse_dict_keywords_extra)
+        } else {
+            quote!(::hpy::__private::parse_keywords_extra)
+        };
+        quote! {
+            let ([#(#slots),*], #extra_args) =
+                #parser::<#n>(&#spec, #ctx, #args, #kwnames #holder_arg)?;
+        }
+    } else {
+        quote!(let [#(#slots),*] = #parser::<#n>(&#spec, #args, #kwnames #holder_arg)?;)
+    };
     let prelude = quote! {
         static #spec: ::hpy::__private::KeywordsSpec = ::hpy::__private::KeywordsSpec {
             func: #name,
             params: &[#(#names),*],
             required: #required,
+            positional_only: #positional_only,
+            positional: #positional,
+            optional: &[#(#optional),*],
+            varargs: #varargs,
+            varkw: #varkw,
+            simple: #simple,
         };
         #holder_decl
-        let [#(#slots),*] = #parser::<#n>(&#spec, #args, #kwnames #holder_arg)?;
+        #parse
     };
     (prelude, values.collect())
 }
@@ -402,7 +482,7 @@ mod tests {
             pub static __HPY_DEF_add: ::hpy::__private::DefCell = ::hpy::__private::DefCell::new(
                 ::hpy::__private::meth_varargs::<__hpy_fn_add>(
                     c"add",
-                    ::core::option::Option::Some(c"Add two integers.")
+                    ::core::option::Option::Some(c"add($module, a, b, /)\n--\n\nAdd two integers.")
                 ),
             );
         });
@@ -430,7 +510,7 @@ mod tests {
         assert!(got.contains(
             "let __hpy_ret = with_ctx (ctx , module) ; :: hpy :: __private :: into_result (__hpy_ret , ctx)"
         ));
-        assert!(got.contains("meth_noargs :: < __hpy_fn_with_ctx > (c\"ctx_fn\" , :: core :: option :: Option :: None)"));
+        assert!(got.contains("meth_noargs :: < __hpy_fn_with_ctx > (c\"ctx_fn\" , :: core :: option :: Option :: Some (c\"ctx_fn($module)\\n--\\n\\n\"))"));
         assert!(
             !got.contains("pub"),
             "private fn gives private items: {got}"
@@ -474,6 +554,12 @@ mod tests {
                 func: "greet",
                 params: &["name", "greeting", "n"],
                 required: 1usize,
+                positional_only: 0usize,
+                positional: 3usize,
+                optional: &[false, true, true],
+                varargs: false,
+                varkw: false,
+                simple: true,
             };
             let [arg0, arg1, arg2] = ::hpy::__private::parse_keywords::<3usize>(&__HPY_KEYWORDS, args, kwnames)?;
             let __hpy_ret = greet_impl(
@@ -552,7 +638,7 @@ mod tests {
             },
         );
         assert!(
-            got.contains(r#"Some (c"Says \"hi\".\n  \\ indented")"#),
+            got.contains(r#"Some (c"f($module)\n--\n\nSays \"hi\".\n  \\ indented")"#),
             "{got}"
         );
     }

@@ -4,6 +4,7 @@
 
 use crate::attrs::{is_hpy_param_attr, parse_meta_list, reject_value, skip_value, string_value};
 use crate::diagnostics::Diagnostics;
+use crate::signature::SigSpec;
 use proc_macro2::TokenStream;
 use syn::{Attribute, Expr, FnArg, Ident, Item, ItemFn, LitStr};
 
@@ -14,6 +15,28 @@ pub struct FunctionArgs {
     pub name: Option<LitStr>,
     /// `keywords`: force the keywords calling convention.
     pub keywords: Option<Ident>,
+    /// `signature = (...)`: the Python parameters' kinds and defaults.
+    pub signature: Option<SigSpec>,
+    /// The first Python parameter is a class method's class: not in `signature`.
+    pub implicit_first: bool,
+    /// Called through a keywords parser whatever the parameters (`#[new]`, `__init__`,
+    /// `__call__`, `#[call_function]`): without `signature`, parameters are accepted by keyword.
+    pub force_keywords: bool,
+}
+
+/// Parses `signature = (...)` into `slot`, reporting a second one.
+pub fn parse_signature(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    slot: &mut Option<SigSpec>,
+    diag: &mut Diagnostics,
+) -> syn::Result<()> {
+    let value = SigSpec::parse_value(meta.value()?)?;
+    if slot.is_some() {
+        diag.error(&meta.path, "duplicate `signature` argument");
+    } else {
+        *slot = Some(value);
+    }
+    Ok(())
 }
 
 /// Parses `name = "..."` and `keywords`, recording every problem in `diag`.
@@ -36,11 +59,13 @@ pub fn parse_args(tokens: TokenStream, diag: &mut Diagnostics) -> FunctionArgs {
                 );
             }
             args.keywords = meta.path.get_ident().cloned();
+        } else if meta.path.is_ident("signature") {
+            parse_signature(&meta, &mut args.signature, diag)?;
         } else {
             diag.error(
                 &meta.path,
-                "unknown #[hpy_function] argument; expected `name = \"...\"` (the Python name) \
-                 or `keywords` (accept arguments by keyword)",
+                "unknown #[hpy_function] argument; expected `name = \"...\"` (the Python name), \
+                 `keywords` (accept arguments by keyword) or `signature = (...)`",
             );
             skip_value(&meta)?;
         }

@@ -89,6 +89,25 @@ fn check_entry(e: &MethodEntry, diag: &mut Diagnostics) {
         diag.error(attr, DOC_NUL);
     }
     check_as(&e.function, Subject::Method, diag);
+    if e.function.has_signature {
+        let allowed = match &e.kind {
+            MethodKind::Method | MethodKind::Static | MethodKind::Class => true,
+            MethodKind::Slot(slot) => matches!(
+                slot.kind,
+                super::slots::SlotKind::New
+                    | super::slots::SlotKind::Init
+                    | super::slots::SlotKind::Call
+            ),
+            _ => false,
+        };
+        if !allowed {
+            diag.error(
+                &e.ident,
+                "`signature = (...)` is for methods, static and class methods, `#[new]`, \
+                 `__init__` and `__call__`; the parameters of this item are fixed by Python",
+            );
+        }
+    }
     for p in &e.function.params {
         if p.role() == Role::Module {
             diag.error(

@@ -40,6 +40,8 @@ pub fn expand(model: &MethodsModel) -> TokenStream {
         reinstall: Vec::new(),
         class_attrs: Vec::new(),
         has_new: false,
+        new_signature: None,
+        init_signature: None,
         has_init: model
             .entries
             .iter()
@@ -84,6 +86,10 @@ struct Gen<'a> {
     reinstall: Vec<TokenStream>,
     class_attrs: Vec<TokenStream>,
     has_new: bool,
+    /// The text signature of `#[new]` (`None`: no parameters), for the class doc.
+    new_signature: Option<String>,
+    /// The text signature of `__init__`, for the class doc when `#[new]` takes no parameters.
+    init_signature: Option<String>,
     /// The block defines `__init__`: a `#[new]` without parameters then ignores the arguments
     /// (they are `__init__`'s), as `object.__new__` does.
     has_init: bool,
@@ -142,8 +148,14 @@ impl Gen<'_> {
             reinstall,
             class_attrs,
             has_new,
+            new_signature,
+            init_signature,
             ..
         } = self;
+        let class_signature = match new_signature.or(init_signature) {
+            Some(signature) => quote!(::core::option::Option::Some(#signature)),
+            None => quote!(::core::option::Option::None),
+        };
         let class_attrs_fn = if class_attrs.is_empty() {
             quote!(::core::option::Option::None)
         } else {
@@ -183,6 +195,7 @@ impl Gen<'_> {
                         wrapped: &[#(#wrapped),*],
                         class_attrs: #class_attrs_fn,
                         reinstall: &[#(#reinstall),*],
+                        signature: #class_signature,
                     };
                 }
             };
@@ -344,7 +357,11 @@ impl Gen<'_> {
         let wrapper = format_ident!("__hpy_callfn_{}", e.ident);
         let ty = self.ty;
         let name = &e.py_name.value;
-        let target = self.method_target(e);
+        // Called as the instance, not looked up on the class: errors name the function alone.
+        let target = Target {
+            func_name: quote!(#name),
+            ..self.method_target(e)
+        };
         let call = call_fn(&e.function, Convention::Keywords, &target);
         let doc = match e.doc.text() {
             Some(text) => text,
@@ -369,6 +386,24 @@ impl Gen<'_> {
         });
     }
 
+    /// `Class.name` as a `&'static str` expression, built at compile time from the class's
+    /// Python name (`PyClass::NAME`), for error messages.
+    fn qualified_name(&self, name: &str) -> TokenStream {
+        let ty = self.ty;
+        let len = name.len() + 1;
+        quote! {{
+            const __HPY_QUALNAME: &str = {
+                const N: usize = <#ty as ::hpy::__private::PyClass>::NAME.len() + #len;
+                const B: [u8; N] = ::hpy::__private::qualified_name_bytes::<N>(
+                    <#ty as ::hpy::__private::PyClass>::NAME,
+                    #name,
+                );
+                ::hpy::__private::utf8(&B)
+            };
+            __HPY_QUALNAME
+        }}
+    }
+
     fn unit_struct(&mut self, wrapper: &Ident) {
         self.items.extend(quote!(struct #wrapper;));
     }
@@ -377,14 +412,13 @@ impl Gen<'_> {
     fn method_target(&self, e: &MethodEntry) -> Target {
         let slf = local("slf");
         let (prelude, receiver) = self.receiver(e, &slf, &Borrow::Known);
-        let name = &e.py_name.value;
         let release = release_of(e);
         Target {
             callee: self.callee(e),
             self_param: slf,
             prelude,
             receiver,
-            func_name: quote!(#name),
+            func_name: self.qualified_name(&e.py_name.value),
             keywords_parser: quote!(::hpy::__private::parse_keywords),
             keywords_holder: false,
             keywords_param: local("kwnames"),
@@ -406,7 +440,7 @@ impl Gen<'_> {
             call_fn(&e.function, convention, &target)
         };
         let c = c_name(name, e.py_name.span);
-        let doc = optional_c_literal(e.doc.text().as_deref(), Span::call_site());
+        let doc = Self::method_doc(e, name, Some("$self"));
         let cfgs = &e.cfgs;
         self.convention_def(
             cfgs,
@@ -418,6 +452,17 @@ impl Gen<'_> {
             quote!(#def_fn::<#wrapper>(#c, #doc)),
         );
         self.type_defs.push(quote!(#(#cfgs)* &#def));
+    }
+
+    /// The docstring of a method, headed by its text signature (`name(sig)\n--\n\n`) so that
+    /// `__text_signature__` and `inspect.signature` work.
+    fn method_doc(e: &MethodEntry, name: &str, first: Option<&str>) -> TokenStream {
+        if e.doc.nul_attribute().is_some() {
+            return optional_c_literal(None, Span::call_site());
+        }
+        let signature = e.function.text_signature(first);
+        let text = crate::signature::doc_with_signature(name, &signature, e.doc.text().as_deref());
+        optional_c_literal(Some(&text), Span::call_site())
     }
 
     /// The unit struct `wrapper` implementing a calling-convention trait with `call`, and the
@@ -456,13 +501,16 @@ impl Gen<'_> {
         let name_str = name.as_str();
         let target = Target {
             callee: self.callee(e),
+            func_name: self.qualified_name(name_str),
             ..Target::function(quote!(), name_str, false)
         };
         let call = call_fn(&e.function, convention, &target);
         let hidden = format!("__hpy_{}_{}", self.type_name, name);
         let hidden_c = c_name(&hidden, e.py_name.span);
         let c = c_name(name, e.py_name.span);
-        let doc = optional_c_literal(e.doc.text().as_deref(), Span::call_site());
+        // Static and class methods are module functions (wrapped by `staticmethod` or
+        // `classmethod`): their bound first argument is the module.
+        let doc = Self::method_doc(e, &hidden, Some("$module"));
         let kind = if e.kind == MethodKind::Static {
             quote!(::hpy::__private::MethodKind::Static)
         } else {
@@ -1260,6 +1308,7 @@ impl Gen<'_> {
                 )
             }
             SlotKind::Init => {
+                self.init_signature = Some(e.function.text_signature(None));
                 let kw = local("kw");
                 let target = Target {
                     func_name: quote!(<#ty as ::hpy::__private::PyClass>::NAME),
@@ -1283,6 +1332,13 @@ impl Gen<'_> {
             }
             SlotKind::New => {
                 self.has_new = true;
+                if e.function.python_params().next().is_some()
+                    || e.function.takes(crate::function::model::Role::Rest)
+                    || e.function.takes(crate::function::model::Role::Kwargs)
+                    || !self.has_init
+                {
+                    self.new_signature = Some(e.function.text_signature(None));
+                }
                 let kw = local("kw");
                 let cls = local("cls");
                 let args = local("args");
@@ -1578,7 +1634,7 @@ mod tests {
             out.contains("pub const __HPY_HAS_NEW : bool = true"),
             "{out}"
         );
-        assert!(out.contains("meth_noargs :: < __hpy_meth_norm > (c\"norm\" , :: core :: option :: Option :: Some (c\"Norm.\"))"));
+        assert!(out.contains("meth_noargs :: < __hpy_meth_norm > (c\"norm\" , :: core :: option :: Option :: Some (c\"norm($self)\\n--\\n\\nNorm.\"))"));
         assert!(out.contains("meth_noargs :: < __hpy_static_origin > (c\"__hpy_Point_origin\""));
         assert!(out.contains("meth_o :: < __hpy_static_make > (c\"__hpy_Point_make\""));
         assert!(out.contains("hidden : c\"__hpy_Point_origin\" , name : c\"origin\" , kind : :: hpy :: __private :: MethodKind :: Static"));

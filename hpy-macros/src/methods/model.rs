@@ -249,6 +249,7 @@ fn lower_fn(f: &ImplItemFn, attrs: ItemAttrs, diag: &mut Diagnostics) -> MethodE
         slot,
         keywords,
         skip,
+        signature,
     } = attrs;
     let renamed = name.is_some();
     let first = markers.first().map(|m| m.kind);
@@ -331,6 +332,15 @@ fn lower_fn(f: &ImplItemFn, attrs: ItemAttrs, diag: &mut Diagnostics) -> MethodE
     let args = FunctionArgs {
         name: name.or_else(|| Some(syn::LitStr::new(&py_name.value, py_name.span))),
         keywords,
+        signature,
+        implicit_first: kind == MethodKind::Class,
+        force_keywords: match &kind {
+            MethodKind::CallFunction(_) => true,
+            MethodKind::Slot(s) => {
+                matches!(s.kind, SlotKind::New | SlotKind::Init | SlotKind::Call)
+            }
+            _ => false,
+        },
     };
     let mut param_diag = Diagnostics::new();
     let function = if kind == MethodKind::Skip {

@@ -113,6 +113,8 @@ pub struct ItemAttrs {
     pub keywords: Option<Ident>,
     /// `#[hpy(skip)]`: a plain Rust method, not exported.
     pub skip: Option<Ident>,
+    /// `#[hpy(signature = (...))]`
+    pub signature: Option<crate::signature::SigSpec>,
 }
 
 /// Reads and removes our helper attributes from `attrs`, recording malformed ones.
@@ -186,7 +188,7 @@ fn marker_name(
 }
 
 const EXPECTED_HPY_ITEM: &str = "expected `name = \"...\"`, `slot = <HPy slot name>`, \
-                                 `keywords` or `skip`";
+                                 `keywords`, `signature = (...)` or `skip`";
 
 fn parse_hpy_attr(attr: &Attribute, out: &mut ItemAttrs, diag: &mut Diagnostics) {
     let list = match &attr.meta {
@@ -220,6 +222,8 @@ fn parse_hpy_attr(attr: &Attribute, out: &mut ItemAttrs, diag: &mut Diagnostics)
         } else if meta.path.is_ident("keywords") {
             reject_value(&meta, diag)?;
             out.keywords = meta.path.get_ident().cloned();
+        } else if meta.path.is_ident("signature") {
+            crate::function::parse::parse_signature(&meta, &mut out.signature, diag)?;
         } else if meta.path.is_ident("skip") {
             reject_value(&meta, diag)?;
             out.skip = meta.path.get_ident().cloned();

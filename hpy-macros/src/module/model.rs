@@ -303,6 +303,19 @@ impl ModuleModel {
                     break;
                 }
             }
+            // `#[hpy_class]` enums (class/enums.rs): recorded exactly as a struct would be.
+            Item::Enum(e) => {
+                let mut as_struct: syn::ItemStruct = syn::parse_quote!(
+                    struct __HpyEnum;
+                );
+                as_struct.ident = e.ident.clone();
+                as_struct.attrs = std::mem::take(&mut e.attrs);
+                let mut as_item = Item::Struct(as_struct);
+                self.lower_type(&mut as_item);
+                if let Item::Struct(s) = as_item {
+                    e.attrs = s.attrs;
+                }
+            }
             // A class or exception declared elsewhere: `#[hpy_class] use crate::shapes::Point;`.
             // The attribute is consumed here (the type has its own `#[hpy_class]`).
             Item::Use(u) => {

@@ -14,6 +14,7 @@ use core::mem::MaybeUninit;
 use core::ops::{Deref, DerefMut};
 use core::ptr;
 use core::sync::atomic::{AtomicU8, Ordering};
+use std::ffi::CString;
 
 use hpy_sys as sys;
 
@@ -1387,6 +1388,9 @@ pub struct ClassPost {
     /// Dunders HPy 0.9 has no slot for (`__iter__`, `__next__`): re-set on the type so that
     /// CPython installs its slot wrappers.
     pub reinstall: &'static [&'static CStr],
+    /// The text signature of calling the class (`#[new]`'s or `__init__`'s parameters,
+    /// `(start=0, *, step=1)`): put before the class doc, where CPython finds it.
+    pub signature: Option<&'static str>,
 }
 
 impl ClassPost {
@@ -1395,6 +1399,7 @@ impl ClassPost {
         wrapped: &[],
         class_attrs: None,
         reinstall: &[],
+        signature: None,
     };
 }
 
@@ -1750,20 +1755,89 @@ pub(crate) fn create_type<'py, T: PyClass>(
     } else {
         ptr::null_mut()
     };
-    let raw = match qualname {
+    let pypy = ctx.runtime_is_pypy();
+    // PyPy 7.3.19 keeps a type's signature header in its `__doc__` (and gives types no
+    // `__text_signature__`): only CPython gets one.
+    let signature = T::POST.signature.filter(|_| !pypy);
+    if pypy {
+        // SAFETY: the spec's definitions are a NULL-terminated array of 'static definitions.
+        unsafe { strip_method_signatures((*T::SPEC.as_ptr()).defines) };
+    }
+    let raw = match (qualname, signature) {
         // SAFETY: live context, a complete 'static spec, and a terminated parameter array
         // whose handles stay open during the call.
-        None => unsafe { sys::HPyType_FromSpec(ctx.as_ptr(), T::SPEC.as_ptr(), params) },
-        Some(qualname) => {
+        (None, None) => unsafe { sys::HPyType_FromSpec(ctx.as_ptr(), T::SPEC.as_ptr(), params) },
+        _ => {
             // SAFETY: the spec is never written after construction; a copy with another name
-            // still points at the same 'static definitions, and HPy copies the name.
+            // or doc still points at the same 'static definitions, and HPy copies both.
             let mut spec = unsafe { T::SPEC.0.get().read() };
-            spec.name = qualname.as_ptr();
-            // SAFETY: as above, with the local copy alive during the call.
+            if let Some(qualname) = qualname {
+                spec.name = qualname.as_ptr();
+            }
+            let doc = signature.and_then(|signature| {
+                // SAFETY: the spec's doc is NULL or a 'static NUL-terminated string.
+                let old = (!spec.doc.is_null()).then(|| unsafe { CStr::from_ptr(spec.doc) });
+                class_doc(T::NAME, signature, old)
+            });
+            if let Some(doc) = &doc {
+                spec.doc = doc.as_ptr();
+            }
+            // SAFETY: as above, with the local copy (and its doc) alive during the call.
             unsafe { sys::HPyType_FromSpec(ctx.as_ptr(), &mut spec, params) }
         }
     };
     ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))
+}
+
+/// The class doc headed by the signature of calling the class: `Name(sig)\n--\n\n<doc>`, from
+/// which CPython derives the type's `__text_signature__` (and strips it from `__doc__`).
+/// `None` if the result would hold a NUL byte.
+fn class_doc(name: &str, signature: &str, doc: Option<&CStr>) -> Option<CString> {
+    let mut text = format!("{name}{signature}\n--\n\n").into_bytes();
+    if let Some(doc) = doc {
+        text.extend_from_slice(doc.to_bytes());
+    }
+    CString::new(text).ok()
+}
+
+/// The length of a `name(sig)\n--\n\n` signature header at the start of `doc`.
+fn signature_header_len(doc: &[u8]) -> Option<usize> {
+    const END: &[u8] = b")\n--\n\n";
+    let end = doc.windows(END.len()).position(|w| w == END)?;
+    let head = &doc[..end];
+    (head.contains(&b'(') && !head.contains(&b'\n')).then_some(end + END.len())
+}
+
+/// PyPy 7.3.19 keeps the signature header in the `__doc__` of HPy methods (and gives them no
+/// `__text_signature__`): point each method's doc past it (once; the result has no header).
+///
+/// # Safety
+/// `defines` is NULL or a NULL-terminated array of live `'static` definitions, which nothing
+/// else reads or writes during the call (type creation holds the GIL).
+unsafe fn strip_method_signatures(defines: *mut *mut sys::HPyDef) {
+    if defines.is_null() {
+        return;
+    }
+    let mut index = 0;
+    loop {
+        // SAFETY: in bounds: the array is NULL-terminated (caller).
+        let def = unsafe { *defines.add(index) };
+        if def.is_null() {
+            return;
+        }
+        // SAFETY: a live definition (caller); `meth` is the active field for the Meth kind.
+        unsafe {
+            if (*def).kind == sys::HPyDef_Kind_Meth {
+                let doc = (*def).__bindgen_anon_1.meth.doc;
+                if !doc.is_null() {
+                    if let Some(skip) = signature_header_len(CStr::from_ptr(doc).to_bytes()) {
+                        (*def).__bindgen_anon_1.meth.doc = doc.add(skip);
+                    }
+                }
+            }
+        }
+        index += 1;
+    }
 }
 
 /// `HPyErr_NewExceptionWithDoc`.
@@ -1784,4 +1858,66 @@ pub(crate) fn new_exception<'py>(
         )
     };
     ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))
+}
+
+/// `HPyType_FromSpec` for one variant class of an `#[hpy_class]` enum with data: `spec` was
+/// made for `T` itself (same struct, shape and traverse/destroy slots), and the new type has
+/// `T`'s type as its base, so its instances are instances of `T` whose data HPy finds where
+/// it finds `T`'s.
+pub(crate) fn create_variant_type<'py, T: PyClass>(
+    ctx: Context<'py>,
+    spec: &'static TypeSpecCell,
+) -> PyResult<Handle<'py>> {
+    let base = T::TYPE_GLOBAL
+        .load(ctx)
+        .ok_or_else(|| type_not_created(T::NAME))?;
+    let mut params = [
+        sys::HPyType_SpecParam {
+            kind: sys::HPyType_SpecParam_Base,
+            object: base.as_borrowed().raw(),
+        },
+        sys::HPyType_SpecParam {
+            kind: 0,
+            object: sys::HPy_NULL,
+        },
+    ];
+    // SAFETY: live context, a complete 'static spec, and a terminated parameter array whose
+    // handle (`base`) stays open during the call.
+    let raw = unsafe { sys::HPyType_FromSpec(ctx.as_ptr(), spec.as_ptr(), params.as_mut_ptr()) };
+    ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))
+}
+
+/// A new instance of `cls`, a variant class of the enum with data `T` (made by
+/// [`create_variant_type`]), holding `value`: the variant classes' `tp_new` and `IntoPy` (which
+/// does not call the class: a call from Rust back into the module's own `tp_new` is one PyPy's
+/// debug mode refuses).
+///
+/// `cls` comes from the class attribute of `T`'s type, or is what `tp_new` was given (PyPy does
+/// not check that it is a subtype), so it is checked: it must be a subclass of `T`'s type other
+/// than that type. `T`'s type refuses Python subclasses
+/// (`class_options::seal_data_enum`), and a variant class accepts none, so such a class is one
+/// of the variant classes: an HPy type with `T`'s struct.
+pub(crate) fn new_variant_instance<'py, T: PyClass>(
+    ctx: Context<'py>,
+    cls: Borrowed<'_>,
+    value: T,
+) -> PyResult<Handle<'py>>
+where
+    T::Base: ClassBase<Init = ()>,
+{
+    let ty = T::TYPE_GLOBAL
+        .load(ctx)
+        .ok_or_else(|| type_not_created(T::NAME))?;
+    if <T::Base as ClassBase>::BUILTIN.is_some()
+        || super::raw::is(ctx, ty.as_borrowed(), cls)
+        || !super::raw::is_subtype(ctx, cls, ty.as_borrowed())
+    {
+        return Err(PyErr::type_error(format!(
+            "expected a variant class of {}",
+            T::NAME
+        )));
+    }
+    drop(ty);
+    // SAFETY: `cls` is a subtype of `T`'s type (checked above) whose base is no builtin.
+    unsafe { new_instance::<T>(ctx, cls, None, (value, ())) }
 }
