@@ -8,6 +8,7 @@
 //! ([`export_symbol`]).
 
 use crate::class::model::ClassModel;
+use crate::derive::model::{Derive, DeriveModel};
 use crate::function::model::{FunctionModel, Role};
 use crate::methods::model::{ConstAttr, MethodEntry, MethodKind, MethodsModel};
 use crate::methods::slots::SlotKind;
@@ -296,6 +297,24 @@ pub fn class(model: &ClassModel) -> TokenStream {
         }
     }
     out
+}
+
+/// `#[derive(FromPy)]`'s `PyTypeHint`: `Any` both ways (the conversion is structural: any
+/// object with the attributes, mapping or sequence it reads). Only `FromPy` emits it, so a type
+/// deriving both gets one impl; a type deriving only `IntoPy` implements `PyTypeHint` by hand.
+pub fn derived(model: &DeriveModel) -> TokenStream {
+    if model.derive != Derive::FromPy {
+        return TokenStream::new();
+    }
+    let ident = &model.ident;
+    let (impl_generics, ty_generics, where_clause) = model.generics.split_for_impl();
+    quote! {
+        impl #impl_generics ::hpy::stub::PyTypeHint for #ident #ty_generics #where_clause {
+            fn input_hint() -> ::std::string::String {
+                ::std::string::String::from("Any")
+            }
+        }
+    }
 }
 
 /// The record of a `#[hpy_const]` of the module.
