@@ -27,6 +27,12 @@ defaults to the package name with `-` replaced by `_`).
         HPY=<name>:debug python -c "import <name>"    # just this one
         HPY_LOG=1 ...                                  # print which mode was used
 
+Both ABIs also get the type stub OUT/<name>.pyi (tools/stubgen.py: the module's structure from
+importing it in a fresh interpreter, its types from the records the Rust macros leave in the
+binary; see docs/stubs.md); --no-stubs skips it. The stub needs a Python that can import the
+module (for universal: with `hpy` installed; --python, default this one); if it cannot be
+made, a warning says why and the build still succeeds.
+
 --release (default) / --debug select cargo's profile (optimised or not); --debug has
 nothing to do with HPy's debug mode.
 
@@ -67,6 +73,7 @@ __all__ = [
     "main",
     "python_ext_suffix",
     "stub_source",
+    "type_stub",
     "workspace_target_dir",
 ]
 
@@ -381,6 +388,7 @@ def build(
     *,
     capture: bool = False,
     verbose: bool = False,
+    stubs: bool = True,
 ) -> Path:
     """Builds the extension crate at `crate_dir` for `abi` ("cpython" or "universal").
 
@@ -388,7 +396,9 @@ def build(
     `<name><EXT_SUFFIX>` for the CPython ABI, `<name>.hpy0.so` for universal (its loader
     stub `<name>.py` is written next to it). `python` is the interpreter the CPython-ABI
     build targets (default: this one). With `capture=True` cargo's output is not shown but
-    included in the BuildError message on failure. Raises BuildError on any failure.
+    included in the BuildError message on failure. With `stubs=True` the type stub
+    `<name>.pyi` is written next to the module (see `type_stub`; if that fails, a warning says
+    why and there is no stub). Raises BuildError on any failure of the build itself.
     """
     if abi not in ABIS:
         raise BuildError(f"unknown ABI {abi!r}; expected one of {', '.join(ABIS)}")
@@ -431,7 +441,31 @@ def build(
     _atomic_write(dest, copy_from=built, mode=0o755)
     if abi == "universal":
         _atomic_write(out / f"{name}.py", text=stub_source(name, filename))
+    if stubs:
+        # Best effort: the binary is built and usable without its stub (a universal build needs
+        # no Python, while the stub needs one that can import the module), so a failure is a
+        # warning, and a stub left from an earlier build, which may not match, is removed.
+        try:
+            _atomic_write(out / f"{name}.pyi", text=type_stub(name, out, dest, python))
+        except BuildError as e:
+            print(f"hpy_build: warning: {e}", file=sys.stderr)
+            _remove(out / f"{name}.pyi", [])
     return dest
+
+
+def type_stub(name: str, out: Path, binary: Path, python: Optional[PathLike] = None) -> str:
+    """The `.pyi` text of the module `name` built at `binary` in `out` (tools/stubgen.py, run
+    in a fresh `python`, default this one: it imports the module, so for a universal build
+    that Python needs `hpy`)."""
+    exe = _resolve_python(python)
+    script = Path(__file__).resolve().with_name("stubgen.py")
+    cmd = [exe, str(script), "--module", name, "--path", str(out), "--binary", str(binary)]
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(out))
+    if proc.returncode != 0:
+        raise BuildError(
+            f"generating the type stub {name}.pyi failed (pass --no-stubs to skip it):\n{proc.stderr.strip()}"
+        )
+    return proc.stdout
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -448,10 +482,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     profile.add_argument("--release", dest="release", action="store_true", default=True, help="optimised cargo build (default)")
     profile.add_argument("--debug", dest="release", action="store_false", help="unoptimised cargo build (not HPy debug mode: see HPY=debug)")
     parser.add_argument("--python", metavar="PATH", help="interpreter the CPython-ABI build targets (default: the one running this tool)")
+    parser.add_argument("--no-stubs", dest="stubs", action="store_false", help="do not write the type stub <name>.pyi")
     args = parser.parse_args(argv)
 
     try:
-        dest = build(args.crate_dir, args.abi, out=args.out, release=args.release, python=args.python, verbose=True)
+        dest = build(args.crate_dir, args.abi, out=args.out, release=args.release, python=args.python, verbose=True, stubs=args.stubs)
     except BuildError as e:
         print(f"hpy_build: error: {e}", file=sys.stderr)
         return 1
@@ -464,6 +499,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(dest)
     if args.abi == "universal":
         print(dest.with_name(f"{name}.py"))
+    if args.stubs and dest.with_name(f"{name}.pyi").is_file():
+        print(dest.with_name(f"{name}.pyi"))
     return 0
 
 

@@ -20,6 +20,7 @@
 #   * hypothesis (the fuzz test, tests/python/test_fuzz.py) in every one of those environments,
 #     pinned per interpreter (the last releases that support 3.8 and 3.9; a pure-Python one
 #     elsewhere, since newer ones ship CPython-only compiled wheels that PyPy cannot install).
+#   * mypy (pinned) in the host venv, for the .pyi stub test (tests/python/test_stubs.py).
 # Prints the venv path (last line of stdout). Rust itself (cargo, rustfmt, clippy) is
 # expected to be installed already, e.g. with rustup.
 #
@@ -401,6 +402,19 @@ for ver in 3.8 3.9 3.10 3.12 3.13 3.14 3.15 3.14d; do
     install_hypothesis "CPython $ver" "$(hypothesis_version_for "$ver")" "$ROOT/tools/python$ver" -- \
         "$ROOT/tools/python$ver" -m pip install --quiet
 done
+
+# ---- mypy, for the stub test (tests/python/test_stubs.py) -------------------------------
+# mypy's stubtest compares every example's generated .pyi with the imported module, and
+# `mypy --strict` checks a typed client against the stubs. Host venv only (the stub test is
+# host-only); pinned so a new mypy release cannot change the verdict unnoticed.
+MYPY_VERSION="2.4.1"
+if "$VENV/bin/python" -c 'import sys, mypy.version; sys.exit(mypy.version.__version__ != sys.argv[1])' "$MYPY_VERSION" >/dev/null 2>&1; then
+    log "$VENV has mypy $MYPY_VERSION"
+elif PIP_DISABLE_PIP_VERSION_CHECK=1 "$VENV/bin/python" -m pip install --quiet "mypy==$MYPY_VERSION"; then
+    log "installed mypy $MYPY_VERSION into $VENV"
+else
+    log "$VENV: could not install mypy $MYPY_VERSION (tests/python/test_stubs.py skips)"
+fi
 
 # ---- hpy 0.9.0 with its type marker moved, for CPython 3.13+ ---------------------------
 # HPy 0.9.0 marks its types with tp_flags bit 2, which CPython 3.13 took for

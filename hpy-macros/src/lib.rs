@@ -40,6 +40,7 @@ mod function;
 mod methods;
 mod module;
 mod signature;
+mod stubs;
 
 use proc_macro::TokenStream;
 

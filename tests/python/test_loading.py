@@ -205,18 +205,19 @@ def test_hpy_build_cli_switching_abi_in_one_out_dir(built, tmp_path):
 
     proc = _hpy_build(crate, "--abi", "universal", "--out", tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == [str(tmp_path / f"{EXAMPLE}.hpy0.so"), str(tmp_path / f"{EXAMPLE}.py")]
+    assert proc.stdout.split() == [str(tmp_path / f"{EXAMPLE}{suffix}") for suffix in (".hpy0.so", ".py", ".pyi")]
 
+    # The type stub describes the module whatever its ABI: it is rewritten, not removed.
     proc = _hpy_build(crate, "--abi", "cpython", "--out", tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == [str(tmp_path / f"{EXAMPLE}{ext_suffix}")]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{EXAMPLE}{ext_suffix}"]
+    assert proc.stdout.split() == [str(tmp_path / f"{EXAMPLE}{ext_suffix}"), str(tmp_path / f"{EXAMPLE}.pyi")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"{EXAMPLE}{ext_suffix}", f"{EXAMPLE}.pyi"])
     info, _ = probe(pythonpath=tmp_path)
     assert info["loader"] == "ExtensionFileLoader"
 
     proc = _hpy_build(crate, "--abi", "universal", "--out", tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{EXAMPLE}.hpy0.so", f"{EXAMPLE}.py"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{EXAMPLE}.hpy0.so", f"{EXAMPLE}.py", f"{EXAMPLE}.pyi"]
     info, _ = probe(pythonpath=tmp_path)
     assert info["hpy_loaded"] and info["file"].endswith(".hpy0.so")
 
@@ -360,7 +361,7 @@ def test_cpython_abi_build_on_many_pythons(minor, tmp_path):
 EXAMPLE_SUITES = sorted(
     p.name
     for p in (hpyrs_testing.REPO_ROOT / "tests" / "python").glob("test_*.py")
-    if p.name not in ("test_loading.py", "test_bench.py", "test_pypy_bugs.py", "test_coverage.py")
+    if p.name not in ("test_loading.py", "test_bench.py", "test_pypy_bugs.py", "test_coverage.py", "test_stubs.py")
 )
 
 

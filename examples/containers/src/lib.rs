@@ -399,6 +399,13 @@ mod containers {
         }
     }
 
+    /// Its Python type in the generated `.pyi` stub: an `int`.
+    impl hpy::stub::PyTypeHint for NonZero {
+        fn input_hint() -> String {
+            "int".into()
+        }
+    }
+
     /// `values` as a list through `Vec<NonZero>`: a zero fails the list's conversion halfway
     /// (the half-built list is released).
     #[hpy_function]

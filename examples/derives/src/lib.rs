@@ -161,6 +161,13 @@ pub enum Color {
     Rgb(u8, u8, u8),
 }
 
+/// Its Python type in the generated `.pyi` stub (a type deriving only `IntoPy` says it itself).
+impl hpy::stub::PyTypeHint for Color {
+    fn input_hint() -> String {
+        "str | int | tuple[int, int, int]".into()
+    }
+}
+
 /// Derived conversions, checked from Python.
 #[hpy::hpy_module]
 mod derives {

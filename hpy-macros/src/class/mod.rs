@@ -28,7 +28,12 @@ pub fn expand_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let (model, item, diag) = analyze(args, item);
-    diag.emit(item, || expand::expand(&model))
+    // The `.pyi` stub records of the exposed fields follow (hpy-macros/src/stubs.rs).
+    diag.emit(item, || {
+        let mut out = expand::expand(&model);
+        out.extend(crate::stubs::class(&model));
+        out
+    })
 }
 
 /// Parses, lowers and checks a class. Returns the model, the struct with the field attributes

@@ -20,7 +20,10 @@ pub fn expand_derive(derive: Derive, item: TokenStream) -> TokenStream {
     let model = DeriveModel::lower(derive, &input, &mut diag);
     check::check(&model, &mut diag);
     if diag.is_empty() {
-        expand::expand(&model)
+        let mut out = expand::expand(&model);
+        // `FromPy`'s `.pyi` type hint (hpy-macros/src/stubs.rs).
+        out.extend(crate::stubs::derived(&model));
+        out
     } else {
         diag.into_compile_errors()
     }

@@ -30,7 +30,12 @@ pub fn expand_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
     // A second `#[hpy_function]` was reported as a duplicate; drop it so it doesn't expand again.
     func.attrs
         .retain(|a| Marker::of(a) != Some(Marker::Function));
-    diag.emit(func, || expand::expand(&model))
+    // The `.pyi` stub record(s) follow the generated items (hpy-macros/src/stubs.rs).
+    diag.emit(func, || {
+        let mut out = expand::expand(&model);
+        out.extend(crate::stubs::function(&model));
+        out
+    })
 }
 
 /// Parses, lowers and checks one function. Always returns a model (best effort when there are

@@ -23,7 +23,12 @@ pub fn expand_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let (model, item, diag) = analyze(args, item);
-    diag.emit(item, || expand::expand(&model))
+    // The `.pyi` stub record(s) follow the generated items (hpy-macros/src/stubs.rs).
+    diag.emit(item, || {
+        let mut out = expand::expand(&model);
+        out.extend(crate::stubs::methods(&model));
+        out
+    })
 }
 
 /// Parses, lowers and checks a block. Returns the model, the block with our attributes removed,

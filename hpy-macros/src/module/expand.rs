@@ -23,6 +23,11 @@ pub fn create_wrapper_ident(ident: &Ident) -> Ident {
 /// The items appended inside the module.
 pub fn generated_items(model: &ModuleModel) -> TokenStream {
     let mut items = TokenStream::new();
+    // The `.pyi` stub records of the constants, and the function handing all records out.
+    for c in &model.consts {
+        items.extend(crate::stubs::module_const(&c.cfgs, &c.py_name.value, &c.ty));
+    }
+    items.extend(crate::stubs::export_symbol(&model.name.value));
     // Each table entry with the `#[cfg]`s of its item.
     let mut defs: Vec<(&[Attribute], Ident)> = model
         .functions

@@ -18,6 +18,7 @@ pub(crate) mod object_calls;
 pub(crate) mod raw;
 pub(crate) mod runtime_calls;
 pub(crate) mod slots;
+mod stub_export;
 pub(crate) mod text_calls;
 pub(crate) mod trampoline;
 
