@@ -33,7 +33,7 @@ class Pattern:
     """One measured loop body."""
 
     name: str
-    group: str  # "module", "type", "alloc" or "array": what the targets call it
+    group: str  # a key of GROUPS: what the targets call it
     setup: str
     body: str
     check: str
@@ -52,6 +52,7 @@ GROUPS = {
     "alloc": "object allocation",
     "array": "examples/array operations",
     "data": "dict iteration, dict and set conversions",
+    "keywords": "keyword arguments (keyword-only, defaults, **kwargs)",
 }
 
 _F = "def f(a, b):\n    return a + b"
@@ -105,6 +106,15 @@ PATTERNS: Tuple[Pattern, ...] = (
             "f = mb.set_len_via_hashset\ns = set(range(10))", "f(s)", "(f(s), f(frozenset(s)))"),
     Pattern("release_gil()", "module", "release_gil = mb.release_gil", "release_gil()",
             "release_gil()"),
+    # ---- keyword calls (issue 11): a `signature = (...)` against HPyArg_ParseKeywords, PyO3's
+    # signature and PyArg_ParseTupleAndKeywords
+    Pattern("kw_defaults(1)", "keywords", "f = mb.kw_defaults", "f(1)", "(f(1), f(1, 2, 3))"),
+    Pattern("kw_defaults(1, c=5)", "keywords", "f = mb.kw_defaults", "f(1, c=5)",
+            "(f(1, c=5), f(a=1, b=2))"),
+    Pattern("kw_only(1, b=2)", "keywords", "f = mb.kw_only", "f(1, b=2)",
+            "(f(1, b=2), f(1, c=3, b=4))"),
+    Pattern("kw_extra(1, x=2, y=3)", "keywords", "f = mb.kw_extra", "f(1, x=2, y=3)",
+            "(f(1, x=2, y=3), f(1), f(1, a=2))"),
     # ---- examples/array
     Pattern("array([4 floats])", "array", "array = ar.array\nitems = [1.0, 2.0, 3.0, 4.0]",
             "array(items)", "array(items).tolist()"),

@@ -140,7 +140,7 @@ def text_report(results: Dict[str, Any]) -> str:
 # (through PyPy's C-API emulation) on every call pattern (the "module" and "type" groups).
 PYPY_CHPY_TARGET = 1.05
 PYPY_PYO3_SPEEDUP_TARGET = 2.0
-_CALL_GROUPS = ("module", "type")
+_CALL_GROUPS = ("module", "type", "keywords")
 
 
 def pypy_rows(pypy: Dict[str, Any]) -> Tuple[List[str], List[List[str]]]:

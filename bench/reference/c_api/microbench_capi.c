@@ -186,6 +186,38 @@ static PyObject *release_gil(PyObject *self, PyObject *unused)
     Py_RETURN_NONE;
 }
 
+/* Keyword calls with PyArg_ParseTupleAndKeywords, as in the C HPy variant. */
+static PyObject *kw_defaults(PyObject *self, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"a", "b", "c", NULL};
+    long a, b = 1, c = 2;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "l|ll:kw_defaults", kwlist, &a, &b, &c))
+        return NULL;
+    return PyLong_FromLong(a + b + c);
+}
+
+static PyObject *kw_only(PyObject *self, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"a", "b", "c", NULL};
+    long a, b = 1, c = 2;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "l|$ll:kw_only", kwlist, &a, &b, &c))
+        return NULL;
+    return PyLong_FromLong(a + b + c);
+}
+
+/* CPython hands METH_KEYWORDS functions a fresh dict of the keywords: that is the **kwargs. */
+static PyObject *kw_extra(PyObject *self, PyObject *args, PyObject *kw)
+{
+    if (PyTuple_GET_SIZE(args) != 1)
+        return PyErr_Format(PyExc_TypeError,
+                            "kw_extra() takes exactly 1 positional argument (%zd given)",
+                            PyTuple_GET_SIZE(args));
+    long a = PyLong_AsLong(PyTuple_GET_ITEM(args, 0));
+    if (a == -1 && PyErr_Occurred())
+        return NULL;
+    return PyLong_FromLong(a + (kw == NULL ? 0 : (long)PyDict_Size(kw)));
+}
+
 /* ---- Foo ---------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -284,6 +316,12 @@ static PyMethodDef module_methods[] = {
      "set_len_via_hashset(s) -> len(s), after reading every int item of the set s"},
     {"release_gil", release_gil, METH_NOARGS,
      "release_gil() -> None, after releasing and taking back the interpreter lock"},
+    {"kw_defaults", (PyCFunction)(void (*)(void))kw_defaults, METH_VARARGS | METH_KEYWORDS,
+     "kw_defaults(a, b=1, c=2) -> a + b + c"},
+    {"kw_only", (PyCFunction)(void (*)(void))kw_only, METH_VARARGS | METH_KEYWORDS,
+     "kw_only(a, *, b=1, c=2) -> a + b + c"},
+    {"kw_extra", (PyCFunction)(void (*)(void))kw_extra, METH_VARARGS | METH_KEYWORDS,
+     "kw_extra(a, /, **kwargs) -> a + len(kwargs)"},
     {NULL},
 };
 

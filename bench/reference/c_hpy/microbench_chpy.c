@@ -197,6 +197,74 @@ error:
     return HPy_NULL;
 }
 
+/* Keyword calls: HPyArg_ParseKeywords, which is what a C HPy author reaches for. It cannot
+   express a required keyword-only parameter ('$' must follow '|'), so `kw_only`'s are optional
+   in every variant. */
+HPyDef_METH(kw_defaults, "kw_defaults", HPyFunc_KEYWORDS,
+            .doc = "kw_defaults(a, b=1, c=2) -> a + b + c")
+static HPy kw_defaults_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs,
+                            HPy kwnames)
+{
+    static const char *kwlist[] = {"a", "b", "c", NULL};
+    long a, b = 1, c = 2;
+    HPyTracker ht;
+    if (!HPyArg_ParseKeywords(ctx, &ht, args, nargs, kwnames, "l|ll:kw_defaults", kwlist,
+                              &a, &b, &c))
+        return HPy_NULL;
+    HPyTracker_Close(ctx, ht);
+    return HPyLong_FromLong(ctx, a + b + c);
+}
+
+HPyDef_METH(kw_only, "kw_only", HPyFunc_KEYWORDS,
+            .doc = "kw_only(a, *, b=1, c=2) -> a + b + c")
+static HPy kw_only_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs, HPy kwnames)
+{
+    static const char *kwlist[] = {"a", "b", "c", NULL};
+    long a, b = 1, c = 2;
+    HPyTracker ht;
+    if (!HPyArg_ParseKeywords(ctx, &ht, args, nargs, kwnames, "l|$ll:kw_only", kwlist, &a, &b,
+                              &c))
+        return HPy_NULL;
+    HPyTracker_Close(ctx, ht);
+    return HPyLong_FromLong(ctx, a + b + c);
+}
+
+/* HPyArg_ParseKeywords rejects unknown keywords, so **kwargs is collected by hand: the
+   keyword values follow the positional ones in `args`, their names are in `kwnames`. */
+HPyDef_METH(kw_extra, "kw_extra", HPyFunc_KEYWORDS,
+            .doc = "kw_extra(a, /, **kwargs) -> a + len(kwargs)")
+static HPy kw_extra_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs, HPy kwnames)
+{
+    if (nargs != 1)
+        return HPyErr_Format(ctx, ctx->h_TypeError,
+                             "kw_extra() takes exactly 1 positional argument (%zd given)",
+                             (HPy_ssize_t)nargs);
+    long a = HPyLong_AsLong(ctx, args[0]);
+    if (a == -1 && HPyErr_Occurred(ctx))
+        return HPy_NULL;
+    HPy kwargs = HPyDict_New(ctx);
+    if (HPy_IsNull(kwargs))
+        return HPy_NULL;
+    HPy_ssize_t nkw = HPy_IsNull(kwnames) ? 0 : HPy_Length(ctx, kwnames);
+    for (HPy_ssize_t i = 0; i < nkw; i++) {
+        HPy name = HPy_GetItem_i(ctx, kwnames, i);
+        if (HPy_IsNull(name))
+            goto error;
+        int status = HPy_SetItem(ctx, kwargs, name, args[nargs + i]);
+        HPy_Close(ctx, name);
+        if (status < 0)
+            goto error;
+    }
+    HPy_ssize_t count = HPy_Length(ctx, kwargs);
+    HPy_Close(ctx, kwargs);
+    if (count < 0)
+        return HPy_NULL;
+    return HPyLong_FromLong(ctx, a + (long)count);
+error:
+    HPy_Close(ctx, kwargs);
+    return HPy_NULL;
+}
+
 /* HPy_Close of HPy_NULL is not allowed in the debug mode. */
 static void close_if_set(HPyContext *ctx, HPy h)
 {
@@ -364,6 +432,9 @@ static HPyDef *module_defines[] = {
     &make_dict,
     &set_len_via_hashset,
     &release_gil,
+    &kw_defaults,
+    &kw_only,
+    &kw_extra,
     &microbench_exec,
     NULL,
 };

@@ -90,6 +90,28 @@ mod microbench {
         ctx.allow_threads(|| ());
     }
 
+    /// kw_defaults(a, b=1, c=2) -> a + b + c
+    #[hpy_function(signature = (a, b = 1, c = 2))]
+    fn kw_defaults(a: i64, b: i64, c: i64) -> i64 {
+        a.wrapping_add(b).wrapping_add(c)
+    }
+
+    /// kw_only(a, *, b=1, c=2) -> a + b + c
+    #[hpy_function(signature = (a, *, b = 1, c = 2))]
+    fn kw_only(a: i64, b: i64, c: i64) -> i64 {
+        a.wrapping_add(b).wrapping_add(c)
+    }
+
+    /// kw_extra(a, /, **kwargs) -> a + len(kwargs)
+    #[hpy_function(signature = (a, /, **kwargs))]
+    fn kw_extra(a: i64, kwargs: Option<PyDict<'_>>) -> PyResult<i64> {
+        let extra = match kwargs {
+            Some(kwargs) => kwargs.len()? as i64,
+            None => 0,
+        };
+        Ok(a.wrapping_add(extra))
+    }
+
     /// Module set-up: the `HTFoo` alias.
     #[hpy_exec]
     fn setup<'py>(_ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()> {

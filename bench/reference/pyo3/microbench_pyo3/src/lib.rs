@@ -94,6 +94,27 @@ mod microbench_pyo3 {
         py.detach(|| ());
     }
 
+    /// kw_defaults(a, b=1, c=2) -> a + b + c
+    #[pyfunction]
+    #[pyo3(signature = (a, b = 1, c = 2))]
+    fn kw_defaults(a: i64, b: i64, c: i64) -> i64 {
+        a.wrapping_add(b).wrapping_add(c)
+    }
+
+    /// kw_only(a, *, b=1, c=2) -> a + b + c
+    #[pyfunction]
+    #[pyo3(signature = (a, *, b = 1, c = 2))]
+    fn kw_only(a: i64, b: i64, c: i64) -> i64 {
+        a.wrapping_add(b).wrapping_add(c)
+    }
+
+    /// kw_extra(a, /, **kwargs) -> a + len(kwargs)
+    #[pyfunction]
+    #[pyo3(signature = (a, /, **kwargs))]
+    fn kw_extra(a: i64, kwargs: Option<&Bound<'_, PyDict>>) -> i64 {
+        a.wrapping_add(kwargs.map_or(0, |d| d.len() as i64))
+    }
+
     /// A small object with two integers, like the C version's `FooObject`.
     #[pyclass(frozen, sequence)]
     struct Foo {
