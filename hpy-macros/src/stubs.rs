@@ -91,6 +91,18 @@ fn record(
         }
         None => quote!(::core::option::Option::None),
     };
+    record_of(cfgs, owner, name, kind, params, returns)
+}
+
+/// A record whose owner is given as an `Option<HintFn>` expression.
+fn record_of(
+    cfgs: &[Attribute],
+    owner: TokenStream,
+    name: &str,
+    kind: &str,
+    params: &[TokenStream],
+    returns: TokenStream,
+) -> TokenStream {
     quote! {
         #(#cfgs)*
         ::hpy::stub::inventory::submit! {
@@ -292,6 +304,88 @@ pub fn class(model: &ClassModel) -> TokenStream {
                 &name.value,
                 "setter",
                 &params,
+                returns,
+            ));
+        }
+    }
+    out
+}
+
+/// The records of an enum with data's variant classes, owned by `Shape.Circle` (the variant
+/// class's qualified name): its `__new__` taking the fields, a getter per field, and a tuple
+/// variant's `__getitem__` giving the union of its fields' types. A field type without a hint is
+/// `Any` (never an error, as for the exposed fields of a struct).
+pub fn variants(model: &ClassModel) -> TokenStream {
+    use crate::class::enums::VariantShape;
+    let ident = &model.ident;
+    let self_ty: Type = syn::parse_quote!(#ident);
+    let mut out = TokenStream::new();
+    if !model.is_data_enum() {
+        return out;
+    }
+    for v in &model.variants {
+        let qual = format!("{}.{}", model.py_name.value, v.py_name.value);
+        let owner = quote! {
+            ::core::option::Option::Some(
+                (|| ::std::string::String::from(#qual)) as ::hpy::stub::HintFn)
+        };
+        let cfgs: Vec<Attribute> = model.cfgs.iter().chain(&v.cfgs).cloned().collect();
+        let params: Vec<TokenStream> = v
+            .fields
+            .iter()
+            .map(|f| {
+                let name = &f.py_name;
+                let hint = probe(&f.ty, Some(&self_ty), "probe_input");
+                quote!((#name, #hint as ::hpy::stub::HintFn, false))
+            })
+            .collect();
+        out.extend(record_of(
+            &cfgs,
+            owner.clone(),
+            "__new__",
+            "new",
+            &params,
+            quote!(::hpy::stub::any_hint),
+        ));
+        let outputs: Vec<TokenStream> = v
+            .fields
+            .iter()
+            .map(|f| probe(&f.ty, Some(&self_ty), "probe_output"))
+            .collect();
+        for (f, returns) in v.fields.iter().zip(&outputs) {
+            out.extend(record_of(
+                &cfgs,
+                owner.clone(),
+                &f.py_name,
+                "getter",
+                &[],
+                returns.clone(),
+            ));
+        }
+        if v.shape == VariantShape::Tuple && !v.fields.is_empty() {
+            let index = quote!((
+                "index",
+                <isize as ::hpy::stub::PyTypeHint>::input_hint as ::hpy::stub::HintFn,
+                false
+            ));
+            let returns = quote! {
+                (|| {
+                    let mut types: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
+                    #({
+                        let hint = (#outputs)();
+                        if !types.contains(&hint) {
+                            types.push(hint);
+                        }
+                    })*
+                    types.join(" | ")
+                })
+            };
+            out.extend(record_of(
+                &cfgs,
+                owner.clone(),
+                "__getitem__",
+                "slot",
+                &[index],
                 returns,
             ));
         }
