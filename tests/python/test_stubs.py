@@ -21,7 +21,7 @@ import hpyrs_testing
 HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted(p.parent.name for p in hpyrs_testing.EXAMPLES_DIR.glob("*/Cargo.toml"))
 # The examples tests/python/typed_client.py imports.
-CLIENT_EXAMPLES = ("tour", "shapes", "containers", "quickstart", "text")
+CLIENT_EXAMPLES = ("tour", "shapes", "containers", "quickstart", "text", "enums")
 
 # stubtest findings accepted on purpose, with the reason for each ("module.name": reason).
 # (None today: a class only Rust classes may inherit from, e.g. shapes.Shape or an enum with data
@@ -102,6 +102,10 @@ def test_typed_client_runs(tmp_path):
         ("tour.no_such_function()", 'Module has no attribute "no_such_function"'),
         ("import shapes\nshapes.Point(1.0) + 2.0", 'Unsupported operand types for + ("Point" and "float")'),
         ("import shapes\nshapes.Frozen(1).id = 2", 'Property "id" defined in "Frozen" is read-only'),
+        ('import enums\nenums.Shape.Circle(r="x")', 'Argument "r" to "Circle" has incompatible type "str"; expected "float"'),
+        ("import enums\nenums.Shape.Pair(_0=1, _1=2)", 'Unexpected keyword argument "_0" for "Pair"'),
+        ("import enums\nenums.Shape.Circle(r=1.0).r = 2.0", 'Property "r" defined in "Circle" is read-only'),
+        ("import enums\nclass MyShape(enums.Shape): ...", 'Cannot inherit from final class "Shape"'),
         ('import shapes\nshapes.Members().i8_ = "x"', 'Incompatible types in assignment (expression has type "str", variable has type "int")'),
     ],
 )
