@@ -487,6 +487,41 @@ mod tests {
     }
 
     #[test]
+    fn variant_classes_get_records() {
+        let (model, _, diag) = crate::class::enums::analyze(
+            quote!(),
+            parse_quote!(
+                enum Shape {
+                    Circle { r: f64 },
+                    Pair(i64, String),
+                    Point,
+                }
+            ),
+        );
+        assert!(diag.is_empty());
+        let out = squash(variants(&model));
+        for owner in ["Shape.Circle", "Shape.Pair", "Shape.Point"] {
+            assert!(out.contains(&format!("String::from(\"{owner}\")")), "{out}");
+        }
+        assert_eq!(out.matches("kind:\"new\"").count(), 3, "{out}");
+        // `r`, `_0`, `_1`; `__getitem__` only for the tuple variant.
+        assert_eq!(out.matches("kind:\"getter\"").count(), 3, "{out}");
+        assert_eq!(out.matches("kind:\"slot\"").count(), 1, "{out}");
+        assert!(out.contains("name:\"__getitem__\""), "{out}");
+        assert!(out.contains("(\"r\","), "{out}");
+        // A fieldless enum has none (its variants are instances, typed from their values).
+        let (model, _, _) = crate::class::enums::analyze(
+            quote!(),
+            parse_quote!(
+                enum Color {
+                    Red,
+                }
+            ),
+        );
+        assert!(variants(&model).is_empty());
+    }
+
+    #[test]
     fn lifetimes_and_self_are_erased() {
         let ty: Type = parse_quote!(PyResult<PyRef<'_, 'py, Self>>);
         let self_ty: Type = parse_quote!(Point);
