@@ -411,8 +411,7 @@ class _Writer:
                 continue
             if attr == "__match_args__" and isinstance(raw, tuple) and all(isinstance(a, str) for a in raw):
                 # What `case Cls(a, b)` binds by position (mypy reads the literal tuple).
-                items = "".join(f"{a!r}, " for a in raw).rstrip(" ") if len(raw) == 1 else ", ".join(repr(a) for a in raw)
-                self.lines.append(f"    __match_args__ = ({items})")
+                self.lines.append(f"    __match_args__ = {tuple(raw)!r}")
                 continue
             if attr.startswith("_") and not (attr.startswith("__") and attr.endswith("__")) and attr not in match_args:
                 # Private, unless a field named by `__match_args__` (`_0` of a tuple variant).

@@ -150,3 +150,37 @@ def test_parameter_kinds_come_from_the_runtime_signature():
     # Without a runtime signature: the record's parameters, positional-only; without both, anything.
     assert stubgen._params_text(None, {"params": [["n", "int", False], ["k", "str", True]]}, None) == "n: int, k: str = ..., /"
     assert stubgen._params_text(None, None, "self") == "self, *args: Any, **kwargs: Any"
+
+
+def test_sealed_class_and_nested_subclasses():
+    """A class whose `__init_subclass__` refuses Python subclasses is `@final` (stubtest tries to
+    subclass it); its subclasses made before (Rust's, e.g. variant classes) are written nested
+    when they are its attributes (`Shape.Circle`), silencing mypy's final-base error on that
+    line only; `__match_args__` and the fields it names (also `_0`) are kept."""
+    import types
+
+    stubgen = _stubgen()
+    module = types.ModuleType("sealed")
+
+    class Shape:
+        pass
+
+    class Circle(Shape):
+        __match_args__ = ("_0",)
+        _0 = property(lambda self: 1.0)
+
+    for cls in (Shape, Circle):
+        cls.__module__ = "sealed"
+    Shape.__qualname__, Circle.__qualname__ = "Shape", "Shape.Circle"
+    Shape.Circle = Circle
+
+    def refuse(cls, **kwargs):
+        raise TypeError("no subclasses")
+
+    Shape.__init_subclass__ = classmethod(refuse)
+    module.Shape = Shape
+    text = stubgen._Writer(module, stubgen._Records([])).write()
+    assert "@final\nclass Shape:\n" in text, text
+    assert "    class Circle(Shape):  # type: ignore[misc]\n" in text, text
+    assert "        __match_args__ = ('_0',)\n" in text, text
+    assert "        def _0(self) -> Any: ..." in text, text
