@@ -73,6 +73,36 @@ def _adds_layout(cls: type) -> bool:
     return extra != 0 or cls.__itemsize__ != base.__itemsize__
 
 
+def _refuses_subclasses(cls: type) -> bool:
+    """Whether Python code cannot subclass `cls`: the type lacks `Py_TPFLAGS_BASETYPE`, or its
+    `__init_subclass__` refuses (an hpy-rs class whose Rust subclasses, e.g. the variant classes
+    of an enum with data, are the only ones allowed). Tried as stubtest tries it."""
+    if not cls.__flags__ & _TPFLAGS_BASETYPE:
+        return True
+    try:
+        type("_StubgenProbe", (cls,), {"__module__": __name__})
+    except TypeError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+def _nested_classes(cls: type) -> Dict[str, type]:
+    """The classes defined inside `cls` (found as class attributes whose qualified name is
+    `cls`'s plus their own, e.g. `Shape.Circle`): written nested in the stub."""
+    out: Dict[str, type] = {}
+    for attr, raw in cls.__dict__.items():
+        if (
+            isinstance(raw, type)
+            and raw.__module__ == cls.__module__
+            and raw.__name__ == attr
+            and raw.__qualname__ == f"{cls.__qualname__}.{attr}"
+        ):
+            out[attr] = raw
+    return out
+
+
 def read_records(binary: str, name: str) -> List[dict]:
     """The records `hpyrs_stub_records_<name>` returns (empty if the binary has none)."""
     lib = ctypes.CDLL(os.path.abspath(binary))
@@ -316,9 +346,9 @@ class _Writer:
         params = [[p.name, "object" if name in ("__eq__", "__ne__") else h, False] for p, h in zip(runtime, hints)]
         return dict(record, params=params)
 
-    def init(self, name: str, cls: type, indent: str) -> None:
+    def init(self, name: str, cls: type, indent: str, owner: str) -> None:
         """`__init__` from the class's signature (its slot wrapper only says `*args, **kwargs`)."""
-        record = self.records.find(cls.__name__, "__init__", "init")
+        record = self.records.find(owner, "__init__", "init")
         sig = _signature(cls) if getattr(cls, "__text_signature__", None) is not None else None
         if sig is None and record is None:
             params = "self, *args: Any, **kwargs: Any"
@@ -327,8 +357,8 @@ class _Writer:
             params = "self" + (", " + params if params else "")
         self.lines.append(f"{indent}def __init__({params}) -> None: ...")
 
-    def new(self, name: str, cls: type, indent: str) -> None:
-        record = self.records.find(cls.__name__, "__new__", "new")
+    def new(self, name: str, cls: type, indent: str, owner: str) -> None:
+        record = self.records.find(owner, "__new__", "new")
         sig = _signature(cls)
         if "__init__" in cls.__dict__:
             # The class's signature is `__init__`'s; `__new__` takes whatever `__init__` does.
@@ -346,10 +376,20 @@ class _Writer:
             ret = "Self"
         self.lines.append(f"{indent}def __new__({params}) -> {ret}: ...")
 
-    def klass(self, name: str, cls: type) -> None:
+    def klass(self, name: str, cls: type, owner: Optional[str] = None) -> None:
+        """The class `cls` as `name`; `owner` is its name in the records (its qualified name,
+        `Shape.Circle`, for a nested class)."""
+        owner = owner or name
         bases = [b for b in cls.__bases__ if b is not object]
         base_text = f"({', '.join(self.base_name(b) for b in bases)})" if bases else ""
-        if not cls.__flags__ & _TPFLAGS_BASETYPE:
+        if any(_refuses_subclasses(b) for b in bases if b.__module__ == self.module.__name__):
+            # The base is `@final` for Python code, but this class (made in Rust, e.g. a variant
+            # class of an enum with data) inherits from it: mypy's "Cannot inherit from final
+            # class" is silenced for this one line, as nothing else may inherit from the base.
+            base_text += ":  # type: ignore[misc]"
+        else:
+            base_text += ":"
+        if _refuses_subclasses(cls):
             self.imports.add("from typing import final")
             self.lines.append("@final")
         elif _adds_layout(cls):
@@ -357,15 +397,24 @@ class _Writer:
             # this and another such class (stubtest checks the marker).
             self.imports.add("from typing_extensions import disjoint_base")
             self.lines.append("@disjoint_base")
-        self.lines.append(f"class {name}{base_text}:")
+        self.lines.append(f"class {name}{base_text}")
         start = len(self.lines)
         self.lines.extend(_doc_block(cls.__doc__, "    "))
         is_exception = issubclass(cls, BaseException)
         self.builtin_base = any(b.__module__ == "builtins" and b is not object for b in cls.__mro__[1:])
+        nested = _nested_classes(cls)
+        match_args = cls.__dict__.get("__match_args__", ())
         for attr, raw in cls.__dict__.items():
             if attr in _SKIP_CLASS_NAMES or attr.startswith("__hpy"):
                 continue
-            if attr.startswith("_") and not (attr.startswith("__") and attr.endswith("__")):
+            if attr in nested:
+                continue
+            if attr == "__match_args__" and isinstance(raw, tuple) and all(isinstance(a, str) for a in raw):
+                # What `case Cls(a, b)` binds by position (mypy reads the literal tuple).
+                self.lines.append(f"    __match_args__ = {tuple(raw)!r}")
+                continue
+            if attr.startswith("_") and not (attr.startswith("__") and attr.endswith("__")) and attr not in match_args:
+                # Private, unless a field named by `__match_args__` (`_0` of a tuple variant).
                 continue
             if attr == "__ipow__" and "__pow__" in cls.__dict__:
                 # Left out: mypy wants `__ipow__` to take `__pow__`'s modulo argument, CPython's
@@ -374,29 +423,38 @@ class _Writer:
                 continue
             if attr == "__new__":
                 if not is_exception:
-                    self.new(name, cls, "    ")
+                    self.new(name, cls, "    ", owner)
                 continue
             if attr == "__init__" and not is_exception and _generic_init(raw):
-                self.init(name, cls, "    ")
+                self.init(name, cls, "    ", owner)
                 continue
             if isinstance(raw, staticmethod):
-                self.function(attr, raw.__func__, "    ", name, "staticmethod", None)
+                self.function(attr, raw.__func__, "    ", owner, "staticmethod", None)
             elif isinstance(raw, (classmethod, types.ClassMethodDescriptorType)):
-                self.function(attr, getattr(cls, attr), "    ", name, "classmethod", "cls")
+                self.function(attr, getattr(cls, attr), "    ", owner, "classmethod", "cls")
             elif isinstance(raw, (types.GetSetDescriptorType, types.MemberDescriptorType, property)):
-                self.prop(attr, raw, name)
+                self.prop(attr, raw, owner)
             elif isinstance(raw, (types.MethodDescriptorType, types.WrapperDescriptorType, types.BuiltinFunctionType, types.FunctionType)):
                 if isinstance(raw, types.BuiltinFunctionType) and getattr(raw, "__self__", None) is cls:
                     # A builtin bound to the class: a class method without a descriptor.
-                    self.function(attr, raw, "    ", name, "classmethod", "cls")
+                    self.function(attr, raw, "    ", owner, "classmethod", "cls")
                     continue
-                self.function(attr, raw, "    ", name, None, "self")
+                self.function(attr, raw, "    ", owner, None, "self")
             elif attr.startswith("__"):
                 continue
             else:
-                record = self.records.find(name, attr, "classattr")
+                record = self.records.find(owner, attr, "classattr")
                 hint = record["returns"] if record else _value_hint(raw, self.module)
                 self.lines.append(f"    {attr}: ClassVar[{hint}]")
+        for attr, sub in nested.items():
+            # Written with the same code, then indented one level.
+            outer, builtin_base = self.lines, self.builtin_base
+            self.lines = []
+            self.klass(attr, sub, f"{owner}.{attr}")
+            inner, self.lines, self.builtin_base = self.lines, outer, builtin_base
+            while inner and inner[-1] == "":
+                inner.pop()
+            self.lines.extend(f"    {line}" if line else "" for line in inner)
         if len(self.lines) == start:
             self.lines.append("    ...")
         self.lines.append("")

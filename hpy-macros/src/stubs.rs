@@ -91,6 +91,18 @@ fn record(
         }
         None => quote!(::core::option::Option::None),
     };
+    record_of(cfgs, owner, name, kind, params, returns)
+}
+
+/// A record whose owner is given as an `Option<HintFn>` expression.
+fn record_of(
+    cfgs: &[Attribute],
+    owner: TokenStream,
+    name: &str,
+    kind: &str,
+    params: &[TokenStream],
+    returns: TokenStream,
+) -> TokenStream {
     quote! {
         #(#cfgs)*
         ::hpy::stub::inventory::submit! {
@@ -299,6 +311,88 @@ pub fn class(model: &ClassModel) -> TokenStream {
     out
 }
 
+/// The records of an enum with data's variant classes, owned by `Shape.Circle` (the variant
+/// class's qualified name): its `__new__` taking the fields, a getter per field, and a tuple
+/// variant's `__getitem__` giving the union of its fields' types. A field type without a hint is
+/// `Any` (never an error, as for the exposed fields of a struct).
+pub fn variants(model: &ClassModel) -> TokenStream {
+    use crate::class::enums::VariantShape;
+    let ident = &model.ident;
+    let self_ty: Type = syn::parse_quote!(#ident);
+    let mut out = TokenStream::new();
+    if !model.is_data_enum() {
+        return out;
+    }
+    for v in &model.variants {
+        let qual = format!("{}.{}", model.py_name.value, v.py_name.value);
+        let owner = quote! {
+            ::core::option::Option::Some(
+                (|| ::std::string::String::from(#qual)) as ::hpy::stub::HintFn)
+        };
+        let cfgs: Vec<Attribute> = model.cfgs.iter().chain(&v.cfgs).cloned().collect();
+        let params: Vec<TokenStream> = v
+            .fields
+            .iter()
+            .map(|f| {
+                let name = &f.py_name;
+                let hint = probe(&f.ty, Some(&self_ty), "probe_input");
+                quote!((#name, #hint as ::hpy::stub::HintFn, false))
+            })
+            .collect();
+        out.extend(record_of(
+            &cfgs,
+            owner.clone(),
+            "__new__",
+            "new",
+            &params,
+            quote!(::hpy::stub::any_hint),
+        ));
+        let outputs: Vec<TokenStream> = v
+            .fields
+            .iter()
+            .map(|f| probe(&f.ty, Some(&self_ty), "probe_output"))
+            .collect();
+        for (f, returns) in v.fields.iter().zip(&outputs) {
+            out.extend(record_of(
+                &cfgs,
+                owner.clone(),
+                &f.py_name,
+                "getter",
+                &[],
+                returns.clone(),
+            ));
+        }
+        if v.shape == VariantShape::Tuple && !v.fields.is_empty() {
+            let index = quote!((
+                "index",
+                <isize as ::hpy::stub::PyTypeHint>::input_hint as ::hpy::stub::HintFn,
+                false
+            ));
+            let returns = quote! {
+                (|| {
+                    let mut types: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
+                    #({
+                        let hint = (#outputs)();
+                        if !types.contains(&hint) {
+                            types.push(hint);
+                        }
+                    })*
+                    types.join(" | ")
+                })
+            };
+            out.extend(record_of(
+                &cfgs,
+                owner.clone(),
+                "__getitem__",
+                "slot",
+                &[index],
+                returns,
+            ));
+        }
+    }
+    out
+}
+
 /// `#[derive(FromPy)]`'s `PyTypeHint`: `Any` both ways (the conversion is structural: any
 /// object with the attributes, mapping or sequence it reads). Only `FromPy` emits it, so a type
 /// deriving both gets one impl; a type deriving only `IntoPy` implements `PyTypeHint` by hand.
@@ -390,6 +484,41 @@ mod tests {
         // `k` is a read-only member (not a `Cell`): no setter.
         assert_eq!(out.matches("kind:\"setter\"").count(), 2, "{out}");
         assert!(!out.contains("\"hidden\""), "{out}");
+    }
+
+    #[test]
+    fn variant_classes_get_records() {
+        let (model, _, diag) = crate::class::enums::analyze(
+            quote!(),
+            parse_quote!(
+                enum Shape {
+                    Circle { r: f64 },
+                    Pair(i64, String),
+                    Point,
+                }
+            ),
+        );
+        assert!(diag.is_empty());
+        let out = squash(variants(&model));
+        for owner in ["Shape.Circle", "Shape.Pair", "Shape.Point"] {
+            assert!(out.contains(&format!("String::from(\"{owner}\")")), "{out}");
+        }
+        assert_eq!(out.matches("kind:\"new\"").count(), 3, "{out}");
+        // `r`, `_0`, `_1`; `__getitem__` only for the tuple variant.
+        assert_eq!(out.matches("kind:\"getter\"").count(), 3, "{out}");
+        assert_eq!(out.matches("kind:\"slot\"").count(), 1, "{out}");
+        assert!(out.contains("name:\"__getitem__\""), "{out}");
+        assert!(out.contains("(\"r\","), "{out}");
+        // A fieldless enum has none (its variants are instances, typed from their values).
+        let (model, _, _) = crate::class::enums::analyze(
+            quote!(),
+            parse_quote!(
+                enum Color {
+                    Red,
+                }
+            ),
+        );
+        assert!(variants(&model).is_empty());
     }
 
     #[test]

@@ -336,6 +336,29 @@ def test_variant_construction(mod):
     assert Shape.Circle(3).r == 3.0
 
 
+def test_variant_class_signatures(mod):
+    """Calling a variant class takes what a Python function with these parameters takes, and
+    `inspect.signature` (so `help()` and the `.pyi` stub) says so."""
+    import inspect
+
+    Shape, Event = mod.Shape, mod.Event
+    cases = [
+        (Shape.Circle, "r"),
+        (Shape.Rect, "w, h"),
+        (Shape.Pair, "_0, _1, /"),
+        (Shape.Point, ""),
+        (Event.mouse_click, "x, y"),
+        (Event.QUIT, ""),
+    ]
+    for cls, params in cases:
+        namespace = {}
+        exec(f"def f({params}): pass", namespace)
+        assert inspect.signature(cls) == inspect.signature(namespace["f"]), cls
+        assert cls.__text_signature__ == f"({params})"
+        # The doc holds only the signature header: no text of its own.
+        assert not cls.__doc__
+
+
 def test_variant_construction_errors(mod):
     Shape = mod.Shape
 

@@ -21,14 +21,12 @@ import hpyrs_testing
 HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted(p.parent.name for p in hpyrs_testing.EXAMPLES_DIR.glob("*/Cargo.toml"))
 # The examples tests/python/typed_client.py imports.
-CLIENT_EXAMPLES = ("tour", "shapes", "containers", "quickstart", "text")
+CLIENT_EXAMPLES = ("tour", "shapes", "containers", "quickstart", "text", "enums")
 
 # stubtest findings accepted on purpose, with the reason for each ("module.name": reason).
-STUBTEST_ALLOWLIST = {
-    "shapes.Shape": "Rust classes may inherit from it (the stub's Square does) but Python classes "
-    "may not (its __init_subclass__ refuses them: an HPy 0.9 bug with HPyFields), so stubtest wants "
-    "@final, which would make the stub's `class Square(Shape)` an error",
-}
+# (None today: a class only Rust classes may inherit from, e.g. shapes.Shape or an enum with data
+# and its variant classes, is `@final` and its subclasses silence mypy's error on that line.)
+STUBTEST_ALLOWLIST: dict[str, str] = {}
 # Examples whose import does not give a module (stubtest checks modules only): what to check instead.
 NOT_MODULES = {
     "modcreate": "its HPy_mod_create slot returns a types.SimpleNamespace(name=..., answer=42)",
@@ -104,6 +102,10 @@ def test_typed_client_runs(tmp_path):
         ("tour.no_such_function()", 'Module has no attribute "no_such_function"'),
         ("import shapes\nshapes.Point(1.0) + 2.0", 'Unsupported operand types for + ("Point" and "float")'),
         ("import shapes\nshapes.Frozen(1).id = 2", 'Property "id" defined in "Frozen" is read-only'),
+        ('import enums\nenums.Shape.Circle(r="x")', 'Argument "r" to "Circle" has incompatible type "str"; expected "float"'),
+        ("import enums\nenums.Shape.Pair(_0=1, _1=2)", 'Unexpected keyword argument "_0" for "Pair"'),
+        ("import enums\nenums.Shape.Circle(r=1.0).r = 2.0", 'Property "r" defined in "Circle" is read-only'),
+        ("import enums\nclass MyShape(enums.Shape): ...", 'Cannot inherit from final class "Shape"'),
         ('import shapes\nshapes.Members().i8_ = "x"', 'Incompatible types in assignment (expression has type "str", variable has type "int")'),
     ],
 )
@@ -148,3 +150,37 @@ def test_parameter_kinds_come_from_the_runtime_signature():
     # Without a runtime signature: the record's parameters, positional-only; without both, anything.
     assert stubgen._params_text(None, {"params": [["n", "int", False], ["k", "str", True]]}, None) == "n: int, k: str = ..., /"
     assert stubgen._params_text(None, None, "self") == "self, *args: Any, **kwargs: Any"
+
+
+def test_sealed_class_and_nested_subclasses():
+    """A class whose `__init_subclass__` refuses Python subclasses is `@final` (stubtest tries to
+    subclass it); its subclasses made before (Rust's, e.g. variant classes) are written nested
+    when they are its attributes (`Shape.Circle`), silencing mypy's final-base error on that
+    line only; `__match_args__` and the fields it names (also `_0`) are kept."""
+    import types
+
+    stubgen = _stubgen()
+    module = types.ModuleType("sealed")
+
+    class Shape:
+        pass
+
+    class Circle(Shape):
+        __match_args__ = ("_0",)
+        _0 = property(lambda self: 1.0)
+
+    for cls in (Shape, Circle):
+        cls.__module__ = "sealed"
+    Shape.__qualname__, Circle.__qualname__ = "Shape", "Shape.Circle"
+    Shape.Circle = Circle
+
+    def refuse(cls, **kwargs):
+        raise TypeError("no subclasses")
+
+    Shape.__init_subclass__ = classmethod(refuse)
+    module.Shape = Shape
+    text = stubgen._Writer(module, stubgen._Records([])).write()
+    assert "@final\nclass Shape:\n" in text, text
+    assert "    class Circle(Shape):  # type: ignore[misc]\n" in text, text
+    assert "        __match_args__ = ('_0',)\n" in text, text
+    assert "        def _0(self) -> Any: ..." in text, text

@@ -2,6 +2,7 @@
 (tests/python/test_stubs.py), and running it checks the stubs' types against the modules."""
 
 import containers
+import enums
 import quickstart
 import shapes
 import text
@@ -10,6 +11,19 @@ import tour
 
 def total(values: list[int]) -> int:
     return sum(values)
+
+
+def perimeter(shape: enums.Shape) -> float:
+    # `match` on the variant classes: positional patterns follow `__match_args__`.
+    match shape:
+        case enums.Shape.Circle(r):
+            return 2 * r * 3.0
+        case enums.Shape.Rect(w=w, h=h):
+            return 2 * (w + h)
+        case enums.Shape.Pair(a, b):
+            return float(a + b)
+        case _:
+            return 0.0
 
 
 def main() -> None:
@@ -62,6 +76,30 @@ def main() -> None:
     d = containers.dict_from_pairs([("a", 1)])
     assert d == {"a": 1}
     assert text.bytes_len_and_sum(text.encode_utf8("hé")) == (3, ord("h") + 0xC3 + 0xA9)
+    # Enums: a fieldless enum's variants are instances of its class; an enum with data has one
+    # class per variant, built from its fields, with typed read-only properties.
+    red: enums.Color = enums.Color.Red
+    mixed: enums.Color = enums.mix(red, enums.Color.Blue)
+    assert mixed is enums.Color.Blue and red.is_warm()
+    assert enums.escalate(enums.Priority.low) is enums.Priority.URGENT
+    circle = enums.Shape.Circle(r=1.0)
+    radius: float = circle.r
+    shape: enums.Shape = circle
+    assert radius == 1.0 and shape.is_round() and enums.area(shape) > 3.14
+    assert perimeter(enums.Shape.Rect(2.0, 3.0)) == 10.0 and perimeter(enums.Shape.Pair(1, 2)) == 3.0
+    pair = enums.Shape.Pair(4, 5)
+    first: int = pair[0]
+    assert (first, pair._1, len(pair)) == (4, 5, 2)
+    label: str = enums.Shape.Named(label="x").label
+    scaled = enums.scale(circle, 2.0)
+    assert isinstance(scaled, enums.Shape.Circle) and scaled.r == 2.0 and label == "x"
+    clicked: int | None = enums.click_x(enums.Event.mouse_click(x=3, y=4))
+    assert clicked == 3 and enums.click_x(enums.Event.QUIT()) is None
+    v = enums.Version(1, 2, 3)
+    major: int = v.major
+    person = enums.Person("Ada", "Lovelace", 1815)
+    person.birthYear = 1816
+    assert major == 1 and person.firstName == "Ada" and person.birthYear == 1816
     print("ok")
 
 

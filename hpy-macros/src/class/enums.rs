@@ -613,6 +613,13 @@ pub fn expand_data_items(model: &ClassModel) -> (TokenStream, Vec<Ident>, TokenS
         let spec = format_ident!("__HPY_VARIANT_SPEC_{}", index);
         let spec_name =
             crate::cstr::c_name(&format!("{}.{py_name}", model.qualname()), v.py_name.span);
+        // The doc is only the signature header of calling the class, from which CPython gives
+        // the class its `__text_signature__` (`inspect.signature`, `help()`, the `.pyi` stub);
+        // `create_variant_type` leaves it out on PyPy, which would show it in `__doc__`.
+        let doc = crate::cstr::c_name(
+            &format!("{py_name}{}\n--\n\n", variant_signature(v)),
+            v.py_name.span,
+        );
         tokens.extend(quote! {
             #cfg
             const #parts: &[&[&::hpy::__private::DefCell]] = &[
@@ -627,7 +634,7 @@ pub fn expand_data_items(model: &ClassModel) -> (TokenStream, Vec<Ident>, TokenS
             static #table: ::hpy::__private::DefTable<#count> = ::hpy::__private::DefTable::from_slices(#parts);
             #cfg
             static #spec: ::hpy::__private::TypeSpecCell =
-                ::hpy::__private::TypeSpecCell::new::<#ident, #count>(#spec_name, ::core::option::Option::None, false, &#table);
+                ::hpy::__private::TypeSpecCell::new::<#ident, #count>(#spec_name, ::core::option::Option::Some(#doc), false, &#table);
         });
         add_variants.push(quote! {
             #cfg ::hpy::class_options::add_variant_class::<#ident>(#ctx, &#spec, #py_name, &[#(#names),*])?;
@@ -705,6 +712,16 @@ pub fn expand_data_items(model: &ClassModel) -> (TokenStream, Vec<Ident>, TokenS
     defs.push(Ident::new("__HPY_ENUM_REPR", Span::call_site()));
     defs.push(Ident::new("__HPY_ENUM_REDUCE", Span::call_site()));
     (tokens, defs, quote!(&__HPY_ENUM_POST))
+}
+
+/// The text signature of calling a variant class: `(r, w)` (named fields, by position or
+/// keyword), `(_0, _1, /)` (tuple fields, by position), `()`.
+pub fn variant_signature(v: &VariantEntry) -> String {
+    let names: Vec<&str> = v.fields.iter().map(|f| f.py_name.as_str()).collect();
+    match v.shape {
+        VariantShape::Tuple if !names.is_empty() => format!("({}, /)", names.join(", ")),
+        _ => format!("({})", names.join(", ")),
+    }
 }
 
 #[cfg(test)]

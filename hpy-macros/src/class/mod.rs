@@ -20,7 +20,12 @@ pub fn expand_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(parse::ClassItem::Struct(item)) => item,
         Ok(parse::ClassItem::Enum(item)) => {
             let (model, item, diag) = enums::analyze(args, item);
-            return diag.emit(item, || expand::expand(&model));
+            // The `.pyi` stub records of the variant classes follow (hpy-macros/src/stubs.rs).
+            return diag.emit(item, || {
+                let mut out = expand::expand(&model);
+                out.extend(crate::stubs::variants(&model));
+                out
+            });
         }
         Err(error) => {
             let error = error.into_compile_error();

@@ -1881,9 +1881,21 @@ pub(crate) fn create_variant_type<'py, T: PyClass>(
             object: sys::HPy_NULL,
         },
     ];
-    // SAFETY: live context, a complete 'static spec, and a terminated parameter array whose
-    // handle (`base`) stays open during the call.
-    let raw = unsafe { sys::HPyType_FromSpec(ctx.as_ptr(), spec.as_ptr(), params.as_mut_ptr()) };
+    let raw = if ctx.runtime_is_pypy() {
+        // PyPy 7.3.19 keeps a type's signature header in its `__doc__` (and gives types no
+        // `__text_signature__`): the variant's doc, only that header, is left out there.
+        // SAFETY: the spec is never written after construction; the copy points at the same
+        // 'static definitions and name, and HPy copies what it keeps.
+        let mut copy = unsafe { spec.0.get().read() };
+        copy.doc = ptr::null();
+        // SAFETY: live context, a complete spec alive during the call, and a terminated
+        // parameter array whose handle (`base`) stays open during the call.
+        unsafe { sys::HPyType_FromSpec(ctx.as_ptr(), &mut copy, params.as_mut_ptr()) }
+    } else {
+        // SAFETY: live context, a complete 'static spec, and a terminated parameter array whose
+        // handle (`base`) stays open during the call.
+        unsafe { sys::HPyType_FromSpec(ctx.as_ptr(), spec.as_ptr(), params.as_mut_ptr()) }
+    };
     ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))
 }
 
