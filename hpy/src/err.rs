@@ -34,6 +34,9 @@ pub struct PyErr {
 struct Lazy {
     kind: LazyKind,
     message: Cow<'static, str>,
+    /// The message starts with the called function's name (`f() takes ...`): an error about
+    /// a call's arguments (see [`PyErr::argument_error`]).
+    about_arguments: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -87,6 +90,7 @@ impl PyErr {
             lazy: Some(Box::new(Lazy {
                 kind: LazyKind::Builtin(kind),
                 message: message.into(),
+                about_arguments: false,
             })),
         }
     }
@@ -101,6 +105,7 @@ impl PyErr {
                     global: E::GLOBAL,
                 },
                 message: message.into(),
+                about_arguments: false,
             })),
         }
     }
@@ -250,12 +255,41 @@ impl PyErr {
         }
     }
 
+    /// A `TypeError` about a call's arguments whose message starts with the function's name
+    /// (`"f() takes at most 2 arguments (3 given)"`). Raised from a module function, the name
+    /// gets the module's prefix (`mod.f() ...`) where the interpreter's own argument errors
+    /// have it (CPython 3.10 and later, for the functions HPy checks itself), so that every
+    /// function of a module speaks in one form.
+    #[cold]
+    pub fn argument_error(message: impl Into<Cow<'static, str>>) -> PyErr {
+        let mut err = PyErr::type_error(message);
+        if let Some(lazy) = &mut err.lazy {
+            lazy.about_arguments = true;
+        }
+        err
+    }
+
+    /// [`PyErr::argument_error`]'s prefix: `module.` before the message of an error about the
+    /// arguments of one of `module`'s functions, when the interpreter names functions so.
+    #[cold]
+    pub(crate) fn qualified_by_module(mut self, module: Borrowed<'_>) -> PyErr {
+        if let Some(lazy) = &mut self.lazy {
+            if lazy.about_arguments && crate::object::interpreter_qualifies_functions(module) {
+                if let Some(name) = crate::object::module_name(module) {
+                    lazy.message = format!("{name}.{}", lazy.message).into();
+                }
+            }
+        }
+        self
+    }
+
     /// Prefixes a lazy error's message with the function and parameter it came from
     /// (`"f() argument 'x': ..."`); a pending error keeps Python's own message.
     #[cold]
     pub fn with_argument(mut self, function: &str, parameter: &str) -> PyErr {
         if let Some(lazy) = &mut self.lazy {
             lazy.message = format!("{function}() argument '{parameter}': {}", lazy.message).into();
+            lazy.about_arguments = true;
         }
         // `black_box`: otherwise the optimizer sees that the result is always `self` and has
         // callers keep their own copy of `self` across the call (in a callee-saved register).
@@ -679,6 +713,7 @@ impl From<std::io::Error> for PyErr {
                             kind: errno_kind(errno),
                         },
                         message: message.into(),
+                        about_arguments: false,
                     })),
                 }
             }

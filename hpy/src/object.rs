@@ -105,6 +105,50 @@ pub(crate) fn repr_string(obj: Borrowed<'_>) -> Option<String> {
     }
 }
 
+/// `module.__name__`, or `None` (with no exception left set) if it has none that is a `str`.
+pub(crate) fn module_name(module: Borrowed<'_>) -> Option<String> {
+    let ctx = module.context();
+    match module
+        .getattr("__name__")
+        .and_then(|n| n.extract::<String>())
+    {
+        Ok(name) => Some(name),
+        Err(err) => {
+            err.clear(ctx);
+            None
+        }
+    }
+}
+
+/// Whether the running interpreter names a builtin function `module.f()` in its own argument
+/// errors (`math.sqrt() takes exactly one argument (2 given)`): CPython 3.10 and later. PyPy
+/// and CPython 3.8/3.9 write `f()`. Asked once per process (one interpreter loads a binary).
+pub(crate) fn interpreter_qualifies_functions(any: Borrowed<'_>) -> bool {
+    use core::sync::atomic::{AtomicU8, Ordering};
+    static ANSWER: AtomicU8 = AtomicU8::new(0); // 0: not asked yet, 1: yes, 2: no
+    match ANSWER.load(Ordering::Relaxed) {
+        1 => return true,
+        2 => return false,
+        _ => {}
+    }
+    let ctx = any.context();
+    let asked = (|| -> PyResult<bool> {
+        let sys = ctx.import("sys")?;
+        let name = sys.getattr("implementation")?.getattr("name")?;
+        let hexversion: u64 = sys.getattr("hexversion")?.extract()?;
+        Ok(name.extract::<String>()? == "cpython" && hexversion >= 0x030A_0000)
+    })();
+    let yes = match asked {
+        Ok(yes) => yes,
+        Err(err) => {
+            err.clear(ctx);
+            return false;
+        }
+    };
+    ANSWER.store(if yes { 1 } else { 2 }, Ordering::Relaxed);
+    yes
+}
+
 /// `issubclass(sub, base)` via `type.__subclasscheck__`-free means: `base in sub.__mro__`.
 pub(crate) fn is_subclass(
     ctx: Context<'_>,

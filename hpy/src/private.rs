@@ -84,7 +84,7 @@ pub fn check_nargs(function: &'static str, nargs: usize, min: usize, max: usize)
 #[cold]
 #[inline(never)]
 fn nargs_error(function: &'static str, nargs: usize, min: usize, max: usize) -> PyErr {
-    PyErr::type_error(if max == 0 {
+    PyErr::argument_error(if max == 0 {
         format!("{function}() takes no arguments ({nargs} given)")
     } else if min == max {
         format!(
@@ -122,7 +122,7 @@ pub fn no_arguments(
 #[inline(never)]
 fn no_keywords(function: &'static str, kw: Borrowed<'_>) -> PyResult<()> {
     if kw.len()? != 0 {
-        return Err(PyErr::type_error(format!(
+        return Err(PyErr::argument_error(format!(
             "{function}() takes no keyword arguments"
         )));
     }
@@ -304,6 +304,8 @@ fn place_keyword<'py>(
     spec: &KeywordsSpec,
     slots: &mut [Option<Borrowed<'py>>],
     name: &str,
+    // The name as the caller's `str`, when there is one: `**kwargs` reuses it as the key.
+    name_object: Option<&Handle<'py>>,
     value: Borrowed<'py>,
     extra: &mut Option<(Context<'py>, &mut ExtraArgs<'py>)>,
 ) -> PyResult<()> {
@@ -312,7 +314,7 @@ fn place_keyword<'py>(
     match position {
         Some(position) if position >= spec.positional_only => {
             if slots[position].is_some() {
-                return Err(PyErr::type_error(format!(
+                return Err(PyErr::argument_error(format!(
                     "{function}() got multiple values for argument '{name}'"
                 )));
             }
@@ -325,13 +327,16 @@ fn place_keyword<'py>(
                     Some(dict) => dict,
                     None => extra.kwargs.insert(new_dict(*ctx)?),
                 };
-                dict.setitem_str(name, value)
+                match name_object {
+                    Some(key) => dict.setitem(key, value),
+                    None => dict.setitem_str(name, value),
+                }
             }
-            _ if position.is_some() => Err(PyErr::type_error(format!(
+            _ if position.is_some() => Err(PyErr::argument_error(format!(
                 "{function}() got some positional-only arguments passed as keyword arguments: \
                  '{name}'"
             ))),
-            _ => Err(PyErr::type_error(format!(
+            _ => Err(PyErr::argument_error(format!(
                 "{function}() got an unexpected keyword argument '{name}'"
             ))),
         },
@@ -355,7 +360,7 @@ fn too_many_positional(spec: &KeywordsSpec, nargs: usize) -> PyErr {
     } else {
         "argument"
     };
-    PyErr::type_error(if max == 0 {
+    PyErr::argument_error(if max == 0 {
         format!("{function}() takes no {noun}s ({nargs} given)")
     } else if spec.required == max {
         format!(
@@ -376,7 +381,7 @@ fn too_many_positional(spec: &KeywordsSpec, nargs: usize) -> PyErr {
 fn missing_argument(spec: &KeywordsSpec, position: usize) -> PyErr {
     let function = spec.func;
     let name = spec.params[position];
-    PyErr::type_error(if position < spec.positional {
+    PyErr::argument_error(if position < spec.positional {
         format!(
             "{function}() missing required argument '{name}' (pos {})",
             position + 1
@@ -419,16 +424,38 @@ pub(crate) fn parse_keywords_from<'py, const N: usize>(
     }
     match keywords {
         None => {}
+        Some(KeywordSource::Names(names))
+            if spec.varkw && spec.positional_only == spec.params.len() && extra.is_some() =>
+        {
+            // No parameter takes a keyword: every keyword goes to `**kwargs` under the caller's
+            // own name object (the interpreter made sure each is a `str`).
+            if let Some((ctx, extra)) = &mut extra {
+                let dict = match &extra.kwargs {
+                    Some(dict) => dict,
+                    None => extra.kwargs.insert(new_dict(*ctx)?),
+                };
+                for (index, value) in args.keyword_values().enumerate() {
+                    dict.setitem(names.get_index(index as isize)?, value)?;
+                }
+            }
+        }
         Some(KeywordSource::Names(names)) => {
             for (index, value) in args.keyword_values().enumerate() {
-                let name = names.get_index(index as isize)?;
-                let name = keyword_name(function, name.as_borrowed())?;
-                place_keyword(spec, &mut slots, name, value, &mut extra)?;
+                let name_object = names.get_index(index as isize)?;
+                let name = keyword_name(function, name_object.as_borrowed())?;
+                place_keyword(
+                    spec,
+                    &mut slots,
+                    name,
+                    Some(&name_object),
+                    value,
+                    &mut extra,
+                )?;
             }
         }
         Some(KeywordSource::Dict(values)) => {
             for (name, value) in values {
-                place_keyword(spec, &mut slots, name, value, &mut extra)?;
+                place_keyword(spec, &mut slots, name, None, value, &mut extra)?;
             }
         }
     }

@@ -53,6 +53,12 @@ pub fn expand(model: &FunctionModel) -> TokenStream {
     let target = Target::function(quote!(#ident), name, model.takes(Role::Module));
     let call = call_fn(model, convention, &target);
     let cfgs = &model.cfgs;
+    // NOARGS functions never see their arguments (HPy checks them), so have no such errors.
+    let module_function = (convention != Convention::NoArgs).then(|| {
+        quote!(
+            const MODULE_FUNCTION: bool = true;
+        )
+    });
     quote! {
         #(#cfgs)*
         #[doc(hidden)]
@@ -62,6 +68,7 @@ pub fn expand(model: &FunctionModel) -> TokenStream {
         #(#cfgs)*
         impl ::hpy::__private::#trait_name for #wrapper {
             const NAME: &'static str = #name;
+            #module_function
             #call
         }
 

@@ -106,6 +106,9 @@ pub trait NoArgsFn {
 pub trait OneArgFn {
     /// The Python name, for error messages.
     const NAME: &'static str;
+    /// Whether this is a module function: errors about its arguments then name it
+    /// `module.f()` where the interpreter's own do (see `PyErr::argument_error`).
+    const MODULE_FUNCTION: bool = false;
     /// Runs the function.
     fn call<'py>(
         ctx: Context<'py>,
@@ -118,6 +121,9 @@ pub trait OneArgFn {
 pub trait VarArgsFn {
     /// The Python name, for error messages.
     const NAME: &'static str;
+    /// Whether this is a module function: errors about its arguments then name it
+    /// `module.f()` where the interpreter's own do (see `PyErr::argument_error`).
+    const MODULE_FUNCTION: bool = false;
     /// Runs the function.
     fn call<'py>(
         ctx: Context<'py>,
@@ -130,6 +136,9 @@ pub trait VarArgsFn {
 pub trait KeywordsFn {
     /// The Python name, for error messages.
     const NAME: &'static str;
+    /// Whether this is a module function: errors about its arguments then name it
+    /// `module.f()` where the interpreter's own do (see `PyErr::argument_error`).
+    const MODULE_FUNCTION: bool = false;
     /// Runs the function; `args` holds the positionals, `args.keyword_values()` the values
     /// named by `kwnames`.
     fn call<'py>(
@@ -193,6 +202,35 @@ pub(super) fn guard<'py, R: ErrorValue>(
         Ok(Err(err)) => err.raise_returning(ctx, R::ERROR),
         Err(payload) => raise_panic(ctx, name, payload),
     }
+}
+
+/// [`guard`] for a function called with arguments: when `module` is given (a module
+/// function), an error about its arguments is raised naming `module.f()` where the
+/// interpreter's own argument errors do (`PyErr::qualified_by_module`).
+#[inline(always)]
+pub(super) fn guard_function<'py, R: ErrorValue>(
+    ctx: Context<'py>,
+    name: &'static str,
+    module: Option<Borrowed<'py>>,
+    body: impl FnOnce() -> PyResult<R>,
+) -> R {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(value)) => value,
+        Ok(Err(err)) => match module {
+            Some(module) => raise_qualified(ctx, module, err),
+            None => err.raise_returning(ctx, R::ERROR),
+        },
+        Err(payload) => raise_panic(ctx, name, payload),
+    }
+}
+
+/// Raises `err` from module function of `module`, see [`guard_function`]. Out of line: only
+/// failed calls get here.
+#[cold]
+#[inline(never)]
+fn raise_qualified<R: ErrorValue>(ctx: Context<'_>, module: Borrowed<'_>, err: PyErr) -> R {
+    err.qualified_by_module(module)
+        .raise_returning(ctx, R::ERROR)
 }
 
 /// Raises the `SystemError` of a panic caught by [`guard`] and returns the error value. Out of
@@ -329,9 +367,12 @@ impl<F: OneArgFn> Trampolines<F> {
                 Borrowed::from_raw(ctx, arg),
             )
         };
-        guard(ctx, F::NAME, move || {
-            F::call(ctx, module, arg).map(Handle::into_raw)
-        })
+        guard_function(
+            ctx,
+            F::NAME,
+            F::MODULE_FUNCTION.then_some(module),
+            move || F::call(ctx, module, arg).map(Handle::into_raw),
+        )
     }
 
     // The one copy of the body (the CPython-ABI `impl` forwards here): inlined into the `impl`
@@ -395,9 +436,12 @@ impl<F: VarArgsFn> Trampolines<F> {
                 Args::new(ctx, items, nargs, 0),
             )
         };
-        guard(ctx, F::NAME, move || {
-            F::call(ctx, module, args).map(Handle::into_raw)
-        })
+        guard_function(
+            ctx,
+            F::NAME,
+            F::MODULE_FUNCTION.then_some(module),
+            move || F::call(ctx, module, args).map(Handle::into_raw),
+        )
     }
 
     // The one copy of the body (the CPython-ABI `impl` forwards here): inlined into the `impl`
@@ -477,9 +521,12 @@ impl<F: KeywordsFn> Trampolines<F> {
         };
         // SAFETY: as above.
         let args = unsafe { Args::new(ctx, items, nargs, keyword) };
-        guard(ctx, F::NAME, move || {
-            F::call(ctx, module, args, kwnames).map(Handle::into_raw)
-        })
+        guard_function(
+            ctx,
+            F::NAME,
+            F::MODULE_FUNCTION.then_some(module),
+            move || F::call(ctx, module, args, kwnames).map(Handle::into_raw),
+        )
     }
 
     // The one copy of the body (the CPython-ABI `impl` forwards here): inlined into the `impl`
