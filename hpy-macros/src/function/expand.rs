@@ -472,6 +472,7 @@ mod tests {
             pub struct __hpy_fn_add;
             impl ::hpy::__private::VarArgsFn for __hpy_fn_add {
                 const NAME: &'static str = "add";
+                const MODULE_FUNCTION: bool = true;
                 fn call<'py>(
                     ctx: ::hpy::Context<'py>,
                     _module: ::hpy::Borrowed<'py>,
