@@ -258,7 +258,7 @@ impl PyErr {
     /// A `TypeError` about a call's arguments whose message starts with the function's name
     /// (`"f() takes at most 2 arguments (3 given)"`). Raised from a module function, the name
     /// gets the module's prefix (`mod.f() ...`) where the interpreter's own argument errors
-    /// have it (CPython 3.10 and later, for the functions HPy checks itself), so that every
+    /// have it (CPython 3.9 and later, for the functions HPy checks itself), so that every
     /// function of a module speaks in one form.
     #[cold]
     pub fn argument_error(message: impl Into<Cow<'static, str>>) -> PyErr {

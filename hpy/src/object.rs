@@ -121,8 +121,8 @@ pub(crate) fn module_name(module: Borrowed<'_>) -> Option<String> {
 }
 
 /// Whether the running interpreter names a builtin function `module.f()` in its own argument
-/// errors (`math.sqrt() takes exactly one argument (2 given)`): CPython 3.10 and later. PyPy
-/// and CPython 3.8/3.9 write `f()`. Asked once per process (one interpreter loads a binary).
+/// errors (`math.sqrt() takes exactly one argument (2 given)`): CPython 3.9 and later. PyPy
+/// and CPython 3.8 write `f()`. Asked once per process (one interpreter loads a binary).
 pub(crate) fn interpreter_qualifies_functions(any: Borrowed<'_>) -> bool {
     use core::sync::atomic::{AtomicU8, Ordering};
     static ANSWER: AtomicU8 = AtomicU8::new(0); // 0: not asked yet, 1: yes, 2: no
@@ -136,7 +136,7 @@ pub(crate) fn interpreter_qualifies_functions(any: Borrowed<'_>) -> bool {
         let sys = ctx.import("sys")?;
         let name = sys.getattr("implementation")?.getattr("name")?;
         let hexversion: u64 = sys.getattr("hexversion")?.extract()?;
-        Ok(name.extract::<String>()? == "cpython" && hexversion >= 0x030A_0000)
+        Ok(name.extract::<String>()? == "cpython" && hexversion >= 0x0309_0000)
     })();
     let yes = match asked {
         Ok(yes) => yes,

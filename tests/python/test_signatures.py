@@ -15,7 +15,7 @@ P = inspect.Parameter
 
 def _interpreter_names_functions_with_their_module():
     """Whether this interpreter names a builtin function `module.f()` in the argument errors it
-    writes itself (CPython 3.10+: `math.sqrt() takes exactly one argument (2 given)`)."""
+    writes itself (CPython 3.9+: `math.sqrt() takes exactly one argument (2 given)`)."""
     import math
 
     try:
