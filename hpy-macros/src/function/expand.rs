@@ -306,7 +306,13 @@ pub fn call_expr_with(
             }
             Role::Kwargs => {
                 let name = &target.func_name;
-                extract(p, quote!(#extra_args.kwargs()), name)
+                let keep = local("kwargs_keep");
+                let param_name = p.python_name().unwrap_or_default();
+                quote_spanned! {p.ty.span()=>
+                    ::hpy::__private::extract_kwargs(
+                        #extra_args.kwargs, &mut #keep, #name, #param_name
+                    )?
+                }
             }
             Role::Python => python_values.next().unwrap_or_default(),
         })
@@ -410,6 +416,13 @@ pub fn keywords_body(
     };
     let ctx = local("ctx");
     let extra_args = local("extra");
+    // Holds the `**kwargs` dict open for parameter types that borrow from it.
+    let keep_decl = if extra && varkw {
+        let keep = local("kwargs_keep");
+        quote!(let mut #keep = ::core::option::Option::None;)
+    } else {
+        quote!()
+    };
     let parse = if extra {
         let parser = if target.keywords_holder {
             quote!(::hpy::__private::parse_dict_keywords_extra)
@@ -437,6 +450,7 @@ pub fn keywords_body(
         };
         #holder_decl
         #parse
+        #keep_decl
     };
     (prelude, values.collect())
 }

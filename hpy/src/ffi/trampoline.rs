@@ -517,7 +517,7 @@ impl<F: KeywordsFn> Trampolines<F> {
         } else {
             // SAFETY: as above.
             let names = unsafe { Borrowed::from_raw(ctx, kwnames) };
-            (Some(names), super::raw::length(ctx, names).max(0) as usize)
+            (Some(names), super::KeywordNames::new(names).len())
         };
         // SAFETY: as above.
         let args = unsafe { Args::new(ctx, items, nargs, keyword) };
