@@ -251,6 +251,15 @@ pub fn extract_kwargs<'a, 'py: 'a, T: FromPy<'a>>(
     }
 }
 
+/// `err`, prefixed with `module.` when it is about the arguments of a function of `module`
+/// (`PyErr::argument_error`): VARARGS module functions qualify their conversion errors
+/// themselves.
+#[cold]
+#[inline(never)]
+pub fn qualified_by_module(err: PyErr, module: Borrowed<'_>) -> PyErr {
+    err.qualified_by_module(module)
+}
+
 /// A handle whose lifetime was tied to a local (the `**kwargs` dict of the call) back at the
 /// call's lifetime: it is owned, so it stays open until closed, whatever it was created from.
 #[inline(always)]

@@ -100,6 +100,10 @@ pub struct Target {
     pub keywords_holder: bool,
     /// The name of the keywords parameter (`kwnames`, or `kw` for a dict).
     pub keywords_param: Ident,
+    /// Whether argument errors are prefixed with the module's name (`mod.f()`) by the
+    /// conversions themselves (VARARGS module functions; see `VarArgsFn`), rather than by the
+    /// trampoline.
+    pub qualify_by_module: bool,
     /// Statements run right after the user's function returned, before its result is converted
     /// (releasing the receiver's borrow early when the result cannot borrow from it).
     pub release: TokenStream,
@@ -117,6 +121,7 @@ impl Target {
             keywords_parser: quote!(::hpy::__private::parse_keywords),
             keywords_holder: false,
             keywords_param: local("kwnames"),
+            qualify_by_module: true,
             release: TokenStream::new(),
         }
     }
@@ -240,13 +245,31 @@ pub fn call_parts(model: &FunctionModel, convention: Convention, target: &Target
                 };
                 quote!(let #slot = #convert;)
             });
-            (
-                quote!(, #args: ::hpy::__private::Args<'py>),
+            let checks = quote! {
+                ::hpy::__private::check_nargs(#name, #args.len(), #n, #n)?;
+                #(#lets)*
+            };
+            let conversions = if target.qualify_by_module {
+                // The module is only needed if a conversion fails: qualifying here lets it die
+                // before the user's function runs (the trampoline would keep it to the end).
+                let module = &target.self_param;
                 quote! {
-                    ::hpy::__private::check_nargs(#name, #args.len(), #n, #n)?;
-                    #(#lets)*
-                },
-            )
+                    let (#(#slots,)*) = match (|| -> ::hpy::PyResult<_> {
+                        #checks
+                        ::core::result::Result::Ok((#(#slots,)*))
+                    })() {
+                        ::core::result::Result::Ok(values) => values,
+                        ::core::result::Result::Err(err) => {
+                            return ::core::result::Result::Err(
+                                ::hpy::__private::qualified_by_module(err, #module),
+                            )
+                        }
+                    };
+                }
+            } else {
+                checks
+            };
+            (quote!(, #args: ::hpy::__private::Args<'py>), conversions)
         }
         Convention::Keywords => {
             let (prelude, inline) = keywords_body(model, &python, &slots, target);
@@ -492,9 +515,19 @@ mod tests {
                     _module: ::hpy::Borrowed<'py>,
                     args: ::hpy::__private::Args<'py>
                 ) -> ::hpy::PyResult<::hpy::Handle<'py>> {
-                    ::hpy::__private::check_nargs("add", args.len(), 2usize, 2usize)?;
-                    let arg0 = ::hpy::__private::extract_first(args.get(0usize), "add", "a")?;
-                    let arg1 = ::hpy::__private::extract(args.get(1usize), "add", "b")?;
+                    let (arg0, arg1,) = match (|| -> ::hpy::PyResult<_> {
+                        ::hpy::__private::check_nargs("add", args.len(), 2usize, 2usize)?;
+                        let arg0 = ::hpy::__private::extract_first(args.get(0usize), "add", "a")?;
+                        let arg1 = ::hpy::__private::extract(args.get(1usize), "add", "b")?;
+                        ::core::result::Result::Ok((arg0, arg1,))
+                    })() {
+                        ::core::result::Result::Ok(values) => values,
+                        ::core::result::Result::Err(err) => {
+                            return ::core::result::Result::Err(
+                                ::hpy::__private::qualified_by_module(err, _module),
+                            )
+                        }
+                    };
                     let __hpy_ret = add(arg0, arg1);
                     ::hpy::__private::into_result(__hpy_ret, ctx)
                 }
