@@ -56,7 +56,8 @@ apt_lock_error() { # LOGFILE: did this apt-get run fail because another process 
 }
 
 # apt_get_retry [PREFIX...] -- ARGS...: runs `PREFIX apt-get ARGS` (PREFIX: sudo, env ...),
-# output to stderr, until it succeeds, fails for another reason than a lock, or the wait is over.
+# output to stderr, until it succeeds, fails for another reason than a lock, or the wait is over
+# (HPYRS_APT_RETRY_DELAY: seconds between attempts, default 5).
 apt_get_retry() {
     local -
     set -o pipefail
