@@ -31,6 +31,8 @@ static SHIFT_BYTES: AtomicUsize = AtomicUsize::new(0);
 
 /// Whether the runtime that loaded this module is PyPy's (set with [`SHIFT_BYTES`]).
 static RUNTIME_IS_PYPY: AtomicBool = AtomicBool::new(false);
+/// Set by [`adapt_to_context`]: see [`runtime_is_debug`].
+static RUNTIME_IS_DEBUG: AtomicBool = AtomicBool::new(false);
 
 /// `magic_number` of HPy's `HPyDebugCtxInfo`, the private data of a debug context.
 const DEBUG_CTX_INFO_MAGIC: c_long = 0xDDA003F;
@@ -129,6 +131,8 @@ pub unsafe fn adapt_to_context(ctx: *mut HPyContext) {
     };
     SHIFT_BYTES.store(shift, Ordering::Relaxed);
     // SAFETY: the caller's contract.
+    RUNTIME_IS_DEBUG.store(unsafe { is_debug_context(ctx) }, Ordering::Relaxed);
+    // SAFETY: the caller's contract.
     RUNTIME_IS_PYPY.store(
         unsafe { pypy_context_name(ctx) }.is_some(),
         Ordering::Relaxed,
@@ -140,6 +144,28 @@ pub unsafe fn adapt_to_context(ctx: *mut HPyContext) {
 #[inline(always)]
 pub fn runtime_is_pypy() -> bool {
     RUNTIME_IS_PYPY.load(Ordering::Relaxed)
+}
+
+/// `true` when the context that handed this module its context (see [`adapt_to_context`]) is
+/// HPy's debug mode ("HPy Debug Mode ABI", also PyPy's): for the calls that cost far more
+/// there (`HPyUnicode_AsUTF8AndSize` maps and later protects a copy of the text).
+#[inline(always)]
+pub fn runtime_is_debug() -> bool {
+    RUNTIME_IS_DEBUG.load(Ordering::Relaxed)
+}
+
+/// Whether `ctx` is a debug-mode context, by its name.
+///
+/// # Safety
+/// `ctx` must be a universal `HPyContext` handed over by an HPy 0.9 loader.
+unsafe fn is_debug_context(ctx: *mut HPyContext) -> bool {
+    // SAFETY: every HPy context starts with its name, a static C string or NULL.
+    let name = unsafe { (*ctx).name };
+    // SAFETY: checked for NULL.
+    !name.is_null()
+        && unsafe { CStr::from_ptr(name) }
+            .to_bytes()
+            .starts_with(b"HPy Debug Mode")
 }
 
 /// The name of `ctx` if it is one of PyPy's contexts ("... (PyPy backend)").

@@ -95,6 +95,12 @@ mod signatures {
         (a, b, c)
     }
 
+    /// Parameter names beyond ASCII, matched by keyword like any other.
+    #[hpy_function(signature = (größe, *, faktor = 2))]
+    fn skaliere(größe: i64, faktor: i64) -> i64 {
+        größe.wrapping_mul(faktor)
+    }
+
     /// A record: a name, any positional values and keyword tags.
     #[hpy_class]
     pub struct Record {

@@ -259,6 +259,17 @@ pub(crate) fn runtime_is_pypy() -> bool {
     return sys::context_layout::runtime_is_pypy();
 }
 
+/// `true` when this module runs in HPy's debug mode (recorded when the loader handed over its
+/// context); always `false` in the CPython ABI. For the calls whose debug-mode cost differs in
+/// kind, not just degree (see `hpy_sys::context_layout::runtime_is_debug`).
+#[inline(always)]
+pub(crate) fn runtime_is_debug() -> bool {
+    #[cfg(feature = "cpython-abi")]
+    return false;
+    #[cfg(not(feature = "cpython-abi"))]
+    return sys::context_layout::runtime_is_debug();
+}
+
 /// The positional arguments of a call, borrowed from HPy for the call (`*args`).
 ///
 /// A `#[hpy_function]` or method parameter of this type receives all positional arguments:

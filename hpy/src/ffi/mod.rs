@@ -22,5 +22,5 @@ mod stub_export;
 pub(crate) mod text_calls;
 pub(crate) mod trampoline;
 
-pub(crate) use handle::KeywordNames;
+pub(crate) use handle::{runtime_is_debug, KeywordNames};
 pub use handle::{Args, Borrowed, Context, Handle};
