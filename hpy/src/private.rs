@@ -365,6 +365,14 @@ pub fn parse_keywords_extra<'py, const N: usize>(
     args: Args<'py>,
     kwnames: Option<Borrowed<'py>>,
 ) -> PyResult<([Option<Borrowed<'py>>; N], ExtraArgs<'py>)> {
+    if spec.varkw && !spec.varargs && spec.positional_only == N && spec.required == N {
+        // `(a, b, /, **kwargs)`: the arguments are the positional ones, and every keyword
+        // goes to the dict under the caller's own name object. Any other count is an error,
+        // which the general path words.
+        if args.len() == N {
+            return collect_keywords(ctx, args, kwnames);
+        }
+    }
     let mut extra = ExtraArgs {
         rest: args,
         kwargs: None,
@@ -376,6 +384,38 @@ pub fn parse_keywords_extra<'py, const N: usize>(
         Some((ctx, &mut extra)),
     )?;
     Ok((slots, extra))
+}
+
+/// [`parse_keywords_extra`] for `N` positional-only parameters and `**kwargs`, called with
+/// exactly `N` positional arguments.
+#[inline(always)]
+fn collect_keywords<'py, const N: usize>(
+    ctx: Context<'py>,
+    args: Args<'py>,
+    kwnames: Option<Borrowed<'py>>,
+) -> PyResult<([Option<Borrowed<'py>>; N], ExtraArgs<'py>)> {
+    let mut slots: [Option<Borrowed<'py>>; N] = [None; N];
+    for (index, slot) in slots.iter_mut().enumerate() {
+        *slot = Some(args.get(index));
+    }
+    let dict = new_dict(ctx)?;
+    if let Some(names) = kwnames {
+        let names = KeywordNames::new(names);
+        for (index, value) in args.keyword_values().enumerate() {
+            dict.setitem(names.get(index)?.as_borrowed(), value)?;
+        }
+    }
+    let mut rest = args;
+    for _ in 0..N {
+        rest = rest.skip_first();
+    }
+    Ok((
+        slots,
+        ExtraArgs {
+            rest,
+            kwargs: Some(dict),
+        },
+    ))
 }
 
 /// A keyword argument's name as `&str`. Names that are not text raise CPython's
