@@ -155,7 +155,7 @@ def find_cdylib(meta: dict, manifest: Path) -> tuple:
                 return package, target
         raise BuildError(
             f"package `{package['name']}` ({manifest}) builds no Python extension: its library is not a "
-            'cdylib. Add\n    [lib]\n    crate-type = ["cdylib"]\nto its Cargo.toml'
+            'cdylib. Add `crate-type = ["cdylib"]` to the [lib] section of its Cargo.toml'
         )
     raise BuildError(f"cargo metadata does not list a package for {manifest}")
 
