@@ -356,11 +356,21 @@ def test_pip_install_dot(project, venv, base_env):
     assert info["file"].endswith("site-packages/quickstart.hpy0.so"), info
 
 
+def test_editable_top_level_module(project, venv, base_env):
+    """`pip install -e .` of a top-level module: built into build/hpyrs-editable/, found there."""
+    _run([venv, "-m", "pip", "install", "-e", project], env=base_env)
+    info = import_and_call(venv)
+    assert info["file"] == str(project / "build" / "hpyrs-editable" / "quickstart.hpy0.so"), info
+    _run([venv, "-m", "pip", "uninstall", "-y", "hpyrs-quickstart"], env=base_env)
+
+
 def test_sdist_and_a_wheel_from_it(project, venv, base_env, work):
     """`python -m build --sdist`: the crate and pyproject, not target/ or build outputs; a
-    wheel built from it (`pip wheel x.tar.gz`) installs and imports."""
+    wheel built from it (`pip wheel x.tar.gz`) installs and imports. The `hpy` path dependency
+    outside the project is reported."""
     out = work / "sdist"
-    _run([venv, "-m", "build", "--sdist", "-o", out, project], env=base_env)
+    proc = _run([venv, "-m", "build", "--sdist", "-o", out, project], env=base_env)
+    assert "hpyrs-build: warning: dependency `hpy` is a path outside the project" in proc.stdout, proc.stdout
     sdist = _one(out, "*.tar.gz")
     assert sdist.name == "hpyrs_quickstart-0.2.0rc1.tar.gz"
     with tarfile.open(sdist) as tar:
