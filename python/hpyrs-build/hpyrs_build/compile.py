@@ -335,8 +335,6 @@ try:
 except Exception as e:
     info["hpy_importable"] = False
     info["hpy_error"] = "%s: %s" % (type(e).__name__, e)
-    if sys.implementation.name == "cpython":
-        pass
 print(json.dumps(info))
 """
 
@@ -665,9 +663,8 @@ def build(
         # the target Python's, not ours.
         info = probe_python(exe)
         check_python_version(info, abi)
+        # (A free-threaded Python is refused by hpy-sys's build script, with its own message.)
         check_hpy(info, "the CPython ABI (HPy's runtime is compiled into the module)")
-        if info.get("gil_disabled"):
-            pass  # hpy-sys refuses it with its own message
         ext_suffix = python_ext_suffix(exe)
         env["HPY_PYTHON"] = exe
         filename = name + ext_suffix
