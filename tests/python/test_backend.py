@@ -567,3 +567,50 @@ def test_error_module_name_differs_from_hpy_module(project, venv, base_env, work
     proc = pip_wheel(venv, project, work / "mismatch", base_env, "-C", "module=other", check=False)
     assert proc.returncode != 0
     _assert_one_error(proc.stdout, "`other`", "`quickstart`", "HPyInit_quickstart")
+
+
+# --------------------------------------------------------------------------------------
+# the universal wheel's files on other interpreters (test_new_project.py pip-installs it there)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("interpreter", ["pypy", "python3.8", "python3.15"])
+def test_universal_wheel_files_import_elsewhere(universal_wheel, interpreter, tmp_path):
+    """The files of the one universal wheel, unpacked, import on PyPy (its built-in HPy) and on
+    the oldest and newest CPython (PyPI's hpy 0.9.0), and add() agrees with that Python's +."""
+    exe = REPO / "tools" / interpreter
+    probe = subprocess.run([str(exe), "-c", "import hpy.universal"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if probe.returncode != 0:
+        pytest.skip(f"{interpreter} with hpy is not available here (tools/setup_env.sh installs it)")
+    with zipfile.ZipFile(universal_wheel) as z:
+        z.extractall(tmp_path)
+    code = "import quickstart, sys; print(quickstart.add(2**40, 7) == 2**40 + 7, type(quickstart).__name__)"
+    env = {k: v for k, v in os.environ.items() if k not in ("HPY", "PYTHONHOME")}
+    env["PYTHONPATH"] = str(tmp_path)
+    assert _run([exe, "-c", code], env=env, cwd="/").stdout.split() == ["True", "module"]
+
+
+# --------------------------------------------------------------------------------------
+# configuration mistakes (no build)
+# --------------------------------------------------------------------------------------
+
+
+def _config_error(tmp_path, tool: str, settings=None) -> str:
+    (tmp_path / "Cargo.toml").write_text('[package]\nname = "x"\nversion = "1.0.0"\n')
+    (tmp_path / "pyproject.toml").write_text(f'[project]\nname = "x"\ndynamic = ["version"]\n\n[tool.hpyrs]\n{tool}\n')
+    with pytest.raises(hb_compile.BuildError) as info:
+        hb_config.Config(tmp_path, settings)
+    return str(info.value)
+
+
+def test_config_mistakes_are_named(tmp_path):
+    assert "unknown key(s) in [tool.hpyrs]: abbi" in _config_error(tmp_path, 'abbi = "cpython"')
+    assert 'choose "universal" or "cpython"' in _config_error(tmp_path, "", {"abi": "pypy"})
+    assert "-C abi=pypy" in _config_error(tmp_path, "", {"abi": "pypy"})
+    assert "unknown config setting `ab`" in _config_error(tmp_path, "", {"ab": "cpython"})
+    assert "not a Python module name" in _config_error(tmp_path, 'module = "pkg-native"')
+    assert "python-source = 'nowhere'" in _config_error(tmp_path, 'python-source = "nowhere"')
+    # -C overrides the table, and a list (repeated -C) joins.
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\n[tool.hpyrs]\nabi = "cpython"\n')
+    cfg = hb_config.Config(tmp_path, {"abi": "universal", "features": ["a", "b,c"]})
+    assert (cfg.abi, cfg.features) == ("universal", ["a", "b", "c"])
