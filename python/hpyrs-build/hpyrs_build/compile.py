@@ -315,15 +315,19 @@ def _dylib_naming() -> tuple:
 # Python
 # --------------------------------------------------------------------------------------
 
+# Two JSON lines: the interpreter, then its hpy (so a Python whose `import hpy.universal` dies
+# still reports the first).
 _PY_PROBE = r"""
 import sys, sysconfig, json
-info = {
+print(json.dumps({
     "ext_suffix": sysconfig.get_config_var("EXT_SUFFIX"),
     "version": list(sys.version_info[:2]),
     "implementation": sys.implementation.name,
     "debug": bool(sysconfig.get_config_var("Py_DEBUG")),
     "gil_disabled": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
-}
+}))
+sys.stdout.flush()
+info = {}
 try:
     from importlib.metadata import version
     info["hpy"] = version("hpy")
@@ -369,10 +373,17 @@ def probe_python(python: Optional[PathLike] = None) -> dict:
         proc = subprocess.run([exe, "-c", _PY_PROBE], stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
     except OSError as e:
         raise BuildError(f"cannot run the Python interpreter {exe}: {e}") from None
+    info: dict = {}
     try:
-        info = json.loads(proc.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        raise BuildError(f"cannot query the Python interpreter {exe}:\n{proc.stderr.strip()}") from None
+        for line in proc.stdout.strip().splitlines():
+            if line.startswith("{"):
+                info.update(json.loads(line))
+    except ValueError:
+        info = {}
+    if "version" not in info:
+        raise BuildError(f"cannot query the Python interpreter {exe}:\n{proc.stderr.strip()}")
+    if "hpy_importable" not in info:
+        info.update(hpy=None, hpy_importable=False, hpy_error=f"importing hpy.universal failed:\n{proc.stderr.strip()}")
     info["executable"] = exe
     _probe_cache[key] = info
     return info
