@@ -475,6 +475,24 @@ def _editable(package_project, pkg, lib, venv, base_env):
     _run([venv, "-m", "pip", "uninstall", "-y", "hpyrs-pkg"], env=base_env)
 
 
+def test_elf_reader_agrees_with_binutils(universal_wheel, cpython_wheel, tmp_path):
+    """hpyrs_build.elf (stdlib) reads the same defined dynamic symbols as `nm -D`, the same
+    DT_NEEDED as `readelf -d` and the same version needs as `readelf -V`, on both binaries."""
+    from hpyrs_build import elf
+
+    for whl, member in ((universal_wheel, "quickstart.hpy0.so"), (cpython_wheel, f"quickstart{EXT_SUFFIX}")):
+        path = tmp_path / member
+        with zipfile.ZipFile(whl) as z:
+            path.write_bytes(z.read(member))
+        info = elf.read_elf(path)
+        nm = _run(["nm", "-D", "--defined-only", path]).stdout.split("\n")
+        assert info.defined == {line.split()[-1].split("@")[0] for line in nm if line.strip()}
+        assert info.needed == re.findall(r"\(NEEDED\).*\[(.+)\]", _run(["readelf", "-d", path]).stdout)
+        versions = _run(["readelf", "-V", "--wide", path]).stdout
+        needs = versions[versions.index(".gnu.version_r"):]
+        assert sorted(v for vs in info.versions.values() for v in vs) == sorted(re.findall(r"Name: (\S+)", needs))
+
+
 # --------------------------------------------------------------------------------------
 # the release settings, without building
 # --------------------------------------------------------------------------------------
