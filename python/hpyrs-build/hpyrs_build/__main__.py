@@ -124,8 +124,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(usage + "\n\n" + __doc__.split("\n\n", 1)[1].split("\n\n", 1)[1])
         return 0 if argv else 2
     if argv[0] == "new":
-        from .new import main as new_main  # hpyrs_build/new.py (the project generator)
-
+        try:
+            from .new import main as new_main  # hpyrs_build/new.py (the project generator)
+        except ModuleNotFoundError as e:
+            if e.name != f"{__package__}.new":
+                raise
+            print("hpyrs-build: error: this hpyrs-build has no `new` command (hpyrs_build/new.py is missing)", file=sys.stderr)
+            return 1
         return new_main(argv[1:])
     if argv[0] == "develop":
         return develop_main(argv[1:])

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 __all__ = [
     "ABIS",
@@ -206,7 +206,7 @@ def _profile_keys(table: dict, profile: str) -> set:
     return set(section) if isinstance(section, dict) else set()
 
 
-def release_env(workspace_root: PathLike, profile: str, env: Optional[Dict[str, str]] = None, cwd: Optional[PathLike] = None) -> Dict[str, str]:
+def release_env(workspace_root: PathLike, profile: str, env: Optional[Mapping[str, str]] = None, cwd: Optional[PathLike] = None) -> Dict[str, str]:
     """The `CARGO_PROFILE_<PROFILE>_*` variables that give `profile` hpy-rs's release settings
     (fat LTO, one codegen unit, panic=unwind), minus every setting the user made: in the
     workspace's Cargo.toml `[profile.<profile>]`, in a cargo config file, or in the environment.
@@ -214,7 +214,7 @@ def release_env(workspace_root: PathLike, profile: str, env: Optional[Dict[str, 
     For `dev` only `panic = "unwind"` is applied (it is cargo's default there anyway); other
     custom profiles get the settings themselves (they would otherwise inherit them from release
     only when it has them)."""
-    env = os.environ if env is None else env
+    environ: Mapping[str, str] = os.environ if env is None else env
     settings = RELEASE_SETTINGS if profile not in ("dev", "test") else (("panic", "unwind"),)
     user: set = set()
     root_manifest = Path(workspace_root) / "Cargo.toml"
@@ -229,7 +229,7 @@ def release_env(workspace_root: PathLike, profile: str, env: Optional[Dict[str, 
     out = {}
     for key, value in settings:
         var = prefix + key.upper().replace("-", "_")
-        if key in user or var in env:
+        if key in user or var in environ:
             continue
         out[var] = value
     return out
@@ -498,7 +498,7 @@ def _atomic_write(dest: Path, *, copy_from: Optional[Path] = None, text: Optiona
                 with open(copy_from, "rb") as src:
                     shutil.copyfileobj(src, f)
             else:
-                f.write(text.encode("utf-8"))
+                f.write((text or "").encode("utf-8"))
         os.chmod(tmp, mode)
         # A new inode: a process that has the old file mapped is not affected.
         os.replace(tmp, dest)
@@ -608,8 +608,7 @@ def abi_features(abi: str, manifest: Path, features: Iterable[str] = ()) -> List
         # code for that ABI only (`#[cfg(feature = "cpython-abi")]`, e.g. `PyObject*` exchange).
         if re.search(r"^\s*cpython-abi\s*=", manifest.read_text(), re.MULTILINE):
             out.append("cpython-abi")
-    seen: set = set()
-    return [f for f in out if not (f in seen or seen.add(f))]
+    return list(dict.fromkeys(out))
 
 
 def build(

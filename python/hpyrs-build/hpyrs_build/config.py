@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from .compile import ABIS, BuildError, load_toml
 
 # [tool.hpyrs] keys and their defaults (docs/packaging.md).
-TOOL_KEYS = {
+TOOL_KEYS: Dict[str, object] = {
     "abi": "universal",
     "module": None,
     "python-source": None,
@@ -38,9 +38,10 @@ class Config:
         if not path.is_file():
             raise BuildError(f"{self.root} has no pyproject.toml")
         self.pyproject = load_toml(path)
-        self.project = self.pyproject.get("project")
-        if not isinstance(self.project, dict) or "name" not in self.project:
+        project = self.pyproject.get("project")
+        if not isinstance(project, dict) or "name" not in project:
             raise BuildError("pyproject.toml needs a [project] table with at least `name` (PEP 621)")
+        self.project: dict = project
         tool = dict((self.pyproject.get("tool") or {}).get("hpyrs") or {})
         unknown = sorted(set(tool) - set(TOOL_KEYS))
         if unknown:
@@ -192,7 +193,7 @@ def _readme(cfg: Config) -> Tuple[Optional[str], Optional[str]]:
     return text, content_type
 
 
-def _people(entries: List[dict]) -> Tuple[List[str], List[str]]:
+def _people(entries: Optional[List[dict]]) -> Tuple[List[str], List[str]]:
     names, emails = [], []
     for p in entries or []:
         name, email = p.get("name"), p.get("email")
@@ -226,7 +227,7 @@ def license_files(cfg: Config) -> List[Path]:
     return found
 
 
-def core_metadata(cfg: Config, extra_requires: List[str] = (), dynamic: List[str] = ()) -> str:
+def core_metadata(cfg: Config, extra_requires: Sequence[str] = (), dynamic: Sequence[str] = ()) -> str:
     """The METADATA (or PKG-INFO) text. `extra_requires` are added to `dependencies` (e.g. the
     universal wheel's hpy requirement); `dynamic` fields are declared Dynamic (sdist)."""
     p = cfg.project

@@ -75,7 +75,7 @@ def linux_platform_tag(binary: Path) -> Tuple[str, str]:
     foreign = [lib for lib in info.needed if lib not in MANYLINUX_LIBS and not _LOADERS.match(lib)]
     if foreign:
         return plain, f"{binary.name} needs {', '.join(foreign)}, which manylinux does not allow (bundle it or link it statically)"
-    glibc = (2, 17)
+    glibc: Tuple[int, ...] = (2, 17)
     needs: Dict[str, Tuple[int, ...]] = {}
     for lib, versions in info.versions.items():
         for v in versions:
