@@ -473,6 +473,12 @@ def _editable(package_project, pkg, lib, venv, base_env):
     lines = _run([venv, "-c", code], cwd="/").stdout.split()
     assert lines[1:] == ["second", "0.1.1"]
     _run([venv, "-m", "pip", "uninstall", "-y", "hpyrs-pkg"], env=base_env)
+    # The module files the editable build left in python/pkg/ stay out of an sdist.
+    out = package_project.parent / "pkg-sdist"
+    _run([venv, "-m", "build", "--sdist", "-o", out, package_project], env=base_env)
+    with tarfile.open(_one(out, "*.tar.gz")) as tar:
+        names = [n.split("/", 1)[1] for n in tar.getnames()]
+    assert "python/pkg/__init__.py" in names and not [n for n in names if "_native" in n], names
 
 
 def test_elf_reader_agrees_with_binutils(universal_wheel, cpython_wheel, tmp_path):
