@@ -25,8 +25,13 @@
 # expected to be installed already, e.g. with rustup.
 #
 # Environment: HPYRS_PYTHON=/path/to/python3 picks the base interpreter for a new venv;
-# HPYRS_SKIP_APT=1 skips the apt step; HPYRS_SKIP_PYPY=1 skips PyPy; HPYRS_SKIP_NEW_CPYTHON=1
-# skips CPython 3.14 and 3.15.
+# HPYRS_SKIP_APT=1 skips the apt step (install those packages yourself, e.g. without root);
+# HPYRS_APT_LOCK_WAIT=<seconds> (default 300) bounds how long apt-get waits for another apt-get
+# or dpkg (e.g. unattended-upgrades) to release its lock; HPYRS_SKIP_PYPY=1 skips PyPy;
+# HPYRS_SKIP_NEW_CPYTHON=1 skips CPython 3.14 and 3.15.
+#
+# Sourced (`source tools/setup_env.sh`), it only defines the apt functions below and returns:
+# tests/python/test_setup_env.py runs them against a fake apt-get.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,6 +44,89 @@ SETUPTOOLS_VERSION="84.2.1"
 MATPLOTLIB_VERSION="3.11.2"
 
 log() { echo "setup_env: $*" >&2; }
+
+# ---- apt, waiting for its lock ----------------------------------------------------------
+# Another apt-get or dpkg (unattended-upgrades, a second setup run) holds apt's locks for as long
+# as it runs, and apt-get then fails at once ("E: Could not get lock /var/lib/apt/lists/lock").
+# DPkg::Lock::Timeout makes apt-get itself wait for the dpkg lock (apt >= 1.9.11; older ones
+# ignore the option); `apt-get update`'s lists lock has no such option, so a failure that names a
+# lock is retried. Both within one bound, HPYRS_APT_LOCK_WAIT seconds in all.
+apt_lock_error() { # LOGFILE: did this apt-get run fail because another process held a lock?
+    grep -qE 'Could not get lock|Unable to lock|Unable to acquire the dpkg frontend lock' "$1"
+}
+
+# apt_get_retry [PREFIX...] -- ARGS...: runs `PREFIX apt-get ARGS` (PREFIX: sudo, env ...),
+# output to stderr, until it succeeds, fails for another reason than a lock, or the wait is over
+# (HPYRS_APT_RETRY_DELAY: seconds between attempts, default 5).
+apt_get_retry() {
+    local -
+    set -o pipefail
+    local prefix=() wait="${HPYRS_APT_LOCK_WAIT:-300}" delay="${HPYRS_APT_RETRY_DELAY:-5}"
+    while [[ "$1" != -- ]]; do prefix+=("$1"); shift; done
+    shift
+    if ! [[ "$wait" =~ ^[0-9]+$ ]]; then
+        log "error: HPYRS_APT_LOCK_WAIT must be a number of seconds, not '$wait'"
+        return 1
+    fi
+    local start=$SECONDS attempt=0 left rc out
+    out="$(mktemp -t hpyrs-apt.XXXXXX)"
+    while :; do
+        attempt=$((attempt + 1))
+        left=$((wait - (SECONDS - start)))
+        ((left > 0)) || left=0
+        rc=0 # pipefail: a failure is apt-get's status (tee's is 0)
+        ${prefix[@]+"${prefix[@]}"} apt-get -o "DPkg::Lock::Timeout=$left" "$@" 2>&1 | tee "$out" >&2 || rc=$?
+        if ((rc == 0)); then
+            rm -f "$out"
+            return 0
+        fi
+        if ! apt_lock_error "$out"; then
+            rm -f "$out"
+            log "error: apt-get $* failed (exit $rc); see its output above"
+            return "$rc"
+        fi
+        if ((SECONDS - start >= wait)); then
+            rm -f "$out"
+            log "error: apt-get $*: another apt-get or dpkg still holds apt's lock after ${wait}s" \
+                "($attempt attempts). Wait for it to finish (ps -C apt-get,apt,dpkg,unattended-upgr) and" \
+                "rerun, wait longer with HPYRS_APT_LOCK_WAIT=<seconds>, or install the packages" \
+                "yourself and set HPYRS_SKIP_APT=1"
+            return 1
+        fi
+        log "apt-get $*: apt's lock is held by another process; retrying in ${delay}s" \
+            "(attempt $attempt, gives up after ${wait}s)"
+        sleep "$delay"
+    done
+}
+
+# install_apt_packages PKG...: installs those of PKG that `dpkg -s` does not know (as root, or
+# through sudo).
+install_apt_packages() {
+    local missing=() pkg sudo=()
+    for pkg in "$@"; do
+        if ! dpkg -s "$pkg" >/dev/null 2>&1; then
+            missing+=("$pkg")
+        fi
+    done
+    ((${#missing[@]})) || return 0
+    log "installing Debian packages: ${missing[*]}"
+    if [[ "$(id -u)" != 0 ]]; then
+        if command -v sudo >/dev/null 2>&1; then
+            sudo=(sudo)
+        else
+            log "error: need root (or sudo) to install: ${missing[*]} (or install them and set HPYRS_SKIP_APT=1)"
+            return 1
+        fi
+    fi
+    apt_get_retry ${sudo[@]+"${sudo[@]}"} -- update || return
+    apt_get_retry ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive -- \
+        install -y --no-install-recommends "${missing[@]}"
+}
+
+# Sourced: the functions above are all that is wanted.
+if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then
+    return 0
+fi
 
 # ---- base interpreter -----------------------------------------------------------------
 pick_python() {
@@ -68,27 +156,7 @@ if [[ "$BASE_PYTHON" == python3 ]]; then
 fi
 
 if [[ "${HPYRS_SKIP_APT:-0}" != 1 ]] && command -v dpkg >/dev/null 2>&1; then
-    missing=()
-    for pkg in "${apt_packages[@]}"; do
-        if ! dpkg -s "$pkg" >/dev/null 2>&1; then
-            missing+=("$pkg")
-        fi
-    done
-    if ((${#missing[@]})); then
-        log "installing Debian packages: ${missing[*]}"
-        sudo=()
-        if [[ "$(id -u)" != 0 ]]; then
-            if command -v sudo >/dev/null 2>&1; then
-                sudo=(sudo)
-            else
-                log "error: need root (or sudo) to install: ${missing[*]}"
-                exit 1
-            fi
-        fi
-        ${sudo[@]+"${sudo[@]}"} apt-get update >&2
-        ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive \
-            apt-get install -y --no-install-recommends "${missing[@]}" >&2
-    fi
+    install_apt_packages "${apt_packages[@]}"
 elif [[ "${HPYRS_SKIP_APT:-0}" != 1 ]]; then
     log "no dpkg: not a Debian system, make sure these are installed: ${apt_packages[*]}"
 fi

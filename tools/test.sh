@@ -127,6 +127,7 @@ step clippy cargo clippy --workspace --all-targets -- -D warnings
 step clippy-cpython-abi cargo clippy --workspace --all-targets --features hpy/cpython-abi -- -D warnings
 step cargo-test cargo test --workspace
 step bindgen-fresh cargo test -p hpy-sys --features bindgen
+step package-crates bash tools/package_crates.sh  # cargo package + publish --dry-run, both ABIs from the .crate files
 step pytest run_pytest "CPython 3.11" "$PY" "$@"
 step pytest-pypy run_pytest_pypy "$@"
 for ver in "${OTHER_CPYTHONS[@]}"; do

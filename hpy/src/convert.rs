@@ -54,6 +54,18 @@ pub trait FromPy<'a>: Sized {
         Self::from_py(obj)
     }
 
+    /// [`FromPy::from_py`] for the `**kwargs` dict of a call (a new `dict`, handed over): views
+    /// take that handle instead of a new one; other types convert from it while `keep` holds it
+    /// open for them.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn from_kwargs<'py: 'a>(
+        dict: Handle<'py>,
+        keep: &'a mut Option<Handle<'py>>,
+    ) -> PyResult<Self> {
+        Self::from_py(keep.insert(dict).as_borrowed())
+    }
+
     /// Lets `Vec<u8>` read a `bytes` object directly; `None` means "use the list path".
     #[doc(hidden)]
     fn vec_from_bytes(_obj: Borrowed<'a>) -> Option<PyResult<Vec<Self>>> {
@@ -798,6 +810,15 @@ impl<'a, T: FromPy<'a>> FromPy<'a> for Option<T> {
         } else {
             T::from_py(obj).map(Some)
         }
+    }
+
+    #[inline(always)]
+    fn from_kwargs<'py: 'a>(
+        dict: Handle<'py>,
+        keep: &'a mut Option<Handle<'py>>,
+    ) -> PyResult<Self> {
+        // A dict is never `None`.
+        T::from_kwargs(dict, keep).map(Some)
     }
 }
 

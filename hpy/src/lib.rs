@@ -56,11 +56,11 @@ pub use hpy_macros::{FromPy, IntoPy};
 
 /// Guides (their examples are compiled as doctests).
 pub mod guide {
-    #[doc = include_str!("../../docs/classes.md")]
+    #[doc = include_str!("../docs/classes.md")]
     pub mod classes {}
-    #[doc = include_str!("../../docs/containers.md")]
+    #[doc = include_str!("../docs/containers.md")]
     pub mod containers {}
-    #[doc = include_str!("../../docs/derives.md")]
+    #[doc = include_str!("../docs/derives.md")]
     pub mod derives {}
 }
 

@@ -124,12 +124,10 @@ pub(crate) fn module_name(module: Borrowed<'_>) -> Option<String> {
 /// errors (`math.sqrt() takes exactly one argument (2 given)`): CPython 3.9 and later. PyPy
 /// and CPython 3.8 write `f()`. Asked once per process (one interpreter loads a binary).
 pub(crate) fn interpreter_qualifies_functions(any: Borrowed<'_>) -> bool {
-    use core::sync::atomic::{AtomicU8, Ordering};
-    static ANSWER: AtomicU8 = AtomicU8::new(0); // 0: not asked yet, 1: yes, 2: no
-    match ANSWER.load(Ordering::Relaxed) {
-        1 => return true,
-        2 => return false,
-        _ => {}
+    // Only an answer is kept: a failed question (say, `sys` not importable yet) is asked again.
+    static ANSWER: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if let Some(&yes) = ANSWER.get() {
+        return yes;
     }
     let ctx = any.context();
     let asked = (|| -> PyResult<bool> {
@@ -145,8 +143,7 @@ pub(crate) fn interpreter_qualifies_functions(any: Borrowed<'_>) -> bool {
             return false;
         }
     };
-    ANSWER.store(if yes { 1 } else { 2 }, Ordering::Relaxed);
-    yes
+    *ANSWER.get_or_init(|| yes)
 }
 
 /// `issubclass(sub, base)` via `type.__subclasscheck__`-free means: `base in sub.__mro__`.

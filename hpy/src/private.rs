@@ -55,6 +55,7 @@ pub trait NoClassItems {
 impl<T: ?Sized> NoClassItems for T {}
 
 use crate::class::KeywordSource;
+use crate::ffi::{raw, KeywordNames};
 pub use hpy_sys as sys;
 
 use crate::convert::{FromPy, IntoPy, IntoPyResult};
@@ -234,6 +235,31 @@ impl<'py> ExtraArgs<'py> {
     }
 }
 
+/// The `**kwargs` parameter from the dict the parser made (`extra.kwargs`), handed over to
+/// the parameter's type (`FromPy::from_kwargs`); `keep` holds it open for types that borrow.
+#[inline(always)]
+pub fn extract_kwargs<'a, 'py: 'a, T: FromPy<'a>>(
+    dict: Option<Handle<'py>>,
+    keep: &'a mut Option<Handle<'py>>,
+    function: &'static str,
+    parameter: &'static str,
+) -> PyResult<T> {
+    let dict = dict.expect("hpy: **kwargs read for a function without **kwargs");
+    match T::from_kwargs(dict, keep) {
+        Ok(value) => Ok(value),
+        Err(err) => Err(err.with_argument(function, parameter)),
+    }
+}
+
+/// `err`, prefixed with `module.` when it is about the arguments of a function of `module`
+/// (`PyErr::argument_error`): VARARGS module functions qualify their conversion errors
+/// themselves.
+#[cold]
+#[inline(never)]
+pub fn qualified_by_module(err: PyErr, module: Borrowed<'_>) -> PyErr {
+    err.qualified_by_module(module)
+}
+
 /// A handle whose lifetime was tied to a local (the `**kwargs` dict of the call) back at the
 /// call's lifetime: it is owned, so it stays open until closed, whatever it was created from.
 #[inline(always)]
@@ -253,15 +279,86 @@ pub fn args_tuple<'py>(ctx: Context<'py>, args: Args<'py>) -> PyResult<crate::Py
 
 /// Matches positional and keyword arguments to the parameters of `spec`. Each slot is the
 /// argument for that parameter, `None` when it was not given (only for defaulted ones).
+///
+/// The path of every call to a function without `*args` and `**kwargs`, kept lean: the
+/// positional arguments are copied, each keyword's name is matched by its bytes, and anything
+/// unusual is left to the out-of-line error path. Inlined into the function it parses for,
+/// so the slots stay in registers (measured: bench/README.md, the keyword patterns).
+#[inline(always)]
 pub fn parse_keywords<'py, const N: usize>(
     spec: &KeywordsSpec,
     args: Args<'py>,
     kwnames: Option<Borrowed<'py>>,
 ) -> PyResult<[Option<Borrowed<'py>>; N]> {
-    parse_keywords_from(spec, args, kwnames.map(KeywordSource::Names), None)
+    let nargs = args.len();
+    if nargs > spec.positional {
+        return Err(too_many_positional(spec, nargs));
+    }
+    let mut slots: [Option<Borrowed<'py>>; N] = [None; N];
+    for (index, slot) in slots.iter_mut().enumerate().take(nargs) {
+        *slot = Some(args.get(index));
+    }
+    if let Some(names) = kwnames {
+        let names = KeywordNames::new(names);
+        for (index, value) in args.keyword_values().enumerate() {
+            let name = names.get(index)?;
+            let name = name.as_borrowed();
+            match keyword_parameter(spec, name) {
+                Some(position) if slots[position].is_none() => slots[position] = Some(value),
+                _ => return Err(misplaced_keyword(spec, &mut slots, name, value)),
+            }
+        }
+    }
+    check_required(spec, &slots)?;
+    Ok(slots)
+}
+
+/// The error for a keyword argument [`parse_keywords`] could not place: a repeated, unknown
+/// or positional-only name, or one that is not a `str`.
+#[cold]
+#[inline(never)]
+fn misplaced_keyword<'py>(
+    spec: &KeywordsSpec,
+    slots: &mut [Option<Borrowed<'py>>],
+    name: Borrowed<'_>,
+    value: Borrowed<'py>,
+) -> PyErr {
+    let text = match keyword_name(spec.func, name) {
+        Ok(text) => text,
+        Err(err) => return err,
+    };
+    match place_keyword(spec, slots, text, Some(name), value, &mut None) {
+        Err(err) => err,
+        // Unreachable: a name that fills a free parameter took the fast path.
+        Ok(()) => PyErr::argument_error(format!(
+            "{}() got an unexpected keyword argument '{text}'",
+            spec.func
+        )),
+    }
+}
+
+/// Checks that every parameter without a default was given.
+#[inline(always)]
+fn check_required(spec: &KeywordsSpec, slots: &[Option<Borrowed<'_>>]) -> PyResult<()> {
+    if spec.simple {
+        // Only the leading positional parameters can be required.
+        for (position, slot) in slots.iter().enumerate().take(spec.required) {
+            if slot.is_none() {
+                return Err(missing_argument(spec, position));
+            }
+        }
+    } else {
+        for (position, slot) in slots.iter().enumerate() {
+            if slot.is_none() && !spec.optional.get(position).copied().unwrap_or(false) {
+                return Err(missing_argument(spec, position));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// [`parse_keywords`] for a function with `*args` or `**kwargs`: also returns what they take.
+#[inline(always)]
 pub fn parse_keywords_extra<'py, const N: usize>(
     spec: &KeywordsSpec,
     ctx: Context<'py>,
@@ -305,7 +402,7 @@ fn place_keyword<'py>(
     slots: &mut [Option<Borrowed<'py>>],
     name: &str,
     // The name as the caller's `str`, when there is one: `**kwargs` reuses it as the key.
-    name_object: Option<&Handle<'py>>,
+    name_object: Option<Borrowed<'_>>,
     value: Borrowed<'py>,
     extra: &mut Option<(Context<'py>, &mut ExtraArgs<'py>)>,
 ) -> PyResult<()> {
@@ -314,9 +411,7 @@ fn place_keyword<'py>(
     match position {
         Some(position) if position >= spec.positional_only => {
             if slots[position].is_some() {
-                return Err(PyErr::argument_error(format!(
-                    "{function}() got multiple values for argument '{name}'"
-                )));
+                return Err(multiple_values(spec, name));
             }
             slots[position] = Some(value);
             Ok(())
@@ -341,6 +436,41 @@ fn place_keyword<'py>(
             ))),
         },
     }
+}
+
+/// The position of the parameter a keyword argument named `name` fills, when it is a `str`
+/// spelling one that can be given by keyword. Anything else (unknown, positional-only, not a
+/// `str`, not encodable) is `None`, for the slower path that places or rejects it.
+#[inline(always)]
+fn keyword_parameter(spec: &KeywordsSpec, name: Borrowed<'_>) -> Option<usize> {
+    let ctx = name.context();
+    if raw::predicate(ctx, hpy_sys::HPyUnicode_Check, name) != 1 {
+        return None;
+    }
+    let Some(bytes) = raw::unicode_as_utf8(ctx, name) else {
+        // Lone surrogates: the slower path raises CPython's error for them.
+        raw::err_clear(ctx);
+        return None;
+    };
+    // Byte by byte: the names are short, and equal bytes mean valid UTF-8, as the
+    // parameter's own name is.
+    let same =
+        |param: &&str| param.len() == bytes.len() && param.bytes().zip(bytes).all(|(a, b)| a == *b);
+    let keyword_able = &spec.params[spec.positional_only..];
+    keyword_able
+        .iter()
+        .position(same)
+        .map(|index| index + spec.positional_only)
+}
+
+/// `f() got multiple values for argument 'x'`, in CPython's words.
+#[cold]
+#[inline(never)]
+fn multiple_values(spec: &KeywordsSpec, name: &str) -> PyErr {
+    let function = spec.func;
+    PyErr::argument_error(format!(
+        "{function}() got multiple values for argument '{name}'"
+    ))
 }
 
 fn new_dict(ctx: Context<'_>) -> PyResult<Handle<'_>> {
@@ -434,23 +564,27 @@ pub(crate) fn parse_keywords_from<'py, const N: usize>(
                     Some(dict) => dict,
                     None => extra.kwargs.insert(new_dict(*ctx)?),
                 };
+                let names = KeywordNames::new(names);
                 for (index, value) in args.keyword_values().enumerate() {
-                    dict.setitem(names.get_index(index as isize)?, value)?;
+                    dict.setitem(names.get(index)?.as_borrowed(), value)?;
                 }
             }
         }
         Some(KeywordSource::Names(names)) => {
+            let names = KeywordNames::new(names);
             for (index, value) in args.keyword_values().enumerate() {
-                let name_object = names.get_index(index as isize)?;
-                let name = keyword_name(function, name_object.as_borrowed())?;
-                place_keyword(
-                    spec,
-                    &mut slots,
-                    name,
-                    Some(&name_object),
-                    value,
-                    &mut extra,
-                )?;
+                let name = names.get(index)?;
+                let name = name.as_borrowed();
+                // The common case first: a parameter's name, compared as bytes.
+                if let Some(position) = keyword_parameter(spec, name) {
+                    if slots[position].is_some() {
+                        return Err(multiple_values(spec, spec.params[position]));
+                    }
+                    slots[position] = Some(value);
+                    continue;
+                }
+                let text = keyword_name(function, name)?;
+                place_keyword(spec, &mut slots, text, Some(name), value, &mut extra)?;
             }
         }
         Some(KeywordSource::Dict(values)) => {
@@ -459,20 +593,7 @@ pub(crate) fn parse_keywords_from<'py, const N: usize>(
             }
         }
     }
-    if spec.simple {
-        // Only the leading positional parameters can be required.
-        for (position, slot) in slots.iter().enumerate().take(spec.required) {
-            if slot.is_none() {
-                return Err(missing_argument(spec, position));
-            }
-        }
-    } else {
-        for (position, slot) in slots.iter().enumerate() {
-            if slot.is_none() && !spec.optional.get(position).copied().unwrap_or(false) {
-                return Err(missing_argument(spec, position));
-            }
-        }
-    }
+    check_required(spec, &slots)?;
     if let Some((ctx, extra)) = extra {
         if spec.varkw && extra.kwargs.is_none() {
             extra.kwargs = Some(new_dict(ctx)?);

@@ -100,6 +100,10 @@ pub struct Target {
     pub keywords_holder: bool,
     /// The name of the keywords parameter (`kwnames`, or `kw` for a dict).
     pub keywords_param: Ident,
+    /// Whether argument errors are prefixed with the module's name (`mod.f()`) by the
+    /// conversions themselves (VARARGS module functions; see `VarArgsFn`), rather than by the
+    /// trampoline.
+    pub qualify_by_module: bool,
     /// Statements run right after the user's function returned, before its result is converted
     /// (releasing the receiver's borrow early when the result cannot borrow from it).
     pub release: TokenStream,
@@ -117,6 +121,7 @@ impl Target {
             keywords_parser: quote!(::hpy::__private::parse_keywords),
             keywords_holder: false,
             keywords_param: local("kwnames"),
+            qualify_by_module: true,
             release: TokenStream::new(),
         }
     }
@@ -240,13 +245,31 @@ pub fn call_parts(model: &FunctionModel, convention: Convention, target: &Target
                 };
                 quote!(let #slot = #convert;)
             });
-            (
-                quote!(, #args: ::hpy::__private::Args<'py>),
+            let checks = quote! {
+                ::hpy::__private::check_nargs(#name, #args.len(), #n, #n)?;
+                #(#lets)*
+            };
+            let conversions = if target.qualify_by_module {
+                // The module is only needed if a conversion fails: qualifying here lets it die
+                // before the user's function runs (the trampoline would keep it to the end).
+                let module = &target.self_param;
                 quote! {
-                    ::hpy::__private::check_nargs(#name, #args.len(), #n, #n)?;
-                    #(#lets)*
-                },
-            )
+                    let (#(#slots,)*) = match (|| -> ::hpy::PyResult<_> {
+                        #checks
+                        ::core::result::Result::Ok((#(#slots,)*))
+                    })() {
+                        ::core::result::Result::Ok(values) => values,
+                        ::core::result::Result::Err(err) => {
+                            return ::core::result::Result::Err(
+                                ::hpy::__private::qualified_by_module(err, #module),
+                            )
+                        }
+                    };
+                }
+            } else {
+                checks
+            };
+            (quote!(, #args: ::hpy::__private::Args<'py>), conversions)
         }
         Convention::Keywords => {
             let (prelude, inline) = keywords_body(model, &python, &slots, target);
@@ -306,7 +329,13 @@ pub fn call_expr_with(
             }
             Role::Kwargs => {
                 let name = &target.func_name;
-                extract(p, quote!(#extra_args.kwargs()), name)
+                let keep = local("kwargs_keep");
+                let param_name = p.python_name().unwrap_or_default();
+                quote_spanned! {p.ty.span()=>
+                    ::hpy::__private::extract_kwargs(
+                        #extra_args.kwargs, &mut #keep, #name, #param_name
+                    )?
+                }
             }
             Role::Python => python_values.next().unwrap_or_default(),
         })
@@ -410,6 +439,13 @@ pub fn keywords_body(
     };
     let ctx = local("ctx");
     let extra_args = local("extra");
+    // Holds the `**kwargs` dict open for parameter types that borrow from it.
+    let keep_decl = if extra && varkw {
+        let keep = local("kwargs_keep");
+        quote!(let mut #keep = ::core::option::Option::None;)
+    } else {
+        quote!()
+    };
     let parse = if extra {
         let parser = if target.keywords_holder {
             quote!(::hpy::__private::parse_dict_keywords_extra)
@@ -437,6 +473,7 @@ pub fn keywords_body(
         };
         #holder_decl
         #parse
+        #keep_decl
     };
     (prelude, values.collect())
 }
@@ -478,9 +515,19 @@ mod tests {
                     _module: ::hpy::Borrowed<'py>,
                     args: ::hpy::__private::Args<'py>
                 ) -> ::hpy::PyResult<::hpy::Handle<'py>> {
-                    ::hpy::__private::check_nargs("add", args.len(), 2usize, 2usize)?;
-                    let arg0 = ::hpy::__private::extract_first(args.get(0usize), "add", "a")?;
-                    let arg1 = ::hpy::__private::extract(args.get(1usize), "add", "b")?;
+                    let (arg0, arg1,) = match (|| -> ::hpy::PyResult<_> {
+                        ::hpy::__private::check_nargs("add", args.len(), 2usize, 2usize)?;
+                        let arg0 = ::hpy::__private::extract_first(args.get(0usize), "add", "a")?;
+                        let arg1 = ::hpy::__private::extract(args.get(1usize), "add", "b")?;
+                        ::core::result::Result::Ok((arg0, arg1,))
+                    })() {
+                        ::core::result::Result::Ok(values) => values,
+                        ::core::result::Result::Err(err) => {
+                            return ::core::result::Result::Err(
+                                ::hpy::__private::qualified_by_module(err, _module),
+                            )
+                        }
+                    };
                     let __hpy_ret = add(arg0, arg1);
                     ::hpy::__private::into_result(__hpy_ret, ctx)
                 }

@@ -339,6 +339,7 @@ impl Gen<'_> {
             keywords_parser: TokenStream::new(),
             keywords_holder: false,
             keywords_param: local("kwnames"),
+            qualify_by_module: false,
             release: TokenStream::new(),
         };
         (stmts, call_expr(&e.function, &target, values))
@@ -422,6 +423,7 @@ impl Gen<'_> {
             keywords_parser: quote!(::hpy::__private::parse_keywords),
             keywords_holder: false,
             keywords_param: local("kwnames"),
+            qualify_by_module: false,
             release,
         }
     }
@@ -1315,6 +1317,7 @@ impl Gen<'_> {
                     keywords_parser: quote!(::hpy::__private::parse_dict_keywords),
                     keywords_holder: true,
                     keywords_param: kw,
+                    qualify_by_module: false,
                     ..self.method_target(e)
                 };
                 let CallParts {
@@ -1351,6 +1354,7 @@ impl Gen<'_> {
                     keywords_parser: quote!(::hpy::__private::parse_dict_keywords),
                     keywords_holder: true,
                     keywords_param: kw.clone(),
+                    qualify_by_module: false,
                     release: TokenStream::new(),
                 };
                 let CallParts {

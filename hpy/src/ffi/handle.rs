@@ -341,3 +341,87 @@ impl<'py> Args<'py> {
         })
     }
 }
+
+/// The names of a vectorcall's keyword arguments: its `kwnames` tuple, one `str` per keyword
+/// value. The CPython ABI reads the tuple's item array (borrowed handles, no call); the
+/// universal ABI has no borrowing accessor and asks `HPy_GetItem_i` for a new handle.
+#[derive(Clone, Copy)]
+pub(crate) struct KeywordNames<'py> {
+    tuple: Borrowed<'py>,
+    /// The item array and length, when `tuple` is a tuple read in place.
+    #[cfg(feature = "cpython-abi")]
+    in_place: Option<(*const sys::HPy, usize)>,
+}
+
+/// One keyword name: borrowed from the `kwnames` tuple, or a new handle to it.
+pub(crate) enum KeywordName<'py> {
+    /// An item of the tuple, which keeps it alive for `'py`.
+    #[cfg_attr(not(feature = "cpython-abi"), allow(dead_code))]
+    InTuple(Borrowed<'py>),
+    /// A new handle (`HPy_GetItem_i`).
+    Owned(Handle<'py>),
+}
+
+impl KeywordName<'_> {
+    /// The name's handle.
+    #[inline(always)]
+    pub(crate) fn as_borrowed(&self) -> Borrowed<'_> {
+        match self {
+            KeywordName::InTuple(name) => *name,
+            KeywordName::Owned(name) => name.as_borrowed(),
+        }
+    }
+}
+
+impl<'py> KeywordNames<'py> {
+    /// A view of `tuple` (normally the `kwnames` of a call; anything else is read through
+    /// `HPy_Length` and `HPy_GetItem_i`).
+    #[inline(always)]
+    pub(crate) fn new(tuple: Borrowed<'py>) -> Self {
+        #[cfg(feature = "cpython-abi")]
+        {
+            // SAFETY: `tuple` is an open handle (an object pointer in this ABI).
+            let is_tuple = unsafe { sys::cpython::tuple_check(tuple.ctx.as_ptr(), tuple.raw) } != 0;
+            let in_place = is_tuple.then(|| {
+                // SAFETY: a live tuple (checked); its items stay put while it lives, which the
+                // borrowed handle guarantees for 'py, and tuples never change size.
+                let (items, len) =
+                    unsafe { sys::cpython::tuple_items(sys::cpython::h2py(tuple.raw)) };
+                (items, len.max(0) as usize)
+            });
+            KeywordNames { tuple, in_place }
+        }
+        #[cfg(not(feature = "cpython-abi"))]
+        KeywordNames { tuple }
+    }
+
+    /// How many names there are (0 if the length cannot be read).
+    #[inline(always)]
+    pub(crate) fn len(&self) -> usize {
+        #[cfg(feature = "cpython-abi")]
+        if let Some((_, len)) = self.in_place {
+            return len;
+        }
+        super::raw::length(self.tuple.ctx, self.tuple).max(0) as usize
+    }
+
+    /// Name `index`; an error if the object has no such item.
+    #[inline(always)]
+    pub(crate) fn get(&self, index: usize) -> crate::PyResult<KeywordName<'py>> {
+        #[cfg(feature = "cpython-abi")]
+        if let Some((items, len)) = self.in_place {
+            if index < len {
+                // SAFETY: in bounds of the live tuple's item array; its items are open for 'py
+                // (the tuple holds them and is itself open for 'py).
+                return Ok(KeywordName::InTuple(unsafe {
+                    Borrowed::from_raw(self.tuple.ctx, *items.add(index))
+                }));
+            }
+        }
+        let ctx = self.tuple.ctx;
+        match super::raw::getitem_i(ctx, self.tuple, index as isize) {
+            Some(name) => Ok(KeywordName::Owned(name)),
+            None => Err(crate::PyErr::fetch(ctx)),
+        }
+    }
+}

@@ -22,4 +22,5 @@ mod stub_export;
 pub(crate) mod text_calls;
 pub(crate) mod trampoline;
 
+pub(crate) use handle::KeywordNames;
 pub use handle::{Args, Borrowed, Context, Handle};

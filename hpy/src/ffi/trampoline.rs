@@ -121,8 +121,9 @@ pub trait OneArgFn {
 pub trait VarArgsFn {
     /// The Python name, for error messages.
     const NAME: &'static str;
-    /// Whether this is a module function: errors about its arguments then name it
-    /// `module.f()` where the interpreter's own do (see `PyErr::argument_error`).
+    /// Whether this is a module function. Unlike the other kinds, a VARARGS `call` qualifies
+    /// its argument errors itself (`__private::qualified_by_module`), so that the trampoline
+    /// need not keep the module alive across the whole call (measured: `call_with_tuple`).
     const MODULE_FUNCTION: bool = false;
     /// Runs the function.
     fn call<'py>(
@@ -439,7 +440,8 @@ impl<F: VarArgsFn> Trampolines<F> {
         guard_function(
             ctx,
             F::NAME,
-            F::MODULE_FUNCTION.then_some(module),
+            // `call` qualifies its own argument errors (see `VarArgsFn::MODULE_FUNCTION`).
+            None,
             move || F::call(ctx, module, args).map(Handle::into_raw),
         )
     }
@@ -517,7 +519,7 @@ impl<F: KeywordsFn> Trampolines<F> {
         } else {
             // SAFETY: as above.
             let names = unsafe { Borrowed::from_raw(ctx, kwnames) };
-            (Some(names), super::raw::length(ctx, names).max(0) as usize)
+            (Some(names), super::KeywordNames::new(names).len())
         };
         // SAFETY: as above.
         let args = unsafe { Args::new(ctx, items, nargs, keyword) };

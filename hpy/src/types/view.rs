@@ -120,6 +120,20 @@ macro_rules! builtin_view {
                     Err(crate::types::view::mismatch($py_name, obj))
                 }
             }
+
+            #[inline(always)]
+            fn from_kwargs<'py: 'a>(
+                dict: crate::ffi::Handle<'py>,
+                _keep: &'a mut Option<crate::ffi::Handle<'py>>,
+            ) -> crate::err::PyResult<Self> {
+                // The parser made this `dict` itself: only other views check its type.
+                let made_here = matches!($py_name.as_bytes(), b"dict");
+                if made_here || <$name<'a> as crate::types::View<'a>>::is_type_of(dict.as_borrowed())? {
+                    Ok($name(dict))
+                } else {
+                    Err(crate::types::view::mismatch($py_name, dict.as_borrowed()))
+                }
+            }
         }
 
         impl<'py> crate::convert::IntoPy<'py> for $name<'py> {
