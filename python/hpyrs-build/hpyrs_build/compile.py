@@ -325,6 +325,7 @@ print(json.dumps({
     "implementation": sys.implementation.name,
     "debug": bool(sysconfig.get_config_var("Py_DEBUG")),
     "gil_disabled": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+    "include": sysconfig.get_paths().get("include"),
 }))
 sys.stdout.flush()
 info = {}
@@ -678,10 +679,13 @@ def build(
         ext_suffix = python_ext_suffix(exe)
         env["HPY_PYTHON"] = exe
         filename = name + ext_suffix
-        # One target dir per interpreter: a CPython-ABI build is compiled against that
-        # Python's headers, so alternating between Pythons must not rebuild everything.
+        # One target dir per Python installation: a CPython-ABI build is compiled against that
+        # Python's headers, so alternating between Pythons must not rebuild everything. Keyed
+        # by the headers, not the executable: every venv of one Python shares them, and
+        # `python -m build` and pip build in a new venv each time, which must not start over.
         version_tag = ext_suffix.split(".")[1].split("-")
-        interpreter_id = hashlib.sha1(exe.encode()).hexdigest()[:8]
+        identity = "|".join(map(str, (info.get("include") or exe, ext_suffix, info.get("debug"), info.get("gil_disabled"))))
+        interpreter_id = hashlib.sha1(identity.encode()).hexdigest()[:8]
         target_dir = target_dir.with_name(f"hpy-cpython-{'-'.join(version_tag[:2])}-{interpreter_id}")
     else:
         filename = name + _universal_suffix()
