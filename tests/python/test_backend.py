@@ -32,8 +32,16 @@ import pytest
 
 import hpyrs_testing
 
-if hpyrs_testing.IS_PYPY or hpyrs_testing.IS_PROJECT_LOCAL_CPYTHON or hpyrs_testing.uses_prebuilt_binaries():
-    pytest.skip("host-only: the CPython session that builds runs the backend tests", allow_module_level=True)
+# Host-only means the CPython 3.11 session of .venv (not PyPy, not the other CPythons, not the
+# nested per-version sessions test_loading.py starts, not a session that only loads prebuilt binaries).
+_HOST_VENV = (hpyrs_testing.REPO_ROOT / ".venv").resolve()
+if (
+    hpyrs_testing.IS_PYPY
+    or hpyrs_testing.IS_PROJECT_LOCAL_CPYTHON
+    or hpyrs_testing.uses_prebuilt_binaries()
+    or Path(sys.prefix).resolve() != _HOST_VENV
+):
+    pytest.skip("host-only: the CPython session of .venv that builds runs the backend tests", allow_module_level=True)
 
 REPO = hpyrs_testing.REPO_ROOT
 BACKEND_SRC = REPO / "python" / "hpyrs-build"
