@@ -1,73 +1,52 @@
 #!/usr/bin/env python3
-"""Build an hpy-rs extension crate into an importable Python module.
+"""Build an hpy-rs extension crate into an importable Python module (the repository's front end
+over the build backend in python/hpyrs-build, which `pip install .` uses too).
 
     python tools/hpy_build.py CRATE_DIR --abi {cpython,universal}
-                              [--out DIR] [--release | --debug] [--python PATH]
+                              [--out DIR] [--release | --debug] [--python PATH] [--no-stubs]
 
-CRATE_DIR is a cargo package with a `cdylib` library target that depends on `hpy`.
-The Python module name is the name of that library target (`[lib] name`, which
-defaults to the package name with `-` replaced by `_`).
+is `python -m hpyrs_build build ...` run from this checkout (no installation needed); see
+python/hpyrs-build/hpyrs_build/__main__.py for the options and docs/packaging.md for wheels.
+The naming (`<name>.hpy0.so` + loader stub `<name>.py` for the universal ABI,
+`<name><EXT_SUFFIX>` for the CPython ABI), the build flags and the `.pyi` stubs live in
+hpyrs_build.compile; this file re-exports its API for the test harness and the benchmarks:
 
---abi cpython
-    Builds with `--features hpy/cpython-abi` against the headers of one Python
-    (`--python`, default: the interpreter running this tool; it needs `hpy==0.9.*`
-    installed) and writes OUT/<name><EXT_SUFFIX>, e.g.
-    `quickstart.cpython-311-x86_64-linux-gnu.so`. Put OUT on sys.path and
-    `import <name>` like any other extension. Only that Python version can load it.
-
---abi universal
-    Builds the universal ABI (no Python needed to build) and writes
-    OUT/<name>.hpy0.so plus a loader stub OUT/<name>.py. With OUT on sys.path,
-    `import <name>` runs the stub, which loads the binary through
-    `hpy.universal` (the `hpy` package must be installed in the importing Python).
-    The same binary works on every CPython 3.8-3.13 (and other HPy runtimes).
-    Debug mode needs no rebuild, only an environment variable at import time:
-
-        HPY=debug python -c "import <name>"           # all HPy modules in debug mode
-        HPY=<name>:debug python -c "import <name>"    # just this one
-        HPY_LOG=1 ...                                  # print which mode was used
-
-Both ABIs also get the type stub OUT/<name>.pyi (tools/stubgen.py: the module's structure from
-importing it in a fresh interpreter, its types from the records the Rust macros leave in the
-binary; see docs/stubs.md); --no-stubs skips it. The stub needs a Python that can import the
-module (for universal: with `hpy` installed; --python, default this one); if it cannot be
-made, a warning says why and the build still succeeds.
-
---release (default) / --debug select cargo's profile (optimised or not); --debug has
-nothing to do with HPy's debug mode.
-
-OUT defaults to CRATE_DIR/build/<abi>/. Files are replaced atomically, so a process that
-already loaded the old binary keeps working. A module of the *other* ABI left in OUT is
-removed, because a CPython-ABI `<name>.cpython-*.so` next to the stub would win the import.
-
-Each ABI builds into its own cargo target directory (<workspace target>/hpy-universal, and
-hpy-cpython-<version>-<interpreter hash> per target Python) so switching between them does not
-rebuild everything.
-
-The produced paths are printed to stdout, one per line (messages go to stderr). Exit status is
-non-zero, with a message on stderr, if anything fails.
-
-As a module: `build(crate_dir, abi, out=None, release=True, python=None) -> Path`
-returns the path of the built binary (the `.hpy0.so` for universal, next to its stub).
+    build(crate_dir, abi, out=None, release=True, python=None, *, capture=False, stubs=True) -> Path
+    crate_module_name(crate_dir), workspace_target_dir(path), python_ext_suffix(python=None),
+    HPY_ABI_TAG, BuildError
 """
 
 from __future__ import annotations
 
-import argparse
-import hashlib
-import json
 import os
-import re
-import shutil
-import subprocess
 import sys
-import tempfile
-from pathlib import Path
-from typing import Optional, Sequence, Union
+
+_PACKAGE_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "python", "hpyrs-build")
+if os.path.abspath(_PACKAGE_ROOT) not in map(os.path.abspath, sys.path):
+    sys.path.insert(0, os.path.abspath(_PACKAGE_ROOT))
+
+from hpyrs_build import compile as _compile  # noqa: E402
+from hpyrs_build.__main__ import build_main as _build_main  # noqa: E402
+from hpyrs_build.compile import (  # noqa: E402,F401
+    ABIS,
+    HPY_ABI_TAG,
+    STUB_MARKER,
+    BuildError,
+    build,
+    crate_module_name,
+    python_ext_suffix,
+    stub_source,
+    type_stub,
+    workspace_target_dir,
+)
+
+_cargo_metadata = _compile.cargo_metadata
+_find_cdylib = _compile.find_cdylib
 
 __all__ = [
     "ABIS",
     "BuildError",
+    "HPY_ABI_TAG",
     "build",
     "crate_module_name",
     "main",
@@ -77,431 +56,10 @@ __all__ = [
     "workspace_target_dir",
 ]
 
-ABIS = ("cpython", "universal")
 
-# The one HPy ABI tag this project targets (`.hpy0.so`).
-HPY_ABI_TAG = "hpy0"
-
-# Every stub this tool writes contains this line; it is how a stale stub is recognised.
-STUB_MARKER = "# hpy-rs loader stub (generated by tools/hpy_build.py)"
-# HPy's own setuptools-generated stub contains this line.
-_HPY_SETUPTOOLS_STUB_MARKER = "automatically generated by hpy"
-
-PathLike = Union[str, "os.PathLike[str]"]
-
-
-class BuildError(Exception):
-    """A build failed; the message says why (and carries cargo's output when it was captured)."""
-
-
-# --------------------------------------------------------------------------------------
-# cargo
-# --------------------------------------------------------------------------------------
-
-
-def _cargo() -> str:
-    return os.environ.get("CARGO", "cargo")
-
-
-def _cargo_metadata(manifest: Path) -> dict:
-    cmd = [
-        _cargo(),
-        "metadata",
-        "--format-version",
-        "1",
-        "--no-deps",
-        "--manifest-path",
-        str(manifest),
-    ]
-    try:
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    except FileNotFoundError:
-        raise BuildError(f"cannot run `{_cargo()}`: is Rust installed and cargo on PATH?") from None
-    if proc.returncode != 0:
-        raise BuildError(f"`cargo metadata` failed for {manifest}:\n{proc.stderr.strip()}")
-    return json.loads(proc.stdout)
-
-
-def workspace_target_dir(path: PathLike) -> Path:
-    """The cargo target directory of the workspace that contains `path` (a dir or a Cargo.toml)."""
-    path = Path(path)
-    manifest = path if path.name == "Cargo.toml" else path / "Cargo.toml"
-    return Path(_cargo_metadata(manifest.resolve())["target_directory"])
-
-
-def _find_cdylib(meta: dict, manifest: Path) -> tuple:
-    """(package, cdylib target) of the package whose manifest is `manifest`."""
-    manifest = manifest.resolve()
-    for package in meta["packages"]:
-        if Path(package["manifest_path"]).resolve() != manifest:
-            continue
-        for target in package["targets"]:
-            if "cdylib" in target["kind"]:
-                return package, target
-        raise BuildError(
-            f"package `{package['name']}` ({manifest}) has no cdylib target; add\n"
-            '    [lib]\n    crate-type = ["cdylib"]\n'
-            "to its Cargo.toml"
-        )
-    raise BuildError(f"cargo metadata does not list a package for {manifest}")
-
-
-def crate_module_name(crate_dir: PathLike) -> str:
-    """The Python module name of an extension crate (its cdylib target's name)."""
-    manifest = Path(crate_dir).resolve() / "Cargo.toml"
-    _, target = _find_cdylib(_cargo_metadata(manifest), manifest)
-    return target["name"].replace("-", "_")
-
-
-def _depends_on_hpy(package: dict) -> bool:
-    return any(
-        (dep.get("rename") or dep["name"]) == "hpy" and dep.get("kind") in (None, "normal")
-        for dep in package["dependencies"]
-    )
-
-
-def _run_cargo_build(
-    manifest: Path,
-    package: dict,
-    target: dict,
-    abi: str,
-    target_dir: Path,
-    release: bool,
-    env: dict,
-    capture: bool,
-) -> Path:
-    """Runs `cargo build` and returns the path of the built shared library."""
-    cmd = [
-        _cargo(),
-        "build",
-        "--manifest-path",
-        str(manifest),
-        "--lib",
-        "--target-dir",
-        str(target_dir),
-        "--message-format=json-render-diagnostics",
-    ]
-    if release:
-        cmd.append("--release")
-    if abi == "cpython":
-        features = ["hpy/cpython-abi"]
-        # A crate may declare its own `cpython-abi = ["hpy/cpython-abi"]` feature, to compile
-        # code for that ABI only (`#[cfg(feature = "cpython-abi")]`, e.g. `PyObject*` exchange).
-        if re.search(r"^\s*cpython-abi\s*=", manifest.read_text(), re.MULTILINE):
-            features.append("cpython-abi")
-        cmd += ["--features", ",".join(features)]
-
-    # stdout carries cargo's JSON messages; stderr the human-readable progress and
-    # diagnostics, which go straight to our stderr unless the caller wants them captured.
-    proc = subprocess.run(
-        cmd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE if capture else None,
-        text=True,
-    )
-    if proc.returncode != 0:
-        message = f"cargo build failed (exit status {proc.returncode}): {' '.join(cmd)}"
-        if capture:
-            message += "\n" + proc.stderr.rstrip()
-        raise BuildError(message)
-
-    # Find the cdylib artifact of our package in cargo's messages.
-    built = None
-    for line in proc.stdout.splitlines():
-        if not line.startswith("{"):
-            continue
-        msg = json.loads(line)
-        if msg.get("reason") != "compiler-artifact" or msg.get("package_id") != package["id"]:
-            continue
-        if "cdylib" not in msg["target"]["kind"]:
-            continue
-        for filename in msg["filenames"]:
-            if filename.endswith((".so", ".dylib", ".dll")):
-                built = Path(filename)
-    if built is None:
-        # Older cargo or unexpected output: fall back to the conventional location.
-        lib = target["name"].replace("-", "_")
-        prefix, suffix = _dylib_naming()
-        built = target_dir / ("release" if release else "debug") / f"{prefix}{lib}{suffix}"
-    if not built.is_file():
-        raise BuildError(f"cargo reported success but {built} does not exist")
-    return built
-
-
-def _dylib_naming() -> tuple:
-    if sys.platform == "darwin":
-        return "lib", ".dylib"
-    if sys.platform == "win32":
-        return "", ".dll"
-    return "lib", ".so"
-
-
-# --------------------------------------------------------------------------------------
-# Python
-# --------------------------------------------------------------------------------------
-
-_PY_PROBE = "import sys, sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX')); print('%d.%d' % sys.version_info[:2])"
-
-
-def _resolve_python(python: Optional[PathLike]) -> str:
-    """An absolute path to the interpreter. Symlinks are kept: a venv's python is a symlink
-    whose location, not its target, decides which site-packages (and so which hpy) it uses."""
-    if python is None:
-        return sys.executable
-    python = os.fspath(python)
-    if os.sep not in python and not os.path.exists(python):
-        found = shutil.which(python)
-        if found is None:
-            raise BuildError(f"Python interpreter `{python}` not found on PATH")
-        python = found
-    if not os.path.exists(python):
-        raise BuildError(f"Python interpreter {python} does not exist")
-    return os.path.abspath(python)
-
-
-def python_ext_suffix(python: Optional[PathLike] = None) -> str:
-    """EXT_SUFFIX of the given interpreter (asks it, so it may be another Python version)."""
-    exe = _resolve_python(python)
-    proc = subprocess.run([exe, "-c", _PY_PROBE], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if proc.returncode != 0:
-        raise BuildError(f"cannot query {exe} for its extension suffix:\n{proc.stderr.strip()}")
-    suffix = proc.stdout.split()[0] if proc.stdout.split() else ""
-    if not suffix.startswith("."):
-        raise BuildError(f"{exe} reported an unusable EXT_SUFFIX {suffix!r}")
-    return suffix
-
-
-def _universal_suffix() -> str:
-    # `.hpy0.<ext>` with the platform's extension-module file ending (so/pyd), as hpy.devel does.
-    import sysconfig
-
-    ext_suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
-    return f".{HPY_ABI_TAG}.{ext_suffix.rsplit('.', 1)[-1]}"
-
-
-def stub_source(module_name: str, so_filename: str) -> str:
-    """Source of the loader stub `<module_name>.py` that loads `so_filename` (same directory)."""
-    return f'''{STUB_MARKER}
-# Importing this file loads the HPy universal binary {so_filename!r} next to it through
-# hpy.universal and replaces this module with it in sys.modules. The HPY environment
-# variable picks the mode (HPY=debug, HPY={module_name}:debug, HPY=trace); HPY_LOG=1
-# prints which one was used. Needs the `hpy` package (0.9) in the importing Python.
-
-
-def __bootstrap__():
-    import os
-    import sys
-    from hpy.universal import _load_bootstrap
-
-    so_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), {so_filename!r})
-    module = _load_bootstrap(
-        {module_name!r}, __name__, __package__, so_path, __loader__, __spec__, os.environ
-    )
-    sys.modules[__name__] = module
-
-
-__bootstrap__()
-'''
-
-
-# --------------------------------------------------------------------------------------
-# output files
-# --------------------------------------------------------------------------------------
-
-
-def _atomic_write(dest: Path, *, copy_from: Optional[Path] = None, text: Optional[str] = None, mode: int = 0o644) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            if copy_from is not None:
-                with open(copy_from, "rb") as src:
-                    shutil.copyfileobj(src, f)
-            else:
-                f.write(text.encode("utf-8"))
-        os.chmod(tmp, mode)
-        # A new inode: a process that has the old file mapped is not affected.
-        os.replace(tmp, dest)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def _is_generated_stub(path: Path) -> bool:
-    try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:2000]
-    except OSError:
-        return False
-    return STUB_MARKER in head or _HPY_SETUPTOOLS_STUB_MARKER in head
-
-
-def _remove(path: Path, removed: list) -> None:
-    try:
-        path.unlink()
-        removed.append(path)
-    except FileNotFoundError:
-        pass
-
-
-def _remove_other_abi(out: Path, name: str, abi: str) -> list:
-    """Removes files in `out` that belong to the other ABI of module `name`."""
-    removed: list = []
-    if abi == "universal":
-        # Any `<name>.<tag>.so` / `<name>.so` (but not `<name>.hpy0.so`) is a CPython-ABI
-        # extension, which the import system would pick before the stub.
-        for entry in out.iterdir():
-            n = entry.name
-            if not entry.is_file() or not n.startswith(name + "."):
-                continue
-            rest = n[len(name) + 1 :]
-            if rest.startswith("hpy") or not n.endswith((".so", ".pyd", ".dylib")):
-                continue
-            _remove(entry, removed)
-    else:
-        stub = out / f"{name}.py"
-        if stub.is_file() and _is_generated_stub(stub):
-            _remove(stub, removed)
-            pycache = out / "__pycache__"
-            if pycache.is_dir():
-                for pyc in pycache.glob(f"{name}.*.pyc"):
-                    _remove(pyc, removed)
-        for entry in out.glob(f"{name}.{HPY_ABI_TAG}.*"):
-            if entry.is_file():
-                _remove(entry, removed)
-    return removed
-
-
-# --------------------------------------------------------------------------------------
-# the build
-# --------------------------------------------------------------------------------------
-
-
-def build(
-    crate_dir: PathLike,
-    abi: str,
-    out: Optional[PathLike] = None,
-    release: bool = True,
-    python: Optional[PathLike] = None,
-    *,
-    capture: bool = False,
-    verbose: bool = False,
-    stubs: bool = True,
-) -> Path:
-    """Builds the extension crate at `crate_dir` for `abi` ("cpython" or "universal").
-
-    Returns the path of the importable binary in `out` (default `crate_dir/build/<abi>`):
-    `<name><EXT_SUFFIX>` for the CPython ABI, `<name>.hpy0.so` for universal (its loader
-    stub `<name>.py` is written next to it). `python` is the interpreter the CPython-ABI
-    build targets (default: this one). With `capture=True` cargo's output is not shown but
-    included in the BuildError message on failure. With `stubs=True` the type stub
-    `<name>.pyi` is written next to the module (see `type_stub`; if that fails, a warning says
-    why and there is no stub). Raises BuildError on any failure of the build itself.
-    """
-    if abi not in ABIS:
-        raise BuildError(f"unknown ABI {abi!r}; expected one of {', '.join(ABIS)}")
-    crate_dir = Path(crate_dir).resolve()
-    manifest = crate_dir / "Cargo.toml"
-    if not manifest.is_file():
-        raise BuildError(f"{crate_dir} is not a cargo package (no Cargo.toml)")
-
-    meta = _cargo_metadata(manifest)
-    package, target = _find_cdylib(meta, manifest)
-    name = target["name"].replace("-", "_")
-    if not _depends_on_hpy(package):
-        raise BuildError(f"package `{package['name']}` does not depend on the `hpy` crate")
-    target_dir = Path(meta["target_directory"]) / f"hpy-{abi}"
-
-    env = dict(os.environ)
-    if abi == "cpython":
-        exe = _resolve_python(python)
-        # Ask before building: fails fast on a broken interpreter, and the suffix must be
-        # the target Python's, not ours.
-        ext_suffix = python_ext_suffix(exe)
-        env["HPY_PYTHON"] = exe
-        filename = name + ext_suffix
-        # One target dir per interpreter: a CPython-ABI build is compiled against that
-        # Python's headers, so alternating between Pythons must not rebuild everything.
-        version_tag = ext_suffix.split(".")[1].split("-")
-        interpreter_id = hashlib.sha1(exe.encode()).hexdigest()[:8]
-        target_dir = target_dir.with_name(f"hpy-cpython-{'-'.join(version_tag[:2])}-{interpreter_id}")
-    else:
-        filename = name + _universal_suffix()
-
-    if verbose:
-        print(f"hpy_build: cargo build ({abi} ABI, {'release' if release else 'debug'}) of {crate_dir}", file=sys.stderr)
-    built = _run_cargo_build(manifest, package, target, abi, target_dir, release, env, capture)
-
-    out = Path(out).resolve() if out is not None else crate_dir / "build" / abi
-    out.mkdir(parents=True, exist_ok=True)
-    _remove_other_abi(out, name, abi)
-    dest = out / filename
-    _atomic_write(dest, copy_from=built, mode=0o755)
-    if abi == "universal":
-        _atomic_write(out / f"{name}.py", text=stub_source(name, filename))
-    if stubs:
-        # Best effort: the binary is built and usable without its stub (a universal build needs
-        # no Python, while the stub needs one that can import the module), so a failure is a
-        # warning, and a stub left from an earlier build, which may not match, is removed.
-        try:
-            _atomic_write(out / f"{name}.pyi", text=type_stub(name, out, dest, python))
-        except BuildError as e:
-            print(f"hpy_build: warning: {e}", file=sys.stderr)
-            _remove(out / f"{name}.pyi", [])
-    return dest
-
-
-def type_stub(name: str, out: Path, binary: Path, python: Optional[PathLike] = None) -> str:
-    """The `.pyi` text of the module `name` built at `binary` in `out` (tools/stubgen.py, run
-    in a fresh `python`, default this one: it imports the module, so for a universal build
-    that Python needs `hpy`)."""
-    exe = _resolve_python(python)
-    script = Path(__file__).resolve().with_name("stubgen.py")
-    cmd = [exe, str(script), "--module", name, "--path", str(out), "--binary", str(binary)]
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(out))
-    if proc.returncode != 0:
-        raise BuildError(
-            f"generating the type stub {name}.pyi failed (pass --no-stubs to skip it):\n{proc.stderr.strip()}"
-        )
-    return proc.stdout
-
-
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="hpy_build.py",
-        description=__doc__.split("\n\n", 1)[0],
-        epilog=__doc__.split("\n\n", 2)[2],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("crate_dir", metavar="CRATE_DIR", help="the extension crate (a cargo package with a cdylib target)")
-    parser.add_argument("--abi", required=True, choices=ABIS, help="which HPy ABI to build for")
-    parser.add_argument("--out", metavar="DIR", help="output directory (default: CRATE_DIR/build/<abi>/)")
-    profile = parser.add_mutually_exclusive_group()
-    profile.add_argument("--release", dest="release", action="store_true", default=True, help="optimised cargo build (default)")
-    profile.add_argument("--debug", dest="release", action="store_false", help="unoptimised cargo build (not HPy debug mode: see HPY=debug)")
-    parser.add_argument("--python", metavar="PATH", help="interpreter the CPython-ABI build targets (default: the one running this tool)")
-    parser.add_argument("--no-stubs", dest="stubs", action="store_false", help="do not write the type stub <name>.pyi")
-    args = parser.parse_args(argv)
-
-    try:
-        dest = build(args.crate_dir, args.abi, out=args.out, release=args.release, python=args.python, verbose=True, stubs=args.stubs)
-    except BuildError as e:
-        print(f"hpy_build: error: {e}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-
-    name = dest.name.split(".", 1)[0]
-    # The header goes to stderr so that stdout is exactly the produced paths.
-    print(f"hpy_build: built module `{name}` ({args.abi} ABI):", file=sys.stderr)
-    print(dest)
-    if args.abi == "universal":
-        print(dest.with_name(f"{name}.py"))
-    if args.stubs and dest.with_name(f"{name}.pyi").is_file():
-        print(dest.with_name(f"{name}.pyi"))
-    return 0
+def main(argv=None) -> int:
+    """The CLI (same options as `python -m hpyrs_build build`; messages say `hpy_build:`)."""
+    return _build_main(argv, prog="hpy_build.py", tag="hpy_build")
 
 
 if __name__ == "__main__":
