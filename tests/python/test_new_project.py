@@ -506,9 +506,10 @@ EDIT = '''    /// answer()
 '''
 
 
-def test_editable_install_sees_a_rebuild(work, project, user_env):
+def test_editable_install_sees_a_rebuild(work, project, tool_venv, user_env):
     """`pip install -e .`, the project's tests, an edit of src/lib.rs, then the rebuild the README
-    describes (`pip install -e .` again): the new function is there."""
+    describes (`pip install -e .` again): the new function is there. A second edit, rebuilt with
+    `python -m hpyrs_build develop` (from the venv that has hpyrs-build), shows too."""
     editable = work / "editable" / PROJECT_DIR_NAME
     shutil.rmtree(editable.parent, ignore_errors=True)
     shutil.copytree(project, editable, ignore=shutil.ignore_patterns("dist", "build", "target"))
@@ -532,4 +533,8 @@ def test_editable_install_sees_a_rebuild(work, project, user_env):
     elapsed = time.perf_counter() - start
     after = _run([python, "-c", check], cwd=work, env=user_env).split()
     assert after[-1] == "42", after
+
+    lib.write_text(lib.read_text().replace("        42\n", "        43\n"))
+    _run([tool_venv, "-m", "hpyrs_build", "develop"], cwd=editable, env=user_env)
+    assert _run([python, "-c", check], cwd=work, env=user_env).split()[-1] == "43"
     hpyrs_testing.report(SECTION, f"editable install: rebuilt after an edit of src/lib.rs in {elapsed:.1f} s ({after[0]})")

@@ -146,21 +146,28 @@ def _hpy_crate_dir(directory: Path) -> Path:
     )
 
 
+def _load_toml(path: Path) -> dict:
+    try:
+        import tomllib  # type: ignore[import-not-found]
+    except ImportError:  # Python < 3.11: hpyrs-build depends on tomli there
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
 def _checkout_hpy_version(checkout: Path) -> str:
-    """`MAJOR.MINOR` of the checkout's hpy crate (a caret requirement: 0.1 accepts 0.1.x)."""
-    texts = []
-    for manifest in (checkout / "hpy" / "Cargo.toml", checkout / "Cargo.toml"):
-        try:
-            texts.append(manifest.read_text(encoding="utf-8"))
-        except OSError:
-            pass
-    for text in texts:
-        # `version = "x.y.z"` in hpy's [package], or in the workspace's [workspace.package].
-        match = re.search(r'(?m)^\[(?:package|workspace\.package)\][^\[]*?^version\s*=\s*"(\d+)\.(\d+)\.\d+[^"]*"', text)
-        if match:
-            major, minor = match.groups()
-            return f"{major}.{minor}" if major == "0" else major
-    return DEFAULT_HPY_VERSION
+    """`MAJOR.MINOR` of the checkout's hpy crate (a caret requirement: "0.1" accepts 0.1.x)."""
+    version = _load_toml(checkout / "hpy" / "Cargo.toml").get("package", {}).get("version")
+    if not isinstance(version, str):  # `version.workspace = true`
+        version = _load_toml(checkout / "Cargo.toml").get("workspace", {}).get("package", {}).get("version")
+    match = re.match(r"(\d+)\.(\d+)\.\d+", version) if isinstance(version, str) else None
+    if match is None:
+        return DEFAULT_HPY_VERSION
+    major, minor = match.groups()
+    return f"{major}.{minor}" if major == "0" else major
 
 
 def validate_name(name: str) -> str:
