@@ -506,10 +506,10 @@ EDIT = '''    /// answer()
 '''
 
 
-def test_editable_install_sees_a_rebuild(work, project, tool_venv, user_env):
+def test_editable_install_sees_a_rebuild(work, project, user_env):
     """`pip install -e .`, the project's tests, an edit of src/lib.rs, then the rebuild the README
     describes (`pip install -e .` again): the new function is there. A second edit, rebuilt with
-    `python -m hpyrs_build develop` (from the venv that has hpyrs-build), shows too."""
+    `python -m hpyrs_build develop` in that venv (hpyrs-build installed beside the project), shows too."""
     editable = work / "editable" / PROJECT_DIR_NAME
     shutil.rmtree(editable.parent, ignore_errors=True)
     shutil.copytree(project, editable, ignore=shutil.ignore_patterns("dist", "build", "target"))
@@ -517,7 +517,7 @@ def test_editable_install_sees_a_rebuild(work, project, tool_venv, user_env):
     shutil.rmtree(venv, ignore_errors=True)
     _run([sys.executable, "-m", "venv", venv], cwd=work, env=user_env)
     python = _venv_python(venv)
-    _run([python, "-m", "pip", "install", "-q", "-e", ".", "pytest"], cwd=editable, env=user_env)
+    _run([python, "-m", "pip", "install", "-q", "-e", ".", "pytest", "hpyrs-build"], cwd=editable, env=user_env)
     out = _run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=editable, env=user_env)
     assert re.search(r"\b7 passed\b", out.strip().splitlines()[-1]), out
     check = f"import {NAME}; print({NAME}.__file__); print(hasattr({NAME}, 'answer') and {NAME}.answer())"
@@ -535,6 +535,6 @@ def test_editable_install_sees_a_rebuild(work, project, tool_venv, user_env):
     assert after[-1] == "42", after
 
     lib.write_text(lib.read_text().replace("        42\n", "        43\n"))
-    _run([tool_venv, "-m", "hpyrs_build", "develop"], cwd=editable, env=user_env)
+    _run([python, "-m", "hpyrs_build", "develop"], cwd=editable, env=user_env)
     assert _run([python, "-c", check], cwd=work, env=user_env).split()[-1] == "43"
     hpyrs_testing.report(SECTION, f"editable install: rebuilt after an edit of src/lib.rs in {elapsed:.1f} s ({after[0]})")
