@@ -47,11 +47,11 @@ from .compile import ABIS, BuildError, build
 
 def build_main(argv: Optional[List[str]] = None, prog: str = "python -m hpyrs_build build", tag: str = "hpyrs-build") -> int:
     """`build` subcommand (also tools/hpy_build.py, with its own prog and message prefix)."""
-    doc = __doc__.split("\n\n", 3)
+    epilog = __doc__[__doc__.index("`build` compiles") : __doc__.index("`develop` rebuilds")].strip()
     parser = argparse.ArgumentParser(
         prog=prog,
         description="Build an hpy-rs extension crate into an importable Python module.",
-        epilog=doc[2],
+        epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("crate_dir", metavar="CRATE_DIR", help="the extension crate (a cargo package with a cdylib target)")
@@ -117,7 +117,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         "new": "write a new extension project",
     }
     if not argv or argv[0] in ("-h", "--help") or argv[0] not in commands:
-        usage = "usage: python -m hpyrs_build {build,develop,new} ...\n\n" + "\n".join(f"  {c:6} {h}" for c, h in commands.items())
+        usage = "usage: python -m hpyrs_build {build,develop,new} ...\n\n" + "\n".join(f"  {c:8} {h}" for c, h in commands.items())
         if argv and argv[0] not in ("-h", "--help"):
             print(f"{usage}\n\nhpyrs-build: error: unknown command {argv[0]!r}", file=sys.stderr)
             return 2

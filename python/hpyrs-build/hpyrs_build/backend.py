@@ -288,9 +288,38 @@ def _sdist_files(cfg: Config) -> List[Path]:
     return files
 
 
+def _outside_path_dependencies(cfg: Config) -> List[str]:
+    """Warnings for the crate's `path` dependencies outside the project: the sdist does not hold
+    them, so it builds only where that path exists."""
+    cargo = _c.load_toml(cfg.manifest)
+    tables = [cargo.get(k) or {} for k in ("dependencies", "build-dependencies")]
+    for target in (cargo.get("target") or {}).values():
+        tables += [target.get(k) or {} for k in ("dependencies", "build-dependencies")]
+    out = []
+    for table in tables:
+        for name, spec in table.items():
+            if not isinstance(spec, dict) or "path" not in spec:
+                continue
+            path = Path(spec["path"])
+            resolved = (cfg.manifest.parent / path).resolve()
+            try:
+                resolved.relative_to(cfg.root)
+                continue
+            except ValueError:
+                pass
+            how = "this absolute path" if path.is_absolute() else "this relative path, next to the unpacked sdist,"
+            out.append(
+                f"dependency `{name}` is a path outside the project ({spec['path']}): the sdist does not include it, "
+                f"so it builds only where {how} exists; give it a version or a git source for a portable sdist"
+            )
+    return out
+
+
 @_hook
 def build_sdist(sdist_directory, config_settings=None) -> str:
     cfg = _config(config_settings)
+    for warning in _outside_path_dependencies(cfg):
+        sys.stderr.write(f"hpyrs-build: warning: {warning}\n")
     top = f"{cfg.dist_name}-{cfg.version}"
     filename = f"{top}.tar.gz"
     # The wheel's requirements depend on the ABI chosen when it is built (-C abi=...).

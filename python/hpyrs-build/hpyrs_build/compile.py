@@ -155,7 +155,7 @@ def find_cdylib(meta: dict, manifest: Path) -> tuple:
                 return package, target
         raise BuildError(
             f"package `{package['name']}` ({manifest}) builds no Python extension: its library is not a "
-            'cdylib. Add\n    [lib]\n    crate-type = ["cdylib"]\nto its Cargo.toml'
+            'cdylib. Add `crate-type = ["cdylib"]` to the [lib] section of its Cargo.toml'
         )
     raise BuildError(f"cargo metadata does not list a package for {manifest}")
 
@@ -335,8 +335,6 @@ try:
 except Exception as e:
     info["hpy_importable"] = False
     info["hpy_error"] = "%s: %s" % (type(e).__name__, e)
-    if sys.implementation.name == "cpython":
-        pass
 print(json.dumps(info))
 """
 
@@ -665,9 +663,8 @@ def build(
         # the target Python's, not ours.
         info = probe_python(exe)
         check_python_version(info, abi)
+        # (A free-threaded Python is refused by hpy-sys's build script, with its own message.)
         check_hpy(info, "the CPython ABI (HPy's runtime is compiled into the module)")
-        if info.get("gil_disabled"):
-            pass  # hpy-sys refuses it with its own message
         ext_suffix = python_ext_suffix(exe)
         env["HPY_PYTHON"] = exe
         filename = name + ext_suffix

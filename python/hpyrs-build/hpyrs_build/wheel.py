@@ -68,7 +68,7 @@ def linux_platform_tag(binary: Path) -> Tuple[str, str]:
         info = read_elf(binary)
     except (ElfError, OSError) as e:
         return plain, f"cannot read {binary.name}: {e}"
-    if info.machine != arch and not (info.machine == "i686" and arch == "i686"):
+    if info.machine != arch:
         return plain, f"{binary.name} is built for {info.machine}, this interpreter runs on {arch}"
     if arch not in _MANYLINUX_ARCHS:
         return plain, f"no manylinux policy for {arch}"
