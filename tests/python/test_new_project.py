@@ -42,7 +42,8 @@ import pytest
 
 import hpyrs_testing
 
-if hpyrs_testing.IS_PYPY or hpyrs_testing.IS_PROJECT_LOCAL_CPYTHON:
+_HOST_VENV = (hpyrs_testing.REPO_ROOT / ".venv").resolve()
+if hpyrs_testing.IS_PYPY or hpyrs_testing.IS_PROJECT_LOCAL_CPYTHON or Path(sys.prefix).resolve() != _HOST_VENV:
     pytest.skip("host-only: the CPython 3.11 session of .venv starts the other interpreters", allow_module_level=True)
 
 REPO_ROOT = hpyrs_testing.REPO_ROOT
