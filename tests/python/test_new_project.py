@@ -114,7 +114,12 @@ def user_env(find_links):
     env["PIP_FIND_LINKS"] = " ".join(links)
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env["CARGO_TARGET_DIR"] = str(hpyrs_testing.target_dir() / "new-project")
+    target = hpyrs_testing.target_dir() / "new-project"
+    # hpyrs-build keeps one target directory per interpreter for the CPython ABI, keyed on its
+    # path, and pip's isolated build environment has a new path each time: drop the old ones.
+    for old in target.glob("hpy-cpython-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    env["CARGO_TARGET_DIR"] = str(target)
     return env
 
 
