@@ -38,11 +38,10 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List
 
 ROOT = Path(__file__).resolve().parents[1]
 MATURIN_VERSION = "1.16.0"
@@ -135,7 +134,7 @@ def _extension(zf: zipfile.ZipFile) -> str:
     return names[0]
 
 
-def _sizes(wheel: Path, scratch: Path) -> Dict[str, int]:
+def _sizes(wheel: Path, scratch: Path) -> Dict[str, Any]:
     with zipfile.ZipFile(wheel) as zf:
         name = _extension(zf)
         data = zf.read(name)
@@ -147,7 +146,7 @@ def _sizes(wheel: Path, scratch: Path) -> Dict[str, int]:
     return {"wheel_bytes": wheel.stat().st_size, "module": Path(name).name, "module_bytes": len(data), "stripped_bytes": stripped}
 
 
-def build_once(python: Path, project: Path, settings: List[str], out: Path, target: Path) -> Dict[str, object]:
+def build_once(python: Path, project: Path, settings: List[str], out: Path, target: Path) -> Dict[str, Any]:
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(target, ignore_errors=True)
     env = {k: v for k, v in os.environ.items() if k not in ("CARGO_TARGET_DIR", "PYTHONPATH", "VIRTUAL_ENV")}
@@ -192,7 +191,7 @@ def main(argv=None) -> int:
         ("hpy-rs CPython ABI (hpyrs-build -C abi=cpython)", projects["hpy"], ["-C", "abi=cpython"]),
         (f"PyO3 {projects['pyo3_version']} (maturin {versions['maturin']})", projects["pyo3"], []),
     ]
-    results: Dict[str, List[Dict[str, object]]] = {name: [] for name, _, _ in variants}
+    results: Dict[str, List[Dict[str, Any]]] = {name: [] for name, _, _ in variants}
     for run in range(runs):
         for index, (name, project, settings) in enumerate(variants):
             _log(f"run {run + 1}/{runs}: {name}")

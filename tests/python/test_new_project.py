@@ -327,7 +327,7 @@ def _check_record(zf: zipfile.ZipFile, dist_info: str) -> None:
 def _metadata(zf: zipfile.ZipFile, dist_info: str):
     text = zf.read(f"{dist_info}/METADATA").decode()
     headers = text.split("\n\n", 1)[0]
-    fields = {}
+    fields: dict = {}
     for line in headers.splitlines():
         key, _, value = line.partition(": ")
         fields.setdefault(key, []).append(value)
