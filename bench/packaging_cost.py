@@ -3,7 +3,7 @@
 hpyrs-build (universal and CPython ABI) next to maturin building its PyO3 twin
 (bench/reference/pyo3/quickstart_pyo3), on this machine, in one run.
 
-    .venv/bin/python bench/packaging.py [--runs N] [--quick] [--work DIR] [--json FILE]
+    .venv/bin/python bench/packaging_cost.py [--runs N] [--quick] [--work DIR] [--json FILE]
 
 What it does:
 
@@ -59,14 +59,14 @@ def _run(cmd, *, env=None, cwd=None, quiet=True) -> str:
         text=True,
     )
     if proc.returncode != 0:
-        sys.exit(f"packaging.py: {' '.join(map(str, cmd))} failed (exit {proc.returncode}):\n{proc.stdout[-5000:]}")
+        sys.exit(f"packaging_cost.py: {' '.join(map(str, cmd))} failed (exit {proc.returncode}):\n{proc.stdout[-5000:]}")
     if not quiet:
         print(proc.stdout, end="")
     return proc.stdout
 
 
 def _log(message: str) -> None:
-    print(f"packaging.py: {message}", file=sys.stderr, flush=True)
+    print(f"packaging_cost.py: {message}", file=sys.stderr, flush=True)
 
 
 def make_venv(work: Path) -> Path:
@@ -130,7 +130,7 @@ def make_projects(work: Path) -> dict:
 def _extension(zf: zipfile.ZipFile) -> str:
     names = [n for n in zf.namelist() if n.endswith(".so")]
     if len(names) != 1:
-        sys.exit(f"packaging.py: expected one .so in {zf.filename}, found {names}")
+        sys.exit(f"packaging_cost.py: expected one .so in {zf.filename}, found {names}")
     return names[0]
 
 
@@ -160,7 +160,7 @@ def build_once(python: Path, project: Path, settings: List[str], out: Path, targ
     seconds = time.perf_counter() - start
     wheels = sorted(out.glob("*.whl"))
     if len(wheels) != 1:
-        sys.exit(f"packaging.py: expected one wheel in {out}, found {wheels}")
+        sys.exit(f"packaging_cost.py: expected one wheel in {out}, found {wheels}")
     result = {"seconds": seconds, "wheel": wheels[0].name, **_sizes(wheels[0], out)}
     shutil.rmtree(target, ignore_errors=True)
     return result
