@@ -70,9 +70,9 @@ impl Solver {
     /// Adds a constraint.
     ///
     /// Errors: [`SolverError::DuplicateConstraint`] if it is already in the solver,
-    /// [`SolverError::UnsatisfiableConstraint`] if it is required and cannot be satisfied. As in
-    /// kiwi, a failed addition still registers the constraint's variables (they read 0 after
-    /// [`update_variables`](Solver::update_variables) if nothing else determines them).
+    /// [`SolverError::UnsatisfiableConstraint`] if it is required and cannot be satisfied (the
+    /// solver is then left as kiwi leaves it, symbol ids consumed included, so later results
+    /// still match kiwi's).
     pub fn add_constraint(&mut self, constraint: &Constraint) -> Result<(), SolverError> {
         if self.cns.contains_key(constraint) {
             return Err(SolverError::DuplicateConstraint(constraint.clone()));
@@ -115,9 +115,11 @@ impl Solver {
         self.remove_constraint_effects(constraint, &tag);
 
         if self.rows.remove(&tag.marker).is_none() {
-            let leaving = self
-                .marker_leaving_row(tag.marker)
-                .ok_or(SolverError::InternalSolverError("failed to find leaving row"))?;
+            let leaving =
+                self.marker_leaving_row(tag.marker)
+                    .ok_or(SolverError::InternalSolverError(
+                        "failed to find leaving row",
+                    ))?;
             let mut row = self.rows.remove(&leaving).unwrap_or_default();
             row.solve_for_pair(leaving, tag.marker);
             self.substitute(tag.marker, &row);
@@ -440,7 +442,9 @@ impl Solver {
             }
             let leaving = self
                 .leaving_row(entering)
-                .ok_or(SolverError::InternalSolverError("The objective is unbounded."))?;
+                .ok_or(SolverError::InternalSolverError(
+                    "The objective is unbounded.",
+                ))?;
             let mut row = self.rows.remove(&leaving).unwrap_or_default();
             row.solve_for_pair(leaving, entering);
             self.substitute(entering, &row);
