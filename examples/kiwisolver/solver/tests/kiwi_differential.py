@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential test of the kiwi-solver crate against the real kiwisolver 1.5.1.
 
-Generates seeded random constraint systems (soft and required constraints of every strength,
+Generates seeded random constraint systems (small ones and larger layout-like ones; soft and required constraints of every strength,
 underdetermined systems, removals, duplicate/unknown constraints, edit variables with
 suggestions, bad strengths, resets), solves each one with kiwisolver 1.5.1 from PyPI and with
 the crate's `replay` example, and asserts that every operation gives the same outcome (same
@@ -64,38 +64,68 @@ def strength_create(a, b, c, w):
     return clip(a) * 1e6 + clip(b) * 1e3 + clip(c)
 
 
-def random_system(rng):
-    nvars = rng.randint(1, 7)
-    ncons = rng.randint(1, 14)
+def random_terms(rng, nvars, max_terms):
     coefs = [-3, -2, -1, -0.5, 0.5, 1, 1, 1, 2, 3, 0.25, 0]
+    return [[rng.randrange(nvars), rng.choice(coefs)] for _ in range(rng.randint(1, max_terms))]
+
+
+def random_system(rng):
+    """A small random system (1-7 variables) or a larger layout-like one (10-40 variables:
+    chains of `x[i+1] >= x[i] + gap`, widths, soft preferred sizes, a few random constraints)."""
+    layout = rng.random() < 0.3
+    nvars = rng.randint(10, 40) if layout else rng.randint(1, 7)
     constraints = []
-    for _ in range(ncons):
-        nterms = rng.randint(1, 3)
-        terms = [[rng.randrange(nvars), rng.choice(coefs)] for _ in range(nterms)]
-        constant = rng.choice([0, rng.randint(-60, 60), round(rng.uniform(-100, 100), 3)])
-        op = rng.choice(["<=", ">=", "=="])
-        constraints.append(
-            {"terms": terms, "constant": constant, "op": op, "strength": random_strength(rng)}
-        )
+
+    def add(terms, constant, op, strength):
+        constraints.append({"terms": terms, "constant": constant, "op": op, "strength": strength})
+
+    if layout:
+        for i in range(nvars - 1):
+            r = rng.random()
+            if r < 0.5:
+                add([[i + 1, 1], [i, -1]], -rng.randint(0, 20), ">=", STRENGTHS["required"])
+            elif r < 0.8:
+                add([[i + 1, 1], [i, -1]], -rng.randint(5, 60), "==", random_strength(rng))
+            else:
+                add([[i, 1]], -rng.randint(0, 300), rng.choice(["<=", ">="]), random_strength(rng))
+        for _ in range(rng.randint(0, 6)):
+            add(random_terms(rng, nvars, 4), rng.randint(-200, 200), rng.choice(["<=", ">=", "=="]),
+                random_strength(rng))
+    else:
+        for _ in range(rng.randint(1, 14)):
+            constant = rng.choice([0, rng.randint(-60, 60), round(rng.uniform(-100, 100), 3)])
+            add(random_terms(rng, nvars, 3), constant, rng.choice(["<=", ">=", "=="]),
+                random_strength(rng))
+    ncons = len(constraints)
+
     ops = []
-    for _ in range(rng.randint(3, 45)):
+    if layout:
+        # Most constraints first, in a random order.
+        order = list(range(ncons))
+        rng.shuffle(order)
+        ops.extend({"op": "add", "cn": i} for i in order[: int(ncons * rng.uniform(0.6, 1.0))])
+    edits = []
+    for _ in range(rng.randint(3, 60 if layout else 45)):
         r = rng.random()
-        if r < 0.40:
+        if r < 0.30:
             ops.append({"op": "add", "cn": rng.randrange(ncons)})
-        elif r < 0.50:
+        elif r < 0.40:
             ops.append({"op": "remove", "cn": rng.randrange(ncons)})
-        elif r < 0.53:
+        elif r < 0.42:
             ops.append({"op": "has", "cn": rng.randrange(ncons)})
-        elif r < 0.62:
+        elif r < 0.50:
             strength = random_strength(rng) if rng.random() < 0.9 else STRENGTHS["required"]
-            ops.append({"op": "add_edit", "var": rng.randrange(nvars), "strength": strength})
-        elif r < 0.65:
+            var = rng.randrange(nvars)
+            edits.append(var)
+            ops.append({"op": "add_edit", "var": var, "strength": strength})
+        elif r < 0.53:
             ops.append({"op": "remove_edit", "var": rng.randrange(nvars)})
-        elif r < 0.67:
+        elif r < 0.55:
             ops.append({"op": "has_edit", "var": rng.randrange(nvars)})
-        elif r < 0.80:
+        elif r < 0.75:
+            var = rng.choice(edits) if edits and rng.random() < 0.85 else rng.randrange(nvars)
             value = rng.choice([rng.randint(-50, 50), round(rng.uniform(-500, 500), 4)])
-            ops.append({"op": "suggest", "var": rng.randrange(nvars), "value": value})
+            ops.append({"op": "suggest", "var": var, "value": value})
         elif r < 0.985:
             ops.append({"op": "update"})
         else:
@@ -132,6 +162,28 @@ def run_reference(system):
     return out, order, crashed
 
 
+def variable_data_address(variable):
+    """The address of the C++ VariableData behind a kiwisolver Variable (the Python object is
+    PyObject_HEAD, PyObject* context, then kiwi::Variable, which is one VariableData pointer)."""
+    head = ctypes.sizeof(ctypes.c_ssize_t) + ctypes.sizeof(ctypes.c_void_p)
+    offset = head + ctypes.sizeof(ctypes.c_void_p)
+    return ctypes.c_void_p.from_address(id(variable) + offset).value
+
+
+def check_address_probe():
+    """Checks that variable_data_address reads what kiwi sorts by: in `a + b == 10` alone, kiwi
+    makes the variable with the lower VariableData address basic (value 10)."""
+    import kiwisolver as kiwi
+
+    for _ in range(20):
+        a, b = kiwi.Variable("a"), kiwi.Variable("b")
+        solver = kiwi.Solver()
+        solver.addConstraint(a + b == 10)
+        solver.updateVariables()
+        first = a if variable_data_address(a) < variable_data_address(b) else b
+        assert first.value() == 10, "cannot read kiwi's variable order"
+
+
 def run_reference_child(system, fd):
     import kiwisolver as kiwi
 
@@ -142,12 +194,9 @@ def run_reference_child(system, fd):
     # kiwi orders a constraint's terms by the address of the C++ VariableData of each variable
     # (std::map<kiwi::Variable, double> in kiwi::Constraint), which decides the symbol ids of
     # variables first seen together, and so the values of underdetermined systems. malloc does
-    # not hand out increasing addresses, so read them (the Python Variable object is
-    # PyObject_HEAD, PyObject* context, then kiwi::Variable: one VariableData pointer) and tell
-    # the Rust side to create its variables in that order.
-    head = ctypes.sizeof(ctypes.c_ssize_t) + ctypes.sizeof(ctypes.c_void_p)
-    offset = head + ctypes.sizeof(ctypes.c_void_p)
-    address = [ctypes.c_void_p.from_address(id(v) + offset).value for v in variables]
+    # not hand out increasing addresses: tell the Rust side to create its variables in address
+    # order.
+    address = [variable_data_address(v) for v in variables]
     emit(sorted(range(len(variables)), key=lambda i: address[i]))
     constraints = []
     for c in system["constraints"]:
@@ -206,6 +255,7 @@ def same_value(a, b):
 
 def main():
     ensure_reference()
+    check_address_probe()
     parser = argparse.ArgumentParser()
     parser.add_argument("--systems", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=20261205)
