@@ -9,24 +9,23 @@
 //! choice (subject of a new row, entering symbol, leaving row, ties) takes the first candidate in
 //! that order.
 //!
-//! - `cassowary` (0.3.0, 2017, unmaintained) is a port of kiwi, but keeps rows and cells in
-//!   `std::collections::HashMap`s: the iteration order, hence the pivots and the values of an
-//!   underdetermined system, follows a randomly seeded hash and can change from run to run.
-//! - `kasuari` (ratatui's maintained fork of `cassowary`) keeps the same structure over
-//!   `hashbrown::HashMap`s: same problem. Neither has kiwi's `dumps()` nor an opaque per-variable
-//!   context slot the binding needs, and their error values do not carry what kiwi's exceptions
-//!   carry.
+//! `cassowary` (0.3.0, unmaintained since 2017) and its maintained fork `kasuari` (0.4.12, the
+//! ratatui team) keep rows and cells in hash maps, so their pivots, and the values of an
+//! underdetermined system, follow a hash order instead; they also drop variables that no
+//! constraint uses any more (kiwi keeps them and sets them to 0), and their errors carry neither
+//! the constraint nor the variable. See the crate's README for the details.
 //!
 //! So this crate implements the algorithm itself, written from reading kiwi's sources: rows are
 //! `BTreeMap`s keyed by symbol id, and each step (row creation, subject choice, artificial
 //! variable, primal and dual optimisation, marker removal, edit suggestions) follows kiwi's
-//! order of operations, including its behaviour on errors (a failed `add_constraint` keeps the
-//! variables it registered and the error terms it put into the objective).
+//! order of operations, including after errors (a failed `add_constraint` leaves the tableau
+//! and the symbol ids it consumed as kiwi leaves them).
 //!
 //! One difference cannot be removed: kiwi orders the terms of a constraint by the memory address
 //! of the variables, which decides the symbol ids of variables first seen together. This crate
-//! orders them by variable creation, which is the same order whenever the variables were
-//! allocated one after the other (see [`Expression::reduce`]).
+//! orders them by variable creation, which is the same order when malloc gave the variables
+//! increasing addresses (see [`Expression::reduce`]). Systems whose solution is unique do not
+//! depend on it.
 #![forbid(unsafe_code)]
 
 mod constraint;
