@@ -6,7 +6,9 @@
 //! "strength": s}], "ops": [...]}` where an op is one of `{"op": "add", "cn": i}`,
 //! `{"op": "remove", "cn": i}`, `{"op": "has", "cn": i}`, `{"op": "add_edit", "var": i,
 //! "strength": s}`, `{"op": "remove_edit", "var": i}`, `{"op": "has_edit", "var": i}`,
-//! `{"op": "suggest", "var": i, "value": x}`, `{"op": "update"}`, `{"op": "reset"}`.
+//! `{"op": "suggest", "var": i, "value": x}`, `{"op": "update"}`, `{"op": "reset"}`,
+//! `{"op": "add_with_strength", "cn": i, "strength": s}` (adds a new constraint: constraint `i`
+//! with another strength), `{"op": "dumps"}`.
 //! Output: a list (one per system) of lists of outcomes; `update` gives the values of all
 //! variables in the order of `vars`.
 
@@ -60,6 +62,7 @@ fn run_system(system: &Value) -> Value {
         let var = || &vars[index(&op["var"])];
         let result = match op["op"].as_str().expect("op") {
             "add" => solver.add_constraint(cn()),
+            "add_with_strength" => solver.add_constraint(&cn().with_strength(num(&op["strength"]))),
             "remove" => solver.remove_constraint(cn()),
             "add_edit" => solver.add_edit_variable(var(), num(&op["strength"])),
             "remove_edit" => solver.remove_edit_variable(var()),
@@ -75,6 +78,10 @@ fn run_system(system: &Value) -> Value {
             "update" => {
                 solver.update_variables();
                 out.push(json!(vars.iter().map(Variable::value).collect::<Vec<_>>()));
+                continue;
+            }
+            "dumps" => {
+                out.push(json!(solver.dumps()));
                 continue;
             }
             "reset" => {

@@ -3,7 +3,7 @@
 
 Generates seeded random constraint systems (small ones and larger layout-like ones; soft and required constraints of every strength,
 underdetermined systems, removals, duplicate/unknown constraints, edit variables with
-suggestions, bad strengths, resets), solves each one with kiwisolver 1.5.1 from PyPI and with
+suggestions, bad strengths, `constraint | strength`, resets, dumps()), solves each one with kiwisolver 1.5.1 from PyPI and with
 the crate's `replay` example, and asserts that every operation gives the same outcome (same
 error kind, same booleans) and every `updateVariables` the same values (within 1e-9 relative).
 
@@ -107,8 +107,13 @@ def random_system(rng):
     edits = []
     for _ in range(rng.randint(3, 60 if layout else 45)):
         r = rng.random()
-        if r < 0.30:
+        if r < 0.27:
             ops.append({"op": "add", "cn": rng.randrange(ncons)})
+        elif r < 0.30:
+            ops.append(
+                {"op": "add_with_strength", "cn": rng.randrange(ncons),
+                 "strength": random_strength(rng)}
+            )
         elif r < 0.40:
             ops.append({"op": "remove", "cn": rng.randrange(ncons)})
         elif r < 0.42:
@@ -126,8 +131,10 @@ def random_system(rng):
             var = rng.choice(edits) if edits and rng.random() < 0.85 else rng.randrange(nvars)
             value = rng.choice([rng.randint(-50, 50), round(rng.uniform(-500, 500), 4)])
             ops.append({"op": "suggest", "var": var, "value": value})
-        elif r < 0.985:
+        elif r < 0.96:
             ops.append({"op": "update"})
+        elif r < 0.985:
+            ops.append({"op": "dumps"})
         else:
             ops.append({"op": "reset"})
     ops.append({"op": "update"})
@@ -209,6 +216,11 @@ def run_reference_child(system, fd):
         try:
             if kind == "add":
                 solver.addConstraint(constraints[op["cn"]])
+            elif kind == "add_with_strength":
+                solver.addConstraint(constraints[op["cn"]] | op["strength"])
+            elif kind == "dumps":
+                emit(solver.dumps())
+                continue
             elif kind == "remove":
                 solver.removeConstraint(constraints[op["cn"]])
             elif kind == "has":
@@ -249,6 +261,14 @@ def reorder(system, order):
     return remapped
 
 
+def same_dump(a, b):
+    """kiwi lists constraints in address order: compare that section as a multiset of lines,
+    the rest (variables and edit variables are in address order on both sides) exactly."""
+    head_a, _, cns_a = a.partition("\nConstraints\n")
+    head_b, _, cns_b = b.partition("\nConstraints\n")
+    return head_a == head_b and sorted(cns_a.split("\n")) == sorted(cns_b.split("\n"))
+
+
 def same_value(a, b):
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
@@ -282,7 +302,7 @@ def main():
     )
     actual = json.loads(proc.stdout)
 
-    agreed, failures, reordered, nvalues, nexact = 0, [], 0, 0, 0
+    agreed, failures, reordered, nvalues, nexact, ndumps = 0, [], 0, 0, 0, 0
     outcome_counts = {}
     for n, (system, order, exp, act) in enumerate(zip(systems, orders, expected, actual)):
         if order != list(range(len(order))):
@@ -297,6 +317,9 @@ def main():
                 ok = ok and len(e) == len(a) and all(map(same_value, e, a))
                 nvalues += len(e)
                 nexact += sum(x == y for x, y in zip(e, a))
+            elif isinstance(e, str) and e.startswith("Objective"):
+                ok = ok and isinstance(a, str) and same_dump(e, a)
+                ndumps += 1
             else:
                 ok = ok and e == a
                 outcome_counts[str(e)] = outcome_counts.get(str(e), 0) + 1
@@ -311,7 +334,7 @@ def main():
           "address order; "
           f"{crashes} systems where kiwisolver aborted on "
           "InternalSolverError, compared up to it)")
-    print(f"values: {nvalues} compared, {nexact} bit-for-bit equal")
+    print(f"values: {nvalues} compared, {nexact} bit-for-bit equal; {ndumps} dumps() compared")
     print("outcomes:", json.dumps(dict(sorted(outcome_counts.items()))))
     for n in failures[:5]:
         print(f"MISMATCH system {n}:", json.dumps(systems[n]))
