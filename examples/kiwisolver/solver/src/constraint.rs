@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::{strength, Expression};
 
@@ -34,17 +34,17 @@ struct ConstraintData {
     strength: f64,
 }
 
-/// A constraint `expression op 0` with a strength; a cheap shared handle.
+/// A constraint `expression op 0` with a strength; a cheap shared handle (`Send` and `Sync`).
 ///
 /// Equality and hashing are by identity: a solver knows a constraint object, not an equation.
 #[derive(Clone)]
-pub struct Constraint(Rc<ConstraintData>);
+pub struct Constraint(Arc<ConstraintData>);
 
 impl Constraint {
     /// Creates a constraint. The expression is reduced (see [`Expression::reduce`]) and the
     /// strength clipped (see [`strength::clip`]).
     pub fn new(expression: &Expression, op: RelationalOperator, strength: f64) -> Constraint {
-        Constraint(Rc::new(ConstraintData {
+        Constraint(Arc::new(ConstraintData {
             expression: expression.reduce(),
             op,
             strength: strength::clip(strength),
@@ -54,7 +54,7 @@ impl Constraint {
     /// A new constraint (a different identity) with this one's expression and operator and another
     /// strength (clipped): what Python's `constraint | strength` gives.
     pub fn with_strength(&self, strength: f64) -> Constraint {
-        Constraint(Rc::new(ConstraintData {
+        Constraint(Arc::new(ConstraintData {
             expression: self.0.expression.clone(),
             op: self.0.op,
             strength: strength::clip(strength),
@@ -89,7 +89,7 @@ impl Constraint {
 
     /// Whether two handles refer to the same constraint.
     pub fn is(&self, other: &Constraint) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
+        Arc::ptr_eq(&self.0, &other.0)
     }
 }
 
@@ -103,7 +103,7 @@ impl Eq for Constraint {}
 
 impl Hash for Constraint {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        Rc::as_ptr(&self.0).hash(state);
+        Arc::as_ptr(&self.0).hash(state);
     }
 }
 

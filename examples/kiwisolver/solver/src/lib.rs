@@ -40,4 +40,4 @@ pub use constraint::{Constraint, RelationalOperator};
 pub use error::SolverError;
 pub use expression::{Expression, Term};
 pub use solver::Solver;
-pub use variable::Variable;
+pub use variable::{Context, Variable};

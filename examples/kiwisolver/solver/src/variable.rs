@@ -1,76 +1,87 @@
 //! Shared, named solver variables.
 
 use std::any::Any;
-use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The opaque context object a variable can carry.
+pub type Context = Arc<dyn Any + Send + Sync>;
 
 /// Counter giving every variable a creation serial number (its order among variables).
 static NEXT_SERIAL: AtomicU64 = AtomicU64::new(0);
 
 struct VariableData {
     serial: u64,
-    name: RefCell<String>,
-    value: Cell<f64>,
-    context: RefCell<Option<Rc<dyn Any>>>,
+    name: Mutex<String>,
+    /// The value's bits (an atomic f64).
+    value: AtomicU64,
+    context: Mutex<Option<Context>>,
 }
 
-/// A solver variable: a cheap, shared handle (cloning shares the same variable).
+/// Locks a mutex; a poisoned one (a panic while it was held) still holds a valid value.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A solver variable: a cheap, shared handle (cloning shares the same variable). `Send` and
+/// `Sync`, so it can live in a Python object's payload.
 ///
 /// Equality and hashing are by identity: two handles are equal when they refer to the same
 /// variable, whatever their names. Variables are ordered by creation; that order decides the
 /// order of the terms of a [`Constraint`](crate::Constraint) (kiwi orders them by address, which
 /// for variables allocated one after the other is the same order).
 #[derive(Clone)]
-pub struct Variable(Rc<VariableData>);
+pub struct Variable(Arc<VariableData>);
 
 impl Variable {
     /// Creates a variable with the given name, the value 0 and no context.
     pub fn new(name: impl Into<String>) -> Variable {
-        Variable(Rc::new(VariableData {
+        Variable(Arc::new(VariableData {
             serial: NEXT_SERIAL.fetch_add(1, Ordering::Relaxed),
-            name: RefCell::new(name.into()),
-            value: Cell::new(0.0),
-            context: RefCell::new(None),
+            name: Mutex::new(name.into()),
+            value: AtomicU64::new(0.0_f64.to_bits()),
+            context: Mutex::new(None),
         }))
     }
 
     /// The name of the variable.
     pub fn name(&self) -> String {
-        self.0.name.borrow().clone()
+        lock(&self.0.name).clone()
     }
 
     /// Renames the variable.
     pub fn set_name(&self, name: impl Into<String>) {
-        *self.0.name.borrow_mut() = name.into();
+        *lock(&self.0.name) = name.into();
     }
 
     /// The current value (set by [`Solver::update_variables`](crate::Solver::update_variables)).
     pub fn value(&self) -> f64 {
-        self.0.value.get()
+        f64::from_bits(self.0.value.load(Ordering::Relaxed))
     }
 
     /// Sets the value of the variable.
     pub fn set_value(&self, value: f64) {
-        self.0.value.set(value);
+        self.0.value.store(value.to_bits(), Ordering::Relaxed);
     }
 
     /// The opaque context object attached to the variable, if any.
-    pub fn context(&self) -> Option<Rc<dyn Any>> {
-        self.0.context.borrow().clone()
+    pub fn context(&self) -> Option<Context> {
+        lock(&self.0.context).clone()
     }
 
     /// Attaches an opaque context object to the variable (or removes it with `None`), returning
     /// the previous one.
-    pub fn set_context(&self, context: Option<Rc<dyn Any>>) -> Option<Rc<dyn Any>> {
-        std::mem::replace(&mut *self.0.context.borrow_mut(), context)
+    pub fn set_context(&self, context: Option<Context>) -> Option<Context> {
+        std::mem::replace(&mut *lock(&self.0.context), context)
     }
 
     /// Whether two handles refer to the same variable.
     pub fn is(&self, other: &Variable) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
+        Arc::ptr_eq(&self.0, &other.0)
     }
 
     /// The creation serial number: variables created later have larger numbers.
@@ -108,7 +119,7 @@ impl Ord for Variable {
 impl fmt::Debug for Variable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Variable")
-            .field("name", &*self.0.name.borrow())
+            .field("name", &*lock(&self.0.name))
             .field("value", &self.value())
             .finish()
     }
@@ -131,9 +142,19 @@ mod tests {
         a.set_value(3.5);
         assert_eq!(a.clone().value(), 3.5);
         assert!(a.context().is_none());
-        assert!(a.set_context(Some(Rc::new(7_i32))).is_none());
+        assert!(a.set_context(Some(Arc::new(7_i32))).is_none());
         let ctx = a.context().expect("context");
         assert_eq!(ctx.downcast_ref::<i32>(), Some(&7));
         assert!(a.set_context(None).is_some());
+    }
+
+    #[test]
+    fn handles_are_send_and_sync() {
+        fn check<T: Send + Sync + 'static>() {}
+        check::<Variable>();
+        check::<crate::Constraint>();
+        check::<crate::Expression>();
+        check::<crate::Solver>();
+        check::<crate::SolverError>();
     }
 }

@@ -338,7 +338,7 @@ fn dumps_like_kiwi() {
 fn variable_values_and_context_survive_solving() {
     let mut s = Solver::new();
     let x = Variable::new("x");
-    x.set_context(Some(std::rc::Rc::new("ctx")));
+    x.set_context(Some(std::sync::Arc::new("ctx")));
     s.add_constraint(&cn(&[(&x, 4.0)], -2.0, EQ, REQUIRED))
         .unwrap();
     s.update_variables();
