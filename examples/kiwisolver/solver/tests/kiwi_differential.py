@@ -66,6 +66,9 @@ def strength_create(a, b, c, w):
 
 def random_terms(rng, nvars, max_terms):
     coefs = [-3, -2, -1, -0.5, 0.5, 1, 1, 1, 2, 3, 0.25, 0]
+    if rng.random() < 0.1:
+        # Around kiwi's 1e-8 "near zero" threshold, and far from 1.
+        coefs += [1e-9, -5e-9, 2e-8, 1e-7, 1e8, -3.3e5, 1 / 3]
     return [[rng.randrange(nvars), rng.choice(coefs)] for _ in range(rng.randint(1, max_terms))]
 
 
