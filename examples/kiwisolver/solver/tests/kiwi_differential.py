@@ -282,6 +282,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--systems", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=20261205)
+    parser.add_argument(
+        "--creation-order",
+        action="store_true",
+        help="create the Rust variables in creation order instead of kiwi's address order "
+        "(shows how many systems depend on that order; mismatches expected)",
+    )
     args = parser.parse_args()
 
     subprocess.run(
@@ -296,6 +302,8 @@ def main():
     for _ in range(args.systems):
         system = random_system(rng)
         out, order, crashed = run_reference(system)
+        if args.creation_order:
+            order = list(range(len(order)))
         systems.append(reorder(system, order))
         expected.append(out)
         orders.append(order)
