@@ -3,7 +3,7 @@
 # hpy), without uploading anything. tools/test.sh runs it, so it cannot rot.
 #
 #   1. cargo package -p hpy-sys -p hpy-macros -p hpy
-#        builds the three .crate files (target/package/) and verifies each by building its
+#        builds the three .crate files (target/package-check/cargo/package/) and verifies each by building its
 #        unpacked copy; hpy is verified against the just-packaged hpy-sys and hpy-macros
 #        (cargo's local overlay registry: they are not on crates.io yet).
 #   2. cargo publish --workspace --dry-run
@@ -19,7 +19,7 @@
 #      the repository is reachable from there: a file a crate forgot to include fails the build.
 #
 # Needs the crates.io index (cargo resolves the third-party dependencies of each package).
-# Reuses target/ (steps 1-2) and target/package-check/target (step 4): ~20 s when warm, ~40 s
+# Reuses target/package-check/cargo (steps 1-2) and target/package-check/target (step 4): ~20 s when warm, ~40 s
 # from nothing on 2 cores. Extra arguments go to `cargo package` and `cargo publish`.
 set -euo pipefail
 
@@ -50,15 +50,28 @@ pkg_args=()
 for crate in "${CRATES[@]}"; do pkg_args+=(-p "$crate"); done
 
 # ---- 1 + 2: cargo's own checks ----------------------------------------------------------
+# Cargo verifies hpy against the just-packaged hpy-sys and hpy-macros through a local overlay,
+# and treats those as registry crates: unpacked into CARGO_HOME's registry and built, both
+# keyed by name and version only, and never rebuilt. After a change to the tree (same version,
+# other code) such copies are stale. So these steps build in their own target directory, where
+# our three crates' artifacts go first (third-party ones stay warm), and the registry loses only
+# its copies of these three names at this version.
+PKG_TARGET="$CHECK/cargo"
+rm -rf "$PKG_TARGET/package" "$PKG_TARGET"/debug/.fingerprint/hpy-* "$PKG_TARGET"/debug/deps/*hpy* \
+    "$PKG_TARGET"/debug/build/hpy-*
+cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+for crate in "${CRATES[@]}"; do
+    rm -rf "$cargo_home"/registry/src/*/"$crate-$VERSION" "$cargo_home"/registry/cache/*/"$crate-$VERSION.crate"
+done
 # --allow-dirty: what is checked is the package, not whether the work tree is committed.
 log "cargo package ${pkg_args[*]}"
-cargo package "${pkg_args[@]}" --allow-dirty "$@"
+CARGO_TARGET_DIR="$PKG_TARGET" cargo package "${pkg_args[@]}" --allow-dirty "$@"
 log "cargo publish --workspace --dry-run"
-cargo publish --workspace --dry-run --allow-dirty "$@"
+CARGO_TARGET_DIR="$PKG_TARGET" cargo publish --workspace --dry-run --allow-dirty "$@"
 
 # ---- 3: contents and sizes --------------------------------------------------------------
 for crate in "${CRATES[@]}"; do
-    file="target/package/$crate-$VERSION.crate"
+    file="$PKG_TARGET/package/$crate-$VERSION.crate"
     [[ -f "$file" ]] || fail "cargo package left no $file"
     size=$(stat -c %s "$file")
     ((size <= MAX_CRATE_BYTES)) || fail "$file is $size bytes (bound: $MAX_CRATE_BYTES): check \`cargo package -p $crate --list\`"
@@ -68,7 +81,7 @@ for crate in "${CRATES[@]}"; do
     log "$file: $size bytes, $(tar -tzf "$file" | wc -l) files"
 done
 for must in src/generated/bindings.rs src/generated/api.rs src/generated/cpython_shims.c build/main.rs; do
-    tar -tzf "target/package/hpy-sys-$VERSION.crate" "hpy-sys-$VERSION/$must" >/dev/null 2>&1 ||
+    tar -tzf "$PKG_TARGET/package/hpy-sys-$VERSION.crate" "hpy-sys-$VERSION/$must" >/dev/null 2>&1 ||
         fail "hpy-sys-$VERSION.crate lacks $must"
 done
 
@@ -77,7 +90,7 @@ rm -rf "$WS"
 mkdir -p "$WS/crates" "$WS/consumer"
 for crate in "${CRATES[@]}"; do
     # --touch: the archive's fixed timestamps would let cargo reuse stale builds of a changed crate
-    tar -xzf "target/package/$crate-$VERSION.crate" -C "$WS/crates" --touch
+    tar -xzf "$PKG_TARGET/package/$crate-$VERSION.crate" -C "$WS/crates" --touch
 done
 cp -r examples/quickstart/src "$WS/consumer/src"
 cat >"$WS/Cargo.toml" <<EOF
