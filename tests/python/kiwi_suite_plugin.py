@@ -22,6 +22,14 @@ def pytest_sessionstart(session):
     print(f"kiwi-port: kiwisolver from {actual.parent}, _cext {kiwisolver._cext.__file__}")
 
 
+_checked = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if os.environ.get("KIWI_LEAK_CHECK") == "1":
+        terminalreporter.line(f"kiwi-port: {len(_checked)} tests leak-checked")
+
+
 if os.environ.get("KIWI_LEAK_CHECK") == "1":
 
     @pytest.fixture(autouse=True)
@@ -40,4 +48,5 @@ if os.environ.get("KIWI_LEAK_CHECK") == "1":
             _debug.set_on_invalid_handle(None)
             _debug.set_on_invalid_builder_handle(None)
             detector.stop()  # raises HPyLeakError: the test errors
+            _checked.append(1)
             assert not invalid, f"HPy debug mode: use(s) of invalid handles: {invalid}"

@@ -102,6 +102,8 @@ def test_kiwisolver_suite(hpy_mode):
     assert "kiwi-port: kiwisolver from" in output, output
     if hpy_mode == "debug":
         assert "with a debug context" in output, output  # HPY_LOG=1: the stub loaded it in debug mode
+    if t.is_debug(hpy_mode):
+        assert f"kiwi-port: {len(outcome)} tests leak-checked" in output, output
     bad = {name: o for name, o in outcome.items() if o != "passed"}
     assert not bad, f"{bad}\n{output}"
     assert rc == 0, output
@@ -143,5 +145,13 @@ def test_probe_matches_real_kiwisolver(hpy_mode):
     port = _probe(sys.executable, str(pkg_dir), mode_env)
     real = _probe(real_python, "")
     assert len(port) == len(real) > 50
+    if t.IS_PYPY:
+        # The real kiwisolver runs on CPython here. When a binary operator's slots all return
+        # NotImplemented, the interpreter writes the TypeError, and PyPy names the types by
+        # `__name__` ('Variable'), CPython by `tp_name` ('kiwisolver.Variable'); kiwisolver's own
+        # suite allows for it (test_expression_rich_compare_operations).
+        interpreter_worded = {"mul", "rdiv", "add str"}
+        real = [json.loads(json.dumps(r).replace("kiwisolver.", "")) if r[0] in interpreter_worded else r
+                for r in real]
     differences = [(r, p) for p, r in zip(port, real) if p != r]
     assert not differences, "\n".join(f"real: {r}\nport: {p}" for r, p in differences)
