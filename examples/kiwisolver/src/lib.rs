@@ -567,7 +567,7 @@ mod _cext {
         PLACEHOLDER.get_or_init(|| kiwi::Variable::new("")).clone()
     }
 
-    fn empty<'py>(what: &str) -> PyErr {
+    fn empty(what: &str) -> PyErr {
         PyErr::new(ExceptionKind::SystemError, format!("uninitialized {what}"))
     }
 
