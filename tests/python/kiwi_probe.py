@@ -22,6 +22,10 @@ t = k.Term(v, 2)
 e = v + 2 * v2 + 3
 show("names", lambda: (k.__version__, k.__kiwi_version__, k.Variable.__module__, k.Variable.__name__,
                        type(k.strength).__name__, sorted(n for n in k.__all__)))
+show("_cext names", lambda: sorted(n for n in dir(k._cext) if not n.startswith("__")))
+show("exceptions", lambda: [(c.__module__, c.__name__, c.__mro__[1].__name__, c.__slots__ if "__slots__" in vars(c) else None)
+                            for c in (k.BadRequiredStrength, k.DuplicateConstraint, k.DuplicateEditVariable,
+                                      k.UnknownConstraint, k.UnknownEditVariable, k.UnsatisfiableConstraint)])
 show("variable", lambda: (repr(v), str(v), v.name(), v.value(), v.context()))
 show("term", lambda: (repr(t), t.coefficient(), t.value()))
 show("term float", lambda: repr(k.Term(v, 1e20)))

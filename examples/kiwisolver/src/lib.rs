@@ -969,9 +969,27 @@ mod _cext {
         }
     }
 
+    /// The exception classes, defined in `kiwisolver/exceptions.py` and re-exported here as
+    /// kiwisolver's `_cext` does.
+    const EXCEPTIONS: [&str; 6] = [
+        "BadRequiredStrength",
+        "DuplicateConstraint",
+        "DuplicateEditVariable",
+        "UnknownConstraint",
+        "UnknownEditVariable",
+        "UnsatisfiableConstraint",
+    ];
+
     #[hpy_exec]
     fn setup<'py>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()> {
-        module.setattr("strength", ctx.new_object(Strength {})?)
+        module.setattr("strength", ctx.new_object(Strength {})?)?;
+        // Like kiwisolver's, the type of `strength` is not a module attribute.
+        module.delattr("Strength")?;
+        let exceptions = ctx.import("kiwisolver.exceptions")?;
+        for name in EXCEPTIONS {
+            module.setattr(name, exceptions.getattr(name)?)?;
+        }
+        Ok(())
     }
 
     /// Kiwi solver class.
