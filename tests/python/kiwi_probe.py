@@ -50,6 +50,10 @@ show("constraint op", lambda: (v <= 1).op())
 show("strengths", lambda: (k.strength.weak, k.strength.medium, k.strength.strong, k.strength.required))
 show("strength create", lambda: (k.strength.create(1, 2, 3), k.strength.create(1, 2, 3, 4)))
 for label, thunk in [
+    ("hash variable", lambda: hash(v)),
+    ("hash term", lambda: hash(t)),
+    ("hash expression", lambda: hash(e)),
+    ("hash constraint", lambda: type(hash(v == 1)).__name__),
     ("lt", lambda: v < v2),
     ("ne", lambda: v != v2),
     ("gt", lambda: k.Term(v) > 1),
