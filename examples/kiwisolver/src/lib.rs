@@ -52,15 +52,24 @@ mod _cext {
         obj.is_instance_of(BuiltinType::Float) || obj.is_instance_of(BuiltinType::Int)
     }
 
+    /// The three symbolic classes, stored by the exec hook: an operand's type is compared with
+    /// them by identity (a failed `borrow` would build a `TypeError` for each miss).
+    static VARIABLE_TYPE: HPyGlobal = HPyGlobal::new();
+    static TERM_TYPE: HPyGlobal = HPyGlobal::new();
+    static EXPRESSION_TYPE: HPyGlobal = HPyGlobal::new();
+
     fn classify<'py>(obj: Borrowed<'py>) -> PyResult<Option<Operand<'py>>> {
         if is_number(obj) {
             return Ok(Some(Operand::Num(obj.extract::<f64>()?)));
         }
-        if is_a::<Variable>(obj) {
+        let ctx = obj.context();
+        let ty = obj.get_type();
+        let is = |global: &'static HPyGlobal| global.load(ctx).is_some_and(|t| t.is(&ty));
+        if is(&VARIABLE_TYPE) {
             Ok(Some(Operand::Var(obj)))
-        } else if is_a::<Term>(obj) {
+        } else if is(&TERM_TYPE) {
             Ok(Some(Operand::Term(obj)))
-        } else if is_a::<Expression>(obj) {
+        } else if is(&EXPRESSION_TYPE) {
             Ok(Some(Operand::Expr(obj)))
         } else {
             Ok(None)
@@ -982,6 +991,9 @@ mod _cext {
 
     #[hpy_exec]
     fn setup<'py>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()> {
+        VARIABLE_TYPE.store(ctx, module.getattr("Variable")?.as_borrowed())?;
+        TERM_TYPE.store(ctx, module.getattr("Term")?.as_borrowed())?;
+        EXPRESSION_TYPE.store(ctx, module.getattr("Expression")?.as_borrowed())?;
         module.setattr("strength", ctx.new_object(Strength {})?)?;
         // Like kiwisolver's, the type of `strength` is not a module attribute.
         module.delattr("Strength")?;
