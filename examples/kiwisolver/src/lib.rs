@@ -991,6 +991,12 @@ mod _cext {
 
     #[hpy_exec]
     fn setup<'py>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()> {
+        // `==` builds a Constraint, so these are unhashable, as in kiwisolver. CPython's type
+        // creation sets `__hash__ = None` itself for a class with `tp_richcompare` and no
+        // `tp_hash`; PyPy's HPy keeps `object.__hash__`, so it is set here for both.
+        for name in ["Variable", "Term", "Expression"] {
+            module.getattr(name)?.setattr("__hash__", ())?;
+        }
         VARIABLE_TYPE.store(ctx, module.getattr("Variable")?.as_borrowed())?;
         TERM_TYPE.store(ctx, module.getattr("Term")?.as_borrowed())?;
         EXPRESSION_TYPE.store(ctx, module.getattr("Expression")?.as_borrowed())?;
