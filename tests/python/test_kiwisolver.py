@@ -60,6 +60,12 @@ def kiwi_sdist_dir() -> Path:
     return out
 
 
+def _inherited_path() -> list:
+    """The session's PYTHONPATH (e.g. the hpy with the moved type marker on 3.13+), made absolute:
+    the child runs in another directory."""
+    return [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+
+
 def run_suite(mode: str):
     """Runs kiwisolver's py/tests against the port in `mode` in a child interpreter; returns
     (junit testcases, the child's output)."""
@@ -69,7 +75,7 @@ def run_suite(mode: str):
     env = dict(os.environ)
     env.update(mode_env)
     env.update(
-        PYTHONPATH=os.pathsep.join([str(pkg_dir), str(HERE)]),
+        PYTHONPATH=os.pathsep.join([str(pkg_dir), str(HERE)] + _inherited_path()),
         KIWI_PORT_DIR=str(pkg_dir),
         KIWI_LEAK_CHECK="1" if t.is_debug(mode) else "0",
         HPY_LOG="1",
@@ -114,7 +120,7 @@ def _probe(python: str, pythonpath: str, extra_env=None) -> list:
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     if pythonpath:
-        env["PYTHONPATH"] = pythonpath
+        env["PYTHONPATH"] = os.pathsep.join([pythonpath] + _inherited_path())
     env.update(extra_env or {})
     proc = subprocess.run([python, str(HERE / "kiwi_probe.py")], env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
