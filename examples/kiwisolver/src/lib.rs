@@ -1003,9 +1003,14 @@ mod _cext {
         module.setattr("strength", ctx.new_object(Strength {})?)?;
         // Like kiwisolver's, the type of `strength` is not a module attribute.
         module.delattr("Strength")?;
-        let exceptions = ctx.import("kiwisolver.exceptions")?;
-        for name in EXCEPTIONS {
-            module.setattr(name, exceptions.getattr(name)?)?;
+        // Only inside the package: loaded on its own (as `_cext`, e.g. by stubtest) the module
+        // must not pick up whatever `kiwisolver` is installed.
+        let name: String = module.getattr("__name__")?.extract()?;
+        if name == "kiwisolver._cext" {
+            let exceptions = ctx.import("kiwisolver.exceptions")?;
+            for name in EXCEPTIONS {
+                module.setattr(name, exceptions.getattr(name)?)?;
+            }
         }
         Ok(())
     }
