@@ -12,9 +12,11 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -30,15 +32,21 @@ SUITE_SECTION = "kiwisolver 1.5.1's own test suite against the port"
 
 
 def _pip_python() -> str:
-    """An interpreter with pip (PyPy's project-local install has none: the .venv's is used)."""
+    """This interpreter if it has pip, else the .venv's (PyPy's project-local install has none)."""
+    import importlib.util
+
     venv = t.REPO_ROOT / ".venv" / "bin" / "python"
-    return str(venv) if t.IS_PYPY and venv.is_file() else sys.executable
+    if importlib.util.find_spec("pip") is None and venv.is_file():
+        return str(venv)
+    return sys.executable
 
 
 def kiwi_sdist_dir() -> Path:
-    """The extracted `py/` of kiwisolver 1.5.1's sdist (downloaded once, cached in target/)."""
-    cache = t.target_dir() / "kiwi-sdist"
-    out = cache / "extracted" / f"kiwisolver-{KIWI_VERSION}" / "py"
+    """The extracted `py/` of kiwisolver 1.5.1's sdist, downloaded once with pip into the
+    repository's target/ (whatever CARGO_TARGET_DIR a nested session uses) and never committed."""
+    cache = t.REPO_ROOT / "target" / "kiwi-sdist"
+    final = cache / "extracted"
+    out = final / f"kiwisolver-{KIWI_VERSION}" / "py"
     with t._lock:
         if (out / "tests").is_dir() and (out / "kiwisolver" / "_cext.pyi").is_file():
             return out
@@ -51,12 +59,18 @@ def kiwi_sdist_dir() -> Path:
             if proc.returncode != 0 or not tarball.is_file():
                 pytest.fail(f"pip could not download {SDIST}:\n{proc.stdout}\n{proc.stderr}", pytrace=False)
         prefix = f"kiwisolver-{KIWI_VERSION}/py/"
+        tmp = Path(tempfile.mkdtemp(prefix=".extract-", dir=cache))
         with tarfile.open(tarball) as tar:
             members = [
                 m for m in tar.getmembers()
                 if m.isfile() and (m.name.startswith(prefix + "tests/") or m.name == prefix + "kiwisolver/_cext.pyi")
             ]
-            tar.extractall(cache / "extracted", members=members)
+            safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+            tar.extractall(tmp, members=members, **safe)
+        try:
+            os.rename(tmp, final)  # atomic: another session may have extracted it meanwhile
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
     return out
 
 
