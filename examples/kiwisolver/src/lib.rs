@@ -173,8 +173,10 @@ mod _cext {
                 };
                 let mut out = Vec::new();
                 if let Some(tuple) = tuple {
-                    for item in tuple.iter()? {
-                        out.push(item?);
+                    let n = tuple.len()?;
+                    out.reserve(n);
+                    for i in 0..n {
+                        out.push(tuple.get_index(i as isize)?);
                     }
                 }
                 Ok((out, constant))
@@ -245,8 +247,33 @@ mod _cext {
         make_expression(ctx, &borrowed, constant)
     }
 
+    /// `expression + number`: the same terms (the same tuple, as kiwi shares it), a new constant.
+    fn shift<'py>(ctx: Context<'py>, e: Borrowed<'_>, n: f64) -> PyResult<Handle<'py>> {
+        let (tuple, expr) = {
+            let r = e.borrow::<Expression>()?;
+            let mut expr = r.expr.clone();
+            expr.constant += n;
+            (r.terms.load(&r), expr)
+        };
+        let obj = ctx.new_object(Expression {
+            terms: HPyField::new(),
+            expr,
+        })?;
+        {
+            let r = obj.borrow::<Expression>()?;
+            r.terms.store(&r, tuple.as_ref().map(|t| t.as_borrowed()));
+        }
+        Ok(obj)
+    }
+
     /// kiwi's `+`: `x + expression` is `expression + x` (the expression's terms come first).
     fn sum<'py>(ctx: Context<'py>, x: &Operand<'_>, y: &Operand<'_>) -> PyResult<Handle<'py>> {
+        match (x, y) {
+            (Operand::Expr(e), Operand::Num(n)) | (Operand::Num(n), Operand::Expr(e)) => {
+                return shift(ctx, *e, *n)
+            }
+            _ => {}
+        }
         if matches!(y, Operand::Expr(_)) && !matches!(x, Operand::Expr(_)) {
             add_operands(ctx, y, x)
         } else {
@@ -264,7 +291,7 @@ mod _cext {
         let y_first = matches!(x, Operand::Num(_))
             || (matches!(y, Operand::Expr(_)) && !matches!(x, Operand::Expr(_)));
         if let Operand::Num(n) = *y {
-            return add_operands(ctx, x, &Operand::Num(-n));
+            return sum(ctx, x, &Operand::Num(-n));
         }
         let neg = negate(ctx, y)?;
         let neg_op = classify(neg.as_borrowed())?
