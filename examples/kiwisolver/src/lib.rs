@@ -1005,17 +1005,6 @@ mod _cext {
         }
     }
 
-    /// The exception classes, defined in `kiwisolver/exceptions.py` and re-exported here as
-    /// kiwisolver's `_cext` does.
-    const EXCEPTIONS: [&str; 6] = [
-        "BadRequiredStrength",
-        "DuplicateConstraint",
-        "DuplicateEditVariable",
-        "UnknownConstraint",
-        "UnknownEditVariable",
-        "UnsatisfiableConstraint",
-    ];
-
     #[hpy_exec]
     fn setup<'py>(ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()> {
         // `==` builds a Constraint, so these are unhashable, as in kiwisolver. CPython's type
@@ -1030,15 +1019,8 @@ mod _cext {
         module.setattr("strength", ctx.new_object(Strength {})?)?;
         // Like kiwisolver's, the type of `strength` is not a module attribute.
         module.delattr("Strength")?;
-        // Only inside the package: loaded on its own (as `_cext`, e.g. by stubtest) the module
-        // must not pick up whatever `kiwisolver` is installed.
-        let name: String = module.getattr("__name__")?.extract()?;
-        if name == "kiwisolver._cext" {
-            let exceptions = ctx.import("kiwisolver.exceptions")?;
-            for name in EXCEPTIONS {
-                module.setattr(name, exceptions.getattr(name)?)?;
-            }
-        }
+        // The exception classes are put on this module by the package's `__init__.py`: loaded
+        // on its own (as `_cext`, e.g. by stubtest) it must not import an installed kiwisolver.
         Ok(())
     }
 

@@ -19,6 +19,20 @@ from .exceptions import (
     UnsatisfiableConstraint,
 )
 
+# kiwisolver's _cext holds the exception classes too (it imports them from .exceptions).
+from . import _cext, exceptions
+
+for _name in (
+    "BadRequiredStrength",
+    "DuplicateConstraint",
+    "DuplicateEditVariable",
+    "UnknownConstraint",
+    "UnknownEditVariable",
+    "UnsatisfiableConstraint",
+):
+    setattr(_cext, _name, getattr(exceptions, _name))
+del _name
+
 __all__ = [
     "BadRequiredStrength",
     "Constraint",
