@@ -487,10 +487,11 @@ mod _cext {
             }
         }
 
+        #[hpy(signature = (name = None, context = None, /))]
         fn __init__<'py>(
             slf: PyRef<'_, 'py, Self>,
-            #[hpy(default)] name: Option<Borrowed<'py>>,
-            #[hpy(default)] context: Option<Borrowed<'py>>,
+            name: Option<Borrowed<'py>>,
+            context: Option<Borrowed<'py>>,
         ) -> PyResult<()> {
             if let Some(name) = name {
                 slf.var.set_name(str_arg(name)?);
@@ -618,10 +619,11 @@ mod _cext {
             }
         }
 
+        #[hpy(signature = (variable, coefficient = None, /))]
         fn __init__<'py>(
             mut slf: PyRefMut<'_, 'py, Self>,
             variable: Borrowed<'py>,
-            #[hpy(default)] coefficient: Option<Borrowed<'py>>,
+            coefficient: Option<Borrowed<'py>>,
         ) -> PyResult<()> {
             let var = match variable.borrow::<Variable>() {
                 Ok(v) => v.var.clone(),
@@ -725,10 +727,11 @@ mod _cext {
             }
         }
 
+        #[hpy(signature = (terms, constant = None, /))]
         fn __init__<'py>(
             mut slf: PyRefMut<'_, 'py, Self>,
             terms: Borrowed<'py>,
-            #[hpy(default)] constant: Option<Borrowed<'py>>,
+            constant: Option<Borrowed<'py>>,
         ) -> PyResult<()> {
             let ctx = terms.context();
             let mut items = Vec::new();
@@ -865,11 +868,12 @@ mod _cext {
             }
         }
 
+        #[hpy(signature = (expression, op, strength = None, /))]
         fn __init__<'py>(
             mut slf: PyRefMut<'_, 'py, Self>,
             expression: Borrowed<'py>,
             op: Borrowed<'py>,
-            #[hpy(default)] strength: Option<Borrowed<'py>>,
+            strength: Option<Borrowed<'py>>,
         ) -> PyResult<()> {
             let ctx = expression.context();
             if !is_a::<Expression>(expression) {
