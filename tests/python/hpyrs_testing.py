@@ -487,3 +487,33 @@ def example_module(name: str) -> Callable:
 
     _example_module.__doc__ = f"examples/{name} loaded in the mode given by `hpy_mode`"
     return _example_module
+
+
+# --------------------------------------------------------------------------------------
+# examples that are Python packages (a package directory for a child interpreter)
+# --------------------------------------------------------------------------------------
+
+
+def example_package(name: str, mode: str, package: str, sources: Path) -> Tuple[Path, Dict[str, str]]:
+    """A directory to put first on the `PYTHONPATH` of a child interpreter, and the environment
+    variables that select `mode` there: it holds the Python package `package` (the `*.py` files
+    of `sources`) with example `name`'s binary inside, as a wheel would install it:
+    `<package>/<module><EXT_SUFFIX>` in the cpython mode, the universal `<module>.hpy0.so` with
+    its loader stub `<module>.py` in the others (`HPY=debug` in the debug modes). The module is
+    the crate's lib name, so `import <package>.<module>` loads it. One directory per mode,
+    rebuilt from the session's binaries on each call."""
+    built = build_example(name)
+    root = ext_root() / name / "package" / mode
+    pkg = root / package
+    with _lock:
+        shutil.rmtree(root, ignore_errors=True)
+        pkg.mkdir(parents=True)
+        for src in sorted(sources.glob("*.py")):
+            shutil.copyfile(src, pkg / src.name)
+        if mode == "cpython":
+            shutil.copyfile(built.cpython, pkg / built.cpython.name)
+        else:
+            shutil.copyfile(built.universal, pkg / built.universal.name)
+            shutil.copyfile(built.stub, pkg / built.stub.name)
+    env = {"HPY": "debug"} if is_debug(mode) else {}
+    return root, env

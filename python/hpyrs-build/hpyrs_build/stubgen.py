@@ -479,7 +479,9 @@ class _Writer:
 
     def write(self) -> str:
         module = self.module
-        names = [n for n in vars(module) if not n.startswith("_")]
+        # Private names are left out, but not the module's own constants (`#[hpy_const]`), whatever
+        # their name: `__kiwi_version__` is part of kiwisolver's API.
+        names = [n for n in vars(module) if not n.startswith("_") or self.records.find(None, n, "const")]
         classes = [n for n in names if isinstance(getattr(module, n), type)]
         # Bases first, so a stub reads top-down (mypy does not need it).
         ordered: List[str] = []
