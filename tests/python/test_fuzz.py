@@ -522,7 +522,13 @@ def serve(example: str, mode: str) -> int:
     """The server side of ModeServer: runs each input it reads in `mode`."""
     import pickle
 
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    stdin = sys.stdin.buffer
+    # The protocol gets its own copy of fd 1; what the code under test prints (kiwisolver's
+    # `Solver.dump()`, from Python or from native code) goes to stderr instead of into it.
+    sys.stdout.flush()
+    stdout = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
 
     def receive():
         header = stdin.read(8)

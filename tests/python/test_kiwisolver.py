@@ -32,13 +32,12 @@ SUITE_SECTION = "kiwisolver 1.5.1's own test suite against the port"
 
 
 def _pip_python() -> str:
-    """This interpreter if it has pip, else the .venv's (PyPy's project-local install has none)."""
-    import importlib.util
-
+    """The .venv's interpreter, which has pip (PyPy's project-local install has none), else this
+    one. Not `importlib.util.find_spec("pip")`: looking pip up in-process makes setuptools'
+    distutils hook believe pip is running, and it then leaves the stdlib `distutils` in place for
+    the rest of the session (a later `import setuptools` fails its own check)."""
     venv = t.REPO_ROOT / ".venv" / "bin" / "python"
-    if importlib.util.find_spec("pip") is None and venv.is_file():
-        return str(venv)
-    return sys.executable
+    return str(venv) if venv.is_file() else sys.executable
 
 
 def kiwi_sdist_dir() -> Path:
