@@ -72,6 +72,18 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TOOLS_DIR = REPO_ROOT / "tools"
 EXAMPLES_DIR = REPO_ROOT / "examples"
+BACKEND_DIR = REPO_ROOT / "python" / "hpyrs-build"
+
+
+def backend_wheelhouse(out: Path) -> Path:
+    """`out`, holding hpyrs-build's own wheel built with pip as the docs say: the directory a
+    user's `PIP_FIND_LINKS` names until the backend is on PyPI."""
+    import subprocess
+
+    cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(BACKEND_DIR), "-w", str(out)]
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+    assert proc.returncode == 0, f"{' '.join(cmd)} failed (exit {proc.returncode}):\n{proc.stdout[-6000:]}"
+    return out
 
 IS_PYPY = sys.implementation.name == "pypy"
 # A CPython that tools/setup_env.sh unpacked under .interpreters/ (tools/python3.14, tools/python3.15):

@@ -44,7 +44,7 @@ if (
     pytest.skip("host-only: the CPython session of .venv that builds runs the backend tests", allow_module_level=True)
 
 REPO = hpyrs_testing.REPO_ROOT
-BACKEND_SRC = REPO / "python" / "hpyrs-build"
+BACKEND_SRC = hpyrs_testing.BACKEND_DIR
 QUICKSTART = REPO / "examples" / "quickstart"
 EXT_SUFFIX = sysconfig.get_config_var("EXT_SUFFIX")
 CPY = f"cp{sys.version_info[0]}{sys.version_info[1]}"
@@ -83,8 +83,7 @@ def work(tmp_path_factory):
 @pytest.fixture(scope="session")
 def backend_wheels(work):
     """The directory holding hpyrs-build's own wheel (built with pip, as the docs say)."""
-    out = work / "wheels"
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", BACKEND_SRC, "-w", out])
+    out = hpyrs_testing.backend_wheelhouse(work / "wheels")
     wheels = list(out.glob("hpyrs_build-0.1.0-py3-none-any.whl"))
     assert len(wheels) == 1, list(out.iterdir())
     return out

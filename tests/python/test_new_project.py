@@ -47,7 +47,7 @@ if hpyrs_testing.IS_PYPY or hpyrs_testing.IS_PROJECT_LOCAL_CPYTHON or Path(sys.p
     pytest.skip("host-only: the CPython 3.11 session of .venv starts the other interpreters", allow_module_level=True)
 
 REPO_ROOT = hpyrs_testing.REPO_ROOT
-BACKEND_DIR = REPO_ROOT / "python" / "hpyrs-build"
+BACKEND_DIR = hpyrs_testing.BACKEND_DIR
 PROJECT_DIR_NAME = "hello-hpy"  # `new` turns the - into _ for the module name
 NAME = "hello_hpy"
 HOST_MINOR = "%d.%d" % sys.version_info[:2]
@@ -98,8 +98,7 @@ def work(tmp_path_factory):
 @pytest.fixture(scope="module")
 def find_links(work):
     """A directory holding hpyrs-build's wheel, built once."""
-    wheelhouse = work / "wheelhouse"
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", BACKEND_DIR, "-w", wheelhouse], cwd=work, env=dict(os.environ))
+    wheelhouse = hpyrs_testing.backend_wheelhouse(work / "wheelhouse")
     wheels = sorted(p.name for p in wheelhouse.glob("*.whl"))
     assert len(wheels) == 1 and wheels[0].startswith("hpyrs_build-0.1.0-"), wheels
     return wheelhouse

@@ -7,14 +7,12 @@
 //! also holds the core's value (`kiwi::Variable`, `kiwi::Constraint`), which the solver uses.
 //! The exceptions are Python classes in `kiwisolver/exceptions.py`, looked up when raised.
 
-mod format;
-
 /// kiwisolver's C++ core, ported to Rust.
 #[hpy::hpy_module]
 mod _cext {
-    use crate::format::g;
     use hpy::prelude::*;
     use kiwi_solver as kiwi;
+    use kiwi_solver::format_g as g;
     use kiwi_solver::RelationalOperator as RelOp;
 
     /// The version of kiwisolver this port follows.

@@ -39,5 +39,5 @@ mod variable;
 pub use constraint::{Constraint, RelationalOperator};
 pub use error::SolverError;
 pub use expression::{Expression, Term};
-pub use solver::Solver;
+pub use solver::{format_g, Solver};
 pub use variable::{Context, Variable};

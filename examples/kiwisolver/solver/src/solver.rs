@@ -618,8 +618,9 @@ fn dump_row(out: &mut String, row: &Row) {
     out.push('\n');
 }
 
-/// A number as a default C++ stream prints it (`%g`, 6 significant digits).
-pub(crate) fn format_g(x: f64) -> String {
+/// A number as a default C++ stream prints it (`%g`, 6 significant digits): the format of
+/// kiwi's dumps and of kiwisolver's reprs.
+pub fn format_g(x: f64) -> String {
     if x.is_nan() {
         return if x.is_sign_negative() { "-nan" } else { "nan" }.to_string();
     }
@@ -675,6 +676,9 @@ mod tests {
             (2.0 / 3.0, "0.666667"),
             (-1e+21, "-1e+21"),
             (1e+300, "1e+300"),
+            (1e20, "1e+20"),
+            (123456.0, "123456"),
+            (0.00001, "1e-05"),
             (5e-324, "4.94066e-324"),
             (0.0, "0"),
             (-0.0, "-0"),
