@@ -74,6 +74,13 @@ pub fn try_borrow_in<'h, T: PyClass>(
     PyRef::try_new(obj.context(), obj, Some(own))
 }
 
+/// `true` if `obj` is an instance of `T`, with the type loaded once for the slot: the test of a
+/// receiver taken as a plain handle, which borrows nothing.
+#[inline(always)]
+pub fn is_instance_in<T: PyClass>(obj: Borrowed<'_>, own: &OwnType<'_>) -> PyResult<bool> {
+    raw_class::is_instance_in::<T>(obj.context(), obj, Some(own))
+}
+
 /// [`try_borrow_mut`] with the type loaded once for the slot.
 #[inline(always)]
 pub fn try_borrow_mut_in<'h, T: MutableClass>(

@@ -4,10 +4,10 @@
 pub use crate::__hpy_export_module as export_module;
 pub use crate::class::{
     add_class, add_exception, builtin_exception, exception_type, extract_operand,
-    extract_operand_in, is_not_implemented, new_object_in, no_constructor, not_implemented,
-    parse_dict_keywords, parse_dict_keywords_extra, property_accessor_def, try_borrow,
-    try_borrow_in, try_borrow_mut, try_borrow_mut_in, IntoBaseInit, IntoClassInit, IntoHash,
-    KeywordValues, NewAsFunction, OwnType, PropertyAccessor, PyException, SlotAsFunction,
+    extract_operand_in, is_instance_in, is_not_implemented, new_object_in, no_constructor,
+    not_implemented, parse_dict_keywords, parse_dict_keywords_extra, property_accessor_def,
+    try_borrow, try_borrow_in, try_borrow_mut, try_borrow_mut_in, IntoBaseInit, IntoClassInit,
+    IntoHash, KeywordValues, NewAsFunction, OwnType, PropertyAccessor, PyException, SlotAsFunction,
     TernarySlotAsFunction,
 };
 pub use crate::ffi::class::{

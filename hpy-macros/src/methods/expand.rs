@@ -225,11 +225,12 @@ impl Gen<'_> {
             Receiver::Object(i, _) => {
                 let check = match mode {
                     Borrow::Known => quote!(),
+                    // A plain handle borrows nothing: only the type is tested.
                     Borrow::Try(bail) => quote_spanned! {span=>
-                        if ::hpy::__private::try_borrow_in::<#ty>(#obj, #own_ref)?.is_none() { #bail }
+                        if !::hpy::__private::is_instance_in::<#ty>(#obj, #own_ref)? { #bail }
                     },
                     Borrow::TryUnless(bail, known) => quote_spanned! {span=>
-                        if !#known && ::hpy::__private::try_borrow_in::<#ty>(#obj, #own_ref)?.is_none() { #bail }
+                        if !#known && !::hpy::__private::is_instance_in::<#ty>(#obj, #own_ref)? { #bail }
                     },
                 };
                 return (check, Some((*i, quote!(#obj))));
