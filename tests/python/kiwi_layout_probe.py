@@ -1,6 +1,8 @@
 """matplotlib's constrained layout, which solves its constraints with kiwisolver: prints (one JSON
-line) which kiwisolver ran and the position of every axes of a figure with several subplots, two
-colorbars, titles, labels and a suptitle, drawn with the Agg backend.
+line) which kiwisolver ran and the position of every axes of two figures drawn with the Agg
+backend: "grid", six subplots with two colorbars, titles, labels, a legend and a suptitle;
+"nested 0".."nested 2", two subfigures (a subplot mosaic, a column of subplots) with four
+colorbars and titles of random lengths and sizes.
 
 Run by tests/python/test_kiwisolver_wheel.py once with the port and once with the real
 kiwisolver 1.5.1, in the same venv (same matplotlib, numpy, fonts); the positions must agree.
@@ -18,7 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 
-def figure():
+def grid():
     fig, axs = plt.subplots(2, 3, layout="constrained", figsize=(9, 6), dpi=100)
     x = np.linspace(0.0, 10.0, 200)
     for i, ax in enumerate(axs.flat):
@@ -38,14 +40,35 @@ def figure():
     return fig
 
 
+def nested(seed):
+    rng = np.random.default_rng(seed)
+    fig = plt.figure(layout="constrained", figsize=(10, 8), dpi=100)
+    left, right = fig.subfigures(1, 2, width_ratios=[2, 1])
+    axd = left.subplot_mosaic("AAB;CDB;EEF")
+    for key in sorted(axd):
+        ax = axd[key]
+        ax.plot(rng.normal(size=20) * 10.0 ** int(rng.integers(0, 6)))
+        ax.set_title("t" * int(rng.integers(1, 30)), fontsize=int(rng.integers(6, 20)))
+        ax.set_ylabel("y" * int(rng.integers(1, 15)))
+    image = axd["B"].imshow(rng.random((5, 5)))
+    left.colorbar(image, ax=[axd["B"], axd["F"]])
+    for ax in right.subplots(3, 1, sharex=True):
+        fig.colorbar(ax.pcolormesh(rng.random((4, 4))), ax=ax, location="left")
+    right.suptitle("a column")
+    fig.suptitle("Subfigures")
+    fig.canvas.draw()
+    return fig
+
+
 def main():
-    fig = figure()
+    figures = {"grid": grid(), **{f"nested {seed}": nested(seed) for seed in range(3)}}
     out = {
         "kiwisolver": kiwisolver.__file__,
         "cext": getattr(kiwisolver._cext, "__file__", None),
         "kiwisolver_version": kiwisolver.__version__,
         "matplotlib": matplotlib.__version__,
-        "axes": [[ax.get_label(), list(ax.get_position().bounds)] for ax in fig.axes],
+        "figures": {name: [[ax.get_label(), list(ax.get_position().bounds)] for ax in fig.axes]
+                    for name, fig in figures.items()},
     }
     sys.stdout.write(json.dumps(out) + "\n")
 
