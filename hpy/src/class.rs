@@ -868,6 +868,20 @@ impl<'py> Context<'py> {
     pub fn new_object<T: PyClass, I: IntoClassInit<T>>(self, init: I) -> PyResult<Handle<'py>> {
         instance::<T, I>(self, init)
     }
+
+    /// A new instance of class `T`, then `fill` called with a borrow of its struct before anyone
+    /// else sees it: where a constructor made from Rust stores the object's [`HPyField`]s,
+    /// which need the owner. Cheaper than `new_object` then `borrow`, which checks the type of
+    /// an object made a moment ago. `examples/kiwisolver` builds its terms and expressions
+    /// this way.
+    #[inline(always)]
+    pub fn new_object_with<T: PyClass, I: IntoClassInit<T>>(
+        self,
+        init: I,
+        fill: impl FnOnce(&PyRef<'_, 'py, T>),
+    ) -> PyResult<Handle<'py>> {
+        raw_class::new_own_instance_with::<T>(self, init.into_init(), fill)
+    }
 }
 
 /// A parameter of type `PyRef<T>` accepts instances of `T` (type-checked; `TypeError`

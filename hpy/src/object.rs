@@ -1136,8 +1136,6 @@ impl<'py> Context<'py> {
     }
 }
 
-// Debug output is the object's `repr()` (defined here, above `ffi`, which it needs).
-
 // Debug output is the object's `repr()` (defined here, above `ffi`, because it needs `repr`).
 impl core::fmt::Debug for Handle<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

@@ -14,6 +14,7 @@ mod _cext {
     use kiwi_solver as kiwi;
     use kiwi_solver::format_g as g;
     use kiwi_solver::RelationalOperator as RelOp;
+    use smallvec::SmallVec;
 
     /// The version of kiwisolver this port follows.
     #[allow(non_upper_case_globals)]
@@ -28,6 +29,7 @@ mod _cext {
     // ---- operands --------------------------------------------------------------------------
 
     /// One operand of an arithmetic or comparison operator.
+    #[derive(Clone, Copy)]
     enum Operand<'py> {
         Num(f64),
         Var(Borrowed<'py>),
@@ -46,8 +48,16 @@ mod _cext {
         }
     }
 
-    fn is_number(obj: Borrowed<'_>) -> bool {
-        obj.is_instance_of(BuiltinType::Float) || obj.is_instance_of(BuiltinType::Int)
+    /// The value of a `float` or an `int` (as kiwi reads them: an `int` directly, without
+    /// the temporary `float` of Python's float protocol); `None` for anything else.
+    fn number(obj: Borrowed<'_>) -> PyResult<Option<f64>> {
+        if obj.is_instance_of(BuiltinType::Float) {
+            obj.extract::<f64>().map(Some)
+        } else if obj.is_instance_of(BuiltinType::Int) {
+            obj.int_to_f64().map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     /// The three symbolic classes, stored by the exec hook: an operand's type is compared with
@@ -57,8 +67,8 @@ mod _cext {
     static EXPRESSION_TYPE: HPyGlobal = HPyGlobal::new();
 
     fn classify<'py>(obj: Borrowed<'py>) -> PyResult<Option<Operand<'py>>> {
-        if is_number(obj) {
-            return Ok(Some(Operand::Num(obj.extract::<f64>()?)));
+        if let Some(n) = number(obj)? {
+            return Ok(Some(Operand::Num(n)));
         }
         let ctx = obj.context();
         let ty = obj.get_type();
@@ -109,11 +119,7 @@ mod _cext {
     }
 
     fn to_double(obj: Borrowed<'_>) -> PyResult<f64> {
-        if is_number(obj) {
-            obj.extract::<f64>()
-        } else {
-            Err(expected(obj, "float, int, or long"))
-        }
+        number(obj)?.ok_or_else(|| expected(obj, "float, int, or long"))
     }
 
     // ---- constructors of result objects ----------------------------------------------------
@@ -124,16 +130,24 @@ mod _cext {
         coefficient: f64,
     ) -> PyResult<Handle<'py>> {
         let kvar = var.borrow::<Variable>()?.var.clone();
-        let obj = ctx.new_object(Term {
-            variable: HPyField::new(),
-            var: kvar,
-            coefficient,
-        })?;
-        {
-            let t = obj.borrow::<Term>()?;
-            t.variable.store(&t, Some(var));
-        }
-        Ok(obj)
+        new_term(ctx, var, kvar, coefficient)
+    }
+
+    /// A `Term` of `var`, whose core variable `kvar` the caller has already cloned.
+    fn new_term<'py>(
+        ctx: Context<'py>,
+        var: Borrowed<'_>,
+        kvar: kiwi::Variable,
+        coefficient: f64,
+    ) -> PyResult<Handle<'py>> {
+        ctx.new_object_with(
+            Term {
+                variable: HPyField::new(),
+                var: kvar,
+                coefficient,
+            },
+            |t| t.variable.store(t, Some(var)),
+        )
     }
 
     fn make_expression<'py>(
@@ -142,34 +156,36 @@ mod _cext {
         constant: f64,
     ) -> PyResult<Handle<'py>> {
         let tuple = ctx.new_tuple(terms)?;
-        let mut kterms = Vec::with_capacity(terms.len());
-        for t in terms {
-            let t = t.borrow::<Term>()?;
-            kterms.push(kiwi::Term::new(t.var.clone(), t.coefficient));
-        }
-        let obj = ctx.new_object(Expression {
-            terms: HPyField::new(),
-            expr: kiwi::Expression::new(kterms, constant),
-        })?;
-        {
-            let e = obj.borrow::<Expression>()?;
-            e.terms.store(&e, Some(tuple.as_borrowed()));
-        }
-        Ok(obj)
+        ctx.new_object_with(
+            Expression {
+                terms: HPyField::new(),
+                constant,
+            },
+            |e| e.terms.store(e, Some(tuple.as_borrowed())),
+        )
     }
 
-    /// The term objects of an operand (new `Term`s for a variable) and its constant.
-    fn parts<'a>(op: &Operand<'a>) -> PyResult<(Vec<Handle<'a>>, f64)> {
+    /// Term objects, on the stack while they are few.
+    type Terms<'a> = SmallVec<[Handle<'a>; 8]>;
+
+    /// Appends the term objects of an operand (a new `Term` for a variable) to `out`, and
+    /// returns its constant.
+    fn push_terms<'a>(out: &mut Terms<'a>, op: &Operand<'a>) -> PyResult<f64> {
         match *op {
-            Operand::Num(n) => Ok((Vec::new(), n)),
-            Operand::Var(v) => Ok((vec![make_term(v.context(), v, 1.0)?], 0.0)),
-            Operand::Term(t) => Ok((vec![t.to_handle()], 0.0)),
+            Operand::Num(n) => Ok(n),
+            Operand::Var(v) => {
+                out.push(make_term(v.context(), v, 1.0)?);
+                Ok(0.0)
+            }
+            Operand::Term(t) => {
+                out.push(t.to_handle());
+                Ok(0.0)
+            }
             Operand::Expr(e) => {
                 let (tuple, constant) = {
                     let r = e.borrow::<Expression>()?;
-                    (r.terms.load(&r), r.expr.constant)
+                    (r.terms.load(&r), r.constant)
                 };
-                let mut out = Vec::new();
                 if let Some(tuple) = tuple {
                     let n = tuple.len()?;
                     out.reserve(n);
@@ -177,9 +193,21 @@ mod _cext {
                         out.push(tuple.get_index(i as isize)?);
                     }
                 }
-                Ok((out, constant))
+                Ok(constant)
             }
         }
+    }
+
+    /// The term objects of an operand and its constant.
+    fn parts<'a>(op: &Operand<'a>) -> PyResult<(Terms<'a>, f64)> {
+        let mut out = Terms::new();
+        let constant = push_terms(&mut out, op)?;
+        Ok((out, constant))
+    }
+
+    /// Borrowed views of term objects, for `new_tuple`.
+    fn borrow_all<'a>(terms: &'a [Handle<'_>]) -> SmallVec<[Borrowed<'a>; 8]> {
+        terms.iter().map(|h| h.as_borrowed()).collect()
     }
 
     /// `-operand` (a variable gives a `Term`, a term a `Term`, an expression an `Expression`).
@@ -193,34 +221,30 @@ mod _cext {
             Operand::Num(n) => ctx.to_object(n * k),
             Operand::Var(v) => make_term(ctx, v, k),
             Operand::Term(t) => {
-                let (var, c) = {
+                let (var, kvar, c) = {
                     let r = t.borrow::<Term>()?;
-                    (r.variable.load(&r), r.coefficient)
+                    (r.variable.load(&r), r.var.clone(), r.coefficient)
                 };
                 let var =
                     var.ok_or_else(|| PyErr::new(ExceptionKind::SystemError, "empty term"))?;
-                make_term(ctx, var.as_borrowed(), c * k)
+                new_term(ctx, var.as_borrowed(), kvar, c * k)
             }
             Operand::Expr(_) => {
                 let (terms, constant) = parts(op)?;
-                let mut scaled = Vec::with_capacity(terms.len());
+                let mut scaled = Terms::new();
                 for t in &terms {
                     scaled.push(scale(ctx, &Operand::Term(t.as_borrowed()), k)?);
                 }
-                let borrowed: Vec<Borrowed<'_>> = scaled.iter().map(|h| h.as_borrowed()).collect();
+                let borrowed = borrow_all(&scaled);
                 make_expression(ctx, &borrowed, constant * k)
             }
         }
     }
 
-    /// The constant an operand contributes to a sum: `None` for a variable or a term, so that
+    /// Whether an operand contributes a constant to a sum: not a variable or a term, so that
     /// `v + x` keeps `x` as given (kiwi builds `Expression(term, x)`; `-0.0` stays `-0.0`).
-    fn constant_of(op: &Operand<'_>) -> PyResult<Option<f64>> {
-        Ok(match *op {
-            Operand::Num(n) => Some(n),
-            Operand::Expr(e) => Some(e.borrow::<Expression>()?.expr.constant),
-            _ => None,
-        })
+    fn has_constant(op: &Operand<'_>) -> bool {
+        matches!(op, Operand::Num(_) | Operand::Expr(_))
     }
 
     /// `a + b` for operands of which at least one is symbolic: `a`'s terms, then `b`'s.
@@ -229,39 +253,32 @@ mod _cext {
         a: &Operand<'_>,
         b: &Operand<'_>,
     ) -> PyResult<Handle<'py>> {
-        let (ta, _) = parts(a)?;
-        let (tb, _) = parts(b)?;
-        let constant = match (constant_of(a)?, constant_of(b)?) {
-            (Some(x), Some(y)) => x + y,
-            (Some(x), None) => x,
-            (None, Some(y)) => y,
-            (None, None) => 0.0,
+        let mut terms = Terms::new();
+        let x = push_terms(&mut terms, a)?;
+        let y = push_terms(&mut terms, b)?;
+        let constant = match (has_constant(a), has_constant(b)) {
+            (true, true) => x + y,
+            (true, false) => x,
+            (false, true) => y,
+            (false, false) => 0.0,
         };
-        let borrowed: Vec<Borrowed<'_>> = ta
-            .iter()
-            .chain(tb.iter())
-            .map(|h| h.as_borrowed())
-            .collect();
+        let borrowed = borrow_all(&terms);
         make_expression(ctx, &borrowed, constant)
     }
 
     /// `expression + number`: the same terms (the same tuple, as kiwi shares it), a new constant.
     fn shift<'py>(ctx: Context<'py>, e: Borrowed<'_>, n: f64) -> PyResult<Handle<'py>> {
-        let (tuple, expr) = {
+        let (tuple, constant) = {
             let r = e.borrow::<Expression>()?;
-            let mut expr = r.expr.clone();
-            expr.constant += n;
-            (r.terms.load(&r), expr)
+            (r.terms.load(&r), r.constant + n)
         };
-        let obj = ctx.new_object(Expression {
-            terms: HPyField::new(),
-            expr,
-        })?;
-        {
-            let r = obj.borrow::<Expression>()?;
-            r.terms.store(&r, tuple.as_ref().map(|t| t.as_borrowed()));
-        }
-        Ok(obj)
+        ctx.new_object_with(
+            Expression {
+                terms: HPyField::new(),
+                constant,
+            },
+            |r| r.terms.store(r, tuple.as_ref().map(|t| t.as_borrowed())),
+        )
     }
 
     /// kiwi's `+`: `x + expression` is `expression + x` (the expression's terms come first).
@@ -301,46 +318,60 @@ mod _cext {
         }
     }
 
-    fn is_symbolic(op: &Operand<'_>) -> bool {
-        !matches!(op, Operand::Num(_))
+    impl<'py> Operand<'py> {
+        /// The object of a symbolic operand.
+        fn object(&self) -> Option<Borrowed<'py>> {
+            match *self {
+                Operand::Num(_) => None,
+                Operand::Var(o) | Operand::Term(o) | Operand::Expr(o) => Some(o),
+            }
+        }
     }
 
-    /// `a + b` (`NotImplemented` unless one side is symbolic and the other any operand).
-    fn add<'py>(a: Borrowed<'py>, b: Borrowed<'py>) -> PyResult<Handle<'py>> {
-        let ctx = a.context();
-        match (classify(a)?, classify(b)?) {
-            (Some(x), Some(y)) if is_symbolic(&x) || is_symbolic(&y) => sum(ctx, &x, &y),
-            _ => Ok(ctx.not_implemented().to_handle()),
+    /// The operands of a binary operator in Python's order: `x op other`, or `other op x` when
+    /// the operator is reflected. `x` is the object whose slot runs (always symbolic); `None` when
+    /// `other` is not an operand (the slot then returns `NotImplemented`).
+    fn operands<'py>(
+        x: Operand<'py>,
+        other: Borrowed<'py>,
+        reflected: bool,
+    ) -> PyResult<Option<(Operand<'py>, Operand<'py>)>> {
+        Ok(classify(other)?.map(|y| if reflected { (y, x) } else { (x, y) }))
+    }
+
+    /// `a + b` (`NotImplemented` unless the other side is an operand).
+    fn add<'py>(x: Operand<'py>, other: Borrowed<'py>, reflected: bool) -> PyResult<Handle<'py>> {
+        let ctx = other.context();
+        match operands(x, other, reflected)? {
+            Some((a, b)) => sum(ctx, &a, &b),
+            None => Ok(ctx.not_implemented().to_handle()),
         }
     }
 
     /// `a - b`.
-    fn sub<'py>(a: Borrowed<'py>, b: Borrowed<'py>) -> PyResult<Handle<'py>> {
-        let ctx = a.context();
-        match (classify(a)?, classify(b)?) {
-            (Some(x), Some(y)) if is_symbolic(&x) || is_symbolic(&y) => difference(ctx, &x, &y),
+    fn sub<'py>(x: Operand<'py>, other: Borrowed<'py>, reflected: bool) -> PyResult<Handle<'py>> {
+        let ctx = other.context();
+        match operands(x, other, reflected)? {
+            Some((a, b)) => difference(ctx, &a, &b),
+            None => Ok(ctx.not_implemented().to_handle()),
+        }
+    }
+
+    /// `a * b`: the other side must be a number.
+    fn mul<'py>(x: Operand<'py>, other: Borrowed<'py>, _reflected: bool) -> PyResult<Handle<'py>> {
+        let ctx = other.context();
+        match classify(other)? {
+            Some(Operand::Num(k)) => scale(ctx, &x, k),
             _ => Ok(ctx.not_implemented().to_handle()),
         }
     }
 
-    /// `a * b`: one symbolic side, one number.
-    fn mul<'py>(a: Borrowed<'py>, b: Borrowed<'py>) -> PyResult<Handle<'py>> {
-        let ctx = a.context();
-        match (classify(a)?, classify(b)?) {
-            (Some(Operand::Num(k)), Some(x)) | (Some(x), Some(Operand::Num(k)))
-                if is_symbolic(&x) =>
-            {
-                scale(ctx, &x, k)
-            }
-            _ => Ok(ctx.not_implemented().to_handle()),
-        }
-    }
-
-    /// `a / b`: a symbolic left side, a number on the right.
-    fn div<'py>(a: Borrowed<'py>, b: Borrowed<'py>) -> PyResult<Handle<'py>> {
-        let ctx = a.context();
-        match (classify(a)?, classify(b)?) {
-            (Some(x), Some(Operand::Num(k))) if is_symbolic(&x) => {
+    /// `a / b`: a symbolic left side, a number on the right (`number / symbolic` is not
+    /// defined).
+    fn div<'py>(x: Operand<'py>, other: Borrowed<'py>, reflected: bool) -> PyResult<Handle<'py>> {
+        let ctx = other.context();
+        match classify(other)? {
+            Some(Operand::Num(k)) if !reflected => {
                 if k == 0.0 {
                     return Err(PyErr::new(
                         ExceptionKind::ZeroDivisionError,
@@ -354,28 +385,55 @@ mod _cext {
     }
 
     /// The reduced form of an expression: one `Term` per variable, in the core's order
-    /// (variable creation), as the `Constraint` holds it.
-    fn reduce<'py>(ctx: Context<'py>, expr: Borrowed<'_>) -> PyResult<Handle<'py>> {
+    /// (variable creation), as the `Constraint` holds it, and the same as a core expression.
+    fn reduce<'py>(
+        ctx: Context<'py>,
+        expr: Borrowed<'_>,
+    ) -> PyResult<(Handle<'py>, kiwi::Expression)> {
         let (terms, constant) = parts(&Operand::Expr(expr))?;
-        let mut merged: Vec<(u64, Handle<'_>, f64)> = Vec::new();
+        let mut merged: Vec<(Handle<'_>, kiwi::Term)> = Vec::with_capacity(terms.len());
         for t in &terms {
-            let (var, serial, c) = {
+            let (var, kvar, c) = {
                 let r = t.borrow::<Term>()?;
-                (r.variable.load(&r), r.var.serial(), r.coefficient)
+                (r.variable.load(&r), r.var.clone(), r.coefficient)
             };
             let var = var.ok_or_else(|| PyErr::new(ExceptionKind::SystemError, "empty term"))?;
-            match merged.iter_mut().find(|(s, _, _)| *s == serial) {
-                Some(entry) => entry.2 += c,
-                None => merged.push((serial, var, c)),
+            match merged
+                .iter_mut()
+                .find(|(_, k)| k.variable.serial() == kvar.serial())
+            {
+                Some(entry) => entry.1.coefficient += c,
+                None => merged.push((var, kiwi::Term::new(kvar, c))),
             }
         }
-        merged.sort_by_key(|(s, _, _)| *s);
+        merged.sort_by_key(|(_, k)| k.variable.serial());
         let mut out = Vec::with_capacity(merged.len());
-        for (_, var, c) in &merged {
-            out.push(make_term(ctx, var.as_borrowed(), *c)?);
+        for (var, k) in &merged {
+            out.push(new_term(
+                ctx,
+                var.as_borrowed(),
+                k.variable.clone(),
+                k.coefficient,
+            )?);
         }
-        let borrowed: Vec<Borrowed<'_>> = out.iter().map(|h| h.as_borrowed()).collect();
-        make_expression(ctx, &borrowed, constant)
+        let obj = make_expression(ctx, &borrow_all(&out), constant)?;
+        let core = kiwi::Expression::new(merged.into_iter().map(|(_, k)| k).collect(), constant);
+        Ok((obj, core))
+    }
+
+    /// The core expression of an `Expression` object, read from its `Term` objects.
+    fn core_expression(e: &PyRef<'_, '_, Expression>) -> PyResult<kiwi::Expression> {
+        let mut terms = Vec::new();
+        if let Some(tuple) = e.terms.load(e) {
+            let n = tuple.len()?;
+            terms.reserve(n);
+            for i in 0..n {
+                let item = tuple.get_index(i as isize)?;
+                let t = item.borrow::<Term>()?;
+                terms.push(kiwi::Term::new(t.var.clone(), t.coefficient));
+            }
+        }
+        Ok(kiwi::Expression::new(terms, e.constant))
     }
 
     fn make_constraint<'py>(
@@ -384,32 +442,27 @@ mod _cext {
         op: RelOp,
         strength: f64,
     ) -> PyResult<Handle<'py>> {
-        let reduced = reduce(ctx, expr)?;
-        let kc = {
-            let r = reduced.borrow::<Expression>()?;
-            kiwi::Constraint::new(&r.expr, op, strength)
-        };
-        let obj = ctx.new_object(Constraint {
-            expression: HPyField::new(),
-            constraint: kc,
-        })?;
-        {
-            let c = obj.borrow::<Constraint>()?;
-            c.expression.store(&c, Some(reduced.as_borrowed()));
-        }
-        Ok(obj)
+        let (reduced, core) = reduce(ctx, expr)?;
+        let kc = kiwi::Constraint::new(&core, op, strength);
+        ctx.new_object_with(
+            Constraint {
+                expression: HPyField::new(),
+                constraint: kc,
+            },
+            |c| c.expression.store(c, Some(reduced.as_borrowed())),
+        )
     }
 
     /// `a <= b`, `a == b`, `a >= b` build a `Constraint` on `a - b`; `<`, `!=`, `>` raise.
-    fn richcmp<'py>(a: Borrowed<'py>, b: Borrowed<'py>, op: CompareOp) -> PyResult<Handle<'py>> {
-        let ctx = a.context();
+    fn richcmp<'py>(x: Operand<'py>, other: Borrowed<'py>, op: CompareOp) -> PyResult<Handle<'py>> {
+        let ctx = other.context();
         let rel = match op {
             CompareOp::Le => Some(RelOp::LessOrEqual),
             CompareOp::Eq => Some(RelOp::Equal),
             CompareOp::Ge => Some(RelOp::GreaterOrEqual),
             _ => None,
         };
-        let (Some(x), Some(y)) = (classify(a)?, classify(b)?) else {
+        let Some(y) = classify(other)? else {
             return Ok(ctx.not_implemented().to_handle());
         };
         let Some(rel) = rel else {
@@ -422,8 +475,8 @@ mod _cext {
                 ExceptionKind::TypeError,
                 format!(
                     "unsupported operand type(s) for {symbol}: '{}' and '{}'",
-                    full_type_name(a),
-                    full_type_name(b)
+                    x.object().map_or_else(String::new, full_type_name),
+                    full_type_name(other)
                 ),
             ));
         };
@@ -448,10 +501,7 @@ mod _cext {
                 )),
             };
         }
-        if is_number(obj) {
-            return obj.extract::<f64>();
-        }
-        Err(expected(obj, "float, int, or long"))
+        to_double(obj)
     }
 
     fn expression_repr(expr: &kiwi::Expression) -> String {
@@ -540,35 +590,35 @@ mod _cext {
         }
 
         fn __add__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            add(slf, other)
+            add(Operand::Var(slf), other, false)
         }
 
         fn __radd__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            add(other, slf)
+            add(Operand::Var(slf), other, true)
         }
 
         fn __sub__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            sub(slf, other)
+            sub(Operand::Var(slf), other, false)
         }
 
         fn __rsub__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            sub(other, slf)
+            sub(Operand::Var(slf), other, true)
         }
 
         fn __mul__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            mul(slf, other)
+            mul(Operand::Var(slf), other, false)
         }
 
         fn __rmul__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            mul(other, slf)
+            mul(Operand::Var(slf), other, true)
         }
 
         fn __truediv__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            div(slf, other)
+            div(Operand::Var(slf), other, false)
         }
 
         fn __rtruediv__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            div(other, slf)
+            div(Operand::Var(slf), other, true)
         }
 
         fn __richcmp__<'py>(
@@ -576,7 +626,7 @@ mod _cext {
             other: Borrowed<'py>,
             op: CompareOp,
         ) -> PyResult<Handle<'py>> {
-            richcmp(slf, other, op)
+            richcmp(Operand::Var(slf), other, op)
         }
     }
 
@@ -668,35 +718,35 @@ mod _cext {
         }
 
         fn __add__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            add(slf, other)
+            add(Operand::Term(slf), other, false)
         }
 
         fn __radd__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            add(other, slf)
+            add(Operand::Term(slf), other, true)
         }
 
         fn __sub__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            sub(slf, other)
+            sub(Operand::Term(slf), other, false)
         }
 
         fn __rsub__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            sub(other, slf)
+            sub(Operand::Term(slf), other, true)
         }
 
         fn __mul__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            mul(slf, other)
+            mul(Operand::Term(slf), other, false)
         }
 
         fn __rmul__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            mul(other, slf)
+            mul(Operand::Term(slf), other, true)
         }
 
         fn __truediv__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            div(slf, other)
+            div(Operand::Term(slf), other, false)
         }
 
         fn __rtruediv__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            div(other, slf)
+            div(Operand::Term(slf), other, true)
         }
 
         fn __richcmp__<'py>(
@@ -704,7 +754,7 @@ mod _cext {
             other: Borrowed<'py>,
             op: CompareOp,
         ) -> PyResult<Handle<'py>> {
-            richcmp(slf, other, op)
+            richcmp(Operand::Term(slf), other, op)
         }
     }
 
@@ -712,7 +762,7 @@ mod _cext {
     #[hpy_class(module = "kiwisolver")]
     pub struct Expression {
         terms: HPyField,
-        expr: kiwi::Expression,
+        constant: f64,
     }
 
     #[hpy_methods]
@@ -721,7 +771,7 @@ mod _cext {
         fn new() -> Self {
             Expression {
                 terms: HPyField::new(),
-                expr: kiwi::Expression::from_constant(0.0),
+                constant: 0.0,
             }
         }
 
@@ -733,15 +783,10 @@ mod _cext {
         ) -> PyResult<()> {
             let ctx = terms.context();
             let mut items = Vec::new();
-            let mut kterms = Vec::new();
             for item in terms.iter()? {
                 let item = item?;
-                match item.borrow::<Term>() {
-                    Ok(t) => kterms.push(kiwi::Term::new(t.var.clone(), t.coefficient)),
-                    Err(e) => {
-                        e.clear(ctx);
-                        return Err(expected(item.as_borrowed(), "Term"));
-                    }
+                if !is_a::<Term>(item.as_borrowed()) {
+                    return Err(expected(item.as_borrowed(), "Term"));
                 }
                 items.push(item);
             }
@@ -751,14 +796,14 @@ mod _cext {
             };
             let borrowed: Vec<Borrowed<'_>> = items.iter().map(|h| h.as_borrowed()).collect();
             let tuple = ctx.new_tuple(&borrowed)?;
-            slf.expr = kiwi::Expression::new(kterms, constant);
+            slf.constant = constant;
             slf.terms.store(&slf, Some(tuple.as_borrowed()));
             Ok(())
         }
 
         /// Get the constant for the expression.
         fn constant(&self) -> f64 {
-            self.expr.constant
+            self.constant
         }
 
         /// Get the tuple of terms for the expression.
@@ -770,16 +815,16 @@ mod _cext {
         }
 
         /// Get the value for the expression.
-        fn value(&self) -> f64 {
-            self.expr.value()
+        fn value(slf: PyRef<'_, '_, Self>) -> PyResult<f64> {
+            Ok(core_expression(&slf)?.value())
         }
 
-        fn __repr__(&self) -> String {
-            expression_repr(&self.expr)
+        fn __repr__(slf: PyRef<'_, '_, Self>) -> PyResult<String> {
+            Ok(expression_repr(&core_expression(&slf)?))
         }
 
-        fn __str__(&self) -> String {
-            expression_repr(&self.expr)
+        fn __str__(slf: PyRef<'_, '_, Self>) -> PyResult<String> {
+            Ok(expression_repr(&core_expression(&slf)?))
         }
 
         fn __neg__<'py>(slf: Borrowed<'py>) -> PyResult<Handle<'py>> {
@@ -787,35 +832,35 @@ mod _cext {
         }
 
         fn __add__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            add(slf, other)
+            add(Operand::Expr(slf), other, false)
         }
 
         fn __radd__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            add(other, slf)
+            add(Operand::Expr(slf), other, true)
         }
 
         fn __sub__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            sub(slf, other)
+            sub(Operand::Expr(slf), other, false)
         }
 
         fn __rsub__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            sub(other, slf)
+            sub(Operand::Expr(slf), other, true)
         }
 
         fn __mul__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            mul(slf, other)
+            mul(Operand::Expr(slf), other, false)
         }
 
         fn __rmul__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            mul(other, slf)
+            mul(Operand::Expr(slf), other, true)
         }
 
         fn __truediv__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            div(slf, other)
+            div(Operand::Expr(slf), other, false)
         }
 
         fn __rtruediv__<'py>(slf: Borrowed<'py>, other: Borrowed<'py>) -> PyResult<Handle<'py>> {
-            div(other, slf)
+            div(Operand::Expr(slf), other, true)
         }
 
         fn __richcmp__<'py>(
@@ -823,7 +868,7 @@ mod _cext {
             other: Borrowed<'py>,
             op: CompareOp,
         ) -> PyResult<Handle<'py>> {
-            richcmp(slf, other, op)
+            richcmp(Operand::Expr(slf), other, op)
         }
     }
 
@@ -893,11 +938,8 @@ mod _cext {
                 Some(s) => convert_strength(s)?,
                 None => kiwi::strength::REQUIRED,
             };
-            let reduced = reduce(ctx, expression)?;
-            let kc = {
-                let r = reduced.borrow::<Expression>()?;
-                kiwi::Constraint::new(&r.expr, rel, strength)
-            };
+            let (reduced, core) = reduce(ctx, expression)?;
+            let kc = kiwi::Constraint::new(&core, rel, strength);
             slf.constraint = kc;
             slf.expression.store(&slf, Some(reduced.as_borrowed()));
             Ok(())
@@ -948,16 +990,16 @@ mod _cext {
             let r = slf.borrow::<Constraint>()?;
             (r.expression.load(&r), r.constraint.with_strength(strength))
         };
-        let obj = ctx.new_object(Constraint {
-            expression: HPyField::new(),
-            constraint: kc,
-        })?;
-        {
-            let c = obj.borrow::<Constraint>()?;
-            c.expression
-                .store(&c, expr.as_ref().map(|e| e.as_borrowed()));
-        }
-        Ok(obj)
+        ctx.new_object_with(
+            Constraint {
+                expression: HPyField::new(),
+                constraint: kc,
+            },
+            |c| {
+                c.expression
+                    .store(c, expr.as_ref().map(|e| e.as_borrowed()))
+            },
+        )
     }
 
     /// The predefined strengths and `create` (the type of `kiwisolver.strength`).

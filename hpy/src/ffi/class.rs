@@ -913,6 +913,24 @@ pub(crate) fn new_own_instance<'py, T: PyClass>(
     Ok(obj)
 }
 
+/// [`new_own_instance`], then `fill` with a shared borrow of the new struct, taken without a type
+/// check: storing the new object's `HPyField`s (which need their owner) costs no second
+/// `HPy_TypeCheck` of an object made a moment ago.
+#[inline(always)]
+pub(crate) fn new_own_instance_with<'py, T: PyClass>(
+    ctx: Context<'py>,
+    init: (T, <T::Base as ClassBase>::Init),
+    fill: impl FnOnce(&PyRef<'_, 'py, T>),
+) -> PyResult<Handle<'py>> {
+    let obj = new_own_instance::<T>(ctx, init)?;
+    {
+        // SAFETY: `obj` was made just above from `T`'s own type.
+        let this = unsafe { PyRef::<T>::new_unchecked(ctx, obj.as_borrowed())? };
+        fill(&this);
+    }
+    Ok(obj)
+}
+
 /// The type object of the class whose binary slot is running, loaded once for the whole call
 /// (the operand checks and the new instance then share it: one `HPyGlobal_Load`/`HPy_Close`
 /// pair instead of one per use). Used by the code `#[hpy_methods]` generates.
