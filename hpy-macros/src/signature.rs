@@ -205,12 +205,16 @@ pub fn type_is_named(ty: &Type, name: &str) -> bool {
 /// One entry of `signature = (...)`.
 #[derive(Clone)]
 pub enum SigItem {
-    /// `name` or `name = EXPR`.
+    /// `name`, `name = EXPR` or `name = EXPR => LITERAL`.
     Param {
         /// The parameter's name.
         name: Ident,
         /// Its default.
         default: Option<Box<Expr>>,
+        /// `=> LITERAL`: the Python default `__text_signature__` shows instead of `EXPR`'s
+        /// (for a default that is not itself a Python literal, e.g. `None` of an
+        /// `Option<Borrowed>` that the function replaces by `1.0`).
+        shown: Option<Box<Expr>>,
     },
     /// `/`: the parameters before it are positional-only.
     Slash(Token![/]),
@@ -226,9 +230,14 @@ impl SigItem {
     /// The tokens of the item, for spans.
     pub fn tokens(&self) -> TokenStream {
         match self {
-            SigItem::Param { name, default } => match default {
-                Some(d) => quote::quote!(#name = #d),
-                None => quote::quote!(#name),
+            SigItem::Param {
+                name,
+                default,
+                shown,
+            } => match (default, shown) {
+                (Some(d), Some(s)) => quote::quote!(#name = #d => #s),
+                (Some(d), None) => quote::quote!(#name = #d),
+                _ => quote::quote!(#name),
             },
             SigItem::Slash(t) => quote::quote!(#t),
             SigItem::Star(t) => quote::quote!(#t),
@@ -273,7 +282,25 @@ impl Parse for SigItem {
         } else {
             None
         };
-        Ok(SigItem::Param { name, default })
+        let shown = if default.is_some() && input.peek(Token![=>]) {
+            let _: Token![=>] = input.parse()?;
+            let expr = input.parse::<Expr>()?;
+            if python_literal(&expr) == "..." {
+                return Err(syn::Error::new_spanned(
+                    &expr,
+                    "`=>` gives the Python default shown in the text signature: write a literal \
+                     (a number, a string, `true`/`false` or `None`)",
+                ));
+            }
+            Some(Box::new(expr))
+        } else {
+            None
+        };
+        Ok(SigItem::Param {
+            name,
+            default,
+            shown,
+        })
     }
 }
 

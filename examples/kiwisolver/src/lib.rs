@@ -535,7 +535,7 @@ mod _cext {
             }
         }
 
-        #[hpy(signature = (name = None, context = None, /))]
+        #[hpy(signature = (name = None => "", context = None))]
         fn __init__<'py>(
             slf: PyRef<'_, 'py, Self>,
             name: Option<Borrowed<'py>>,
@@ -667,7 +667,7 @@ mod _cext {
             }
         }
 
-        #[hpy(signature = (variable, coefficient = None, /))]
+        #[hpy(signature = (variable, coefficient = None => 1.0))]
         fn __init__<'py>(
             mut slf: PyRefMut<'_, 'py, Self>,
             variable: Borrowed<'py>,
@@ -775,7 +775,7 @@ mod _cext {
             }
         }
 
-        #[hpy(signature = (terms, constant = None, /))]
+        #[hpy(signature = (terms, constant = None => 0.0))]
         fn __init__<'py>(
             mut slf: PyRefMut<'_, 'py, Self>,
             terms: Borrowed<'py>,
@@ -911,7 +911,7 @@ mod _cext {
             }
         }
 
-        #[hpy(signature = (expression, op, strength = None, /))]
+        #[hpy(signature = (expression, op, strength = None => "required"))]
         fn __init__<'py>(
             mut slf: PyRefMut<'_, 'py, Self>,
             expression: Borrowed<'py>,
@@ -1029,12 +1029,13 @@ mod _cext {
         }
 
         /// Create a strength from its three parts and a weight.
+        #[hpy(signature = (a, b, c, w = None => 1.0, /))]
         fn create<'py>(
             &self,
             a: Borrowed<'py>,
             b: Borrowed<'py>,
             c: Borrowed<'py>,
-            #[hpy(default)] w: Option<Borrowed<'py>>,
+            w: Option<Borrowed<'py>>,
         ) -> PyResult<f64> {
             let w = match w {
                 Some(w) => to_double(w)?,

@@ -331,6 +331,11 @@ impl FunctionModel {
                 ParamKind::VarKeywords => format!("**{name}"),
                 _ => match p.default() {
                     None => name,
+                    Some(_) if p.attrs.shown_default.is_some() => {
+                        let shown = p.attrs.shown_default.as_deref().into_iter();
+                        let text: String = shown.map(crate::signature::python_literal).collect();
+                        format!("{name}={text}")
+                    }
                     Some(DefaultValue::Implicit(_)) => format!("{name}=..."),
                     Some(DefaultValue::Explicit(e)) => {
                         format!("{name}={}", crate::signature::python_literal(e))
@@ -438,7 +443,11 @@ fn apply_signature(
             return;
         }
         match item {
-            SigItem::Param { name, default } => {
+            SigItem::Param {
+                name,
+                default,
+                shown,
+            } => {
                 bare_star = None;
                 let Some(index) = find(name, diag) else {
                     continue;
@@ -472,6 +481,7 @@ fn apply_signature(
                         );
                     } else {
                         param.attrs.default = Some(DefaultValue::Explicit(expr.clone()));
+                        param.attrs.shown_default = shown.clone();
                     }
                 }
                 if !star_seen {
@@ -776,6 +786,14 @@ mod tests {
             ),
         );
         assert_eq!(m.text_signature(None), "(a, b=...)");
+        // `=> LITERAL` states the Python default the text signature shows.
+        let m = lower(
+            quote!(signature = (a = None => 1.5, b = None => "", c = 2 => -3, /)),
+            parse_quote!(
+                fn f(a: Option<i64>, b: Option<String>, c: i64) {}
+            ),
+        );
+        assert_eq!(m.text_signature(None), "(a=1.5, b='', c=-3, /)");
     }
 
     #[test]
@@ -819,6 +837,17 @@ mod tests {
         assert!(
             m.is_empty(),
             "keyword-only parameters may be required after defaults: {m:?}"
+        );
+        // `=>` shows a Python literal, nothing else.
+        let m = errors(
+            quote!(signature = (a = None => Vec::new())),
+            parse_quote!(
+                fn f(a: Option<i64>) {}
+            ),
+        );
+        assert!(
+            m[0].starts_with("`=>` gives the Python default shown in the text signature"),
+            "{m:?}"
         );
     }
 }

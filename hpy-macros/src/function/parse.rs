@@ -107,6 +107,8 @@ pub enum DefaultValue {
 pub struct ParamAttrs {
     /// `default` / `default = EXPR`.
     pub default: Option<DefaultValue>,
+    /// `signature = (name = EXPR => LITERAL)`: the default the text signature shows.
+    pub shown_default: Option<Box<Expr>>,
     /// The `module` key of `#[hpy(module)]`.
     pub module: Option<Ident>,
     /// Every `#[hpy(...)]` attribute (for spans of "not allowed here" errors).
