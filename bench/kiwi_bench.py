@@ -211,6 +211,14 @@ def instructions(output: Dict[str, Any], keys: List[str], n1: int, n2: int) -> D
     base = per("(bare loop)", keys[0])
     figures = {name: {key: per(name, key) - base for key in keys} for name, *_ in MICRO
                if f"{name}|{keys[0]}|{n1}" in dumps}
+    enaml_n = sorted({int(label.rsplit("|", 1)[1]) for label in dumps if label.startswith("enaml|")})
+    if len(enaml_n) == 2:
+        e1, e2 = enaml_n
+        # Per step: one loop of bench_update_variables is 6 (width, height) steps.
+        figures["enaml_like: bench_update_variables, per (w, h) step"] = {
+            key: ((dumps[f"enaml|{key}|{e2}"] - dumps[f"enaml|{key}|{e1}"]) / (e2 - e1) - base) / 6 for key in keys}
+    for size in sorted({int(label.split("|")[1]) for label in dumps if label.startswith("growth|")}):
+        figures[f"growth cycle, N = {size} (whole cycle)"] = {key: float(dumps[f"growth|{size}|{key}"]) for key in keys}
     figures["(bare loop)"] = {"loop": base}
     return figures
 
@@ -224,6 +232,11 @@ def disagreements(checks: Dict[str, Dict[str, str]]) -> List[str]:
 
 
 # ---- report ------------------------------------------------------------------------------------
+
+def _code(name: str) -> str:
+    """A pattern as code in a Markdown table cell (where `|` must be escaped)."""
+    return "`" + name.replace("|", "\\|") + "`"
+
 
 def _ns(x: float) -> str:
     return f"{x:,.0f} ns" if x >= 100 else f"{x:.1f} ns"
@@ -252,13 +265,16 @@ def markdown(results: Dict[str, Any]) -> str:
     if ins:
         out += ["## CPython: instructions per operation (callgrind, net of the bare loop)", "",
                 f"N1 = {meta['n1']}, N2 = {meta['n2']}; (Ir(N2) − Ir(N1)) / (N2 − N1) − bare loop "
-                f"({ins['(bare loop)']['loop']:.1f} Ir). Target: port ≤ 1.00 × real (misses in bold).", "",
+                f"({ins['(bare loop)']['loop']:.1f} Ir). enaml_like: loops of `bench_update_variables(1)` "
+                f"({meta['enaml_n1']} and {meta['enaml_n2']}), net of the bare loop, per step. Growth: one whole "
+                "cycle (below) counted once, after a first one. Target: port ≤ 1.00 × real (misses in bold).", "",
                 "| pattern | real | port universal | port CPython ABI | universal / real | CPython ABI / real |",
                 "|---|---:|---:|---:|---:|---:|"]
         for name, fig in ins.items():
             if name == "(bare loop)":
                 continue
-            out.append(f"| `{name}` | {fig['real']:,.0f} | {fig['univ']:,.0f} | {fig['cpy']:,.0f} | "
+            label = _code(name) if name in dict((m[0], m) for m in MICRO) else name
+            out.append(f"| {label} | {fig['real']:,.0f} | {fig['univ']:,.0f} | {fig['cpy']:,.0f} | "
                        f"{_ratio(fig['univ'], fig['real'])} | {_ratio(fig['cpy'], fig['real'])} |")
         out.append("")
     if cp.get("micro_ns"):
@@ -269,7 +285,7 @@ def markdown(results: Dict[str, Any]) -> str:
                 "|---|---:|---:|---:|---:|---:|"]
         for name, fig in cp["micro_ns"].items():
             cells = " | ".join(f"{_ns(fig[k][0])} ±{fig[k][1]:.0%}" for k in ("real", "univ", "cpy"))
-            out.append(f"| `{name}` | {cells} | {_ratio(fig['univ'][0], fig['real'][0])} | "
+            out.append(f"| {_code(name)} | {cells} | {_ratio(fig['univ'][0], fig['real'][0])} | "
                        f"{_ratio(fig['cpy'][0], fig['real'][0])} |")
         out.append("")
     pp = results.get("pypy", {})
@@ -284,7 +300,7 @@ def markdown(results: Dict[str, Any]) -> str:
         for name, fig in pp["micro_ns"].items():
             real = f"{_ns(fig['real'][0])} ±{fig['real'][1]:.0%}" if has_real else "–"
             speed = f"{fig['real'][0] / fig['univ'][0]:.1f}×" if has_real and fig['univ'][0] > 0 else "–"
-            out.append(f"| `{name}` | {real} | {_ns(fig['univ'][0])} ±{fig['univ'][1]:.0%} | {speed} |")
+            out.append(f"| {_code(name)} | {real} | {_ns(fig['univ'][0])} ±{fig['univ'][1]:.0%} | {speed} |")
         out.append("")
     enaml_rows = []
     for interp, res in (("CPython", cp), ("PyPy", pp)):
@@ -354,6 +370,9 @@ def main() -> int:
     parser.add_argument("--pypy-repeats", type=int, default=21)
     parser.add_argument("--enaml-loops", type=int, default=100, help="loops of bench_update_variables per sample")
     parser.add_argument("--enaml-repeats", type=int, default=21)
+    parser.add_argument("--enaml-n1", type=int, default=200, help="callgrind: loops of bench_update_variables(1)")
+    parser.add_argument("--enaml-n2", type=int, default=600)
+    parser.add_argument("--callgrind-growth", default="100,1000", help="callgrind: N of whole growth cycles counted")
     parser.add_argument("--growth", default="10,100,1000,5000", help="comma-separated N of the growth benchmark")
     args = parser.parse_args()
     started = time.monotonic()
@@ -363,7 +382,7 @@ def main() -> int:
         args.wall_n, args.repeats, args.pypy_repeats = 200, 1, 1
         args.enaml_loops, args.enaml_repeats = 1, 1
         args.growth = "10,50"
-    if any(n % 100 for n in (args.n1, args.n2, args.wall_n)):
+    if any(n % 100 for n in (args.n1, args.n2, args.wall_n, args.enaml_n1, args.enaml_n2)):
         parser.error("iteration counts must be multiples of 100 (the loops are nested)")
     results_dir = args.results or (Path(tempfile.mkdtemp(prefix="kiwi-bench-")) if args.smoke else BENCH / "results")
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -390,7 +409,7 @@ def main() -> int:
                    f"{subprocess.run(['rustc', '--version'], capture_output=True, text=True).stdout.strip()}, "
                    f"{platform.machine()}, {os.cpu_count()} cores, {datetime.date.today().isoformat()}",
         "smoke": args.smoke, "n1": args.n1, "n2": args.n2, "wall_n": args.wall_n, "repeats": args.repeats,
-        "pypy_repeats": args.pypy_repeats, "enaml_loops": args.enaml_loops, "enaml_repeats": args.enaml_repeats,
+        "pypy_repeats": args.pypy_repeats, "enaml_n1": args.enaml_n1, "enaml_n2": args.enaml_n2, "enaml_loops": args.enaml_loops, "enaml_repeats": args.enaml_repeats,
         "growth_n": growth_n, "growth_repeats": growth_repeats},
         "variants": LABELS}
     disagreeing: List[str] = []
@@ -416,7 +435,8 @@ def main() -> int:
     if not args.no_callgrind:
         log("CPython callgrind run (micro patterns)")
         m = manifest("cpython", mode="callgrind", cgclient=str(build_cgclient(work)), n1=args.n1, n2=args.n2,
-                     enaml_source=None, growth_n=[])
+                     enaml_n1=args.enaml_n1, enaml_n2=args.enaml_n2, growth_n=[],
+                     callgrind_growth=[int(x) for x in args.callgrind_growth.split(",") if x])
         output = run_worker(sys.executable, m, work / "run-callgrind", callgrind=work / "callgrind")
         results["instructions"] = instructions(output, setup["cpython"]["variants"], args.n1, args.n2)
 

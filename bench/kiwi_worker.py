@@ -42,6 +42,7 @@ MICRO: List[Tuple[str, str, str, str]] = [
     ("2 * v", _VW, "2 * v", "2 * v"),
     ("v + w", _VW, "v + w", "v + w"),
     ("v - w + 3", _VW, "v - w + 3", "v - w + 3"),
+    ("e + 1", _VW + "; e = v + w", "e + 1", "e + 1"),
     ("(v + w) >= 10", _VW, "(v + w) >= 10", "(v + w) >= 10"),
     ("c | 'strong'", _VW + "; c = (v + w) >= 10", "c | 'strong'", "(c | 'strong').strength()"),
     ("s.addConstraint(c); s.removeConstraint(c)",
@@ -186,13 +187,33 @@ def main(manifest_path: str) -> None:
         cg = Callgrind(manifest["cgclient"]).lib
         n1, n2 = manifest["n1"], manifest["n2"]
         cg.cg_start()
-        for (name, key), run in loops.items():
-            run(n2)  # warm-up: the specialising interpreter rewrites the loop's bytecode
-            for n in (n1, n2):
+
+        def measure(label: str, run: Callable[[int], None], counts: Tuple[int, int]) -> None:
+            run(counts[1])  # warm-up: the specialising interpreter rewrites the loop's bytecode
+            for n in counts:
                 gc.collect()
                 cg.cg_zero()
                 run(n)
-                cg.cg_dump(f"{name}|{key}|{n}".encode())
+                cg.cg_dump(f"{label}|{n}".encode())
+
+        for (name, key), run in loops.items():
+            measure(f"{name}|{key}", run, (n1, n2))
+        # enaml_like's timed function, one loop (6 steps) per iteration.
+        for key, (_, timed, _) in enaml.items():
+            def run_enaml(n: int, timed: Callable[[int], float] = timed) -> None:
+                for _ in range(n // 100):
+                    for i in range(100):
+                        timed(1)
+
+            measure(f"enaml|{key}", run_enaml, (manifest["enaml_n1"], manifest["enaml_n2"]))
+        # One whole growth cycle per N (its own unit: no loop to subtract).
+        for size in manifest.get("callgrind_growth", []):
+            for key, k in variants.items():
+                growth_cycle(k, size)
+                gc.collect()
+                cg.cg_zero()
+                growth_cycle(k, size)
+                cg.cg_dump(f"growth|{size}|{key}".encode())
         Path(manifest["out"]).write_text(json.dumps(result, indent=1))
         return
 
