@@ -89,6 +89,13 @@ def real_wheel(work: Path, pypy: bool) -> Optional[Path]:
     return where
 
 
+def wheel_tags(where: Path) -> str:
+    """`kiwisolver 1.5.1 (<wheel tags>)` from the installed wheel's WHEEL file."""
+    tags = [line.split(":", 1)[1].strip() for info in where.glob("kiwisolver-*.dist-info")
+            for line in (info / "WHEEL").read_text().splitlines() if line.startswith("Tag:")]
+    return f"kiwisolver {KIWI} ({', '.join(tags) or 'tags unknown'})"
+
+
 def enaml_source() -> str:
     """benchmarks/enaml_like_benchmark.py of the 1.5.1 sdist, which the test suite's helper
     downloads with pip into target/kiwi-sdist (and never commits)."""
@@ -133,7 +140,7 @@ def prepare(work: Path, no_pypy: bool, prebuilt: Dict[str, Optional[Path]]) -> D
     shutil.copytree(real / "kiwisolver", cpython_dir / "kiwisolver")
     port_package(cpython_dir / PACKAGES["univ"], built["universal"], True)
     port_package(cpython_dir / PACKAGES["cpy"], built["cpython"], False)
-    setup["cpython"] = {"dir": str(cpython_dir), "variants": ["real", "univ", "cpy"]}
+    setup["cpython"] = {"dir": str(cpython_dir), "variants": ["real", "univ", "cpy"], "real_wheel": wheel_tags(real)}
     reason = "--no-pypy" if no_pypy else pypy_missing_reason()
     if reason is None:
         pypy_dir = work / "pkgs-pypy"
@@ -143,7 +150,7 @@ def prepare(work: Path, no_pypy: bool, prebuilt: Dict[str, Optional[Path]]) -> D
         wheel = None
         if real is not None:
             shutil.copytree(real / "kiwisolver", pypy_dir / "kiwisolver")
-            wheel = next((p.name for p in real.glob("kiwisolver-*.dist-info")), "?")
+            wheel = wheel_tags(real)
         setup["pypy"] = {"dir": str(pypy_dir), "variants": (["real"] if real else []) + ["univ"],
                          "real_wheel": wheel}
     else:
@@ -261,6 +268,8 @@ def markdown(results: Dict[str, Any]) -> str:
            "Variants, loaded side by side in one process per interpreter and interleaved: "
            + ", ".join(f"`{k}` = {v}" for k, v in LABELS.items()) + ".", ""]
     cp = results.get("cpython", {})
+    if cp.get("real_wheel"):
+        out += [f"Real kiwisolver on CPython: {cp['real_wheel']}, from PyPI.", ""]
     ins = results.get("instructions")
     if ins:
         out += ["## CPython: instructions per operation (callgrind, net of the bare loop)", "",
@@ -416,7 +425,8 @@ def main() -> int:
 
     log("CPython wall-time run")
     output = run_worker(sys.executable, manifest("cpython"), work / "run-cpython")
-    results["cpython"] = dict(summarize_wall(output), checks=output["checks"], loaded=output["loaded"])
+    results["cpython"] = dict(summarize_wall(output), checks=output["checks"], loaded=output["loaded"],
+                              real_wheel=setup["cpython"]["real_wheel"])
     disagreeing += [f"CPython: {d}" for d in disagreements(output["checks"])]
 
     if "pypy" in setup:
