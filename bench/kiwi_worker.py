@@ -11,8 +11,10 @@ measurement interleaves them, so slow drift of the machine spreads over all of t
 Sections (manifest "mode"):
   wall       micro patterns (medians over `repeats` of loops of `wall_n` iterations, net of
              the bare loop), kiwisolver's enaml_like benchmark, the solver growth benchmark;
-  callgrind  micro patterns only: each loop is warmed up, then run with N1 and N2 iterations
-             between a counter reset and a labelled dump (bench/cgclient), as bench/bench.py does.
+  callgrind  micro patterns and enaml_like's timed function: each loop is warmed up, then run
+             with N1 and N2 iterations between a counter reset and a labelled dump
+             (bench/cgclient), as bench/bench.py does; and one whole growth cycle per
+             "callgrind_growth" N, counted once after a first one.
 Every pattern's check value is computed for every variant first; the harness compares them.
 Writes JSON to the manifest's "out".
 """
