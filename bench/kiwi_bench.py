@@ -18,7 +18,8 @@ downloaded by the test suite's helper (tests/python/test_kiwisolver.py: kiwi_sdi
 
 Measures:
   * micro patterns of expression building and solving: wall-time medians (net of the bare
-    loop, interleaved) and, on CPython, callgrind instructions per operation;
+    loop, interleaved) and, on CPython, callgrind instructions per operation (also for
+    enaml_like's step and whole growth cycles of N = --callgrind-growth);
   * enaml_like_benchmark.py: its module body (36 variables, 113 constraints added: "setup") and
     its timed function bench_update_variables (per (width, height) step: 2 suggestValue + 1
     updateVariables), run by our own interleaved loop with a stand-in for `perf` (see worker);
@@ -443,7 +444,7 @@ def main() -> int:
         log(f"PyPy run skipped: {setup['pypy_skipped']}")
 
     if not args.no_callgrind:
-        log("CPython callgrind run (micro patterns)")
+        log("CPython callgrind run (micro patterns, enaml_like step, growth cycles)")
         m = manifest("cpython", mode="callgrind", cgclient=str(build_cgclient(work)), n1=args.n1, n2=args.n2,
                      enaml_n1=args.enaml_n1, enaml_n2=args.enaml_n2, growth_n=[],
                      callgrind_growth=[int(x) for x in args.callgrind_growth.split(",") if x])
