@@ -11,4 +11,11 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$(bash "$ROOT/tools/setup_env.sh" | tail -n 1)"
 export HPY_PYTHON="$VENV/bin/python"
+# tools/bench.sh --kiwi [options]: the kiwisolver port against the real kiwisolver 1.5.1
+# (bench/kiwi_bench.py: CPython callgrind + wall time, PyPy wall time, enaml_like, growth;
+# results in bench/results/kiwi.{json,md}; --smoke is the test suite's quick check).
+if [[ "${1:-}" == "--kiwi" ]]; then
+    shift
+    exec "$VENV/bin/python" "$ROOT/bench/kiwi_bench.py" "$@"
+fi
 exec "$VENV/bin/python" "$ROOT/bench/bench.py" "$@"

@@ -80,3 +80,44 @@ def test_pypy_run_measures_hpy_rs_on_every_pattern(smoke):
         assert "rust-universal" in pypy["wall_ns"][pattern.name], pattern.name
         assert "rust-universal" not in pypy["errors"].get(pattern.name, {}), pattern.name
     assert f"PyPy {pypy['version']}: wall time per call" in stdout
+
+
+def test_kiwi_bench_smoke(tmp_path):
+    """bench/kiwi_bench.py (`tools/bench.sh --kiwi`) in its smoke mode, on the port binaries this
+    session built: every variant loads in one process (the real kiwisolver wheel, the port in
+    both ABIs; on PyPy the real wheel if pip finds one, and the universal port), they agree on
+    every pattern, enaml_like and growth result, and the report has its tables. Timings are not
+    checked (the benchmark is a report)."""
+    import hpyrs_testing as t
+
+    built = t.build_example("kiwisolver")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "kiwi_bench.py"), "--smoke", "--results", str(tmp_path),
+         "--port-universal", str(built.universal), "--port-cpython", str(built.cpython)],
+        capture_output=True, text=True,
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    results = json.loads((tmp_path / "kiwi.json").read_text())
+    assert not results["disagreeing"], results["disagreeing"]
+    sys.path.insert(0, str(ROOT / "bench"))
+    from kiwi_worker import MICRO
+
+    cpython = results["cpython"]
+    assert set(cpython["micro_ns"]) == {m[0] for m in MICRO}
+    for name, figures in cpython["micro_ns"].items():
+        assert set(figures) == {"real", "univ", "cpy"}, name
+    loaded = cpython["loaded"]
+    assert "kiwi_port_universal" in loaded["univ"] and loaded["univ"].endswith(".hpy0.so"), loaded
+    assert "kiwi_port_cpython" in loaded["cpy"] and "kiwi_port" not in loaded["real"], loaded
+    assert set(cpython["enaml"]["step"]) == {"real", "univ", "cpy"}
+    assert set(cpython["growth_ms"]) == {"10", "50"}
+    assert len(set(cpython["checks"]["enaml_like"].values())) == 1
+    pypy = results["pypy"]
+    if "skipped" in pypy:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the PyPy kiwi benchmark run was skipped under CI=true: {pypy['skipped']}", pytrace=False)
+    else:
+        assert "univ" in next(iter(pypy["micro_ns"].values()))
+        assert set(pypy["checks"]["enaml_like"]) == ({"real", "univ"} if pypy["real_wheel"] else {"univ"})
+    markdown = (tmp_path / "kiwi.md").read_text()
+    assert "| `v + 1` |" in markdown and "enaml_like_benchmark.py" in markdown
