@@ -124,26 +124,17 @@ mod _cext {
 
     // ---- constructors of result objects ----------------------------------------------------
 
+    /// A `Term` of `var`, a `Variable` object. A `Term` holds only its variable object and its
+    /// coefficient, as kiwi's does: nothing to drop, so PyPy has no finalizer to run for the
+    /// many short-lived terms an expression builds.
     fn make_term<'py>(
         ctx: Context<'py>,
         var: Borrowed<'_>,
         coefficient: f64,
     ) -> PyResult<Handle<'py>> {
-        let kvar = var.borrow::<Variable>()?.var.clone();
-        new_term(ctx, var, kvar, coefficient)
-    }
-
-    /// A `Term` of `var`, whose core variable `kvar` the caller has already cloned.
-    fn new_term<'py>(
-        ctx: Context<'py>,
-        var: Borrowed<'_>,
-        kvar: kiwi::Variable,
-        coefficient: f64,
-    ) -> PyResult<Handle<'py>> {
         ctx.new_object_with(
             Term {
                 variable: HPyField::new(),
-                var: kvar,
                 coefficient,
             },
             |t| t.variable.store(t, Some(var)),
@@ -221,13 +212,13 @@ mod _cext {
             Operand::Num(n) => ctx.to_object(n * k),
             Operand::Var(v) => make_term(ctx, v, k),
             Operand::Term(t) => {
-                let (var, kvar, c) = {
+                let (var, c) = {
                     let r = t.borrow::<Term>()?;
-                    (r.variable.load(&r), r.var.clone(), r.coefficient)
+                    (r.variable.load(&r), r.coefficient)
                 };
                 let var =
                     var.ok_or_else(|| PyErr::new(ExceptionKind::SystemError, "empty term"))?;
-                new_term(ctx, var.as_borrowed(), kvar, c * k)
+                make_term(ctx, var.as_borrowed(), c * k)
             }
             Operand::Expr(_) => {
                 let (terms, constant) = parts(op)?;
@@ -395,9 +386,9 @@ mod _cext {
         for t in &terms {
             let (var, kvar, c) = {
                 let r = t.borrow::<Term>()?;
-                (r.variable.load(&r), r.var.clone(), r.coefficient)
+                let (var, core) = term_parts(&r)?;
+                (var, core.variable, core.coefficient)
             };
-            let var = var.ok_or_else(|| PyErr::new(ExceptionKind::SystemError, "empty term"))?;
             match merged
                 .iter_mut()
                 .find(|(_, k)| k.variable.serial() == kvar.serial())
@@ -407,18 +398,30 @@ mod _cext {
             }
         }
         merged.sort_by_key(|(_, k)| k.variable.serial());
-        let mut out = Vec::with_capacity(merged.len());
+        let mut out = Terms::new();
         for (var, k) in &merged {
-            out.push(new_term(
-                ctx,
-                var.as_borrowed(),
-                k.variable.clone(),
-                k.coefficient,
-            )?);
+            out.push(make_term(ctx, var.as_borrowed(), k.coefficient)?);
         }
         let obj = make_expression(ctx, &borrow_all(&out), constant)?;
         let core = kiwi::Expression::new(merged.into_iter().map(|(_, k)| k).collect(), constant);
         Ok((obj, core))
+    }
+
+    /// The variable object of a `Term` object, and the term as a core term.
+    fn term_parts<'py>(t: &PyRef<'_, 'py, Term>) -> PyResult<(Handle<'py>, kiwi::Term)> {
+        let var = t.variable.load(t).ok_or_else(|| empty("Term"))?;
+        let kvar = var.borrow::<Variable>()?.var.clone();
+        Ok((var, kiwi::Term::new(kvar, t.coefficient)))
+    }
+
+    /// kiwi's `repr` of a term: `2 * x`.
+    fn term_repr(t: &PyRef<'_, '_, Term>) -> PyResult<String> {
+        let core = term_parts(t)?.1;
+        Ok(format!(
+            "{} * {}",
+            g(core.coefficient),
+            core.variable.name()
+        ))
     }
 
     /// The core expression of an `Expression` object, read from its `Term` objects.
@@ -430,7 +433,7 @@ mod _cext {
             for i in 0..n {
                 let item = tuple.get_index(i as isize)?;
                 let t = item.borrow::<Term>()?;
-                terms.push(kiwi::Term::new(t.var.clone(), t.coefficient));
+                terms.push(term_parts(&t)?.1);
             }
         }
         Ok(kiwi::Expression::new(terms, e.constant))
@@ -642,14 +645,7 @@ mod _cext {
     #[hpy_class(module = "kiwisolver")]
     pub struct Term {
         variable: HPyField,
-        var: kiwi::Variable,
         coefficient: f64,
-    }
-
-    /// The placeholder core variable of an object whose `__init__` has not run yet.
-    fn placeholder() -> kiwi::Variable {
-        static PLACEHOLDER: std::sync::OnceLock<kiwi::Variable> = std::sync::OnceLock::new();
-        PLACEHOLDER.get_or_init(|| kiwi::Variable::new("")).clone()
     }
 
     fn empty(what: &str) -> PyErr {
@@ -662,7 +658,6 @@ mod _cext {
         fn new() -> Self {
             Term {
                 variable: HPyField::new(),
-                var: placeholder(),
                 coefficient: 0.0,
             }
         }
@@ -673,18 +668,13 @@ mod _cext {
             variable: Borrowed<'py>,
             coefficient: Option<Borrowed<'py>>,
         ) -> PyResult<()> {
-            let var = match variable.borrow::<Variable>() {
-                Ok(v) => v.var.clone(),
-                Err(e) => {
-                    e.clear(variable.context());
-                    return Err(expected(variable, "Variable"));
-                }
-            };
+            if !is_a::<Variable>(variable) {
+                return Err(expected(variable, "Variable"));
+            }
             let coefficient = match coefficient {
                 Some(c) => to_double(c)?,
                 None => 1.0,
             };
-            slf.var = var;
             slf.coefficient = coefficient;
             slf.variable.store(&slf, Some(variable));
             Ok(())
@@ -701,16 +691,16 @@ mod _cext {
         }
 
         /// Get the value for the term.
-        fn value(&self) -> f64 {
-            self.coefficient * self.var.value()
+        fn value(slf: PyRef<'_, '_, Self>) -> PyResult<f64> {
+            Ok(term_parts(&slf)?.1.value())
         }
 
-        fn __repr__(&self) -> String {
-            format!("{} * {}", g(self.coefficient), self.var.name())
+        fn __repr__(slf: PyRef<'_, '_, Self>) -> PyResult<String> {
+            term_repr(&slf)
         }
 
-        fn __str__(&self) -> String {
-            self.__repr__()
+        fn __str__(slf: PyRef<'_, '_, Self>) -> PyResult<String> {
+            term_repr(&slf)
         }
 
         fn __neg__<'py>(slf: Borrowed<'py>) -> PyResult<Handle<'py>> {
