@@ -28,6 +28,35 @@ mod _cext {
 
     // ---- operands --------------------------------------------------------------------------
 
+    /// An optional argument that tells "not given" from an explicit `None`: kiwisolver takes
+    /// `Term(v)` but rejects `Term(v, None)` (`Option<Borrowed>` would read both as absent).
+    #[derive(Clone, Copy)]
+    enum Given<'py> {
+        Omitted,
+        Object(Borrowed<'py>),
+    }
+
+    impl<'py> Given<'py> {
+        fn object(self) -> Option<Borrowed<'py>> {
+            match self {
+                Given::Omitted => None,
+                Given::Object(obj) => Some(obj),
+            }
+        }
+    }
+
+    impl<'py> FromPy<'py> for Given<'py> {
+        fn from_py(obj: Borrowed<'py>) -> PyResult<Self> {
+            Ok(Given::Object(obj))
+        }
+    }
+
+    impl hpy::stub::PyTypeHint for Given<'_> {
+        fn input_hint() -> String {
+            "Any".into()
+        }
+    }
+
     /// One operand of an arithmetic or comparison operator.
     #[derive(Clone, Copy)]
     enum Operand<'py> {
@@ -538,13 +567,13 @@ mod _cext {
             }
         }
 
-        #[hpy(signature = (name = None => "", context = None))]
+        #[hpy(signature = (name = Given::Omitted => "", context = None))]
         fn __init__<'py>(
             slf: PyRef<'_, 'py, Self>,
-            name: Option<Borrowed<'py>>,
+            name: Given<'py>,
             context: Option<Borrowed<'py>>,
         ) -> PyResult<()> {
-            if let Some(name) = name {
+            if let Some(name) = name.object() {
                 slf.var.set_name(str_arg(name)?);
             }
             slf.context.store(&slf, context.filter(|c| !c.is_none()));
@@ -662,16 +691,16 @@ mod _cext {
             }
         }
 
-        #[hpy(signature = (variable, coefficient = None => 1.0))]
+        #[hpy(signature = (variable, coefficient = Given::Omitted => 1.0))]
         fn __init__<'py>(
             mut slf: PyRefMut<'_, 'py, Self>,
             variable: Borrowed<'py>,
-            coefficient: Option<Borrowed<'py>>,
+            coefficient: Given<'py>,
         ) -> PyResult<()> {
             if !is_a::<Variable>(variable) {
                 return Err(expected(variable, "Variable"));
             }
-            let coefficient = match coefficient {
+            let coefficient = match coefficient.object() {
                 Some(c) => to_double(c)?,
                 None => 1.0,
             };
@@ -765,11 +794,11 @@ mod _cext {
             }
         }
 
-        #[hpy(signature = (terms, constant = None => 0.0))]
+        #[hpy(signature = (terms, constant = Given::Omitted => 0.0))]
         fn __init__<'py>(
             mut slf: PyRefMut<'_, 'py, Self>,
             terms: Borrowed<'py>,
-            constant: Option<Borrowed<'py>>,
+            constant: Given<'py>,
         ) -> PyResult<()> {
             let ctx = terms.context();
             let mut items = Vec::new();
@@ -780,7 +809,7 @@ mod _cext {
                 }
                 items.push(item);
             }
-            let constant = match constant {
+            let constant = match constant.object() {
                 Some(c) => to_double(c)?,
                 None => 0.0,
             };
@@ -901,12 +930,12 @@ mod _cext {
             }
         }
 
-        #[hpy(signature = (expression, op, strength = None => "required"))]
+        #[hpy(signature = (expression, op, strength = Given::Omitted => "required"))]
         fn __init__<'py>(
             mut slf: PyRefMut<'_, 'py, Self>,
             expression: Borrowed<'py>,
             op: Borrowed<'py>,
-            strength: Option<Borrowed<'py>>,
+            strength: Given<'py>,
         ) -> PyResult<()> {
             let ctx = expression.context();
             if !is_a::<Expression>(expression) {
@@ -924,7 +953,7 @@ mod _cext {
                     ))
                 }
             };
-            let strength = match strength {
+            let strength = match strength.object() {
                 Some(s) => convert_strength(s)?,
                 None => kiwi::strength::REQUIRED,
             };
@@ -1019,15 +1048,15 @@ mod _cext {
         }
 
         /// Create a strength from its three parts and a weight.
-        #[hpy(signature = (a, b, c, w = None => 1.0, /))]
+        #[hpy(signature = (a, b, c, w = Given::Omitted => 1.0, /))]
         fn create<'py>(
             &self,
             a: Borrowed<'py>,
             b: Borrowed<'py>,
             c: Borrowed<'py>,
-            w: Option<Borrowed<'py>>,
+            w: Given<'py>,
         ) -> PyResult<f64> {
-            let w = match w {
+            let w = match w.object() {
                 Some(w) => to_double(w)?,
                 None => 1.0,
             };
