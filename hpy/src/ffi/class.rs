@@ -585,6 +585,12 @@ impl<'h, 'py: 'h, T: PyClass> PyRef<'h, 'py, T> {
         // SAFETY: `obj` is an instance of `T` (caller) and open for 'h, and CPython never moves
         // objects, so the user data lives at least as long as the handle.
         let cell: &'h ClassObject<T> = unsafe { &*as_struct::<T>(ctx, obj)? };
+        Self::from_cell(ctx, obj, cell)
+    }
+
+    /// Borrows `cell`, the struct of `obj` (an instance of `T`).
+    #[inline(always)]
+    fn from_cell(ctx: Context<'py>, obj: Borrowed<'h>, cell: &'h ClassObject<T>) -> PyResult<Self> {
         let flag = cell.flag.get();
         if T::FROZEN {
             if flag == UNINITIALISED {
@@ -885,12 +891,23 @@ pub(crate) fn new_own_instance<'py, T: PyClass>(
     ctx: Context<'py>,
     init: (T, <T::Base as ClassBase>::Init),
 ) -> PyResult<Handle<'py>> {
+    new_own_instance_cell::<T>(ctx, init).map(|(obj, _)| obj)
+}
+
+/// [`new_own_instance`], and the new struct when HPy gave its address (not for a builtin
+/// base, whose instances are made by the base's constructor).
+#[inline(always)]
+fn new_own_instance_cell<'py, T: PyClass>(
+    ctx: Context<'py>,
+    init: (T, <T::Base as ClassBase>::Init),
+) -> PyResult<(Handle<'py>, Option<*mut ClassObject<T>>)> {
     let ty = T::TYPE_GLOBAL
         .load(ctx)
         .ok_or_else(|| type_not_created(T::NAME))?;
     if <T::Base as ClassBase>::BUILTIN.is_some() {
         // SAFETY: `ty` is `T`'s own type.
-        return unsafe { new_instance::<T>(ctx, ty.as_borrowed(), None, init) };
+        return unsafe { new_instance::<T>(ctx, ty.as_borrowed(), None, init) }
+            .map(|obj| (obj, None));
     }
     // SAFETY: `ty` is a type.
     let (raw, data) = unsafe { allocate(ctx, ty.as_borrowed()) };
@@ -900,9 +917,12 @@ pub(crate) fn new_own_instance<'py, T: PyClass>(
         // `Py_DECREF`, and nothing needs testing after it (as in C).
         // SAFETY: `HPy_New` succeeded, so `data` is the zeroed user data of a fresh instance
         // of `T`'s type itself (not subclassable), which nobody else has seen yet.
-        unsafe { ClassObject::write_init(data.assume_init().cast::<ClassObject<T>>(), init) };
+        let cell = unsafe { data.assume_init() }.cast::<ClassObject<T>>();
+        // SAFETY: as just said.
+        unsafe { ClassObject::write_init(cell, init) };
         drop(ty);
-        return ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx));
+        let obj = ctx.own(raw).ok_or_else(|| PyErr::fetch(ctx))?;
+        return Ok((obj, Some(cell)));
     }
     drop(ty);
     // SAFETY: allocated from `T`'s own type, whose base is no builtin (tested above).
@@ -910,7 +930,7 @@ pub(crate) fn new_own_instance<'py, T: PyClass>(
     // SAFETY: `obj` is a fresh instance of `T`'s type: its user data is zeroed and nobody else
     // has seen it yet.
     unsafe { ClassObject::write_init(cell, init) };
-    Ok(obj)
+    Ok((obj, Some(cell)))
 }
 
 /// [`new_own_instance`], then `fill` with a shared borrow of the new struct, taken without a type
@@ -922,10 +942,14 @@ pub(crate) fn new_own_instance_with<'py, T: PyClass>(
     init: (T, <T::Base as ClassBase>::Init),
     fill: impl FnOnce(&PyRef<'_, 'py, T>),
 ) -> PyResult<Handle<'py>> {
-    let obj = new_own_instance::<T>(ctx, init)?;
+    let (obj, cell) = new_own_instance_cell::<T>(ctx, init)?;
     {
-        // SAFETY: `obj` was made just above from `T`'s own type.
-        let this = unsafe { PyRef::<T>::new_unchecked(ctx, obj.as_borrowed())? };
+        let this = match cell {
+            // SAFETY: `cell` is the struct of `obj`, which lives as long as the handle.
+            Some(cell) => PyRef::from_cell(ctx, obj.as_borrowed(), unsafe { &*cell })?,
+            // SAFETY: `obj` was made just above from `T`'s own type.
+            None => unsafe { PyRef::<T>::new_unchecked(ctx, obj.as_borrowed())? },
+        };
         fill(&this);
     }
     Ok(obj)
