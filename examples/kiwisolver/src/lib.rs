@@ -175,7 +175,15 @@ mod _cext {
         terms: &[Borrowed<'_>],
         constant: f64,
     ) -> PyResult<Handle<'py>> {
-        let tuple = ctx.new_tuple(terms)?;
+        expression_of(ctx, ctx.new_tuple(terms)?, constant)
+    }
+
+    /// An `Expression` of a tuple of `Term` objects.
+    fn expression_of<'py>(
+        ctx: Context<'py>,
+        tuple: Handle<'_>,
+        constant: f64,
+    ) -> PyResult<Handle<'py>> {
         ctx.new_object_with(
             Expression {
                 terms: HPyField::new(),
@@ -183,6 +191,15 @@ mod _cext {
             },
             |e| e.terms.store(e, Some(tuple.as_borrowed())),
         )
+    }
+
+    /// The one term object of a variable (a new `Term`) or a term operand.
+    fn single_term<'a>(op: &Operand<'a>) -> PyResult<Handle<'a>> {
+        match *op {
+            Operand::Var(v) => make_term(v.context(), v, 1.0),
+            Operand::Term(t) => Ok(t.to_handle()),
+            _ => Err(PyErr::new(ExceptionKind::SystemError, "not a single term")),
+        }
     }
 
     /// Term objects, on the stack while they are few.
@@ -273,6 +290,20 @@ mod _cext {
         a: &Operand<'_>,
         b: &Operand<'_>,
     ) -> PyResult<Handle<'py>> {
+        // The common shapes build their tuple straight from the term objects.
+        let single = |op: &Operand<'_>| matches!(op, Operand::Var(_) | Operand::Term(_));
+        match (a, b) {
+            (Operand::Num(n), other) | (other, Operand::Num(n)) if single(other) => {
+                let tuple = (single_term(other)?,).into_py(ctx)?;
+                return expression_of(ctx, tuple, *n);
+            }
+            _ if single(a) && single(b) => {
+                let x = single_term(a)?;
+                let tuple = (x, single_term(b)?).into_py(ctx)?;
+                return expression_of(ctx, tuple, 0.0);
+            }
+            _ => {}
+        }
         let mut terms = Terms::new();
         let x = push_terms(&mut terms, a)?;
         let y = push_terms(&mut terms, b)?;
