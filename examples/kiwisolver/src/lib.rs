@@ -442,8 +442,17 @@ mod _cext {
         expr: Borrowed<'_>,
     ) -> PyResult<(Handle<'py>, kiwi::Expression)> {
         let (terms, constant) = parts(&Operand::Expr(expr))?;
+        reduce_terms(ctx, &terms, constant)
+    }
+
+    /// [`reduce`] of the expression with these term objects and this constant.
+    fn reduce_terms<'py>(
+        ctx: Context<'py>,
+        terms: &[Handle<'_>],
+        constant: f64,
+    ) -> PyResult<(Handle<'py>, kiwi::Expression)> {
         let mut merged: Vec<(Handle<'_>, kiwi::Term)> = Vec::with_capacity(terms.len());
-        for t in &terms {
+        for t in terms {
             let (var, kvar, c) = {
                 let r = t.borrow::<Term>()?;
                 let (var, core) = term_parts(&r)?;
@@ -499,13 +508,13 @@ mod _cext {
         Ok(kiwi::Expression::new(terms, e.constant))
     }
 
+    /// A `Constraint` on a reduced expression (see [`reduce`]).
     fn make_constraint<'py>(
         ctx: Context<'py>,
-        expr: Borrowed<'_>,
+        (reduced, core): (Handle<'_>, kiwi::Expression),
         op: RelOp,
         strength: f64,
     ) -> PyResult<Handle<'py>> {
-        let (reduced, core) = reduce(ctx, expr)?;
         let kc = kiwi::Constraint::new(&core, op, strength);
         ctx.new_object_with(
             Constraint {
@@ -543,15 +552,24 @@ mod _cext {
                 ),
             ));
         };
-        let diff = difference(ctx, &x, &y)?;
-        make_constraint(ctx, diff.as_borrowed(), rel, kiwi::strength::REQUIRED)
+        // `x - number` is reduced straight from `x`'s terms: the intermediate `Expression`
+        // would only be read once (its constant as `x - n` has it: `-n` for a variable or a term).
+        let reduced = match y {
+            Operand::Num(n) => {
+                let (terms, c) = parts(&x)?;
+                let constant = if has_constant(&x) { c + -n } else { -n };
+                reduce_terms(ctx, &terms, constant)?
+            }
+            _ => reduce(ctx, difference(ctx, &x, &y)?.as_borrowed())?,
+        };
+        make_constraint(ctx, reduced, rel, kiwi::strength::REQUIRED)
     }
 
     /// A strength given as a number or as "weak", "medium", "strong", "required".
     fn convert_strength(obj: Borrowed<'_>) -> PyResult<f64> {
         if obj.is_instance_of(BuiltinType::Str) {
-            let s: String = obj.extract()?;
-            return match s.as_str() {
+            let s: &str = obj.extract()?;
+            return match s {
                 "required" => Ok(kiwi::strength::REQUIRED),
                 "strong" => Ok(kiwi::strength::STRONG),
                 "medium" => Ok(kiwi::strength::MEDIUM),
