@@ -49,6 +49,7 @@ show("create(a, b, c, None)", lambda: k.strength.create(1, 2, 3, None))
 show("create(a, b, c)", lambda: k.strength.create(1, 2, 3))
 show("constraint", lambda: repr(v + 1 >= 0))
 show("constraint reduce", lambda: repr(v + v - 1 <= v * 3))
+show("constraint signed zeros", lambda: [repr(c) for c in (v >= 0, v <= -0.0, t == 0, (v + 1) >= 1, (v - 0) <= 0.0)])
 # kiwisolver orders the reduced terms by the address of each Variable object (a std::map keyed by
 # PyObject*), the port by variable creation (see examples/kiwisolver/solver/README.md): compare
 # the terms as a set.
