@@ -31,6 +31,7 @@
 mod constraint;
 mod error;
 mod expression;
+mod hash;
 mod row;
 mod solver;
 pub mod strength;
