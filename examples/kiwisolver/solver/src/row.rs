@@ -195,22 +195,45 @@ impl Row {
     /// Adds `coefficient * other` to this row.
     pub(crate) fn insert_row(&mut self, other: &Row, coefficient: f64) {
         self.constant += other.constant * coefficient;
-        // `other`'s symbols come in increasing order, so each search starts where the previous
-        // symbol's cell is (or would be).
-        let mut start = 0;
+        // Each cell gets what kiwi's `cells[symbol] += value * coefficient` then erase-if-near-
+        // zero gives it, but all cells in one merge of the two sorted rows, in place: the row
+        // first grows by `other`'s length, then the merge runs from the back, writing each
+        // result at `write`, which never falls below `mine` (the end of this row's cells not
+        // yet merged), so no unread cell is overwritten. This avoids one binary search and one
+        // move of the tail per inserted cell.
+        let old_len = self.cells.len();
+        self.cells
+            .resize(old_len + other.cells.len(), (Symbol::INVALID, 0.0));
+        let mut write = self.cells.len();
+        let mut mine = old_len;
         let mut removed = false;
-        for &(symbol, value) in &other.cells {
-            let coefficient = value * coefficient;
-            let position = match self.cells[start..].binary_search_by(|&(s, _)| s.cmp(&symbol)) {
-                Ok(i) => Ok(start + i),
-                Err(i) => Err(start + i),
+        for &(symbol, value) in other.cells.iter().rev() {
+            // This row's larger cells are unchanged: move them to their place.
+            while mine > 0 && self.cells[mine - 1].0 > symbol {
+                mine -= 1;
+                write -= 1;
+                self.cells[write] = self.cells[mine];
+            }
+            let existing = mine > 0 && self.cells[mine - 1].0 == symbol;
+            // A new cell starts at 0.0, as in kiwi (`0.0 +` turns -0.0 into 0.0, which
+            // near_zero drops anyway).
+            let start = if existing {
+                mine -= 1;
+                self.cells[mine].1
+            } else {
+                0.0
             };
-            removed |= self.add_to_cell(position, symbol, coefficient);
-            // The next symbol is larger: its cell goes after this symbol's cell, if there is
-            // one now.
-            let (Ok(i) | Err(i)) = position;
-            start = i + usize::from(self.cells.get(i).is_some_and(|&(s, _)| s == symbol));
+            let result = start + value * coefficient;
+            if near_zero(result) {
+                removed |= existing;
+            } else {
+                write -= 1;
+                self.cells[write] = (symbol, result);
+                self.filter |= symbol.filter_bit();
+            }
         }
+        // Cells [..mine] are in place; [mine..write] are left over from growing or dropped.
+        self.cells.drain(mine..write);
         if removed {
             self.refilter();
         }
