@@ -327,6 +327,23 @@ impl<V> SymbolMap<V> {
         Some(&mut self.entries[i].1)
     }
 
+    /// Looks `symbol` up among the entries from index `start` on (all earlier ones being smaller
+    /// symbols): returns the index of its entry, or where it would be, and its value. The entry
+    /// at `start` is tried first, so a walk over symbols that are mostly keys costs one
+    /// comparison each.
+    pub(crate) fn find_from(&self, start: usize, symbol: Symbol) -> (usize, Option<&V>) {
+        let rest = &self.entries[start.min(self.entries.len())..];
+        let found = match rest.first() {
+            Some(&(first, _)) if first == symbol => Ok(0),
+            Some(&(first, _)) if first > symbol => Err(0),
+            _ => rest.binary_search_by(|&(s, _)| s.cmp(&symbol)),
+        };
+        match found {
+            Ok(i) => (start + i, Some(&rest[i].1)),
+            Err(i) => (start + i, None),
+        }
+    }
+
     /// Sets `symbol`'s value (replacing any previous one).
     pub(crate) fn insert(&mut self, symbol: Symbol, value: V) {
         match self.position(symbol) {
@@ -444,5 +461,11 @@ mod tests {
         let all: Vec<_> = m.iter().map(|(s, &v)| (s.id(), v)).collect();
         assert_eq!(all, [(1, 11), (3, 31), (5, 50)]);
         assert_eq!(m.get(sym(4)), None);
+        assert_eq!(m.find_from(0, sym(1)), (0, Some(&11)));
+        assert_eq!(m.find_from(1, sym(3)), (1, Some(&31)));
+        assert_eq!(m.find_from(0, sym(4)), (2, None));
+        assert_eq!(m.find_from(0, sym(5)), (2, Some(&50)));
+        assert_eq!(m.find_from(2, sym(7)), (3, None));
+        assert_eq!(m.find_from(3, sym(8)), (3, None));
     }
 }

@@ -44,6 +44,10 @@ pub struct Solver {
     cns: IdMap<Constraint, Tag>,
     rows: SymbolMap<Row>,
     vars: IdMap<Variable, Symbol>,
+    /// The same variables in the order of their symbols (creation order, so pushing keeps it
+    /// sorted): [`update_variables`](Solver::update_variables) walks it alongside the sorted
+    /// rows instead of searching the rows for each variable.
+    var_symbols: Vec<(Symbol, Variable)>,
     edits: IdMap<Variable, EditInfo>,
     infeasible_rows: Vec<Symbol>,
     objective: Row,
@@ -64,6 +68,7 @@ impl Solver {
             cns: IdMap::default(),
             rows: SymbolMap::default(),
             vars: IdMap::default(),
+            var_symbols: Vec::new(),
             edits: IdMap::default(),
             infeasible_rows: Vec::new(),
             objective: Row::new(0.0),
@@ -228,9 +233,13 @@ impl Solver {
     /// Writes the solution into the variables: a variable that is basic gets its row's constant,
     /// any other known variable gets 0.
     pub fn update_variables(&self) {
-        for (variable, symbol) in &self.vars {
-            let value = self.rows.get(*symbol).map_or(0.0, |row| row.constant);
-            variable.set_value(value);
+        // Both sequences are sorted by symbol: each variable's row, if any, is at or after the
+        // previous variable's.
+        let mut start = 0;
+        for (symbol, variable) in &self.var_symbols {
+            let (position, row) = self.rows.find_from(start, *symbol);
+            start = position;
+            variable.set_value(row.map_or(0.0, |row| row.constant));
         }
     }
 
@@ -306,6 +315,7 @@ impl Solver {
         }
         let symbol = self.new_symbol(SymbolKind::External);
         self.vars.insert(variable.clone(), symbol);
+        self.var_symbols.push((symbol, variable.clone()));
         symbol
     }
 
