@@ -111,6 +111,15 @@ impl Row {
         }
     }
 
+    /// A row with room for `capacity` cells.
+    pub(crate) fn with_capacity(constant: f64, capacity: usize) -> Row {
+        Row {
+            cells: Vec::with_capacity(capacity),
+            constant,
+            filter: 0,
+        }
+    }
+
     /// The cells in symbol order.
     pub(crate) fn cells(&self) -> &[(Symbol, f64)] {
         &self.cells

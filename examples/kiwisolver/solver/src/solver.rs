@@ -329,7 +329,9 @@ impl Solver {
     /// symbols added (error symbols also enter the objective), constant made non-negative.
     fn create_row(&mut self, constraint: &Constraint) -> (Row, Tag) {
         let expression = constraint.expression();
-        let mut row = Row::new(expression.constant);
+        // Room for the terms and the marker symbols: the row then needs no regrowth in the
+        // common case (no term is basic).
+        let mut row = Row::with_capacity(expression.constant, expression.terms.len() + 2);
         for term in &expression.terms {
             if near_zero(term.coefficient) {
                 continue;
