@@ -15,8 +15,8 @@
 //! constraint uses any more (kiwi keeps them and sets them to 0), and their errors carry neither
 //! the constraint nor the variable. See the crate's README for the details.
 //!
-//! So this crate implements the algorithm itself, written from reading kiwi's sources: rows are
-//! `BTreeMap`s keyed by symbol id, and each step (row creation, subject choice, artificial
+//! So this crate implements the algorithm itself, written from reading kiwi's sources: the
+//! tableau and its rows are vectors sorted by symbol id (as kiwi's), and each step (row creation, subject choice, artificial
 //! variable, primal and dual optimisation, marker removal, edit suggestions) follows kiwi's
 //! order of operations, including after errors (a failed `add_constraint` leaves the tableau
 //! and the symbol ids it consumed as kiwi leaves them).
@@ -31,6 +31,7 @@
 mod constraint;
 mod error;
 mod expression;
+mod hash;
 mod row;
 mod solver;
 pub mod strength;

@@ -1,9 +1,11 @@
 //! The Cassowary solver, step for step kiwi's algorithm.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt::Write;
+use std::hash::BuildHasherDefault;
 
-use crate::row::{near_zero, Row, Symbol, SymbolKind};
+use crate::hash::IdHasher;
+use crate::row::{near_zero, Row, Symbol, SymbolKind, SymbolMap};
 use crate::{strength, Constraint, Expression, RelationalOperator, SolverError, Variable};
 
 /// The symbols a constraint put into the tableau.
@@ -30,16 +32,23 @@ enum Objective {
     Artificial,
 }
 
+/// A hash map keyed by variables or constraints, which hash one integer (see [`IdHasher`]).
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
 /// An incremental Cassowary constraint solver.
 ///
 /// Rows and their cells are kept sorted by symbol creation order, as kiwi keeps them, so every
 /// pivoting choice, and therefore every value of an underdetermined system, is kiwi's.
 #[derive(Debug)]
 pub struct Solver {
-    cns: HashMap<Constraint, Tag>,
-    rows: BTreeMap<Symbol, Row>,
-    vars: HashMap<Variable, Symbol>,
-    edits: HashMap<Variable, EditInfo>,
+    cns: IdMap<Constraint, Tag>,
+    rows: SymbolMap<Row>,
+    vars: IdMap<Variable, Symbol>,
+    /// The same variables in the order of their symbols (creation order, so pushing keeps it
+    /// sorted): [`update_variables`](Solver::update_variables) walks it alongside the sorted
+    /// rows instead of searching the rows for each variable.
+    var_symbols: Vec<(Symbol, Variable)>,
+    edits: IdMap<Variable, EditInfo>,
     infeasible_rows: Vec<Symbol>,
     objective: Row,
     artificial: Option<Row>,
@@ -56,10 +65,11 @@ impl Solver {
     /// Creates an empty solver.
     pub fn new() -> Solver {
         Solver {
-            cns: HashMap::new(),
-            rows: BTreeMap::new(),
-            vars: HashMap::new(),
-            edits: HashMap::new(),
+            cns: IdMap::default(),
+            rows: SymbolMap::default(),
+            vars: IdMap::default(),
+            var_symbols: Vec::new(),
+            edits: IdMap::default(),
             infeasible_rows: Vec::new(),
             objective: Row::new(0.0),
             artificial: None,
@@ -114,13 +124,13 @@ impl Solver {
         // The error terms leave the objective before any pivot.
         self.remove_constraint_effects(constraint, &tag);
 
-        if self.rows.remove(&tag.marker).is_none() {
+        if self.rows.remove(tag.marker).is_none() {
             let leaving =
                 self.marker_leaving_row(tag.marker)
                     .ok_or(SolverError::InternalSolverError(
                         "failed to find leaving row",
                     ))?;
-            let mut row = self.rows.remove(&leaving).unwrap_or_default();
+            let mut row = self.rows.remove(leaving).unwrap_or_default();
             row.solve_for_pair(leaving, tag.marker);
             self.substitute(tag.marker, &row);
         }
@@ -197,23 +207,21 @@ impl Solver {
         info.constant = value;
         let Tag { marker, other } = info.tag;
 
-        if let Some(row) = self.rows.get_mut(&marker) {
+        if let Some(row) = self.rows.get_mut(marker) {
             // The positive error is basic.
             if row.add(-delta) < 0.0 {
                 self.infeasible_rows.push(marker);
             }
-        } else if let Some(row) = self.rows.get_mut(&other) {
+        } else if let Some(row) = self.rows.get_mut(other) {
             // The negative error is basic.
             if row.add(delta) < 0.0 {
                 self.infeasible_rows.push(other);
             }
         } else {
             // Both are parametric: shift every row that holds the marker.
-            for (&symbol, row) in self.rows.iter_mut() {
+            for (symbol, row) in self.rows.iter_mut() {
                 let coefficient = row.coefficient_for(marker);
-                if coefficient != 0.0
-                    && row.add(delta * coefficient) < 0.0
-                    && symbol.kind != SymbolKind::External
+                if coefficient != 0.0 && row.add(delta * coefficient) < 0.0 && !symbol.is_external()
                 {
                     self.infeasible_rows.push(symbol);
                 }
@@ -225,9 +233,13 @@ impl Solver {
     /// Writes the solution into the variables: a variable that is basic gets its row's constant,
     /// any other known variable gets 0.
     pub fn update_variables(&self) {
-        for (variable, symbol) in &self.vars {
-            let value = self.rows.get(symbol).map_or(0.0, |row| row.constant);
-            variable.set_value(value);
+        // Both sequences are sorted by symbol: each variable's row, if any, is at or after the
+        // previous variable's.
+        let mut start = 0;
+        for (symbol, variable) in &self.var_symbols {
+            let (position, row) = self.rows.find_from(start, *symbol);
+            start = position;
+            variable.set_value(row.map_or(0.0, |row| row.constant));
         }
     }
 
@@ -245,7 +257,7 @@ impl Solver {
         out.push_str("Objective\n---------\n");
         dump_row(&mut out, &self.objective);
         out.push_str("\nTableau\n-------\n");
-        for (&symbol, row) in &self.rows {
+        for (symbol, row) in self.rows.iter() {
             dump_symbol(&mut out, symbol);
             out.push_str(" | ");
             dump_row(&mut out, row);
@@ -272,7 +284,7 @@ impl Solver {
         }
         out.push_str("\nConstraints\n-----------\n");
         let mut cns: Vec<_> = self.cns.iter().collect();
-        cns.sort_by_key(|(_, tag)| tag.marker.id);
+        cns.sort_by_key(|(_, tag)| tag.marker.id());
         for (constraint, _) in cns {
             for term in &constraint.expression().terms {
                 let _ = write!(
@@ -303,14 +315,12 @@ impl Solver {
         }
         let symbol = self.new_symbol(SymbolKind::External);
         self.vars.insert(variable.clone(), symbol);
+        self.var_symbols.push((symbol, variable.clone()));
         symbol
     }
 
     fn new_symbol(&mut self, kind: SymbolKind) -> Symbol {
-        let symbol = Symbol {
-            id: self.id_tick,
-            kind,
-        };
+        let symbol = Symbol::new(self.id_tick, kind);
         self.id_tick += 1;
         symbol
     }
@@ -319,13 +329,15 @@ impl Solver {
     /// symbols added (error symbols also enter the objective), constant made non-negative.
     fn create_row(&mut self, constraint: &Constraint) -> (Row, Tag) {
         let expression = constraint.expression();
-        let mut row = Row::new(expression.constant);
+        // Room for the terms and the marker symbols: the row then needs no regrowth in the
+        // common case (no term is basic).
+        let mut row = Row::with_capacity(expression.constant, expression.terms.len() + 2);
         for term in &expression.terms {
             if near_zero(term.coefficient) {
                 continue;
             }
             let symbol = self.var_symbol(&term.variable);
-            match self.rows.get(&symbol) {
+            match self.rows.get(symbol) {
                 Some(basic) => row.insert_row(basic, term.coefficient),
                 None => row.insert_symbol(symbol, term.coefficient),
             }
@@ -388,8 +400,8 @@ impl Solver {
         optimized?;
         let success = artificial.is_some_and(|r| near_zero(r.constant));
 
-        if let Some(mut art_row) = self.rows.remove(&art) {
-            if art_row.cells.is_empty() {
+        if let Some(mut art_row) = self.rows.remove(art) {
+            if art_row.is_empty() {
                 return Ok(success);
             }
             let entering = any_pivotable_symbol(&art_row);
@@ -401,7 +413,7 @@ impl Solver {
             self.rows.insert(entering, art_row);
         }
 
-        for r in self.rows.values_mut() {
+        for (_, r) in self.rows.iter_mut() {
             r.remove(art);
         }
         self.objective.remove(art);
@@ -411,9 +423,9 @@ impl Solver {
     /// Replaces `symbol` by `row` in every row and the objective(s); rows of restricted symbols
     /// that turn negative are queued as infeasible.
     fn substitute(&mut self, symbol: Symbol, row: &Row) {
-        for (&basic, r) in self.rows.iter_mut() {
+        for (basic, r) in self.rows.iter_mut() {
             r.substitute(symbol, row);
-            if basic.kind != SymbolKind::External && r.constant < 0.0 {
+            if !basic.is_external() && r.constant < 0.0 {
                 self.infeasible_rows.push(basic);
             }
         }
@@ -445,7 +457,7 @@ impl Solver {
                 .ok_or(SolverError::InternalSolverError(
                     "The objective is unbounded.",
                 ))?;
-            let mut row = self.rows.remove(&leaving).unwrap_or_default();
+            let mut row = self.rows.remove(leaving).unwrap_or_default();
             row.solve_for_pair(leaving, entering);
             self.substitute(entering, &row);
             self.rows.insert(entering, row);
@@ -457,19 +469,19 @@ impl Solver {
         while let Some(leaving) = self.infeasible_rows.pop() {
             let infeasible = self
                 .rows
-                .get(&leaving)
+                .get(leaving)
                 .is_some_and(|row| !near_zero(row.constant) && row.constant < 0.0);
             if !infeasible {
                 continue;
             }
-            let entering = match self.rows.get(&leaving) {
+            let entering = match self.rows.get(leaving) {
                 Some(row) => self.dual_entering_symbol(row),
                 None => Symbol::INVALID,
             };
             if entering.is_invalid() {
                 return Err(SolverError::InternalSolverError("Dual optimize failed."));
             }
-            let mut row = self.rows.remove(&leaving).unwrap_or_default();
+            let mut row = self.rows.remove(leaving).unwrap_or_default();
             row.solve_for_pair(leaving, entering);
             self.substitute(entering, &row);
             self.rows.insert(entering, row);
@@ -482,8 +494,8 @@ impl Solver {
     fn dual_entering_symbol(&self, row: &Row) -> Symbol {
         let mut entering = Symbol::INVALID;
         let mut ratio = f64::MAX;
-        for (&symbol, &coefficient) in &row.cells {
-            if coefficient > 0.0 && symbol.kind != SymbolKind::Dummy {
+        for &(symbol, coefficient) in row.cells() {
+            if coefficient > 0.0 && symbol.kind() != SymbolKind::Dummy {
                 let r = self.objective.coefficient_for(symbol) / coefficient;
                 if r < ratio {
                     ratio = r;
@@ -498,8 +510,8 @@ impl Solver {
     fn leaving_row(&self, entering: Symbol) -> Option<Symbol> {
         let mut ratio = f64::MAX;
         let mut found = None;
-        for (&symbol, row) in &self.rows {
-            if symbol.kind == SymbolKind::External {
+        for (symbol, row) in self.rows.iter() {
+            if symbol.is_external() {
                 continue;
             }
             let coefficient = row.coefficient_for(entering);
@@ -523,12 +535,12 @@ impl Solver {
         let mut first = None;
         let mut second = None;
         let mut third = None;
-        for (&symbol, row) in &self.rows {
+        for (symbol, row) in self.rows.iter() {
             let c = row.coefficient_for(marker);
             if c == 0.0 {
                 continue;
             }
-            if symbol.kind == SymbolKind::External {
+            if symbol.is_external() {
                 third = Some(symbol);
             } else if c < 0.0 {
                 let r = -row.constant / c;
@@ -549,14 +561,14 @@ impl Solver {
 
     fn remove_constraint_effects(&mut self, constraint: &Constraint, tag: &Tag) {
         for symbol in [tag.marker, tag.other] {
-            if symbol.kind == SymbolKind::Error {
+            if symbol.kind() == SymbolKind::Error {
                 self.remove_marker_effects(symbol, constraint.strength());
             }
         }
     }
 
     fn remove_marker_effects(&mut self, marker: Symbol, strength: f64) {
-        match self.rows.get(&marker) {
+        match self.rows.get(marker) {
             Some(row) => self.objective.insert_row(row, -strength),
             None => self.objective.insert_symbol(marker, -strength),
         }
@@ -566,7 +578,7 @@ impl Solver {
 /// The subject to solve a new row for: its first external symbol, else the constraint's slack
 /// or error marker (then other) if its coefficient is negative.
 fn choose_subject(row: &Row, tag: &Tag) -> Symbol {
-    if let Some(&symbol) = row.cells.keys().find(|s| s.kind == SymbolKind::External) {
+    if let Some(symbol) = row.symbols().find(|s| s.is_external()) {
         return symbol;
     }
     for candidate in [tag.marker, tag.other] {
@@ -578,14 +590,12 @@ fn choose_subject(row: &Row, tag: &Tag) -> Symbol {
 }
 
 fn all_dummies(row: &Row) -> bool {
-    row.cells.keys().all(|s| s.kind == SymbolKind::Dummy)
+    row.symbols().all(|s| s.kind() == SymbolKind::Dummy)
 }
 
 /// The first slack or error symbol of the row.
 fn any_pivotable_symbol(row: &Row) -> Symbol {
-    row.cells
-        .keys()
-        .copied()
+    row.symbols()
         .find(|s| s.is_restricted_pivotable())
         .unwrap_or(Symbol::INVALID)
 }
@@ -593,25 +603,25 @@ fn any_pivotable_symbol(row: &Row) -> Symbol {
 /// The first non-dummy symbol with a negative coefficient in the objective.
 fn entering_symbol(objective: &Row) -> Symbol {
     objective
-        .cells
+        .cells()
         .iter()
-        .find(|(s, &c)| s.kind != SymbolKind::Dummy && c < 0.0)
-        .map_or(Symbol::INVALID, |(&s, _)| s)
+        .find(|&&(s, c)| s.kind() != SymbolKind::Dummy && c < 0.0)
+        .map_or(Symbol::INVALID, |&(s, _)| s)
 }
 
 fn dump_symbol(out: &mut String, symbol: Symbol) {
-    let letter = match symbol.kind {
+    let letter = match symbol.kind() {
         SymbolKind::Invalid => 'i',
         SymbolKind::External => 'v',
         SymbolKind::Slack => 's',
         SymbolKind::Error => 'e',
         SymbolKind::Dummy => 'd',
     };
-    let _ = write!(out, "{letter}{}", symbol.id);
+    let _ = write!(out, "{letter}{}", symbol.id());
 }
 
 fn dump_row(out: &mut String, row: &Row) {
-    for (&symbol, &coefficient) in &row.cells {
+    for &(symbol, coefficient) in row.cells() {
         let _ = write!(out, " + {} * ", format_g(coefficient));
         dump_symbol(out, symbol);
     }
