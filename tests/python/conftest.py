@@ -17,15 +17,7 @@ if hpyrs_testing.IS_PYPY or hpyrs_testing.IS_PROJECT_LOCAL_CPYTHON:
     # Host-side checks that build with cargo, inspect binaries with nm, run valgrind, or start
     # other interpreters: the CPython session of .venv runs them, and its test_loading.py loads
     # the same universal binary on PyPy in subprocesses too.
-    collect_ignore = [
-        "test_loading.py",
-        "test_bench.py",
-        "test_pypy_bugs.py",
-        "test_coverage.py",
-        "test_stubs.py",
-        "test_kiwisolver_stubs.py",
-        "test_kiwisolver_wheel.py",
-    ]
+    collect_ignore = list(hpyrs_testing.HOST_ONLY_TESTS)
 
 
 @pytest.fixture(params=hpyrs_testing.MODES)

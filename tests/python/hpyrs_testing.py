@@ -89,6 +89,18 @@ IS_PYPY = sys.implementation.name == "pypy"
 # A CPython that tools/setup_env.sh unpacked under .interpreters/ (tools/python3.14, tools/python3.15):
 # like PyPy, it loads the binaries of the host session and leaves the host-side checks to that session.
 IS_PROJECT_LOCAL_CPYTHON = not IS_PYPY and (REPO_ROOT / ".interpreters") in Path(sys.prefix).resolve().parents
+# Host-side test files, which build with cargo, inspect binaries, run valgrind or mypy, or start
+# other interpreters: only the host CPython session (.venv) runs them; the sessions of other
+# interpreters skip them (conftest.py), and so do test_loading.py's nested example suites.
+HOST_ONLY_TESTS = (
+    "test_loading.py",
+    "test_bench.py",
+    "test_pypy_bugs.py",
+    "test_coverage.py",
+    "test_stubs.py",
+    "test_kiwisolver_stubs.py",
+    "test_kiwisolver_wheel.py",
+)
 CPYTHON_MODES = ("cpython", "universal", "debug")
 PYPY_MODES = ("pypy", "pypy-debug")
 ALL_MODES = CPYTHON_MODES + PYPY_MODES

@@ -361,7 +361,7 @@ def test_cpython_abi_build_on_many_pythons(minor, tmp_path):
 EXAMPLE_SUITES = sorted(
     p.name
     for p in (hpyrs_testing.REPO_ROOT / "tests" / "python").glob("test_*.py")
-    if p.name not in ("test_loading.py", "test_bench.py", "test_pypy_bugs.py", "test_coverage.py", "test_stubs.py")
+    if p.name not in hpyrs_testing.HOST_ONLY_TESTS
 )
 
 
