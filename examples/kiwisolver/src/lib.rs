@@ -3,8 +3,11 @@
 //!
 //! The Python objects keep the Python objects they were built from, as kiwisolver does: a
 //! `Term` holds its `Variable` object, an `Expression` the tuple of its `Term` objects, a
-//! `Constraint` its reduced `Expression` (all `HPyField`s), so `t.variable() is v` holds. Each
-//! also holds the core's value (`kiwi::Variable`, `kiwi::Constraint`), which the solver uses.
+//! `Constraint` its reduced `Expression` (all `HPyField`s), so `t.variable() is v` holds. A
+//! `Variable` and a `Constraint` also hold the core's value (`kiwi::Variable`,
+//! `kiwi::Constraint`), which the solver uses; a `Term` and an `Expression` hold only their
+//! objects and numbers, as kiwi's do (cheap to make, nothing to drop), and the core expression
+//! is built from them when a `Constraint` is.
 //! The exceptions are Python classes in `kiwisolver/exceptions.py`, looked up when raised.
 
 /// kiwisolver's C++ core, ported to Rust.
@@ -170,6 +173,7 @@ mod _cext {
         )
     }
 
+    /// An `Expression` of these term objects.
     fn make_expression<'py>(
         ctx: Context<'py>,
         terms: &[Borrowed<'_>],
