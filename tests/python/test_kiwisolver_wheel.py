@@ -54,6 +54,7 @@ from test_new_project import (  # noqa: F401 (find_links, user_env: fixtures use
     _metadata,
     _moved_marker,
     _run,
+    build_one_wheel,
     find_links,
     make_venv,
     pip_install,
@@ -93,13 +94,10 @@ def env(user_env):
 @pytest.fixture(scope="module")
 def port_wheel(work, env):
     dist = work / "dist"
-    start = time.perf_counter()
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", PROJECT, "-w", dist], cwd=work, env=env)
-    elapsed = time.perf_counter() - start
-    wheels = sorted(dist.glob("*.whl"))
-    assert len(wheels) == 1, wheels
-    hpyrs_testing.report(SECTION, f"`pip wheel examples/kiwisolver`: {wheels[0].name} in {elapsed:.1f} s")
-    return wheels[0]
+    return build_one_wheel(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", PROJECT, "-w", dist],
+        cwd=work, env=env, dist=dist, section=SECTION, label="`pip wheel examples/kiwisolver`",
+    )
 
 
 def test_wheel_name_and_contents(port_wheel):

@@ -85,6 +85,18 @@ def _run(cmd, *, cwd, env, timeout=1200):
     return proc.stdout
 
 
+def build_one_wheel(pip_wheel, *, cwd, env, dist, section, label):
+    """Runs a `pip wheel ... -w dist` command, checks it wrote exactly one wheel, reports its
+    name and build time under `label` in `section`, and returns its path."""
+    start = time.perf_counter()
+    _run(pip_wheel, cwd=cwd, env=env)
+    elapsed = time.perf_counter() - start
+    wheels = sorted(dist.glob("*.whl"))
+    assert len(wheels) == 1, wheels
+    hpyrs_testing.report(section, f"{label}: {wheels[0].name} in {elapsed:.1f} s")
+    return wheels[0]
+
+
 # --------------------------------------------------------------------------------------
 # the user's environment
 # --------------------------------------------------------------------------------------
@@ -194,13 +206,10 @@ def project(work, tool_venv, user_env):
 @pytest.fixture(scope="module")
 def universal_wheel(work, project, tool_venv, user_env):
     dist = work / "dist"
-    start = time.perf_counter()
-    _run([tool_venv, "-m", "pip", "wheel", ".", "--no-deps", "-w", dist], cwd=project, env=user_env)
-    elapsed = time.perf_counter() - start
-    wheels = sorted(dist.glob("*.whl"))
-    assert len(wheels) == 1, wheels
-    hpyrs_testing.report(SECTION, f"`pip wheel .` (universal): {wheels[0].name} in {elapsed:.1f} s")
-    return wheels[0]
+    return build_one_wheel(
+        [tool_venv, "-m", "pip", "wheel", ".", "--no-deps", "-w", dist],
+        cwd=project, env=user_env, dist=dist, section=SECTION, label="`pip wheel .` (universal)",
+    )
 
 
 # --------------------------------------------------------------------------------------
