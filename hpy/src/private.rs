@@ -394,16 +394,12 @@ fn collect_keywords<'py, const N: usize>(
     args: Args<'py>,
     kwnames: Option<Borrowed<'py>>,
 ) -> PyResult<([Option<Borrowed<'py>>; N], ExtraArgs<'py>)> {
+    let dict = new_dict(ctx)?;
+    args.store_keywords(kwnames, dict.as_borrowed())?;
+    // Read after the loop, so that they are not kept across it.
     let mut slots: [Option<Borrowed<'py>>; N] = [None; N];
     for (index, slot) in slots.iter_mut().enumerate() {
         *slot = Some(args.get(index));
-    }
-    let dict = new_dict(ctx)?;
-    if let Some(names) = kwnames {
-        let names = KeywordNames::new(names);
-        for (index, value) in args.keyword_values().enumerate() {
-            dict.setitem(names.get(index)?.as_borrowed(), value)?;
-        }
     }
     let mut rest = args;
     for _ in 0..N {
@@ -632,10 +628,7 @@ pub(crate) fn parse_keywords_from<'py, const N: usize>(
                     Some(dict) => dict,
                     None => extra.kwargs.insert(new_dict(*ctx)?),
                 };
-                let names = KeywordNames::new(names);
-                for (index, value) in args.keyword_values().enumerate() {
-                    dict.setitem(names.get(index)?.as_borrowed(), value)?;
-                }
+                args.store_keywords(Some(names), dict.as_borrowed())?;
             }
         }
         Some(KeywordSource::Names(names)) => {

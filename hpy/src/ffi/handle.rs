@@ -351,6 +351,55 @@ impl<'py> Args<'py> {
             unsafe { Borrowed::from_raw(self.ctx, *self.items.add(index)) }
         })
     }
+
+    /// `dict[name] = value` for each keyword argument, named by the call's `kwnames`
+    /// (for `**kwargs` when no parameter takes a keyword).
+    ///
+    /// One loop over raw handles with one context: written through the safe wrappers, each
+    /// handle carried its own copy of the context and the loop spilled them (measured:
+    /// bench/README.md, `kw_extra`).
+    #[inline(always)]
+    pub(crate) fn store_keywords(
+        &self,
+        kwnames: Option<Borrowed<'py>>,
+        dict: Borrowed<'_>,
+    ) -> crate::PyResult<()> {
+        #[cfg(feature = "cpython-abi")]
+        if let Some(names) = kwnames.map(KeywordNames::new) {
+            if names.in_place.is_some() {
+                for (index, value) in self.keyword_values().enumerate() {
+                    let name = names.get(index)?;
+                    if super::raw::setitem(self.ctx, dict, name.as_borrowed(), Some(value)) < 0 {
+                        return Err(crate::PyErr::fetch(self.ctx));
+                    }
+                }
+                return Ok(());
+            }
+        }
+        // No test of `kwnames` itself: there are no keyword values without it.
+        let names = kwnames.map_or(sys::HPy { _i: 0 }, |names| names.raw());
+        let (ctx, dict) = (self.ctx.as_ptr(), dict.raw());
+        for index in 0..self.keyword {
+            // SAFETY: `ctx` is the call's context and `names` an open handle; the new
+            // handle is closed below.
+            let name = unsafe { sys::HPy_GetItem_i(ctx, names, index as isize) };
+            if name._i == 0 {
+                return Err(crate::PyErr::fetch(self.ctx));
+            }
+            // SAFETY: `index < keyword`, so in bounds of the call's handles (see `new`); all
+            // three handles are open.
+            let status = unsafe {
+                let value = *self.items.add(self.positional + index);
+                sys::HPy_SetItem(ctx, dict, name, value)
+            };
+            // SAFETY: `name` is the new handle from `HPy_GetItem_i`, closed once.
+            unsafe { sys::HPy_Close(ctx, name) };
+            if status < 0 {
+                return Err(crate::PyErr::fetch(self.ctx));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The names of a vectorcall's keyword arguments: its `kwnames` tuple, one `str` per keyword
