@@ -100,6 +100,7 @@ HOST_ONLY_TESTS = (
     "test_stubs.py",
     "test_kiwisolver_stubs.py",
     "test_kiwisolver_wheel.py",
+    "test_architecture.py",
 )
 CPYTHON_MODES = ("cpython", "universal", "debug")
 PYPY_MODES = ("pypy", "pypy-debug")
