@@ -151,6 +151,7 @@ mod microbench {
     }
     // ANCHOR_END: foo_struct
 
+    // ANCHOR: foo_impl
     #[hpy_methods]
     impl Foo {
         // ANCHOR: foo_new
@@ -194,4 +195,5 @@ mod microbench {
         fn __getitem__(_slf: Borrowed<'_>, _index: isize) {}
         // ANCHOR_END: foo_slots
     }
+    // ANCHOR_END: foo_impl
 }

@@ -140,6 +140,7 @@ mod microbench_pyo3 {
     }
     // ANCHOR_END: foo_struct
 
+    // ANCHOR: foo_impl
     #[pymethods]
     impl Foo {
         // ANCHOR: foo_new
@@ -185,6 +186,7 @@ mod microbench_pyo3 {
         }
         // ANCHOR_END: foo_slots
     }
+    // ANCHOR_END: foo_impl
 
     // ANCHOR: init
     /// Module set-up: the `HTFoo` alias (the same type object as `Foo`).
