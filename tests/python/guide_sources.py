@@ -133,4 +133,11 @@ def plain(markdown_inline: str) -> str:
     syntax, whitespace collapsed."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown_inline)
     text = re.sub(r"[`*]|(?<!\w)_|_(?!\w)", "", text)
-    return " ".join(text.split())
+    return smart(" ".join(text.split()))
+
+
+def smart(text: str) -> str:
+    """`text` with the typographic quotes and dashes of mdBook's smart punctuation (on by
+    default) made plain again, so a source line and its rendering compare equal."""
+    text = text.translate(str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "..."}))
+    return re.sub(r"\u2014|\u2013|---|--", "-", text)
