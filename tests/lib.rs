@@ -52,4 +52,6 @@ pub mod guide {
     pub mod docs_functions {}
     #[doc = include_str!("../docs/stubs.md")]
     pub mod docs_stubs {}
+    #[doc = include_str!("../README.md")]
+    pub mod readme {}
 }
