@@ -42,11 +42,7 @@ MDBOOK = REPO_ROOT / ".tools" / "mdbook" / "bin" / "mdbook"
 
 # The search test: a term of the porting guide from C HPy, and the page the results must link to.
 SEARCH_TERM, SEARCH_PAGE = "HPyDef_METH", "porting-c-hpy.md"
-# Stand-in while that page is unwritten (a TODO-GUIDE stub, or deleted as unfinished), so that
-# the search box is tested at all. LEAD: delete these three lines once porting-c-hpy.md is in.
-_porting = GUIDE_SRC / SEARCH_PAGE
-if not _porting.is_file() or "TODO-GUIDE" in _porting.read_text(encoding="utf-8"):
-    SEARCH_TERM, SEARCH_PAGE = "organised", "intro.md"
+
 
 def missing(what: str) -> None:
     """A tool this test needs is not installed: skip, or fail under CI=true."""
