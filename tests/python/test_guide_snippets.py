@@ -80,13 +80,19 @@ def _run(session: Session, globs: dict) -> None:
     assert result.attempted == len(test.examples)
 
 
-@pytest.mark.parametrize("session", [s for s in SESSIONS if s.modules], ids=lambda s: s.id)
+WITH_MODULES = [s for s in SESSIONS if s.modules]
+WITHOUT_MODULES = [s for s in SESSIONS if not s.modules]
+
+
+# `ids` as lists: an empty parameter set with an `ids` function fails collection on the
+# older pytest of CPython 3.8's venv.
+@pytest.mark.parametrize("session", WITH_MODULES, ids=[s.id for s in WITH_MODULES])
 def test_session_with_example_modules(session, hpy_mode, request):
     globs = {name: request.getfixturevalue(f"guide_module_{name}") for name in session.modules}
     _run(session, globs)
 
 
-@pytest.mark.parametrize("session", [s for s in SESSIONS if not s.modules], ids=lambda s: s.id)
+@pytest.mark.parametrize("session", WITHOUT_MODULES, ids=[s.id for s in WITHOUT_MODULES])
 def test_session_without_modules(session):
     _run(session, {})
 
