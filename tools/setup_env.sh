@@ -484,6 +484,50 @@ else
     log "$VENV: could not install mypy $MYPY_VERSION (tests/python/test_stubs.py skips)"
 fi
 
+# ---- the guide's site: mdBook, Chromium, Playwright, LinkChecker (issue 14) ------------
+# The guide (guide/) is built by tools/test.sh's "guide" step and checked like a web site by
+# tests/python/test_guide_site.py. Each tool is installed once and skipped when present; one that
+# cannot be installed says why here, and that test skips (fails under CI=true).
+#   * mdBook, from crates.io into .tools/mdbook (git-ignored), pinned: the issue names it; Rust's
+#     own books (the Book, the Reference) and PyO3's guide are built with it; it renders Markdown
+#     code blocks as written, and its html output has a built-in client-side search. Only the
+#     "search" feature: "serve" and "watch" (a live-reload server, a file watcher) are for
+#     writers, not for a build, and make the compile much longer.
+#   * Debian's chromium (run headless), through apt like the packages above (HPYRS_SKIP_APT=1
+#     skips it).
+#   * playwright (drives that Chromium from the test: pages, console errors, the search box;
+#     launched with executable_path=/usr/bin/chromium, so it downloads no browser) and linkchecker
+#     (crawls the served site and reports broken links), pinned, into the host venv.
+MDBOOK_VERSION="0.5.4"
+PLAYWRIGHT_VERSION="1.65.3"
+LINKCHECKER_VERSION="10.6.0"
+MDBOOK="$ROOT/.tools/mdbook/bin/mdbook"
+if [[ "${HPYRS_SKIP_APT:-0}" != 1 ]] && command -v dpkg >/dev/null 2>&1; then
+    install_apt_packages chromium || log "could not install chromium (tests/python/test_guide_site.py skips)"
+fi
+if [[ "$("$MDBOOK" --version 2>/dev/null)" == "mdbook v$MDBOOK_VERSION" ]]; then
+    log "$MDBOOK is mdBook $MDBOOK_VERSION"
+else
+    log "installing mdBook $MDBOOK_VERSION into $ROOT/.tools/mdbook (cargo install: a few minutes)"
+    if cargo install mdbook --locked --version "$MDBOOK_VERSION" --no-default-features --features search \
+        --root "$ROOT/.tools/mdbook" --force >&2; then
+        log "installed mdBook $MDBOOK_VERSION into $ROOT/.tools/mdbook"
+    else
+        log "could not install mdBook $MDBOOK_VERSION (tools/test.sh's guide step and test_guide_site.py fail or skip)"
+    fi
+fi
+if "$VENV/bin/python" -c 'import sys
+from importlib.metadata import version
+sys.exit(not (version("playwright") == sys.argv[1] and version("linkchecker") == sys.argv[2]))' \
+    "$PLAYWRIGHT_VERSION" "$LINKCHECKER_VERSION" >/dev/null 2>&1; then
+    log "$VENV has playwright $PLAYWRIGHT_VERSION and linkchecker $LINKCHECKER_VERSION"
+elif PIP_DISABLE_PIP_VERSION_CHECK=1 "$VENV/bin/python" -m pip install --quiet \
+    "playwright==$PLAYWRIGHT_VERSION" "linkchecker==$LINKCHECKER_VERSION" >&2; then
+    log "installed playwright $PLAYWRIGHT_VERSION and linkchecker $LINKCHECKER_VERSION into $VENV"
+else
+    log "$VENV: could not install playwright/linkchecker (tests/python/test_guide_site.py skips)"
+fi
+
 # ---- hpy 0.9.0 with its type marker moved, for CPython 3.13+ ---------------------------
 # HPy 0.9.0 marks its types with tp_flags bit 2, which CPython 3.13 took for
 # Py_TPFLAGS_INLINE_VALUES: every instance of an HPy type then crashes on attribute lookup

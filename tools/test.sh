@@ -7,15 +7,17 @@
 #   4. cargo test --workspace                   (universal ABI: links no Python)
 #   5. cargo test -p hpy-sys --features bindgen (regenerates the bindings; fails if the
 #                                                committed ones are stale; needs libclang)
-#   6. .venv/bin/python -m pytest tests/python -v
+#   6. the guide: mdbook build guide (into target/guide) and cargo doc --no-deps with
+#      RUSTDOCFLAGS="-D warnings" for hpy, hpy-macros and hpy-sys
+#   7. .venv/bin/python -m pytest tests/python -v
 #      (builds every example in both ABIs, release, and imports it in the cpython,
 #       universal and debug modes; loads the universal quickstart on CPython 3.8-3.15
 #       and PyPy; runs every suite in the CPython ABI on CPython 3.8-3.15 and 3.14d)
-#   7. tools/pypy -m pytest tests/python -v
+#   8. tools/pypy -m pytest tests/python -v
 #      (the same suites on PyPy 7.3.19, modes pypy and pypy-debug, loading the very
-#       .hpy0.so files step 6 built; skipped with the reason when PyPy could not be
+#       .hpy0.so files step 7 built; skipped with the reason when PyPy could not be
 #       installed, a failure under CI=true)
-#   8. tools/python3.X -m pytest tests/python -v, for 3.8, 3.9, 3.10, 3.12, 3.13, 3.14, 3.15
+#   9. tools/python3.X -m pytest tests/python -v, for 3.8, 3.9, 3.10, 3.12, 3.13, 3.14, 3.15
 #      and 3.14d (3.14's debug build)
 #      (the same suites and .hpy0.so files, modes universal and debug; on 3.13+ with
 #       setup_env.sh's hpy whose type marker is moved, hpyproject/hpy#493; skipped or
@@ -128,6 +130,19 @@ step clippy-cpython-abi cargo clippy --workspace --all-targets --features hpy/cp
 step cargo-test cargo test --workspace
 step bindgen-fresh cargo test -p hpy-sys --features bindgen
 step package-crates bash tools/package_crates.sh  # cargo package + publish --dry-run, both ABIs from the .crate files
+# The guide: mdBook (setup_env.sh installs it into .tools/mdbook) builds guide/ into target/guide,
+# and rustdoc documents the three crates with every warning an error (broken intra-doc links
+# included). The site itself is checked by tests/python/test_guide_site.py.
+run_guide() {
+    local mdbook="$ROOT/.tools/mdbook/bin/mdbook"
+    if [[ ! -x "$mdbook" ]]; then
+        session_missing guide "no $mdbook (tools/setup_env.sh could not install mdBook)" || return
+    else
+        "$mdbook" build guide || return
+    fi
+    RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p hpy -p hpy-macros -p hpy-sys
+}
+step guide run_guide
 step pytest run_pytest "CPython 3.11" "$PY" "$@"
 step pytest-pypy run_pytest_pypy "$@"
 for ver in "${OTHER_CPYTHONS[@]}"; do

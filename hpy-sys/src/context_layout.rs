@@ -9,7 +9,7 @@
 //! `HPY_ABI_VERSION_MINOR` is still 0, so no loader notices.)
 //!
 //! [`adapt_to_context`] runs when the loader hands the module its context
-//! (`HPyInitGlobalContext_<name>`) and records that shift; [`member`] applies it. Everything
+//! (`HPyInitGlobalContext_<name>`) and records that shift; `member` applies it. Everything
 //! before `h_DictType` is the same in both, so the other 161 functions and all 83 constants
 //! are read as usual.
 //!

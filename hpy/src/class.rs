@@ -744,7 +744,7 @@ def unsigned_member(descriptor):
     return property(descriptor.__get__, set, descriptor.__delete__, descriptor.__doc__)
 ";
 
-/// The hidden module function behind [`pypy_properties`]: `access(op, index, obj[, value])`
+/// The hidden module function behind `pypy_properties`: `access(op, index, obj[, value])`
 /// reads (`op` 0), writes (1) or deletes (2) the property defined at `index` among `T`'s
 /// definitions through its Rust getter or setter, so that their errors propagate.
 pub struct PropertyAccessor<T>(core::marker::PhantomData<T>);

@@ -36,7 +36,6 @@ mod err;
 #[allow(unsafe_code)] // the one audited FFI module
 mod ffi;
 mod object;
-/// Python type hints and the records behind the generated `.pyi` stubs.
 pub mod stub;
 mod types;
 

@@ -101,6 +101,7 @@ HOST_ONLY_TESTS = (
     "test_kiwisolver_stubs.py",
     "test_kiwisolver_wheel.py",
     "test_architecture.py",
+    "test_guide_site.py",
 )
 CPYTHON_MODES = ("cpython", "universal", "debug")
 PYPY_MODES = ("pypy", "pypy-debug")

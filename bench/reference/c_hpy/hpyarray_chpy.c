@@ -29,8 +29,10 @@ typedef struct {
 
 HPyType_HELPERS(ArrayObject)
 
+// ANCHOR: global_decl
 /* The type, for functions that create arrays or must recognise them among operands. */
 static HPyGlobal ArrayType;
+// ANCHOR_END: global_decl
 
 static char array_format[] = "d";
 static HPy_ssize_t array_stride = sizeof(double);
@@ -560,6 +562,7 @@ static HPy zeros_impl(HPyContext *ctx, HPy self, HPy n)
     return new_zeroed(ctx, n);
 }
 
+// ANCHOR: global_store
 HPyDef_SLOT(hpyarray_exec, HPy_mod_exec)
 static int hpyarray_exec_impl(HPyContext *ctx, HPy module)
 {
@@ -592,3 +595,4 @@ static HPyModuleDef moduledef = {
 };
 
 HPy_MODINIT(hpyarray_chpy, moduledef)
+// ANCHOR_END: global_store

@@ -11,6 +11,7 @@
 
 /* ---- module functions (also used as methods of Foo, where they ignore self) ------------- */
 
+// ANCHOR: conventions
 HPyDef_METH(noargs, "noargs", HPyFunc_NOARGS, .doc = "noargs() -> None (NOARGS)")
 static HPy noargs_impl(HPyContext *ctx, HPy self)
 {
@@ -28,7 +29,9 @@ static HPy varargs_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs
 {
     return HPy_Dup(ctx, ctx->h_None);
 }
+// ANCHOR_END: conventions
 
+// ANCHOR: call_with_tuple
 /* VARARGS plus a count check is cheaper than HPyArg_Parse for a fixed number of handles. */
 HPyDef_METH(call_with_tuple, "call_with_tuple", HPyFunc_VARARGS,
             .doc = "call_with_tuple(f, args) -> f(*args)")
@@ -41,6 +44,7 @@ static HPy call_with_tuple_impl(HPyContext *ctx, HPy self, const HPy *args, size
     /* HPy_CallTupleDict itself raises TypeError if args is not a tuple. */
     return HPy_CallTupleDict(ctx, args[0], args[1], HPy_NULL);
 }
+// ANCHOR_END: call_with_tuple
 
 HPyDef_METH(call_with_tuple_and_dict, "call_with_tuple_and_dict", HPyFunc_VARARGS,
             .doc = "call_with_tuple_and_dict(f, args, kw) -> f(*args, **kw)")
@@ -61,6 +65,7 @@ static HPy allocate_int_impl(HPyContext *ctx, HPy self)
     return HPyLong_FromLong(ctx, 2048);
 }
 
+// ANCHOR: allocate_tuple
 HPyDef_METH(allocate_tuple, "allocate_tuple", HPyFunc_NOARGS,
             .doc = "allocate_tuple() -> (2048, 2049)")
 static HPy allocate_tuple_impl(HPyContext *ctx, HPy self)
@@ -80,6 +85,7 @@ static HPy allocate_tuple_impl(HPyContext *ctx, HPy self)
     HPy_Close(ctx, items[1]);
     return result;
 }
+// ANCHOR_END: allocate_tuple
 
 /* ---- dicts, sets and the interpreter lock (hpy-rs's PyDict view, map/set conversions and
    Context::allow_threads; not in HPy's microbench). HPy 0.9 has no dict iteration and no set
@@ -87,6 +93,7 @@ static HPy allocate_tuple_impl(HPyContext *ctx, HPy self)
    key), a set through a Python-level call (list(s)); the conversions only validate and count
    the items, where the Rust variants also build a HashMap/HashSet. ------------------------ */
 
+// ANCHOR: sum_dict_values
 HPyDef_METH(sum_dict_values, "sum_dict_values", HPyFunc_O,
             .doc = "sum_dict_values(d) -> the sum of the (int) values of the dict d")
 static HPy sum_dict_values_impl(HPyContext *ctx, HPy self, HPy d)
@@ -118,6 +125,7 @@ error:
     HPy_Close(ctx, keys);
     return HPy_NULL;
 }
+// ANCHOR_END: sum_dict_values
 
 HPyDef_METH(dict_len_via_map, "dict_len_via_map", HPyFunc_O,
             .doc = "dict_len_via_map(d) -> len(d), after reading every str key and int value")
@@ -162,6 +170,7 @@ error:
     return HPy_NULL;
 }
 
+// ANCHOR: make_dict
 HPyDef_METH(make_dict, "make_dict", HPyFunc_O,
             .doc = "make_dict(n) -> {str(i): i for i in range(n)}, 0 <= n < 65536")
 static HPy make_dict_impl(HPyContext *ctx, HPy self, HPy arg)
@@ -196,7 +205,9 @@ error:
     HPy_Close(ctx, dict);
     return HPy_NULL;
 }
+// ANCHOR_END: make_dict
 
+// ANCHOR: keywords
 /* Keyword calls: HPyArg_ParseKeywords, which is what a C HPy author reaches for. It cannot
    express a required keyword-only parameter ('$' must follow '|'), so `kw_only`'s are optional
    in every variant. */
@@ -228,7 +239,9 @@ static HPy kw_only_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs
     HPyTracker_Close(ctx, ht);
     return HPyLong_FromLong(ctx, a + b + c);
 }
+// ANCHOR_END: keywords
 
+// ANCHOR: kw_extra
 /* HPyArg_ParseKeywords rejects unknown keywords, so **kwargs is collected by hand: the
    keyword values follow the positional ones in `args`, their names are in `kwnames`. */
 HPyDef_METH(kw_extra, "kw_extra", HPyFunc_KEYWORDS,
@@ -264,6 +277,7 @@ error:
     HPy_Close(ctx, kwargs);
     return HPy_NULL;
 }
+// ANCHOR_END: kw_extra
 
 /* HPy_Close of HPy_NULL is not allowed in the debug mode. */
 static void close_if_set(HPyContext *ctx, HPy h)
@@ -321,6 +335,7 @@ done:
     return result;
 }
 
+// ANCHOR: release_gil
 HPyDef_METH(release_gil, "release_gil", HPyFunc_NOARGS,
             .doc = "release_gil() -> None, after releasing and taking back the interpreter lock")
 static HPy release_gil_impl(HPyContext *ctx, HPy self)
@@ -329,9 +344,11 @@ static HPy release_gil_impl(HPyContext *ctx, HPy self)
     HPy_ReenterPythonExecution(ctx, state);
     return HPy_Dup(ctx, ctx->h_None);
 }
+// ANCHOR_END: release_gil
 
 /* ---- Foo ---------------------------------------------------------------------------------- */
 
+// ANCHOR: foo_struct
 typedef struct {
     long x;
     long y;
@@ -341,7 +358,9 @@ HPyType_HELPERS(FooObject)
 
 HPyDef_MEMBER(Foo_x, "x", HPyMember_LONG, offsetof(FooObject, x), .readonly = 1)
 HPyDef_MEMBER(Foo_y, "y", HPyMember_LONG, offsetof(FooObject, y), .readonly = 1)
+// ANCHOR_END: foo_struct
 
+// ANCHOR: foo_new
 /* Foo() takes no arguments, like the Rust `#[new] fn new() -> Self`. */
 HPyDef_SLOT(Foo_new, HPy_tp_new)
 static HPy Foo_new_impl(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw)
@@ -359,7 +378,9 @@ static HPy Foo_new_impl(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t 
     foo->y = 0;
     return h;
 }
+// ANCHOR_END: foo_new
 
+// ANCHOR: foo_slots
 HPyDef_SLOT(Foo_length, HPy_sq_length)
 static HPy_ssize_t Foo_length_impl(HPyContext *ctx, HPy self)
 {
@@ -377,7 +398,9 @@ static HPy Foo_item_impl(HPyContext *ctx, HPy self, HPy key)
         return HPy_NULL;
     return HPy_Dup(ctx, ctx->h_None);
 }
+// ANCHOR_END: foo_slots
 
+// ANCHOR: foo_spec
 static HPyDef *Foo_defines[] = {
     &Foo_new,
     &Foo_x,
@@ -402,9 +425,11 @@ static HPyType_Spec Foo_spec = {
     .defines = Foo_defines,
     .doc = "A small object with two C longs.",
 };
+// ANCHOR_END: foo_spec
 
 /* ---- module ------------------------------------------------------------------------------ */
 
+// ANCHOR: exec
 HPyDef_SLOT(microbench_exec, HPy_mod_exec)
 static int microbench_exec_impl(HPyContext *ctx, HPy module)
 {
@@ -418,7 +443,9 @@ static int microbench_exec_impl(HPyContext *ctx, HPy module)
     HPy_Close(ctx, foo);
     return result;
 }
+// ANCHOR_END: exec
 
+// ANCHOR: module
 static HPyDef *module_defines[] = {
     &noargs,
     &onearg,
@@ -446,3 +473,4 @@ static HPyModuleDef moduledef = {
 };
 
 HPy_MODINIT(microbench_chpy, moduledef)
+// ANCHOR_END: module

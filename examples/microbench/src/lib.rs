@@ -6,12 +6,15 @@
 //! not need the struct take the object as `slf: Borrowed<'py>`, which neither type-checks nor
 //! borrows it, exactly like a C `HPy self`.
 
+// ANCHOR: module
 /// HPy microbenchmarks, in Rust.
 #[hpy::hpy_module]
 mod microbench {
     use hpy::prelude::*;
     use std::collections::{HashMap, HashSet};
+    // ANCHOR_END: module
 
+    // ANCHOR: conventions
     /// noargs() -> None (NOARGS)
     #[hpy_function]
     fn noargs() {}
@@ -23,12 +26,15 @@ mod microbench {
     /// varargs(*args) -> None (VARARGS)
     #[hpy_function]
     fn varargs(_args: Args<'_>) {}
+    // ANCHOR_END: conventions
 
+    // ANCHOR: call_with_tuple
     /// call_with_tuple(f, args) -> f(*args)
     #[hpy_function]
     fn call_with_tuple<'py>(f: Borrowed<'py>, args: Borrowed<'py>) -> PyResult<Handle<'py>> {
         f.call_tuple_dict(&args, None::<&Borrowed<'py>>)
     }
+    // ANCHOR_END: call_with_tuple
 
     /// call_with_tuple_and_dict(f, args, kw) -> f(*args, **kw)
     #[hpy_function]
@@ -46,15 +52,18 @@ mod microbench {
         2048
     }
 
+    // ANCHOR: allocate_tuple
     /// allocate_tuple() -> (2048, 2049)
     #[hpy_function]
     fn allocate_tuple() -> (i64, i64) {
         (2048, 2049)
     }
+    // ANCHOR_END: allocate_tuple
 
     // ---- dicts, sets and the interpreter lock: the library's views and conversions, not
     // HPy's microbench (see bench/README.md for what each reference variant does)
 
+    // ANCHOR: sum_dict_values
     /// sum_dict_values(d) -> the sum of the (int) values of the dict `d`
     #[hpy_function]
     fn sum_dict_values(d: PyDict<'_>) -> PyResult<i64> {
@@ -65,6 +74,7 @@ mod microbench {
         }
         Ok(sum)
     }
+    // ANCHOR_END: sum_dict_values
 
     /// dict_len_via_map(d) -> len(d), after converting `d` (str keys, int values) to a map
     #[hpy_function]
@@ -72,11 +82,13 @@ mod microbench {
         d.len()
     }
 
+    // ANCHOR: make_dict
     /// make_dict(n) -> {str(i): i for i in range(n)}, converted from a map
     #[hpy_function]
     fn make_dict(n: u16) -> HashMap<String, i64> {
         (0..i64::from(n)).map(|i| (i.to_string(), i)).collect()
     }
+    // ANCHOR_END: make_dict
 
     /// set_len_via_hashset(s) -> len(s), after converting the set `s` of ints to a set in Rust
     #[hpy_function]
@@ -84,12 +96,15 @@ mod microbench {
         s.len()
     }
 
+    // ANCHOR: release_gil
     /// release_gil() -> None, after releasing and taking back the interpreter lock
     #[hpy_function]
     fn release_gil(ctx: Context<'_>) {
         ctx.allow_threads(|| ());
     }
+    // ANCHOR_END: release_gil
 
+    // ANCHOR: keywords
     /// kw_defaults(a, b=1, c=2) -> a + b + c
     #[hpy_function(signature = (a, b = 1, c = 2))]
     fn kw_defaults(a: i64, b: i64, c: i64) -> i64 {
@@ -101,7 +116,9 @@ mod microbench {
     fn kw_only(a: i64, b: i64, c: i64) -> i64 {
         a.wrapping_add(b).wrapping_add(c)
     }
+    // ANCHOR_END: keywords
 
+    // ANCHOR: kw_extra
     /// kw_extra(a, /, **kwargs) -> a + len(kwargs)
     #[hpy_function(signature = (a, /, **kwargs))]
     fn kw_extra(a: i64, kwargs: Option<PyDict<'_>>) -> PyResult<i64> {
@@ -111,7 +128,9 @@ mod microbench {
         };
         Ok(a.wrapping_add(extra))
     }
+    // ANCHOR_END: kw_extra
 
+    // ANCHOR: exec
     /// Module set-up: the `HTFoo` alias.
     #[hpy_exec]
     fn setup<'py>(_ctx: Context<'py>, module: Borrowed<'py>) -> PyResult<()> {
@@ -119,7 +138,9 @@ mod microbench {
         // comparison; with HPy both are the same heap type.
         module.setattr("HTFoo", module.getattr("Foo")?)
     }
+    // ANCHOR_END: exec
 
+    // ANCHOR: foo_struct
     /// A small object with two C longs, like the C version's `FooObject`.
     #[hpy_class(frozen)]
     pub struct Foo {
@@ -128,15 +149,20 @@ mod microbench {
         #[hpy(member)]
         y: i64,
     }
+    // ANCHOR_END: foo_struct
 
+    // ANCHOR: foo_impl
     #[hpy_methods]
     impl Foo {
+        // ANCHOR: foo_new
         /// Foo() -> a new Foo
         #[new]
         fn new() -> Self {
             Foo { x: 0, y: 0 }
         }
+        // ANCHOR_END: foo_new
 
+        // ANCHOR: foo_methods
         /// noargs() -> None (NOARGS method)
         fn noargs(_slf: Borrowed<'_>) {}
 
@@ -145,6 +171,7 @@ mod microbench {
 
         /// varargs(*args) -> None (VARARGS method)
         fn varargs(_slf: Borrowed<'_>, _args: Args<'_>) {}
+        // ANCHOR_END: foo_methods
 
         /// allocate_int() -> 2048
         fn allocate_int(_slf: Borrowed<'_>) -> i64 {
@@ -156,6 +183,7 @@ mod microbench {
             (2048, 2049)
         }
 
+        // ANCHOR: foo_slots
         /// len(foo) -> 42 (`sq_length`)
         #[hpy(slot = sq_length)]
         fn length(_slf: Borrowed<'_>) -> usize {
@@ -165,5 +193,7 @@ mod microbench {
         /// foo[i] -> None for every integer i (`mp_subscript`: the slot CPython tries first,
         /// reached with less work than `sq_item`; PyO3's `__getitem__` uses it too)
         fn __getitem__(_slf: Borrowed<'_>, _index: isize) {}
+        // ANCHOR_END: foo_slots
     }
+    // ANCHOR_END: foo_impl
 }

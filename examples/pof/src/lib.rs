@@ -30,12 +30,14 @@ mod pof {
             .ok_or_else(|| PyErr::overflow_error("add_ints(): the sum does not fit in a C long"))
     }
 
+    // ANCHOR: add_ints_kw
     /// add_ints_kw(a, b) -> a + b, arguments by position or keyword (KEYWORDS)
     #[hpy_function(keywords)]
     fn add_ints_kw(a: i64, b: i64) -> PyResult<i64> {
         a.checked_add(b)
             .ok_or_else(|| PyErr::overflow_error("add_ints_kw(): the sum does not fit in a C long"))
     }
+    // ANCHOR_END: add_ints_kw
 
     /// A point in the plane.
     #[hpy_class]
@@ -52,11 +54,13 @@ mod pof {
             Point { x: 0.0, y: 0.0 }
         }
 
+        // ANCHOR: point_init
         /// Point(x=0.0, y=0.0)
         fn __init__(&mut self, #[hpy(default)] x: f64, #[hpy(default)] y: f64) {
             self.x = x;
             self.y = y;
         }
+        // ANCHOR_END: point_init
 
         /// Distance from origin.
         fn norm(&self) -> f64 {
@@ -65,9 +69,11 @@ mod pof {
         }
     }
 
+    // ANCHOR: dot
     /// Dot product.
     #[hpy_function]
     fn dot(p1: PyRef<'_, '_, Point>, p2: PyRef<'_, '_, Point>) -> f64 {
         p1.x * p2.x + p1.y * p2.y
     }
+    // ANCHOR_END: dot
 }

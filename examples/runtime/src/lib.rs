@@ -132,6 +132,7 @@ mod runtime {
 
     // ---- capsules ----------------------------------------------------------------------------
 
+    // ANCHOR: capsules
     /// How many `Counted` values capsules have dropped.
     static DROPS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
@@ -193,6 +194,7 @@ mod runtime {
     fn capsule_drops() -> usize {
         DROPS.load(std::sync::atomic::Ordering::SeqCst)
     }
+    // ANCHOR_END: capsules
 
     // ---- context variables -------------------------------------------------------------------
 

@@ -72,8 +72,10 @@ mod shapes {
         Err(OutsideError::new_err(key.to_owned()))
     }
 
+    // ANCHOR: global_static
     /// An object kept across calls by `remember`.
     static REMEMBERED: HPyGlobal = HPyGlobal::new();
+    // ANCHOR_END: global_static
 
     // ---- errors ------------------------------------------------------------------------------
 
@@ -714,6 +716,7 @@ mod shapes {
 
     // ---- Tracked: __del__, Drop, HPyField cycles ------------------------------------------------
 
+    // ANCHOR: tracked
     /// An object whose finalizer and destructor are counted; it may reference a partner.
     #[hpy_class]
     pub struct Tracked {
@@ -761,6 +764,7 @@ mod shapes {
             other.partner.store(&slf, Some(value));
         }
     }
+    // ANCHOR_END: tracked
 
     /// (drops, finalizations) of Tracked objects so far.
     #[hpy_function]
@@ -782,6 +786,7 @@ mod shapes {
 
     // ---- HPyGlobal ---------------------------------------------------------------------------
 
+    // ANCHOR: global
     /// remember(obj): keep obj in a module global (stores a borrowed argument).
     #[hpy_function]
     fn remember<'py>(ctx: Context<'py>, obj: Borrowed<'py>) -> PyResult<()> {
@@ -793,6 +798,7 @@ mod shapes {
     fn recall(ctx: Context<'_>) -> Option<Handle<'_>> {
         REMEMBERED.load(ctx)
     }
+    // ANCHOR_END: global
 
     // ---- Shape, Square, Ghost: inheritance ----------------------------------------------------
 

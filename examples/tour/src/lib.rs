@@ -384,6 +384,7 @@ mod tour {
         ctx.allow_threads(|| panic!("released"));
     }
 
+    // ANCHOR: escape
     /// ascii(obj) through the escape hatch: a raw `hpy::sys` call the safe API does not wrap.
     #[hpy_function]
     fn ascii_raw<'py>(ctx: Context<'py>, obj: Borrowed<'py>) -> PyResult<Handle<'py>> {
@@ -403,6 +404,7 @@ mod tour {
         // SAFETY: `owned` is the open handle `dup` made, whose ownership `into_raw` gave up.
         unsafe { Handle::from_raw(ctx, owned) }
     }
+    // ANCHOR_END: escape
 
     /// Raise `exc_type(message)` for any exception class.
     #[hpy_function]

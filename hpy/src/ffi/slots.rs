@@ -1372,7 +1372,7 @@ impl<F: BinarySlot> SsizeArgSlot for ItemFromSubscript<F> {
     }
 }
 
-/// `sq_item` through `F`'s `mp_subscript` (see [`ItemFromSubscript`]). It goes before the
+/// `sq_item` through `F`'s `mp_subscript` (see `ItemFromSubscript`). It goes before the
 /// `mp_subscript` definition: PyPy turns both into `__getitem__`, and the later one wins there,
 /// so keys that are not indexes keep working.
 pub const fn slot_sq_item_from_subscript<F: BinarySlot>() -> sys::HPyDef {
@@ -1501,12 +1501,12 @@ impl<S: SetterFn> super::trampoline::OneArgFn for SetterMethod<S> {
     }
 }
 
-/// The hidden `__hpy_get_<name>` method of a property (see [`GetterMethod`]).
+/// The hidden `__hpy_get_<name>` method of a property (see `GetterMethod`).
 pub const fn getter_method<G: GetterFn>(name: &'static CStr) -> sys::HPyDef {
     super::trampoline::meth_noargs::<GetterMethod<G>>(name, None)
 }
 
-/// The hidden `__hpy_set_<name>` method of a property (see [`GetterMethod`]).
+/// The hidden `__hpy_set_<name>` method of a property (see `GetterMethod`).
 pub const fn setter_method<S: SetterFn>(name: &'static CStr) -> sys::HPyDef {
     super::trampoline::meth_o::<SetterMethod<S>>(name, None)
 }
