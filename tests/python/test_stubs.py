@@ -184,3 +184,40 @@ def test_sealed_class_and_nested_subclasses():
     assert "    class Circle(Shape):  # type: ignore[misc]\n" in text, text
     assert "        __match_args__ = ('_0',)\n" in text, text
     assert "        def _0(self) -> Any: ..." in text, text
+
+
+def _stub_lines(line):
+    """A stub line compared loosely: stripped, without a body of `...` or a final `:` (the
+    generated stub may put a docstring where an excerpt writes `...`)."""
+    line = line.strip()
+    for tail in (" ...", ":"):
+        if line.endswith(tail):
+            line = line[: -len(tail)]
+    return line
+
+
+def test_docs_stub_excerpts_match_the_generated_stubs():
+    """docs/stubs.md shows excerpts of generated stubs (```python blocks opening with
+    `# <module>.pyi (excerpt)`): each of their lines, but elisions and docstrings, is a line of
+    that module's generated stub, in the same order."""
+    import re
+
+    text = (hpyrs_testing.REPO_ROOT / "docs" / "stubs.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```", text, re.S | re.M)
+    assert len(blocks) >= 2, blocks
+    for block in blocks:
+        first, *lines = block.splitlines()
+        named = re.fullmatch(r"# (\w+)\.pyi \(excerpt\)", first)
+        assert named, f"a stub excerpt in docs/stubs.md must open with `# <module>.pyi (excerpt)`: {first!r}"
+        built = hpyrs_testing.build_example(named.group(1))
+        stub = (built.universal_dir / f"{built.name}.pyi").read_text(encoding="utf-8")
+        generated = [_stub_lines(line) for line in stub.splitlines()]
+        position = 0
+        for line in lines:
+            if line.strip() in ("", "...") or line.strip().startswith('"""'):
+                continue
+            wanted = _stub_lines(line)
+            assert wanted in generated[position:], (
+                f"docs/stubs.md: {line.strip()!r} is not in {named.group(1)}.pyi after line {position}"
+            )
+            position = generated.index(wanted, position) + 1
