@@ -659,9 +659,18 @@ impl FromPy<'_> for f64 {
 }
 
 impl FromPy<'_> for f32 {
+    /// The `float` rounded to 32 bits; a finite value too large for them is an `OverflowError`
+    /// (as `struct.pack('<f', 1e300)` raises), not an infinity: that would lose the value.
     #[inline]
     fn from_py(obj: Borrowed<'_>) -> PyResult<Self> {
-        f64::from_py(obj).map(|v| v as f32)
+        let wide = f64::from_py(obj)?;
+        let narrow = wide as f32;
+        if narrow.is_infinite() && wide.is_finite() {
+            return Err(PyErr::overflow_error(
+                "float too large to convert to a 32-bit float",
+            ));
+        }
+        Ok(narrow)
     }
 }
 

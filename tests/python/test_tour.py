@@ -4,6 +4,7 @@ modes (debug mode runs each test under a LeakDetector)."""
 import collections.abc
 import math
 import re
+import struct
 import sys
 import threading
 
@@ -81,6 +82,16 @@ def test_floats(mod):
     assert math.isnan(mod.echo_f64(float("nan")))
     assert mod.echo_f64(float("inf")) == float("inf")
     assert mod.echo_f32(0.1) == pytest.approx(0.1, rel=1e-7) and mod.echo_f32(0.1) != 0.1
+    # The largest 32-bit float passes; a finite value beyond it is an error, not an infinity
+    # (as struct.pack("<f") raises); infinities and NaN stay what they are.
+    largest = struct.unpack("f", struct.pack("f", 3.4028234663852886e38))[0]
+    assert mod.echo_f32(largest) == largest
+    for too_large in (1e300, -1e39, 2 * largest):
+        with pytest.raises(OverflowError, match="float too large to convert to a 32-bit float"):
+            mod.echo_f32(too_large)
+        with pytest.raises(OverflowError):
+            struct.pack("<f", too_large)
+    assert mod.echo_f32(float("-inf")) == float("-inf") and math.isnan(mod.echo_f32(float("nan")))
     with pytest.raises(TypeError, match="expected float, got 'str'"):
         mod.echo_f64("1.0")
     with pytest.raises(OverflowError):
