@@ -1,9 +1,11 @@
 """The guide's Markdown sources as mdBook sees them, for test_guide_site.py and
 test_guide_snippets.py: the chapter list of guide/src/SUMMARY.md, each page with its
-`{{#include}}` directives expanded, and its fenced code blocks."""
+`{{#include}}` directives expanded, and its fenced code blocks; and `run_session`, which runs a
+`>>> ` session with doctest (also for test_readme.py)."""
 
 from __future__ import annotations
 
+import doctest
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,3 +143,17 @@ def smart(text: str) -> str:
     default) made plain again, so a source line and its rendering compare equal."""
     text = text.translate(str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "..."}))
     return re.sub(r"\u2014|\u2013|---|--", "-", text)
+
+
+def run_session(text: str, globs: dict, name: str, filename: str, line: int = 0) -> int:
+    """Runs a `>>> ` session with doctest (ELLIPSIS), asserting that every example ran and
+    none failed; returns how many examples it has. Used for the guide's sessions and the
+    README's."""
+    test = doctest.DocTestParser().get_doctest(text, globs, name, filename, line)
+    assert test.examples, f"{name}: no `>>> ` example found by doctest"
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    out: List[str] = []
+    result = runner.run(test, out=out.append, clear_globs=False)
+    assert result.failed == 0, f"{filename}:\n" + "".join(out)
+    assert result.attempted == len(test.examples)
+    return len(test.examples)

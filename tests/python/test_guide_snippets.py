@@ -11,7 +11,6 @@ naming none runs once, with plain globals. Output is compared with doctest's ELL
 
 from __future__ import annotations
 
-import doctest
 import re
 from dataclasses import dataclass
 from typing import Dict, List, Tuple
@@ -71,13 +70,7 @@ SESSIONS = collect_sessions()
 
 
 def _run(session: Session, globs: dict) -> None:
-    test = doctest.DocTestParser().get_doctest(session.text, globs, session.id, session.page, session.line)
-    assert test.examples, f"{session.id}: no `>>> ` example found by doctest"
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    out: List[str] = []
-    result = runner.run(test, out=out.append, clear_globs=False)
-    assert result.failed == 0, f"guide/src/{session.id}:\n" + "".join(out)
-    assert result.attempted == len(test.examples)
+    guide_sources.run_session(session.text, globs, session.id, f"guide/src/{session.page}", session.line)
 
 
 WITH_MODULES = [s for s in SESSIONS if s.modules]

@@ -202,8 +202,10 @@ def test_docs_stub_excerpts_match_the_generated_stubs():
     that module's generated stub, in the same order."""
     import re
 
+    import guide_sources
+
     text = (hpyrs_testing.REPO_ROOT / "docs" / "stubs.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"^```python\n(.*?)^```", text, re.S | re.M)
+    blocks = [fence.body for fence in guide_sources.fences(text) if fence.lang == "python"]
     assert len(blocks) >= 2, blocks
     for block in blocks:
         first, *lines = block.splitlines()
